@@ -1,0 +1,19 @@
+/** Every admin-script command, in the order the usage text lists them. */
+import type { Command } from '../command.js';
+import { migrateCommand } from './migrate.js';
+import { reportCommand } from './report.js';
+import { retryCommand } from './retry.js';
+import { runsCommand } from './runs.js';
+import { statusCommand } from './status.js';
+import { tasksCommand } from './tasks.js';
+import { triggerCommand } from './trigger.js';
+
+export const COMMANDS: readonly Command[] = [
+  migrateCommand,
+  triggerCommand,
+  statusCommand,
+  runsCommand,
+  retryCommand,
+  tasksCommand,
+  reportCommand,
+];

@@ -1,0 +1,20 @@
+import { ensureDatabase, migrate } from '../../db/migrate.js';
+import { type Command, emit } from '../command.js';
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'create the database if missing and apply pending migrations',
+  usage: 'migrate [--json]',
+  async run(ctx) {
+    const created = await ensureDatabase(ctx.config.env.databaseUrl);
+    const res = await migrate(ctx.app().pool);
+    const db = new URL(ctx.config.env.databaseUrl).pathname.slice(1);
+    emit(ctx, { database: db, created, ...res }, () => {
+      const lines = [];
+      if (created) lines.push(`database ${db} created`);
+      lines.push(res.applied.length ? `applied: ${res.applied.join(', ')}` : `up to date (${res.alreadyApplied} migrations)`);
+      return `${lines.join('\n')}\n`;
+    });
+    return 0;
+  },
+};

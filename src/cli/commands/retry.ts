@@ -1,0 +1,32 @@
+import { requeueUnknownNotifications } from '../../db/notifications.js';
+import { getJob, JOBS } from '../../jobs/index.js';
+import { dispatchNotifications } from '../../mail/outbox.js';
+import { type Command, emit, UsageError } from '../command.js';
+
+export const retryCommand: Command = {
+  name: 'retry',
+  summary: 'retry failed jobs of a queue (the latest, or --all); re-send e-mails in state unknown',
+  usage: 'retry <job> [--all] [--json]\nretry send-email --unknown [--json]',
+  options: { all: { type: 'boolean' }, unknown: { type: 'boolean' } },
+  args: { min: 1, max: 1 },
+  async run(ctx, values, [name]) {
+    const def = name ? getJob(name) : undefined;
+    if (!def) throw new UsageError(`unknown job "${name}" (known jobs: ${JOBS.map((j) => j.name).join(', ')})`);
+    const app = ctx.app();
+    if (values.unknown) {
+      if (def.name !== 'send-email') throw new UsageError(`--unknown applies to send-email`);
+      const ids = await requeueUnknownNotifications(app.pool);
+      await dispatchNotifications(app, ids);
+      emit(ctx, { job: def.name, requeued: ids }, () => `re-queued ${ids.length} e-mail(s) that were in state unknown\n`);
+      return 0;
+    }
+    const queue = app.queues.get(def.name);
+    const failed = await queue.getFailed(0, values.all ? -1 : 0);
+    for (const job of failed) await job.retry('failed');
+    const ids = failed.map((j) => j.id);
+    emit(ctx, { job: def.name, retried: ids }, () =>
+      ids.length ? `retried ${ids.length} failed job(s) of ${def.name}: ${ids.join(', ')}\n` : `no failed jobs in ${def.name}\n`,
+    );
+    return 0;
+  },
+};

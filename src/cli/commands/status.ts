@@ -1,0 +1,102 @@
+import type { App } from '../../app.js';
+import { now } from '../../clock.js';
+import { lastRuns } from '../../db/job-runs.js';
+import { JOBS } from '../../jobs/index.js';
+import { nextRun, scheduledJobs } from '../../queue/schedules.js';
+import { formatTable, ruDateTime } from '../../reports/render.js';
+import { type Command, emit } from '../command.js';
+
+export async function collectStatus(app: App) {
+  const tz = app.config.ric.timeZone;
+  const queues = [];
+  for (const def of JOBS) {
+    const c = await app.queues.get(def.name).getJobCounts('waiting', 'active', 'delayed', 'failed');
+    queues.push({ queue: def.name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 });
+  }
+  const at = now();
+  const schedules = scheduledJobs(app).map((s) => {
+    const next = nextRun(app, s, at);
+    return { job: s.def.name, cron: s.expr, next: next?.toISOString() ?? null, nextLocal: next ? ruDateTime(next, tz) : null };
+  });
+  const runs = await lastRuns(app.pool);
+  const { rows: outbox } = await app.pool.query<{ state: string; count: number }>(
+    `SELECT state, count(*)::int AS count FROM notifications GROUP BY state ORDER BY state`,
+  );
+  return {
+    ric: app.config.ric.code,
+    timeZone: tz,
+    now: at.toISOString(),
+    queues,
+    schedules,
+    lastRuns: runs.map((r) => ({
+      job: r.job,
+      period: r.period,
+      state: r.state,
+      trigger: r.trigger,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      error: r.error,
+    })),
+    notifications: Object.fromEntries(outbox.map((r) => [r.state, r.count])),
+  };
+}
+
+export type Status = Awaited<ReturnType<typeof collectStatus>>;
+
+export function formatStatus(s: Status): string {
+  const out = [`${s.ric}, ${s.timeZone}, ${ruDateTime(s.now, s.timeZone)}`, '', 'Queues'];
+  out.push(
+    formatTable(
+      [
+        { key: 'queue', header: 'queue' },
+        { key: 'waiting', header: 'waiting', type: 'int' },
+        { key: 'active', header: 'active', type: 'int' },
+        { key: 'delayed', header: 'delayed', type: 'int' },
+        { key: 'failed', header: 'failed', type: 'int' },
+      ],
+      s.queues,
+    ),
+    '',
+    `Schedules (next run, ${s.timeZone})`,
+    formatTable(
+      [
+        { key: 'job', header: 'job' },
+        { key: 'cron', header: 'cron' },
+        { key: 'nextLocal', header: 'next run' },
+      ],
+      s.schedules,
+    ),
+    '',
+    'Last runs',
+    s.lastRuns.length
+      ? formatTable(
+          [
+            { key: 'job', header: 'job' },
+            { key: 'period', header: 'period' },
+            { key: 'state', header: 'state' },
+            { key: 'trigger', header: 'trigger' },
+            { key: 'finishedAt', header: 'finished', type: 'datetime' },
+            { key: 'error', header: 'error' },
+          ],
+          s.lastRuns,
+          s.timeZone,
+        )
+      : '(no runs yet)',
+  );
+  const n = Object.entries(s.notifications);
+  out.push('', `Notifications outbox: ${n.length ? n.map(([k, v]) => `${k} ${v}`).join(', ') : 'empty'}`);
+  if (s.notifications.unknown)
+    out.push(`  ${s.notifications.unknown} e-mail(s) in state "unknown": check them, then "retry send-email --unknown"`);
+  return `${out.join('\n')}\n`;
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'queues, next scheduled runs, last run of each job, outbox',
+  usage: 'status [--json]',
+  async run(ctx) {
+    const s = await collectStatus(ctx.app());
+    emit(ctx, s, () => formatStatus(s));
+    return 0;
+  },
+};

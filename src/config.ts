@@ -1,0 +1,254 @@
+/**
+ * The one configuration module. `loadConfig()` reads `config/default.json`, an optional
+ * override file (`CONFIG_FILE`), and the environment once, validates everything, and
+ * returns a typed, frozen {@link AppConfig}. Nothing else reads `process.env`.
+ *
+ * An invalid or unknown key throws {@link ConfigError}, whose message names the key and
+ * the expected form; entry points turn it into exit code 2.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cron from 'node-cron';
+import { z } from 'zod';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().refine(isValidTimeZone, 'expected an IANA time zone, e.g. Europe/Moscow');
+
+/** A cron expression (minute hour day month weekday, optionally seconds first), or null to disable. */
+const cronExpr = z
+  .string()
+  .refine(
+    (s) => [5, 6].includes(s.trim().split(/\s+/).length) && cron.validate(s),
+    'expected a cron expression "minute hour day month weekday", e.g. "0 7 * * 1"',
+  );
+
+const positiveInt = z.number().int().positive();
+
+const schema = z.strictObject({
+  ric: z.strictObject({
+    /** The RIC's code as the CRM writes it, e.g. `РИЦ502`. */
+    code: z.string().min(1),
+    name: z.string().min(1),
+    /** Periods, schedules and working days are computed in this zone. */
+    timeZone,
+  }),
+  /** Job name → cron expression in the RIC's time zone; null disables the schedule. */
+  schedules: z.record(z.string(), cronExpr.nullable()),
+  queues: z.strictObject({
+    attempts: positiveInt,
+    /** First retry delay; BullMQ doubles it on every further attempt. */
+    backoffMs: positiveInt,
+    keepCompleted: z.number().int().nonnegative(),
+    keepFailed: z.number().int().nonnegative(),
+    lockDurationMs: positiveInt,
+    stalledIntervalMs: positiveInt,
+    /** Job name → worker concurrency; `default` for the rest. */
+    concurrency: z.record(z.string(), positiveInt).refine((r) => 'default' in r, 'expected a "default" entry'),
+  }),
+  runs: z.strictObject({
+    /** A running run whose heartbeat is older than this may be taken over. */
+    leaseMs: positiveInt,
+    heartbeatMs: positiveInt,
+  }),
+  catchUp: z.strictObject({ intervalMinutes: positiveInt }),
+  shutdown: z.strictObject({ graceMs: positiveInt }),
+  smtp: z.strictObject({
+    /** Global limit across all worker processes (BullMQ's Redis-backed limiter). */
+    ratePerMinute: positiveInt,
+    poolSize: positiveInt,
+    timeoutMs: positiveInt,
+    from: z.string().min(3),
+    replyTo: z.string().min(3).nullable(),
+    /** Domain of the VERP envelope sender `bounce+<id>.<sig>@<bounceDomain>`. */
+    bounceDomain: z.string().min(3),
+    messageIdDomain: z.string().min(3),
+  }),
+  calendar: z.strictObject({
+    /** Non-working weekdays: public holidays and days off moved onto a weekday. */
+    holidays: z.array(isoDate),
+    /** Saturdays and Sundays that are working days by transfer. */
+    workingWeekends: z.array(isoDate),
+  }),
+});
+
+export type FileConfig = z.infer<typeof schema>;
+
+export type Role = 'scheduler' | 'worker' | 'http';
+export const ALL_ROLES: readonly Role[] = ['scheduler', 'worker', 'http'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface EnvConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Unset → the embedded SMTP sink writing `.eml` files under `var/mail/`. */
+  smtpUrl: string | null;
+  publicBaseUrl: string;
+  trackingSecret: string;
+  /** Unset → admin routes refuse to run. */
+  adminToken: string | null;
+  imapUrl: string | null;
+  port: number;
+  roles: Role[];
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** False when LOG_LEVEL is unset: the admin script then logs warnings only. */
+  logLevelSet: boolean;
+  /** Redis key prefix for every queue; `{…}` keeps all keys in one Cluster slot. */
+  queuePrefix: string;
+  /** Where `var/` lives: mail sink, inbox, reports. */
+  varDir: string;
+  /** Fixed start of the clock (tests, demo); unset → the system time. */
+  now: Date | null;
+  /** The database `npm run demo` drops and recreates (never DATABASE_URL). */
+  demoDatabaseUrl: string;
+}
+
+export type AppConfig = Readonly<FileConfig & { env: EnvConfig; source: string }>;
+
+type Env = Record<string, string | undefined>;
+
+function envConfig(env: Env): EnvConfig {
+  const problems: string[] = [];
+  const url = (key: string, fallback: string | null, protocols: string[]): string | null => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        problems.push(`${key}: "${u.protocol}" is not allowed (expected ${protocols.join(' or ')} URL)`);
+      }
+      return raw;
+    } catch {
+      problems.push(`${key}: not a URL (expected e.g. ${protocols[0]}//host:port)`);
+      return fallback;
+    }
+  };
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT: "${env.PORT}" is not a port number (expected 0..65535)`);
+  }
+  const roles = (env.ROLES ?? 'scheduler,worker,http')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of roles) {
+    if (!ALL_ROLES.includes(r as Role))
+      problems.push(`ROLES: unknown role "${r}" (expected a comma-separated subset of ${ALL_ROLES.join(',')})`);
+  }
+  const logLevel = (env.LOG_LEVEL ?? 'info') as EnvConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" (expected one of ${LOG_LEVELS.join(', ')})`);
+  const secret = env.TRACKING_SECRET ?? '';
+  if (secret !== '' && secret.length < 16) problems.push('TRACKING_SECRET: too short (expected at least 16 characters)');
+  let now: Date | null = null;
+  if (env.CHURNGUARD_NOW) {
+    now = new Date(env.CHURNGUARD_NOW);
+    if (Number.isNaN(now.getTime())) problems.push(`CHURNGUARD_NOW: "${env.CHURNGUARD_NOW}" is not an ISO date-time`);
+  }
+  const prefix = env.QUEUE_PREFIX ?? '{cg}';
+  if (prefix.includes(':')) problems.push('QUEUE_PREFIX: must not contain ":"');
+  const databaseUrl = url('DATABASE_URL', 'postgres://root@127.0.0.1:5432/churnguard', ['postgres:', 'postgresql:']) as string;
+  const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) as string;
+  const smtpUrl = url('SMTP_URL', null, ['smtp:', 'smtps:']);
+  const publicBaseUrl = (url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']) as string).replace(/\/+$/, '');
+  const imapUrl = url('IMAP_URL', null, ['imap:', 'imaps:']);
+  const demoDatabaseUrl = url('DEMO_DATABASE_URL', 'postgres://root@127.0.0.1:5432/churnguard_demo', [
+    'postgres:',
+    'postgresql:',
+  ]) as string;
+  if (problems.length) throw new ConfigError(`invalid environment:\n  ${problems.join('\n  ')}`);
+  return {
+    databaseUrl,
+    redisUrl,
+    smtpUrl,
+    publicBaseUrl,
+    // A fixed development secret keeps `npm run demo` working out of the box; production sets its own.
+    trackingSecret: secret || 'churnguard-development-secret-change-me',
+    adminToken: env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null,
+    imapUrl,
+    port,
+    roles: roles as Role[],
+    logLevel,
+    logLevelSet: Boolean(env.LOG_LEVEL),
+    queuePrefix: prefix,
+    varDir: resolve(env.VAR_DIR ?? join(PROJECT_ROOT, 'var')),
+    now,
+    demoDatabaseUrl,
+  };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Override objects merge key by key; arrays and scalars replace. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  return out;
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read (${(err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function describeIssue(source: string, issue: z.core.$ZodIssue): string {
+  const path = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const where = path ? `${path}.` : '';
+    return `${source}: unknown key ${issue.keys.map((k) => `"${where}${k}"`).join(', ')} (remove it or check its spelling)`;
+  }
+  return `${source}: ${path || '(root)'}: ${issue.message}`;
+}
+
+export interface LoadOptions {
+  /** The environment; process.env by default. */
+  env?: Env;
+  /** Variables set over the environment (the demo's own database and prefix). */
+  envOverrides?: Env;
+  /** Extra configuration merged over the files (tests). */
+  overrides?: unknown;
+}
+
+export function loadConfig(opts: LoadOptions = {}): AppConfig {
+  const env = { ...(opts.env ?? process.env), ...opts.envOverrides };
+  const defaultPath = join(PROJECT_ROOT, 'config', 'default.json');
+  let raw = readJson(defaultPath);
+  let source = 'config/default.json';
+  if (env.CONFIG_FILE) {
+    raw = deepMerge(raw, readJson(env.CONFIG_FILE));
+    source = `${source} + ${env.CONFIG_FILE}`;
+  }
+  if (opts.overrides !== undefined) raw = deepMerge(raw, opts.overrides);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid configuration:\n  ${parsed.error.issues.map((i) => describeIssue(source, i)).join('\n  ')}`);
+  }
+  return Object.freeze({ ...parsed.data, env: envConfig(env), source });
+}

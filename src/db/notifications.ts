@@ -1,0 +1,85 @@
+/** `notifications`: the outbox of internal e-mails to employees. */
+import type { Queryable } from './pool.js';
+
+export interface NotificationRow {
+  id: number;
+  kind: string;
+  dedup_key: string;
+  employee_id: number | null;
+  to_email: string;
+  subject: string;
+  html: string;
+  text_body: string;
+  state: 'queued' | 'sending' | 'retry' | 'sent' | 'failed' | 'unknown';
+  attempts: number;
+  smtp_response: string | null;
+  error: string | null;
+  queued_at: Date;
+  sending_at: Date | null;
+  sent_at: Date | null;
+}
+
+export interface NewNotification {
+  kind: string;
+  dedupKey: string;
+  employeeId: number | null;
+  toEmail: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Insert once per dedup key; returns the id and whether this call created it. */
+export async function insertNotification(db: Queryable, n: NewNotification, at: Date): Promise<{ id: number; created: boolean }> {
+  const ins = await db.query<{ id: number }>(
+    `INSERT INTO notifications (kind, dedup_key, employee_id, to_email, subject, html, text_body, queued_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+    [n.kind, n.dedupKey, n.employeeId, n.toEmail, n.subject, n.html, n.text, at],
+  );
+  if (ins.rows[0]) return { id: ins.rows[0].id, created: true };
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM notifications WHERE dedup_key = $1', [n.dedupKey]);
+  return { id: (rows[0] as { id: number }).id, created: false };
+}
+
+/** Take a notification for sending; null when it is not queued or waiting for a retry. */
+export async function claimNotification(db: Queryable, id: number, at: Date): Promise<NotificationRow | null> {
+  const { rows } = await db.query<NotificationRow>(
+    `UPDATE notifications SET state = 'sending', sending_at = $2, attempts = attempts + 1
+      WHERE id = $1 AND state IN ('queued', 'retry') RETURNING *`,
+    [id, at],
+  );
+  return rows[0] ?? null;
+}
+
+export async function markNotification(
+  db: Queryable,
+  id: number,
+  state: 'sent' | 'retry' | 'failed',
+  at: Date,
+  smtpResponse: string | null,
+  error: string | null,
+): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET state = $2, smtp_response = $4, error = $5,
+            sent_at = CASE WHEN $2 = 'sent' THEN $3 ELSE sent_at END
+      WHERE id = $1 AND state = 'sending'`,
+    [id, state, at, smtpResponse, error],
+  );
+}
+
+export async function pendingNotificationIds(db: Queryable): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(`SELECT id FROM notifications WHERE state IN ('queued', 'retry') ORDER BY id`);
+  return rows.map((r) => r.id);
+}
+
+/** Rows left `sending` past `before` were cut off by a crash: the server may or may not have them. */
+export async function markStaleNotificationsUnknown(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query(`UPDATE notifications SET state = 'unknown' WHERE state = 'sending' AND sending_at < $1`, [before]);
+  return rowCount ?? 0;
+}
+
+/** `retry send-email --unknown`: put unknown rows back in the queue. */
+export async function requeueUnknownNotifications(db: Queryable): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(`UPDATE notifications SET state = 'queued' WHERE state = 'unknown' RETURNING id`);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,34 @@
+/**
+ * The `http` role: a Fastify server with health, metrics and the queue board; later
+ * capabilities register their routes here (click redirect, unsubscribe, task API, diary).
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { App } from '../app.js';
+import { boardRoutes } from './board.js';
+import { healthRoutes } from './health.js';
+import { metricsRoutes } from './metrics.js';
+
+export async function buildServer(app: App): Promise<FastifyInstance> {
+  const server = Fastify({
+    logger: false,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    // Long-lived keep-alive from a proxy must not keep a stopping process alive.
+    forceCloseConnections: 'idle',
+  });
+  server.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) app.log.error({ err, url: req.url }, 'request failed');
+    reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
+  });
+  await healthRoutes(server, app);
+  await metricsRoutes(server, app);
+  await boardRoutes(server, app);
+  return server;
+}
+
+export async function startServer(app: App, port = app.config.env.port, host = '0.0.0.0'): Promise<FastifyInstance> {
+  const server = await buildServer(app);
+  await server.listen({ port, host });
+  return server;
+}

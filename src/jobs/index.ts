@@ -1,0 +1,17 @@
+/**
+ * The job registry: every job the service runs, by name. The queue of a job has the job's
+ * name; its schedule is `config.schedules[job.schedule]`.
+ */
+import { housekeeping } from './housekeeping.js';
+import { sendEmail } from './send-email.js';
+import type { AnyJob, PeriodicJob } from './types.js';
+
+export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail];
+
+export function getJob(name: string): AnyJob | undefined {
+  return JOBS.find((j) => j.name === name);
+}
+
+export function periodicJobs(jobs: readonly AnyJob[] = JOBS): PeriodicJob<unknown>[] {
+  return jobs.filter((j): j is PeriodicJob<unknown> => j.kind === 'periodic');
+}

@@ -1,0 +1,74 @@
+/**
+ * The e-mail outbox: rows in PostgreSQL (the truth) and `send-email` jobs in Redis (the
+ * transport). A row is queued inside the caller's transaction; its job is added after the
+ * commit; `reconcile` re-adds jobs for rows whose job Redis lost. Sending claims the row
+ * (`queued|retry → sending`), so a job delivered twice sends once; a row left `sending` by a
+ * crash becomes `unknown` (housekeeping) and is re-sent only on request.
+ */
+import { UnrecoverableError } from 'bullmq';
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import {
+  claimNotification,
+  insertNotification,
+  markNotification,
+  type NewNotification,
+  pendingNotificationIds,
+} from '../db/notifications.js';
+import type { Queryable } from '../db/pool.js';
+import type { ItemJobSpec } from '../queue/enqueue.js';
+import { enqueueItems } from '../queue/enqueue.js';
+import { headerSafe, SmtpSendError } from './transport.js';
+
+export const SEND_QUEUE = 'send-email';
+
+export function notificationJob(id: number): ItemJobSpec {
+  return { jobId: `notify.${id}`, data: { kind: 'notification', id } };
+}
+
+/** Queue an internal e-mail (once per dedup key) inside the caller's transaction. */
+export async function queueNotification(db: Queryable, n: NewNotification): Promise<{ id: number; created: boolean }> {
+  return insertNotification(db, { ...n, subject: headerSafe(n.subject), toEmail: headerSafe(n.toEmail) }, now());
+}
+
+/** After the commit: add the send jobs. A crash before this line is healed by reconcile. */
+export async function dispatchNotifications(app: App, ids: number[]): Promise<void> {
+  if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(notificationJob));
+}
+
+/** Send jobs for every row still waiting in PostgreSQL (notifications; mailings add theirs). */
+export async function outboxJobs(db: Queryable): Promise<ItemJobSpec[]> {
+  return (await pendingNotificationIds(db)).map(notificationJob);
+}
+
+export interface SendAttempt {
+  attemptsMade: number;
+  maxAttempts: number;
+}
+
+/** Send one notification; throws to make BullMQ retry a transient failure. */
+export async function sendNotification(app: App, id: number, attempt: SendAttempt): Promise<{ state: string }> {
+  const row = await claimNotification(app.pool, id, now());
+  if (!row) return { state: 'not-claimable' };
+  const mailer = await app.mailer();
+  try {
+    const res = await mailer.send({
+      from: app.config.smtp.from,
+      to: row.to_email,
+      subject: row.subject,
+      html: row.html,
+      text: row.text_body,
+      messageId: `<notification-${row.id}@${app.config.smtp.messageIdDomain}>`,
+      headers: { 'Auto-Submitted': 'auto-generated', 'X-Churnguard-Kind': row.kind },
+    });
+    await markNotification(app.pool, id, 'sent', now(), res.response, null);
+    return { state: 'sent' };
+  } catch (err) {
+    const e = err instanceof SmtpSendError ? err : new SmtpSendError((err as Error).message, false, null, null, { cause: err });
+    const last = attempt.attemptsMade + 1 >= attempt.maxAttempts;
+    const state = e.permanent || last ? 'failed' : 'retry';
+    await markNotification(app.pool, id, state, now(), e.response, e.message);
+    if (e.permanent) throw new UnrecoverableError(e.message);
+    throw e;
+  }
+}

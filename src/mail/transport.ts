@@ -1,0 +1,113 @@
+/**
+ * One pooled nodemailer SMTP transport per process, and the classification of SMTP replies:
+ * 2xx sent; 4xx, timeouts and connection errors transient (retry with backoff); 5xx and
+ * malformed envelopes permanent (never retried). Without `SMTP_URL` the embedded sink
+ * (sink.ts) is started and used.
+ */
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
+import type { AppConfig } from '../config.js';
+import type { Logger } from '../log.js';
+import { type SmtpSink, startSmtpSink } from './sink.js';
+
+export type MailOptions = Mail.Options;
+
+export interface SendResult {
+  response: string;
+  messageId: string;
+}
+
+export class SmtpSendError extends Error {
+  override name = 'SmtpSendError';
+  constructor(
+    message: string,
+    /** True for a 5xx reply or an envelope the server can never accept. */
+    readonly permanent: boolean,
+    readonly responseCode: number | null,
+    readonly response: string | null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+interface NodemailerError extends Error {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+}
+
+const TRANSIENT_CODES = new Set(['ETIMEDOUT', 'ECONNECTION', 'ESOCKET', 'EDNS', 'ECONNRESET', 'EPROTOCOL', 'EABORT', 'ESTREAM']);
+
+export function classifySmtpError(err: unknown): SmtpSendError {
+  const e = err as NodemailerError;
+  const code = typeof e.responseCode === 'number' ? e.responseCode : null;
+  const response = e.response ?? null;
+  let permanent: boolean;
+  if (code !== null) permanent = code >= 500;
+  else permanent = !TRANSIENT_CODES.has(e.code ?? '') && e.code === 'EENVELOPE';
+  return new SmtpSendError(`SMTP ${code ?? e.code ?? 'error'}: ${response ?? e.message}`, permanent, code, response, { cause: err });
+}
+
+export interface Mailer {
+  /** Where mail goes: the SMTP URL without credentials, or the sink's. */
+  readonly url: string;
+  /** Set when the embedded sink is in use. */
+  readonly sink: SmtpSink | null;
+  send(message: MailOptions): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+function transportOptions(url: string, config: AppConfig) {
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  return {
+    pool: true as const,
+    maxConnections: config.smtp.poolSize,
+    maxMessages: 1000,
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 25,
+    secure,
+    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    connectionTimeout: config.smtp.timeoutMs,
+    greetingTimeout: config.smtp.timeoutMs,
+    socketTimeout: config.smtp.timeoutMs,
+    tls: { rejectUnauthorized: u.searchParams.get('tlsRejectUnauthorized') !== 'false' },
+  };
+}
+
+export async function createMailer(config: AppConfig, log: Logger): Promise<Mailer> {
+  let sink: SmtpSink | null = null;
+  let url = config.env.smtpUrl;
+  if (!url) {
+    sink = await startSmtpSink(join(config.env.varDir, 'mail'));
+    url = sink.url;
+    log.info({ dir: sink.dir, port: sink.port }, 'SMTP_URL is not set: e-mails go to the embedded sink');
+  }
+  const transport = nodemailer.createTransport(transportOptions(url, config));
+  const shown = new URL(url);
+  shown.username = '';
+  shown.password = '';
+  return {
+    url: shown.toString(),
+    sink,
+    async send(message) {
+      try {
+        const info = await transport.sendMail(message);
+        return { response: String(info.response ?? ''), messageId: String(info.messageId ?? '') };
+      } catch (err) {
+        throw classifySmtpError(err);
+      }
+    },
+    async close() {
+      transport.close();
+      if (sink) await sink.close();
+    },
+  };
+}
+
+/** Header values may never carry CR/LF (header injection); collapse all whitespace runs. */
+export function headerSafe(value: string): string {
+  return value.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ').trim();
+}

@@ -1,0 +1,70 @@
+/**
+ * Putting work on the queues. A periodic run's jobId is `<job>.<period>`, so any number of
+ * schedulers, catch-ups and admin triggers for one period yield one queued job; a forced
+ * run gets a fresh id. Item jobs carry their own ids (`send.<messageId>`).
+ */
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import type { PeriodicJob, Trigger } from '../jobs/types.js';
+
+export const runPayloadSchema = z.strictObject({
+  period: z.string().min(1),
+  trigger: z.enum(['schedule', 'admin', 'catch-up', 'event']),
+  force: z.boolean().optional(),
+  options: z.unknown().optional(),
+});
+export type RunPayload = z.infer<typeof runPayloadSchema>;
+
+/** BullMQ custom ids may not contain ':'; ours never do, periods included. */
+export function runJobId(job: string, period: string): string {
+  return `${job}.${period}`;
+}
+
+export interface EnqueuedRun {
+  jobId: string;
+  /** The BullMQ state after the call: a deduplicated add shows the existing job's state. */
+  state: string;
+  /** False when a job with this id already existed. */
+  added: boolean;
+}
+
+export async function enqueueRun(
+  app: App,
+  def: PeriodicJob<unknown>,
+  period: string,
+  trigger: Trigger,
+  opts: { force?: boolean; options?: unknown; delayMs?: number } = {},
+): Promise<EnqueuedRun> {
+  const queue = app.queues.get(def.name);
+  const jobId = opts.force ? `${runJobId(def.name, period)}.force-${now().getTime()}` : runJobId(def.name, period);
+  const payload: RunPayload = {
+    period,
+    trigger,
+    ...(opts.force ? { force: true } : {}),
+    ...(opts.options !== undefined ? { options: opts.options } : {}),
+  };
+  const before = await queue.getJob(jobId);
+  const jobOpts: JobsOptions = { jobId, ...(opts.delayMs ? { delay: opts.delayMs } : {}) };
+  const job = await queue.add(def.name, payload, jobOpts);
+  const state = await job.getState();
+  // An admin asking again for a period whose job failed for good means "try again".
+  if (!before || trigger !== 'admin' || state !== 'failed') return { jobId, state, added: !before };
+  await job.retry('failed');
+  return { jobId, state: await job.getState(), added: false };
+}
+
+export interface ItemJobSpec {
+  jobId: string;
+  data: unknown;
+}
+
+/** Add item jobs in bulk; existing ids are left as they are. */
+export async function enqueueItems(app: App, jobName: string, items: ItemJobSpec[]): Promise<void> {
+  const queue = app.queues.get(jobName);
+  const CHUNK = 1000;
+  for (let i = 0; i < items.length; i += CHUNK) {
+    await queue.addBulk(items.slice(i, i + CHUNK).map((it) => ({ name: jobName, data: it.data, opts: { jobId: it.jobId } })));
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Executing jobs. `executeRun` is the one path for a periodic run — from a BullMQ worker, the
+ * admin script's `--inline`, or the demo: validate options, claim the period, run with a
+ * heartbeat, record the outcome. `JobWorkers` runs a BullMQ worker per registered job.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import { claimRun, completeRun, failRun, heartbeatRun } from '../db/job-runs.js';
+import { parsePeriod } from '../domain/periods.js';
+import { JOBS } from '../jobs/index.js';
+import type { AnyJob, ItemJob, JobContext, PeriodicJob, RunStats, Trigger } from '../jobs/types.js';
+import { type RunPayload, runPayloadSchema } from './enqueue.js';
+import { redisConnection } from './queues.js';
+
+const OWNER_BASE = `${hostname()}:${process.pid}`;
+
+/** Options of a payload or of the admin script, validated by the job's schema. */
+export function parseOptions<O>(def: AnyJob, raw: unknown): O {
+  const parsed = def.options.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+    throw new UnrecoverableError(`${def.name}: invalid options: ${issues}`);
+  }
+  return parsed.data as O;
+}
+
+export interface RunOutcome {
+  status: 'completed' | 'skipped';
+  runId: number | null;
+  reason?: string;
+  stats: RunStats;
+}
+
+export async function executeRun(
+  app: App,
+  def: PeriodicJob<unknown>,
+  req: { period: string; trigger: Trigger; force?: boolean; options?: unknown },
+  queueJob: Job | null = null,
+): Promise<RunOutcome> {
+  const period = parsePeriod(def.periodKind, req.period);
+  const options = parseOptions(def, req.options);
+  const owner = `${OWNER_BASE}:${randomUUID().slice(0, 8)}`;
+  const log = app.log.child({ job: def.name, period, jobId: queueJob?.id });
+  const claim = await claimRun(app.pool, {
+    job: def.name,
+    period,
+    trigger: req.trigger,
+    queueJobId: queueJob?.id ?? null,
+    owner,
+    now: now(),
+    leaseMs: app.config.runs.leaseMs,
+    force: req.force ?? false,
+  });
+  if (claim.kind !== 'claimed') {
+    const reason = claim.kind === 'completed' ? 'period already completed' : 'another run of this period is in progress';
+    log.info({ runId: claim.run.id }, `skipped: ${reason}`);
+    return { status: 'skipped', runId: claim.run.id, reason, stats: claim.run.stats };
+  }
+  const runId = claim.run.id;
+  const heartbeat = async () => {
+    if (!(await heartbeatRun(app.pool, runId, owner, now()))) log.warn({ runId }, 'run was taken over by another worker');
+  };
+  const timer = setInterval(() => heartbeat().catch((err) => log.warn({ err }, 'heartbeat failed')), app.config.runs.heartbeatMs);
+  timer.unref();
+  const started = Date.now();
+  log.info({ runId, trigger: req.trigger, attempt: claim.run.attempts }, 'run started');
+  try {
+    const ctx: JobContext<unknown> = {
+      app,
+      options,
+      period,
+      trigger: req.trigger,
+      force: req.force ?? false,
+      log,
+      runId,
+      queueJob,
+      heartbeat,
+    };
+    const stats = await def.run(ctx);
+    clearInterval(timer);
+    if (!(await completeRun(app.pool, runId, owner, now(), stats))) log.warn({ runId }, 'completed, but the run had been taken over');
+    log.info({ runId, stats, ms: Date.now() - started }, 'run completed');
+    return { status: 'completed', runId, stats };
+  } catch (err) {
+    clearInterval(timer);
+    await failRun(app.pool, runId, owner, now(), (err as Error).message ?? String(err)).catch((e) =>
+      log.error({ err: e }, 'could not record the failure'),
+    );
+    log.error({ runId, err }, 'run failed');
+    throw err;
+  }
+}
+
+export async function executeItem(app: App, def: ItemJob<unknown>, data: unknown, queueJob: Job | null): Promise<RunStats> {
+  const options = parseOptions(def, data);
+  const log = app.log.child({ job: def.name, jobId: queueJob?.id });
+  const ctx: JobContext<unknown> = {
+    app,
+    options,
+    period: '',
+    trigger: 'event',
+    force: false,
+    log,
+    runId: null,
+    queueJob,
+    heartbeat: async () => {},
+  };
+  return def.run(ctx);
+}
+
+async function processQueueJob(app: App, def: AnyJob, job: Job): Promise<RunStats> {
+  if (def.kind === 'item') return executeItem(app, def, job.data, job);
+  const parsed = runPayloadSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`${def.name}: malformed run payload: ${parsed.error.message}`);
+  const p: RunPayload = parsed.data;
+  const outcome = await executeRun(app, def, p, job);
+  return { status: outcome.status, runId: outcome.runId, ...(outcome.reason ? { reason: outcome.reason } : {}), ...outcome.stats };
+}
+
+export class JobWorkers {
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly app: App,
+    private readonly jobs: readonly AnyJob[] = JOBS,
+  ) {}
+
+  start(): void {
+    const { config } = this.app;
+    for (const def of this.jobs) {
+      const concurrency = config.queues.concurrency[def.name] ?? config.queues.concurrency.default ?? 1;
+      const worker = new Worker(def.name, (job) => processQueueJob(this.app, def, job), {
+        connection: redisConnection(config.env.redisUrl),
+        prefix: config.env.queuePrefix,
+        concurrency,
+        lockDuration: config.queues.lockDurationMs,
+        stalledInterval: config.queues.stalledIntervalMs,
+        maxStalledCount: 2,
+        ...(def.name === 'send-email' ? { limiter: { max: config.smtp.ratePerMinute, duration: 60_000 } } : {}),
+      });
+      worker.on('error', (err) => this.app.log.warn({ err, queue: def.name }, 'worker error'));
+      worker.on('failed', (job, err) =>
+        this.app.log.warn({ job: def.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job attempt failed'),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  /** Stop taking jobs; let active ones finish within `graceMs`, then force. */
+  async close(graceMs: number): Promise<void> {
+    const closing = Promise.all(this.workers.map((w) => w.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.app.log.warn({ graceMs }, 'active jobs did not finish within the grace period; closing anyway');
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    }
+    await Promise.all(this.workers.map((w) => w.disconnect().catch(() => {})));
+    this.workers.length = 0;
+  }
+}

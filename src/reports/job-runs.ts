@@ -1,0 +1,38 @@
+/** «Журнал запусков заданий»: runs of the periodic jobs, newest first. */
+import { listRuns } from '../db/job-runs.js';
+import type { ReportDefinition } from './types.js';
+
+export const jobRunsReport: ReportDefinition = {
+  name: 'job-runs',
+  description: 'runs of the scheduled jobs with their outcome',
+  usage: 'report job-runs [--job J] [--limit N]',
+  options: { job: { type: 'string' }, limit: { type: 'string' } },
+  async build(app, values) {
+    const limit = typeof values.limit === 'string' ? Number(values.limit) : 200;
+    const runs = await listRuns(app.pool, {
+      job: typeof values.job === 'string' ? values.job : undefined,
+      limit: Number.isInteger(limit) && limit > 0 ? limit : 200,
+    });
+    return {
+      name: 'job-runs',
+      title: 'Журнал запусков заданий',
+      subtitle: app.config.ric.name,
+      sections: [
+        {
+          columns: [
+            { key: 'job', header: 'Задание' },
+            { key: 'period', header: 'Период' },
+            { key: 'trigger', header: 'Запуск' },
+            { key: 'state', header: 'Состояние' },
+            { key: 'attempts', header: 'Попыток', type: 'int' },
+            { key: 'started_at', header: 'Начало', type: 'datetime' },
+            { key: 'finished_at', header: 'Окончание', type: 'datetime' },
+            { key: 'result', header: 'Результат' },
+          ],
+          rows: runs.map((r) => ({ ...r, result: r.error ?? JSON.stringify(r.stats) })),
+          totals: { job: `Итого: (${runs.length})` },
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,167 @@
+/** Rendering a {@link Report}: text table, CSV (RFC 4180, UTF-8 with BOM), JSON, Excel. */
+import ExcelJS from 'exceljs';
+import type { ColumnType, Report, ReportColumn, ReportRow, ReportSection } from './types.js';
+
+const ruNumber = (digits: number) => new Intl.NumberFormat('ru-RU', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const RU2 = ruNumber(2);
+const RU0 = ruNumber(0);
+
+/** `dd.mm.yyyy` of a calendar date or an instant (in `tz`). */
+export function ruDate(v: unknown, tz = 'Europe/Moscow'): string {
+  if (v === null || v === undefined || v === '') return '';
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return `${v.slice(8, 10)}.${v.slice(5, 7)}.${v.slice(0, 4)}`;
+  const d = v instanceof Date ? v : new Date(String(v));
+  if (Number.isNaN(d.getTime())) return String(v);
+  return d.toLocaleDateString('ru-RU', { timeZone: tz, day: '2-digit', month: '2-digit', year: 'numeric' });
+}
+
+/** `dd.mm.yyyy hh:mm:ss` in `tz`, as the CRM shows times. */
+export function ruDateTime(v: unknown, tz = 'Europe/Moscow'): string {
+  if (v === null || v === undefined || v === '') return '';
+  const d = v instanceof Date ? v : new Date(String(v));
+  if (Number.isNaN(d.getTime())) return String(v);
+  const p = new Intl.DateTimeFormat('ru-RU', {
+    timeZone: tz,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const g = (t: string) => p.find((x) => x.type === t)?.value ?? '';
+  return `${g('day')}.${g('month')}.${g('year')} ${g('hour')}:${g('minute')}:${g('second')}`;
+}
+
+/** A cell as the desk reads it: Russian number and date formats. */
+export function formatCell(v: unknown, type: ColumnType = 'text', tz?: string): string {
+  if (v === null || v === undefined) return '';
+  switch (type) {
+    case 'int':
+      return typeof v === 'number' ? RU0.format(v) : String(v);
+    case 'number':
+    case 'score':
+    case 'money':
+      return typeof v === 'number' ? RU2.format(v) : String(v);
+    case 'percent':
+      return typeof v === 'number' ? `${RU0.format(v * 100)} %` : String(v);
+    case 'date':
+      return ruDate(v, tz);
+    case 'datetime':
+      return ruDateTime(v, tz);
+    default:
+      return String(v);
+  }
+}
+
+function allRows(s: ReportSection): ReportRow[] {
+  return s.totals ? [...s.rows, s.totals] : s.rows;
+}
+
+export function formatTable(columns: ReportColumn[], rows: readonly object[], tz?: string): string {
+  const cells = rows.map((r) => columns.map((c) => formatCell((r as ReportRow)[c.key], c.type, tz).replace(/\s*\n\s*/g, ' ')));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => (row[i] as string).length)));
+  const numeric = columns.map((c) => c.type !== undefined && c.type !== 'text' && c.type !== 'date' && c.type !== 'datetime');
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i] as number) : v.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+export function renderText(report: Report, tz?: string): string {
+  const out = [report.title];
+  if (report.subtitle) out.push(report.subtitle);
+  for (const s of report.sections) {
+    out.push('');
+    if (s.title) out.push(s.title);
+    out.push(s.rows.length || s.totals ? formatTable(s.columns, allRows(s), tz) : '(нет данных)');
+    for (const n of s.notes ?? []) out.push(n);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function csvValue(v: unknown, type: ColumnType | undefined, tz?: string): string {
+  if (v === null || v === undefined) return '';
+  if (type === 'date') return ruDate(v, tz);
+  if (type === 'datetime') return ruDateTime(v, tz);
+  if (typeof v === 'number') return String(v);
+  return String(v);
+}
+
+/** CSV with a BOM so Excel reads UTF-8; numbers with a dot, dates as dd.mm.yyyy. Sections are separated by a blank line. */
+export function renderCsv(report: Report, tz?: string): string {
+  const lines: string[] = [];
+  report.sections.forEach((s, i) => {
+    if (i > 0) lines.push('');
+    if (report.sections.length > 1 && s.title) lines.push(csvField(s.title));
+    lines.push(s.columns.map((c) => csvField(c.header)).join(','));
+    for (const r of allRows(s)) lines.push(s.columns.map((c) => csvField(csvValue(r[c.key], c.type, tz))).join(','));
+  });
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(report, (_k, v) => (v instanceof Date ? v.toISOString() : v), 2)}\n`;
+}
+
+const EXCEL_FORMATS: Partial<Record<ColumnType, string>> = {
+  int: '# ##0',
+  number: '# ##0.00',
+  score: '0.00',
+  money: '# ##0.00 "₽"',
+  percent: '0%',
+  date: 'dd.mm.yyyy',
+  datetime: 'dd.mm.yyyy hh:mm:ss',
+};
+
+function excelValue(v: unknown, type: ColumnType | undefined): ExcelJS.CellValue {
+  if (v === null || v === undefined) return null;
+  if (type === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(`${v}T00:00:00Z`);
+  if ((type === 'date' || type === 'datetime') && v instanceof Date) return v;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date) return v;
+  return String(v);
+}
+
+/**
+ * An Excel workbook, one sheet per section: frozen header with the CRM's column names,
+ * number formats per column type, the totals row in bold, columns sized to their content.
+ */
+export async function renderXlsx(report: Report, tz?: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'churnguard';
+  const used = new Set<string>();
+  report.sections.forEach((s, i) => {
+    let name =
+      (s.title ?? report.title)
+        .replace(/[\\/?*[\]:]/g, ' ')
+        .slice(0, 31)
+        .trim() || `Лист ${i + 1}`;
+    while (used.has(name)) name = `${name.slice(0, 28)} ${i + 1}`;
+    used.add(name);
+    const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = s.columns.map((c) => ({
+      header: c.header,
+      key: c.key,
+      style: EXCEL_FORMATS[c.type ?? 'text'] ? { numFmt: EXCEL_FORMATS[c.type ?? 'text'] } : {},
+    }));
+    ws.getRow(1).font = { bold: true };
+    ws.getRow(1).alignment = { vertical: 'middle', wrapText: true };
+    for (const r of s.rows) ws.addRow(Object.fromEntries(s.columns.map((c) => [c.key, excelValue(r[c.key], c.type)])));
+    if (s.totals) {
+      const row = ws.addRow(Object.fromEntries(s.columns.map((c) => [c.key, excelValue(s.totals?.[c.key], c.type)])));
+      row.font = { bold: true };
+    }
+    s.columns.forEach((c, ci) => {
+      const longest = Math.max(c.header.length, ...allRows(s).map((r) => formatCell(r[c.key], c.type, tz).length));
+      ws.getColumn(ci + 1).width = Math.min(60, Math.max(8, longest + 2));
+    });
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

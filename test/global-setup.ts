@@ -1,0 +1,5 @@
+import { ensureTemplate } from './helpers/db.js';
+
+export default async function setup(): Promise<void> {
+  await ensureTemplate();
+}

@@ -1,23 +1,27 @@
 /**
- * `npm run demo`: the whole desk on sample data, once, on a fresh database of its own
- * (`churnguard_demo`, or DEMO_DATABASE_URL), with e-mails going into the embedded SMTP sink
- * (`var/mail/*.eml`). Every registered job runs through the real queue and workers.
+ * `npm run demo [-- --now <ISO date-time>]`: the whole desk on sample data, once, on a fresh
+ * database of its own (`DEMO_DATABASE_URL`, default `churnguard_demo`) and queue prefix, with
+ * e-mails going into the embedded SMTP sink (`var/mail/*.eml`). The clock starts at Monday
+ * 3 June 2024, 09:00 Moscow time (the month of the source talk's reports) unless `--now` says
+ * otherwise. Every job runs through the real queue and workers; the HTTP server runs too.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { QueueEvents } from 'bullmq';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { type App, createApp } from './app.js';
 import { collectStatus, formatStatus } from './cli/commands/status.js';
-import { now } from './clock.js';
+import { setClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
-import { periodicJobs } from './jobs/index.js';
+import { DEMO_STEPS } from './demo/steps.js';
+import type { DemoContext } from './demo/types.js';
+import { startServer } from './http/server.js';
 import { createLogger } from './log.js';
-import { enqueueRun } from './queue/enqueue.js';
-import { redisConnection } from './queue/queues.js';
-import { periodForFire } from './queue/schedules.js';
 import { JobWorkers } from './queue/worker.js';
+
+export const DEMO_START = '2024-06-03T09:00:00+03:00';
 
 async function freshDatabase(url: string): Promise<void> {
   const u = new URL(url);
@@ -43,49 +47,62 @@ async function clearPrefix(app: App): Promise<void> {
   } while (cursor !== '0');
 }
 
-/** Run every periodic job once for its current period, through the queue. */
-async function runEveryJob(app: App, say: (s: string) => void): Promise<void> {
-  for (const def of periodicJobs()) {
-    const period = periodForFire(app, def, now());
-    const events = new QueueEvents(def.name, { connection: redisConnection(app.config.env.redisUrl), prefix: app.config.env.queuePrefix });
-    try {
-      await events.waitUntilReady();
-      const res = await enqueueRun(app, def, period, 'admin');
-      const job = await app.queues.get(def.name).getJob(res.jobId);
-      const result = await job?.waitUntilFinished(events, 60_000);
-      say(`  ${def.name} ${period}: ${JSON.stringify(result)}`);
-    } finally {
-      await events.close();
-    }
-  }
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const { values } = parseArgs({ options: { now: { type: 'string' } }, strict: true });
+  const at = new Date(values.now ?? DEMO_START);
+  if (Number.isNaN(at.getTime())) throw new Error(`--now: "${values.now}" is not an ISO date-time`);
+  setClock(at);
   const say = (s: string) => process.stdout.write(`${s}\n`);
   const databaseUrl = loadConfig().env.demoDatabaseUrl;
-  // Its own database and queue prefix, and always the embedded SMTP sink.
-  const config = loadConfig({ envOverrides: { DATABASE_URL: databaseUrl, QUEUE_PREFIX: '{cg-demo}', SMTP_URL: '' } });
+  const dbName = new URL(databaseUrl).pathname.slice(1);
+  const port = await freePort();
+  // Its own database, queue prefix and port, and always the embedded SMTP sink.
+  const config = loadConfig({
+    envOverrides: {
+      DATABASE_URL: databaseUrl,
+      QUEUE_PREFIX: `{cg-${dbName}}`,
+      SMTP_URL: '',
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    },
+  });
   const mailDir = join(config.env.varDir, 'mail');
   rmSync(mailDir, { recursive: true, force: true });
   mkdirSync(mailDir, { recursive: true });
-  say(`churnguard demo — ${config.ric.name}, database ${new URL(databaseUrl).pathname.slice(1)} (recreated)`);
+  say(`churnguard demo — ${config.ric.name}, database ${dbName} (recreated), clock ${at.toISOString()}`);
   await freshDatabase(databaseUrl);
   const app = createApp(config, { log: createLogger(config.env.logLevelSet ? config.env.logLevel : 'warn') });
   const workers = new JobWorkers(app);
+  const server = await startServer(app, port, '127.0.0.1');
   try {
     const m = await migrate(app.pool);
     say(`migrations applied: ${m.applied.join(', ')}`);
     await clearPrefix(app);
     workers.start();
-    say('\nEvery job, once, for its current period:');
-    await runEveryJob(app, say);
+    const ctx: DemoContext = { app, say, mailDir, baseUrl: config.env.publicBaseUrl, facts: {} };
+    for (const step of DEMO_STEPS) {
+      say(`\n== ${step.title}`);
+      await step.run(ctx);
+    }
     say('');
     say(formatStatus(await collectStatus(app)));
     const mails = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length;
     say(`e-mails in the sink: ${mails} (${mailDir})`);
     say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
+    await server.close();
     await workers.close(10_000);
     await app.close();
   }

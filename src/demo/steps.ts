@@ -1,0 +1,5 @@
+/** The demo's story, in order. Each capability adds its step here. */
+import { everyJobStep } from './every-job.js';
+import type { DemoStep } from './types.js';
+
+export const DEMO_STEPS: readonly DemoStep[] = [everyJobStep];

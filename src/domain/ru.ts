@@ -1,0 +1,76 @@
+/** Russian wording shared by e-mails, tasks and reports: months, plurals, money. */
+
+const MONTHS_NOMINATIVE = [
+  'январь',
+  'февраль',
+  'март',
+  'апрель',
+  'май',
+  'июнь',
+  'июль',
+  'август',
+  'сентябрь',
+  'октябрь',
+  'ноябрь',
+  'декабрь',
+];
+const MONTHS_GENITIVE = [
+  'января',
+  'февраля',
+  'марта',
+  'апреля',
+  'мая',
+  'июня',
+  'июля',
+  'августа',
+  'сентября',
+  'октября',
+  'ноября',
+  'декабря',
+];
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** `2024-06` → `Июнь 2024` (an e-mail subject). */
+export function monthTitle(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return `${capitalize(MONTHS_NOMINATIVE[m - 1] as string)} ${y}`;
+}
+
+/** `2024-06` → `Июнь 2024 года` (a report subtitle, as the CRM writes it). */
+export function monthOfYear(period: string): string {
+  return `${monthTitle(period)} года`;
+}
+
+/** `2024-06-03` → `3 июня 2024`. */
+export function longDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
+  return `${d} ${MONTHS_GENITIVE[m - 1]} ${y}`;
+}
+
+/**
+ * The Russian plural of a count: `plural(5, ['вебинар', 'вебинара', 'вебинаров'])` → `вебинаров`
+ * (forms for 1, 2–4, 5+).
+ */
+export function plural(n: number, forms: readonly [one: string, few: string, many: string]): string {
+  const a = Math.abs(n) % 100;
+  const b = a % 10;
+  if (a > 10 && a < 20) return forms[2];
+  if (b === 1) return forms[0];
+  if (b >= 2 && b <= 4) return forms[1];
+  return forms[2];
+}
+
+/** `n` followed by its plural form: `count(0, […])` → `0 вебинаров`. */
+export function count(n: number, forms: readonly [string, string, string]): string {
+  return `${n} ${plural(n, forms)}`;
+}
+
+const RUB = new Intl.NumberFormat('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** `15000` → `15 000,00 ₽` (with a non-breaking space, as Intl writes it). */
+export function rub(amount: number): string {
+  return `${RUB.format(amount)} ₽`;
+}

@@ -3,10 +3,13 @@
  * name; its schedule is `config.schedules[job.schedule]`.
  */
 import { housekeeping } from './housekeeping.js';
+import { riskScore } from './risk-score.js';
 import { sendEmail } from './send-email.js';
+import { signalEscalation } from './signal-escalation.js';
+import { signalsScan } from './signals-scan.js';
 import type { AnyJob, PeriodicJob } from './types.js';
 
-export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail];
+export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, riskScore, signalsScan, signalEscalation];
 
 export function getJob(name: string): AnyJob | undefined {
   return JOBS.find((j) => j.name === name);

@@ -1,8 +1,10 @@
 /** The report registry: `admin report <name>`. */
+import { deviationsReport } from './deviations.js';
 import { jobRunsReport } from './job-runs.js';
+import { signalsReport } from './signals.js';
 import type { ReportDefinition } from './types.js';
 
-export const REPORTS: readonly ReportDefinition[] = [jobRunsReport];
+export const REPORTS: readonly ReportDefinition[] = [jobRunsReport, deviationsReport, signalsReport];
 
 export function getReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((r) => r.name === name);

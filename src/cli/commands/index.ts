@@ -1,9 +1,11 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
+import { explainCommand } from './explain.js';
 import { migrateCommand } from './migrate.js';
 import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
 import { runsCommand } from './runs.js';
+import { signalAckCommand } from './signal-ack.js';
 import { statusCommand } from './status.js';
 import { tasksCommand } from './tasks.js';
 import { triggerCommand } from './trigger.js';
@@ -16,4 +18,6 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   tasksCommand,
   reportCommand,
+  explainCommand,
+  signalAckCommand,
 ];

@@ -1,0 +1,120 @@
+/**
+ * The counts behind the weekly risk indicator, for every served client in one statement:
+ * system users and those trained within the validity, cabinet requests, held contacts with an
+ * ЛПР, webinars attended, logins per week, and last week's indicator. Every window ends on the
+ * last day of the scored week (`weekEnd`), so a past week gives the same counts again.
+ */
+import type { RiskFacts } from '../domain/client-risk.js';
+import type { IsoDate } from '../domain/dates.js';
+import type { Zone } from '../domain/risk-model.js';
+import type { Queryable } from './pool.js';
+
+export interface RiskWindows {
+  weekEnd: IsoDate;
+  /** Exclusive starts of the date windows (`(from, weekEnd]`). */
+  trainingFrom: IsoDate;
+  lkFrom: IsoDate;
+  webinarsFrom: IsoDate;
+  /** The ЛПР-contact window as instants: [from, to) in the RIC's time zone. */
+  lprFrom: Date;
+  lprTo: Date;
+  /** How many weeks of logins to load, ending with the scored week. */
+  loginWeeks: number;
+  previousWeek: string;
+  /** Only these clients (explain, tests); null → all served clients. */
+  clientIds?: number[] | null;
+}
+
+interface Row {
+  id: number;
+  category: 'A' | 'B' | 'C';
+  connected_on: string | null;
+  primary_advance_until: string | null;
+  flags: string[];
+  system_users: number;
+  trained_users: number;
+  lk: number;
+  lpr: number;
+  has_lpr: boolean;
+  webinars: number;
+  weeks: Record<string, number> | null;
+  prev_zone: Zone | null;
+  prev_indicator: number | null;
+}
+
+export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<RiskFacts[]> {
+  const { rows } = await db.query<Row>(
+    `WITH c AS (
+       SELECT id, category, connected_on, primary_advance_until, flags FROM served_clients
+        WHERE $9::bigint[] IS NULL OR id = ANY($9)
+     ), trained AS (
+       SELECT DISTINCT k.id
+         FROM trainings t
+         JOIN contacts k ON k.client_id = t.client_id AND k.active AND k.is_system_user
+                        AND (k.id = t.contact_id OR (t.contact_id IS NULL AND lower(k.full_name) = lower(t.person_name)))
+        WHERE t.trained_on > $2::date AND t.trained_on <= $1::date
+     ), users AS (
+       SELECT k.client_id, count(*)::int AS system_users, count(tr.id)::int AS trained_users
+         FROM contacts k LEFT JOIN trained tr ON tr.id = k.id
+        WHERE k.active AND k.is_system_user
+        GROUP BY k.client_id
+     ), lk AS (
+       SELECT client_id, count(*)::int AS n FROM lk_requests
+        WHERE requested_on > $3::date AND requested_on <= $1::date GROUP BY client_id
+     ), lpr AS (
+       SELECT e.client_id, count(*)::int AS n
+         FROM contact_events e
+         LEFT JOIN contacts k1 ON k1.id = e.contact_id
+         LEFT JOIN contacts k2 ON e.contact_id IS NULL AND k2.client_id = e.client_id AND lower(k2.full_name) = lower(e.contact_name)
+        WHERE e.outcome IN ('held', 'held_with_login') AND e.occurred_at >= $5 AND e.occurred_at < $6
+          AND (k1.is_lpr OR k2.is_lpr)
+        GROUP BY e.client_id
+     ), has_lpr AS (
+       SELECT DISTINCT client_id FROM contacts WHERE active AND is_lpr
+     ), web AS (
+       SELECT client_id, count(DISTINCT (attended_on, coalesce(webinar, '')))::int AS n FROM webinar_attendance
+        WHERE attended_on > $4::date AND attended_on <= $1::date GROUP BY client_id
+     ), usage AS (
+       SELECT client_id, jsonb_object_agg(b, n) AS weeks
+         FROM (SELECT client_id, ($1::date - period_start) / 7 AS b, sum(logins)::int AS n
+                 FROM online_usage
+                WHERE period_start > $1::date - 7 * $7::int AND period_start <= $1::date
+                GROUP BY 1, 2) x
+        GROUP BY client_id
+     ), prev AS (
+       SELECT client_id, zone, indicator FROM risk_scores WHERE week = $8
+     )
+     SELECT c.id, c.category, c.connected_on, c.primary_advance_until, c.flags,
+            coalesce(u.system_users, 0) AS system_users, coalesce(u.trained_users, 0) AS trained_users,
+            coalesce(lk.n, 0) AS lk, coalesce(lpr.n, 0) AS lpr, (hl.client_id IS NOT NULL) AS has_lpr,
+            coalesce(web.n, 0) AS webinars, usage.weeks, prev.zone AS prev_zone, prev.indicator AS prev_indicator
+       FROM c
+       LEFT JOIN users u ON u.client_id = c.id
+       LEFT JOIN lk ON lk.client_id = c.id
+       LEFT JOIN lpr ON lpr.client_id = c.id
+       LEFT JOIN has_lpr hl ON hl.client_id = c.id
+       LEFT JOIN web ON web.client_id = c.id
+       LEFT JOIN usage ON usage.client_id = c.id
+       LEFT JOIN prev ON prev.client_id = c.id`,
+    [w.weekEnd, w.trainingFrom, w.lkFrom, w.webinarsFrom, w.lprFrom, w.lprTo, w.loginWeeks, w.previousWeek, w.clientIds ?? null],
+  );
+  return rows.map((r) => {
+    const weekly = Array.from({ length: w.loginWeeks }, (_, i) => r.weeks?.[String(i)] ?? 0);
+    return {
+      clientId: r.id,
+      category: r.category,
+      systemUsers: r.system_users,
+      trainedUsers: r.trained_users,
+      lkRequests: r.lk,
+      lprContacts: r.lpr,
+      hasLpr: r.has_lpr,
+      webinars: r.webinars,
+      weeklyLogins: weekly,
+      connectedOn: r.connected_on,
+      primaryAdvanceUntil: r.primary_advance_until,
+      flags: r.flags,
+      previousZone: r.prev_zone,
+      previousIndicator: r.prev_indicator,
+    };
+  });
+}

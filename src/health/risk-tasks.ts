@@ -21,7 +21,7 @@ const COLUMN: Record<ComponentKey, 'training' | 'lk' | 'lpr_contact' | 'logins' 
   webinars: 'webinars',
 };
 
-/** Components of a stored row, worst first, with their reasons. */
+/** Components of a stored row, in the report's column order, with their reasons. */
 export function componentLines(row: RiskScoreRow): { key: ComponentKey; score: number | null; reason: string }[] {
   return COMPONENTS.map((key) => {
     const col = COLUMN[key];
@@ -29,10 +29,11 @@ export function componentLines(row: RiskScoreRow): { key: ComponentKey; score: n
   });
 }
 
-export function riskReviewTask(c: RiskTaskCandidate, at: Date, dueAt: Date): NewTask {
+/** The task for a candidate; its title names the components at the high-risk score. */
+export function riskReviewTask(c: RiskTaskCandidate, at: Date, dueAt: Date, highScore: number): NewTask {
   const red = c.categories.includes('red_zone');
   const lines = componentLines(c);
-  const worst = lines.filter((l) => l.score !== null && l.score >= 0.5).map((l) => l.reason);
+  const worst = lines.filter((l) => l.score !== null && l.score >= highScore).map((l) => l.reason.replace(/\.$/, ''));
   const head = red ? 'Клиент в красной зоне' : `Клиент в зоне «${ZONE_NAMES.high}»`;
   return {
     kind: RISK_REVIEW,
@@ -71,7 +72,7 @@ export async function applyRiskTasks(app: App, db: Queryable, week: string, at: 
   const dueAt = zonedTime(app.calendar.addWorkingDays(localDate(at, tz), tasks.dueWorkingDays), h, m, tz);
   const created = await insertTasks(
     db,
-    candidates.map((c) => riskReviewTask(c, at, dueAt)),
+    candidates.map((c) => riskReviewTask(c, at, dueAt, app.config.risk.scores.high)),
     at,
   );
   return { created: created.size, closedRecovered: closed.length };

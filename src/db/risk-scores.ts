@@ -8,7 +8,13 @@ import type { Queryable } from './pool.js';
 const CHUNK = 10_000;
 
 /** Insert or replace the week's rows (re-scoring a week overwrites it). Returns rows written. */
-export async function upsertRiskScores(db: Queryable, week: string, weekEnd: IsoDate, scores: readonly ClientRisk[], at: Date): Promise<number> {
+export async function upsertRiskScores(
+  db: Queryable,
+  week: string,
+  weekEnd: IsoDate,
+  scores: readonly ClientRisk[],
+  at: Date,
+): Promise<number> {
   let written = 0;
   for (let i = 0; i < scores.length; i += CHUNK) {
     const rows = scores.slice(i, i + CHUNK).map((s) => ({

@@ -48,7 +48,10 @@ export async function insertSignals(db: Queryable, signals: SignalInsert[], at: 
 }
 
 /** Record each signal's task and alert notification. */
-export async function attachHandOff(db: Queryable, links: { id: number; task_id: number | null; notification_id: number | null }[]): Promise<void> {
+export async function attachHandOff(
+  db: Queryable,
+  links: { id: number; task_id: number | null; notification_id: number | null }[],
+): Promise<void> {
   if (!links.length) return;
   await db.query(
     `UPDATE signals s SET task_id = l.task_id, notification_id = l.notification_id

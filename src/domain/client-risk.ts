@@ -6,9 +6,9 @@ import type { RiskConfig } from '../health/config.js';
 import type { IsoDate } from './dates.js';
 import { categoriesOf, type RiskCategory } from './risk-categories.js';
 import {
+  COMPONENTS,
   type ComponentKey,
   type ComponentScore,
-  COMPONENTS,
   scoreLk,
   scoreLogins,
   scoreLprContact,

@@ -7,7 +7,7 @@
  * risk-components.ts; categories (segments of high churn risk) in risk-categories.ts.
  */
 import type { RiskConfig } from '../health/config.js';
-import { type ComponentKey, type ComponentScore, COMPONENTS } from './risk-components.js';
+import { COMPONENTS, type ComponentKey, type ComponentScore } from './risk-components.js';
 
 export type Zone = 'high' | 'dynamic' | 'none';
 

@@ -8,15 +8,7 @@
 import type { ComponentKey } from './risk-components.js';
 
 /** Import kinds, as the importer records them in `imports.kind`. */
-export type SourceKind =
-  | 'contacts'
-  | 'trainings'
-  | 'lk-requests'
-  | 'contact-events'
-  | 'online-usage'
-  | 'webinars'
-  | 'hotline'
-  | 'payments';
+export type SourceKind = 'contacts' | 'trainings' | 'lk-requests' | 'contact-events' | 'online-usage' | 'webinars' | 'hotline' | 'payments';
 
 /** Russian names of the CRM exports, for notes and reasons. */
 export const SOURCE_NAMES: Readonly<Record<SourceKind, string>> = {
@@ -59,7 +51,12 @@ const DAY_MS = 86_400_000;
  * Freshness of a source at the reference instant `ref` (the end of the scored week, or the
  * time of a scan). An import finished after `ref` also counts: it carries the history up to `ref`.
  */
-export function sourceState(kind: SourceKind, times: SourceTimes, ref: Date, staleAfterDays: Readonly<Record<string, number>>): SourceState {
+export function sourceState(
+  kind: SourceKind,
+  times: SourceTimes,
+  ref: Date,
+  staleAfterDays: Readonly<Record<string, number>>,
+): SourceState {
   const last = times[kind] ?? null;
   if (!last) return { kind, state: 'missing', last: null };
   const limit = staleAfterDays[kind];

@@ -91,7 +91,14 @@ function toInserts(app: App, signals: readonly NewSignal[], at: Date): SignalIns
   return out;
 }
 
-function handOffTask(s: SignalRow, card: ClientCard, recipient: RaisedSignal['recipient'], at: Date, dueAt: Date, createdBy: string): NewTask {
+function handOffTask(
+  s: SignalRow,
+  card: ClientCard,
+  recipient: RaisedSignal['recipient'],
+  at: Date,
+  dueAt: Date,
+  createdBy: string,
+): NewTask {
   return {
     kind: 'signal',
     direction: 'service',
@@ -111,7 +118,12 @@ function handOffTask(s: SignalRow, card: ClientCard, recipient: RaisedSignal['re
  * Record signals and hand them off, inside the caller's transaction. After the commit, call
  * `dispatchNotifications(app, result.notificationIds)` (or use {@link raiseSignals}).
  */
-export async function raiseSignalsIn(app: App, db: PoolClient, signals: readonly NewSignal[], opts: RaiseOptions = {}): Promise<RaiseResult> {
+export async function raiseSignalsIn(
+  app: App,
+  db: PoolClient,
+  signals: readonly NewSignal[],
+  opts: RaiseOptions = {},
+): Promise<RaiseResult> {
   if (!signals.length) return { raised: [], suppressed: 0, notificationIds: [] };
   await db.query('SELECT pg_advisory_xact_lock($1)', [RAISE_LOCK]);
   const at = now();

@@ -10,7 +10,7 @@ import { closeRecoveredRiskTasks, RISK_REVIEW, type RiskTaskCandidate, riskTaskC
 import { insertTasks, type NewTask } from '../db/tasks.js';
 import { localDate, zonedTime } from '../domain/dates.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
-import { COMPONENT_NAMES, type ComponentKey, COMPONENTS } from '../domain/risk-components.js';
+import { COMPONENT_NAMES, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { scoreText, ZONE_NAMES } from '../domain/risk-model.js';
 
 const COLUMN: Record<ComponentKey, 'training' | 'lk' | 'lpr_contact' | 'logins' | 'webinars'> = {
@@ -33,12 +33,13 @@ export function componentLines(row: RiskScoreRow): { key: ComponentKey; score: n
 export function riskReviewTask(c: RiskTaskCandidate, at: Date, dueAt: Date, highScore: number): NewTask {
   const red = c.categories.includes('red_zone');
   const lines = componentLines(c);
-  const worst = lines.filter((l) => l.score !== null && l.score >= highScore).map((l) => l.reason.replace(/\.$/, ''));
+  const worst = lines.filter((l) => l.score !== null && l.score >= highScore).map((l) => l.reason);
+  const why = worst.join('; ') || 'см. показатели';
   const head = red ? 'Клиент в красной зоне' : `Клиент в зоне «${ZONE_NAMES.high}»`;
   return {
     kind: RISK_REVIEW,
     direction: 'remote_contact',
-    title: `${head} (индикатор ${scoreText(c.indicator)}): ${worst.join('; ') || 'см. показатели'}. Выяснить причины и составить план работы с клиентом.`,
+    title: `${head} (индикатор ${scoreText(c.indicator)}): ${why}${why.endsWith('.') ? '' : '.'} Выяснить причины и составить план работы с клиентом.`,
     assigneeId: c.remote_specialist_id,
     clientId: c.client_id,
     plannedAt: at,
@@ -65,7 +66,12 @@ export interface RiskTaskResult {
 export async function applyRiskTasks(app: App, db: Queryable, week: string, at: Date): Promise<RiskTaskResult> {
   const { tasks } = app.config.risk;
   const cooldownFrom = new Date(at.getTime() - tasks.cooldownWeeks * 7 * 86_400_000);
-  const closed = await closeRecoveredRiskTasks(db, week, at, `Закрыто автоматически: клиент вернулся в зону «${ZONE_NAMES.none}» (${week}).`);
+  const closed = await closeRecoveredRiskTasks(
+    db,
+    week,
+    at,
+    `Закрыто автоматически: клиент вернулся в зону «${ZONE_NAMES.none}» (${week}).`,
+  );
   const candidates = await riskTaskCandidates(db, week, cooldownFrom);
   const tz = app.config.ric.timeZone;
   const [h, m] = app.config.signals.workday.end.split(':').map(Number) as [number, number];

@@ -42,7 +42,11 @@ export async function weekStaleness(app: App, scope: WeekScope): Promise<Map<Com
 }
 
 /** Score the week for all served clients (or `clientIds`), in memory, without writing. */
-export async function computeWeek(app: App, week: string, clientIds: number[] | null = null): Promise<{ scope: WeekScope; scores: ClientRisk[]; stale: Map<ComponentKey, string> }> {
+export async function computeWeek(
+  app: App,
+  week: string,
+  clientIds: number[] | null = null,
+): Promise<{ scope: WeekScope; scores: ClientRisk[]; stale: Map<ComponentKey, string> }> {
   const cfg = app.config.risk;
   const scope = weekScope(app, week);
   const tz = app.config.ric.timeZone;

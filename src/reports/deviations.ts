@@ -8,11 +8,11 @@ import { UsageError } from '../cli/command.js';
 import { now } from '../clock.js';
 import { type DeviationRow, listDeviations } from '../db/deviations.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
+import { PeriodError, parsePeriod, periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
-import { COMPONENT_HEADERS, type ComponentKey, COMPONENTS } from '../domain/risk-components.js';
+import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { round3 } from '../domain/risk-model.js';
 import { dmy } from '../domain/ru-dates.js';
-import { PeriodError, parsePeriod, periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { clientLabel } from '../health/alert-email.js';
 import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
 

@@ -28,7 +28,11 @@ const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
 export function minutesText(m: number | null): string {
   if (m === null) return '—';
   const s = Math.round(m * 60);
-  return s < 60 ? `${s} с` : s < 3600 ? `${Math.floor(s / 60)} мин ${s % 60} с` : `${Math.floor(s / 3600)} ч ${Math.floor((s % 3600) / 60)} мин`;
+  return s < 60
+    ? `${s} с`
+    : s < 3600
+      ? `${Math.floor(s / 60)} мин ${s % 60} с`
+      : `${Math.floor(s / 3600)} ч ${Math.floor((s % 3600) / 60)} мин`;
 }
 
 export const signalsReport: ReportDefinition = {

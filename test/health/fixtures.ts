@@ -45,7 +45,12 @@ export async function addUsage(db: Queryable, clientId: number, weekStart: strin
   );
 }
 
-export async function addTraining(db: Queryable, clientId: number, on: string, who: { contactId?: number | null; name: string }): Promise<void> {
+export async function addTraining(
+  db: Queryable,
+  clientId: number,
+  on: string,
+  who: { contactId?: number | null; name: string },
+): Promise<void> {
   await db.query(`INSERT INTO trainings (client_id, contact_id, person_name, trained_on, natural_key) VALUES ($1, $2, $3, $4, $5)`, [
     clientId,
     who.contactId ?? null,
@@ -89,12 +94,10 @@ export async function addEvent(db: Queryable, clientId: number, e: EventSpec): P
 }
 
 export async function addPayment(db: Queryable, clientId: number, month: string, charged: number, debt: number): Promise<void> {
-  await db.query(`INSERT INTO payments (client_id, month, charged, paid, debt) VALUES ($1, $2, $3, $3 - $4, $4)`, [
-    clientId,
-    month,
-    charged,
-    debt,
-  ]);
+  await db.query(
+    `INSERT INTO payments (client_id, month, charged, paid, debt) VALUES ($1, $2, $3::numeric, $3::numeric - $4::numeric, $4::numeric)`,
+    [clientId, month, charged, debt],
+  );
 }
 
 export async function addKeyPersonChange(

@@ -44,7 +44,9 @@ describe('risk-review tasks', () => {
     const [task, ...more] = await tasksOf(c);
     expect(more).toHaveLength(0);
     expect(task).toMatchObject({ assignee_id: remote, state: 'open', direction: 'remote_contact', dedup_key: `risk-review.${c}.2024-W22` });
-    expect(task.title).toMatch(/^Клиент в зоне «высокий риск» \(индикатор 0,50\): нет пользователей системы среди контактных лиц; 0 обращений в ЛК за 3 мес\.;/);
+    expect(task.title).toMatch(
+      /^Клиент в зоне «высокий риск» \(индикатор 0,50\): нет пользователей системы среди контактных лиц; 0 обращений в ЛК за 3 мес\.;/,
+    );
     expect(task.payload.reasons['Посещение семинаров']).toBe('0,50 — 0 вебинаров за 6 мес.');
     // The task is due in 5 working days, at the end of the working day.
     expect(task.due_at).toEqual(new Date('2024-06-10T18:00:00+03:00'));
@@ -62,7 +64,10 @@ describe('risk-review tasks', () => {
 
   it('waits 4 weeks after a task was closed before creating another', async () => {
     setClock(new Date('2024-06-10T09:00:00+03:00'));
-    await t.app.pool.query(`UPDATE tasks SET state = 'done', outcome = 'contacted', closed_at = '2024-06-10T09:00:00+03:00' WHERE client_id = $1`, [c]);
+    await t.app.pool.query(
+      `UPDATE tasks SET state = 'done', outcome = 'contacted', closed_at = '2024-06-10T09:00:00+03:00' WHERE client_id = $1`,
+      [c],
+    );
     await scoreOn('2024-W24', '2024-06-17');
     await scoreOn('2024-W27', '2024-07-08'); // 27 days 22 hours after closing
     expect(await tasksOf(c)).toHaveLength(1);

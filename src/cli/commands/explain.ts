@@ -9,10 +9,10 @@ import { type ClientCard, findClientCard } from '../../db/client-cards.js';
 import { clientRiskHistory, type RiskScoreRow } from '../../db/risk-scores.js';
 import { listSignals } from '../../db/signals.js';
 import { listTasks } from '../../db/tasks.js';
+import { PeriodError, parsePeriod, periodOf, shiftPeriod } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../../domain/risk-model.js';
-import { PeriodError, parsePeriod, periodOf, shiftPeriod } from '../../domain/periods.js';
 import { cardLines, signalTitle } from '../../health/alert-email.js';
 import { componentLines } from '../../health/risk-tasks.js';
 import { computeWeek } from '../../health/score-week.js';
@@ -75,14 +75,18 @@ export async function explainClient(app: App, number: number, week: string | nul
     client: { number: card.number, name: card.name, card: Object.fromEntries(cardLines(card)), state: card.state },
     week: w,
     computedNow: computed,
-    components: row
-      ? componentLines(row).map((l) => ({ component: COMPONENT_HEADERS[l.key], score: l.score, reason: l.reason }))
-      : [],
+    components: row ? componentLines(row).map((l) => ({ component: COMPONENT_HEADERS[l.key], score: l.score, reason: l.reason })) : [],
     indicator: row?.indicator ?? null,
     zone: row?.zone ?? null,
     delta: row?.indicator_delta ?? null,
     categories: (row?.categories ?? []).map((c) => CATEGORY_NAMES[c as RiskCategory] ?? c),
-    history: history.map((h) => ({ week: h.week, indicator: h.indicator, zone: h.zone, delta: h.indicator_delta, stale: h.stale_components })),
+    history: history.map((h) => ({
+      week: h.week,
+      indicator: h.indicator,
+      zone: h.zone,
+      delta: h.indicator_delta,
+      stale: h.stale_components,
+    })),
     openTasks: openTasks.map((t) => ({ id: t.id, kind: t.kind, assignee: t.assignee_name, due: t.due_at, title: t.title })),
     signals: signals.map((s) => ({
       id: s.id,

@@ -37,9 +37,15 @@ interface Row {
   lpr: number;
   has_lpr: boolean;
   webinars: number;
-  weeks: Record<string, number> | null;
+  weeks: number[] | null;
   prev_zone: Zone | null;
   prev_indicator: number | null;
+}
+
+/** `coalesce(sum(logins) FILTER (WHERE b = 0), 0), …` for weeks 0..n-1 (n from config, an integer). */
+export function weekSums(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 520) throw new Error(`weeks: ${n} is not a number of weeks in 1..520`);
+  return Array.from({ length: n }, (_, i) => `coalesce(sum(logins) FILTER (WHERE b = ${i}), 0)`).join(', ');
 }
 
 export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<RiskFacts[]> {
@@ -62,24 +68,26 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
        SELECT client_id, count(*)::int AS n FROM lk_requests
         WHERE requested_on > $3::date AND requested_on <= $1::date GROUP BY client_id
      ), lpr AS (
-       SELECT e.client_id, count(*)::int AS n
-         FROM contact_events e
-         LEFT JOIN contacts k1 ON k1.id = e.contact_id
-         LEFT JOIN contacts k2 ON e.contact_id IS NULL AND k2.client_id = e.client_id AND lower(k2.full_name) = lower(e.contact_name)
-        WHERE e.outcome IN ('held', 'held_with_login') AND e.occurred_at >= $5 AND e.occurred_at < $6
-          AND (k1.is_lpr OR k2.is_lpr)
-        GROUP BY e.client_id
+       -- Events name the contact by id, or (older exports) by name only.
+       SELECT client_id, count(*)::int AS n
+         FROM (SELECT e.client_id FROM contact_events e JOIN contacts k ON k.id = e.contact_id AND k.is_lpr
+                WHERE e.outcome IN ('held', 'held_with_login') AND e.occurred_at >= $5 AND e.occurred_at < $6
+               UNION ALL
+               SELECT e.client_id FROM contact_events e
+                 JOIN contacts k ON k.client_id = e.client_id AND lower(k.full_name) = lower(e.contact_name) AND k.is_lpr
+                WHERE e.contact_id IS NULL AND e.outcome IN ('held', 'held_with_login') AND e.occurred_at >= $5 AND e.occurred_at < $6) x
+        GROUP BY client_id
      ), has_lpr AS (
        SELECT DISTINCT client_id FROM contacts WHERE active AND is_lpr
      ), web AS (
        SELECT client_id, count(DISTINCT (attended_on, coalesce(webinar, '')))::int AS n FROM webinar_attendance
         WHERE attended_on > $4::date AND attended_on <= $1::date GROUP BY client_id
      ), usage AS (
-       SELECT client_id, jsonb_object_agg(b, n) AS weeks
-         FROM (SELECT client_id, ($1::date - period_start) / 7 AS b, sum(logins)::int AS n
+       -- One pass: logins per week back from the scored week, as an array (index 0 = that week).
+       SELECT client_id, ARRAY[${weekSums(w.loginWeeks)}]::int[] AS weeks
+         FROM (SELECT client_id, ($1::date - period_start) / 7 AS b, logins
                  FROM online_usage
-                WHERE period_start > $1::date - 7 * $7::int AND period_start <= $1::date
-                GROUP BY 1, 2) x
+                WHERE period_start > $1::date - 7 * $7::int AND period_start <= $1::date) x
         GROUP BY client_id
      ), prev AS (
        SELECT client_id, zone, indicator FROM risk_scores WHERE week = $8
@@ -99,7 +107,7 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
     [w.weekEnd, w.trainingFrom, w.lkFrom, w.webinarsFrom, w.lprFrom, w.lprTo, w.loginWeeks, w.previousWeek, w.clientIds ?? null],
   );
   return rows.map((r) => {
-    const weekly = Array.from({ length: w.loginWeeks }, (_, i) => r.weeks?.[String(i)] ?? 0);
+    const weekly = r.weeks ?? Array.from({ length: w.loginWeeks }, () => 0);
     return {
       clientId: r.id,
       category: r.category,

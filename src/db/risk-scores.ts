@@ -42,7 +42,7 @@ export async function upsertRiskScores(
        SELECT r.client_id, $2, $3, r.training, r.training_reason, r.lk, r.lk_reason, r.lpr_contact, r.lpr_contact_reason,
               r.logins, r.logins_reason, r.webinars, r.webinars_reason, r.indicator, r.zone, r.indicator_delta,
               r.stale_components, r.categories, $4
-         FROM jsonb_to_recordset($1::jsonb) AS r(client_id bigint, training numeric, training_reason text, lk numeric, lk_reason text,
+         FROM json_to_recordset($1::json) AS r(client_id bigint, training numeric, training_reason text, lk numeric, lk_reason text,
               lpr_contact numeric, lpr_contact_reason text, logins numeric, logins_reason text, webinars numeric, webinars_reason text,
               indicator numeric, zone text, indicator_delta numeric, stale_components text[], categories text[])
        ON CONFLICT (client_id, week) DO UPDATE SET

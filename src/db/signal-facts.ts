@@ -6,6 +6,7 @@
 import type { IsoDate } from '../domain/dates.js';
 import type { KeyRole, SignalFacts } from '../domain/signal-rules.js';
 import type { Queryable } from './pool.js';
+import { weekSums } from './risk-facts.js';
 
 export interface SignalWindows {
   now: Date;
@@ -33,7 +34,7 @@ interface Row {
   key_people: number;
   last_key_contact: Date | null;
   calls: { at: string; with_login: boolean }[] | null;
-  weeks: Record<string, number> | null;
+  weeks: number[] | null;
   webinars: number;
   trainings: number;
   hotline: number;
@@ -70,11 +71,10 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
         WHERE rn <= $4
         GROUP BY client_id
      ), usage AS (
-       SELECT client_id, jsonb_object_agg(b, n) AS weeks
-         FROM (SELECT client_id, ($5::date - period_start) / 7 AS b, sum(logins)::int AS n
+       SELECT client_id, ARRAY[${weekSums(w.usageWeeks)}]::int[] AS weeks
+         FROM (SELECT client_id, ($5::date - period_start) / 7 AS b, logins
                  FROM online_usage
-                WHERE period_start > $5::date - 7 * $6::int AND period_start <= $5::date
-                GROUP BY 1, 2) x
+                WHERE period_start > $5::date - 7 * $6::int AND period_start <= $5::date) x
         GROUP BY client_id
      ), web AS (
        SELECT client_id, count(*)::int AS n FROM webinar_attendance WHERE attended_on > $7::date AND attended_on <= $8::date GROUP BY 1
@@ -115,7 +115,7 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
     keyPeople: r.key_people,
     lastKeyContactAt: r.last_key_contact,
     heldCalls: (r.calls ?? []).map((c) => ({ at: new Date(c.at), withLogin: c.with_login })),
-    weeklyLogins: Array.from({ length: w.usageWeeks }, (_, i) => r.weeks?.[String(i)] ?? 0),
+    weeklyLogins: r.weeks ?? Array.from({ length: w.usageWeeks }, () => 0),
     services: { webinars: r.webinars, trainings: r.trainings, hotline: r.hotline, lk: r.lk },
     keyPersonChanges: (r.changes ?? []).map((c) => ({
       id: c.id,

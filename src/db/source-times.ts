@@ -17,7 +17,7 @@ export async function loadSourceTimes(db: Queryable): Promise<SourceTimes> {
   const out: Record<string, Date | null> = {};
   for (const r of rows) {
     const prev = out[r.kind] ?? null;
-    out[r.kind] = prev && r.last ? (prev > r.last ? prev : r.last) : (prev ?? r.last);
+    out[r.kind] = r.last && (!prev || r.last > prev) ? r.last : prev;
   }
   return out;
 }

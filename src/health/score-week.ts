@@ -53,16 +53,21 @@ export async function computeWeek(
   const end = scope.weekEnd;
   const staleness = await weekStaleness(app, scope);
   const stale = new Map([...staleness].map(([k, v]) => [k, v.reason]));
-  const facts = await loadRiskFacts(app.pool, {
-    weekEnd: end,
-    trainingFrom: addMonths(end, -cfg.training.validityMonths),
-    lkFrom: addMonths(end, -cfg.lk.months),
-    webinarsFrom: addMonths(end, -cfg.webinars.months),
-    lprFrom: zonedTime(addDays(addMonths(end, -cfg.lprContact.months), 1), 0, 0, tz),
-    lprTo: scope.endInstant,
-    loginWeeks: Math.max(cfg.logins.weeks, cfg.categories.lowActivityWeeks + cfg.categories.lowActivityBaselineWeeks),
-    previousWeek: shiftPeriod('isoweek', week, -1),
-    clientIds,
+  // One statement aggregates millions of rows into per-client hashes; the default 4 MB of
+  // work_mem makes them spill to disk (measured: 2× slower at 100 000 clients).
+  const facts = await withTransaction(app.pool, async (db) => {
+    await db.query(`SET LOCAL work_mem = '128MB'`);
+    return loadRiskFacts(db, {
+      weekEnd: end,
+      trainingFrom: addMonths(end, -cfg.training.validityMonths),
+      lkFrom: addMonths(end, -cfg.lk.months),
+      webinarsFrom: addMonths(end, -cfg.webinars.months),
+      lprFrom: zonedTime(addDays(addMonths(end, -cfg.lprContact.months), 1), 0, 0, tz),
+      lprTo: scope.endInstant,
+      loginWeeks: Math.max(cfg.logins.weeks, cfg.categories.lowActivityWeeks + cfg.categories.lowActivityBaselineWeeks),
+      previousWeek: shiftPeriod('isoweek', week, -1),
+      clientIds,
+    });
   });
   return { scope, scores: facts.map((f) => scoreClient(f, end, stale, cfg)), stale };
 }

@@ -1,0 +1,14 @@
+import pg from 'pg';
+import { migrate } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { seed } from './risk-score.js';
+const admin = new pg.Client({ connectionString: 'postgres://root@127.0.0.1:5432/postgres' });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS cg_prof4 WITH (FORCE)');
+await admin.query('CREATE DATABASE cg_prof4');
+await admin.end();
+const pool = createPool('postgres://root@127.0.0.1:5432/cg_prof4', 4);
+await migrate(pool);
+await seed((sql, p) => pool.query(sql, p), 100000);
+await pool.end();
+process.exit(0);

@@ -42,17 +42,26 @@ interface Row {
   prev_indicator: number | null;
 }
 
-/** `coalesce(sum(logins) FILTER (WHERE b = 0), 0), …` for weeks 0..n-1 (n from config, an integer). */
-export function weekSums(n: number): string {
-  if (!Number.isInteger(n) || n < 1 || n > 520) throw new Error(`weeks: ${n} is not a number of weeks in 1..520`);
-  return Array.from({ length: n }, (_, i) => `coalesce(sum(logins) FILTER (WHERE b = ${i}), 0)`).join(', ');
+/**
+ * Logins per client and week back from the week ending on the date parameter `endParam`, in one
+ * pass, as an int array (index 0 = that week): `SELECT client_id, weeks …`. `weeks` comes from
+ * config and is checked to be a whole number, so inlining it is safe.
+ */
+export function weeklyLoginsSql(endParam: string, weeks: number): string {
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > 520) throw new Error(`weeks: ${weeks} is not a number of weeks in 1..520`);
+  const sums = Array.from({ length: weeks }, (_, i) => `coalesce(sum(logins) FILTER (WHERE b = ${i}), 0)`).join(', ');
+  return `SELECT client_id, ARRAY[${sums}]::int[] AS weeks
+         FROM (SELECT client_id, (${endParam}::date - period_start) / 7 AS b, logins
+                 FROM online_usage
+                WHERE period_start > ${endParam}::date - ${7 * weeks} AND period_start <= ${endParam}::date) x
+        GROUP BY client_id`;
 }
 
 export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<RiskFacts[]> {
   const { rows } = await db.query<Row>(
     `WITH c AS (
        SELECT id, category, connected_on, primary_advance_until, flags FROM served_clients
-        WHERE $9::bigint[] IS NULL OR id = ANY($9)
+        WHERE $8::bigint[] IS NULL OR id = ANY($8)
      ), trained AS (
        SELECT DISTINCT k.id
          FROM trainings t
@@ -83,14 +92,9 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
        SELECT client_id, count(DISTINCT (attended_on, coalesce(webinar, '')))::int AS n FROM webinar_attendance
         WHERE attended_on > $4::date AND attended_on <= $1::date GROUP BY client_id
      ), usage AS (
-       -- One pass: logins per week back from the scored week, as an array (index 0 = that week).
-       SELECT client_id, ARRAY[${weekSums(w.loginWeeks)}]::int[] AS weeks
-         FROM (SELECT client_id, ($1::date - period_start) / 7 AS b, logins
-                 FROM online_usage
-                WHERE period_start > $1::date - 7 * $7::int AND period_start <= $1::date) x
-        GROUP BY client_id
+       ${weeklyLoginsSql('$1', w.loginWeeks)}
      ), prev AS (
-       SELECT client_id, zone, indicator FROM risk_scores WHERE week = $8
+       SELECT client_id, zone, indicator FROM risk_scores WHERE week = $7
      )
      SELECT c.id, c.category, c.connected_on, c.primary_advance_until, c.flags,
             coalesce(u.system_users, 0) AS system_users, coalesce(u.trained_users, 0) AS trained_users,
@@ -104,7 +108,7 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
        LEFT JOIN web ON web.client_id = c.id
        LEFT JOIN usage ON usage.client_id = c.id
        LEFT JOIN prev ON prev.client_id = c.id`,
-    [w.weekEnd, w.trainingFrom, w.lkFrom, w.webinarsFrom, w.lprFrom, w.lprTo, w.loginWeeks, w.previousWeek, w.clientIds ?? null],
+    [w.weekEnd, w.trainingFrom, w.lkFrom, w.webinarsFrom, w.lprFrom, w.lprTo, w.previousWeek, w.clientIds ?? null],
   );
   return rows.map((r) => {
     const weekly = r.weeks ?? Array.from({ length: w.loginWeeks }, () => 0);

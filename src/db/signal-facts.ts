@@ -6,7 +6,7 @@
 import type { IsoDate } from '../domain/dates.js';
 import type { KeyRole, SignalFacts } from '../domain/signal-rules.js';
 import type { Queryable } from './pool.js';
-import { weekSums } from './risk-facts.js';
+import { weeklyLoginsSql } from './risk-facts.js';
 
 export interface SignalWindows {
   now: Date;
@@ -49,7 +49,7 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
      ), pay AS (
        SELECT client_id, jsonb_agg(jsonb_build_object('month', month, 'charged', charged, 'debt', debt) ORDER BY month DESC) AS payments
          FROM (SELECT p.*, row_number() OVER (PARTITION BY client_id ORDER BY month DESC) AS rn
-                 FROM payments p WHERE month > $2::date AND month <= $8::date) x
+                 FROM payments p WHERE month > $2::date AND month <= $7::date) x
         WHERE rn <= $3
         GROUP BY client_id
      ), keyp AS (
@@ -71,23 +71,19 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
         WHERE rn <= $4
         GROUP BY client_id
      ), usage AS (
-       SELECT client_id, ARRAY[${weekSums(w.usageWeeks)}]::int[] AS weeks
-         FROM (SELECT client_id, ($5::date - period_start) / 7 AS b, logins
-                 FROM online_usage
-                WHERE period_start > $5::date - 7 * $6::int AND period_start <= $5::date) x
-        GROUP BY client_id
+       ${weeklyLoginsSql('$5', w.usageWeeks)}
      ), web AS (
-       SELECT client_id, count(*)::int AS n FROM webinar_attendance WHERE attended_on > $7::date AND attended_on <= $8::date GROUP BY 1
+       SELECT client_id, count(*)::int AS n FROM webinar_attendance WHERE attended_on > $6::date AND attended_on <= $7::date GROUP BY 1
      ), tr AS (
-       SELECT client_id, count(*)::int AS n FROM trainings WHERE trained_on > $7::date AND trained_on <= $8::date GROUP BY 1
+       SELECT client_id, count(*)::int AS n FROM trainings WHERE trained_on > $6::date AND trained_on <= $7::date GROUP BY 1
      ), hl AS (
-       SELECT client_id, count(*)::int AS n FROM hotline_requests WHERE requested_on > $7::date AND requested_on <= $8::date GROUP BY 1
+       SELECT client_id, count(*)::int AS n FROM hotline_requests WHERE requested_on > $6::date AND requested_on <= $7::date GROUP BY 1
      ), lk AS (
-       SELECT client_id, count(*)::int AS n FROM lk_requests WHERE requested_on > $7::date AND requested_on <= $8::date GROUP BY 1
+       SELECT client_id, count(*)::int AS n FROM lk_requests WHERE requested_on > $6::date AND requested_on <= $7::date GROUP BY 1
      ), chg AS (
        SELECT client_id, jsonb_agg(jsonb_build_object('id', id, 'role', role, 'left_name', left_name, 'came_name', came_name,
                                                       'detected_at', detected_at) ORDER BY detected_at, id) AS changes
-         FROM key_person_changes WHERE detected_at >= $9 AND detected_at <= $1 GROUP BY client_id
+         FROM key_person_changes WHERE detected_at >= $8 AND detected_at <= $1 GROUP BY client_id
      )
      SELECT c.id, c.state, c.state_changed_at, c.connected_on, pay.payments, coalesce(keyp.n, 0) AS key_people,
             keyc.last AS last_key_contact, calls.calls, usage.weeks, coalesce(web.n, 0) AS webinars, coalesce(tr.n, 0) AS trainings,
@@ -104,7 +100,7 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
        LEFT JOIN lk ON lk.client_id = c.id
        LEFT JOIN chg ON chg.client_id = c.id
       ORDER BY c.id`,
-    [w.now, w.paymentsFrom, w.paymentMonths, w.calls, w.usageWeekEnd, w.usageWeeks, w.servicesFrom, w.today, w.changesFrom],
+    [w.now, w.paymentsFrom, w.paymentMonths, w.calls, w.usageWeekEnd, w.servicesFrom, w.today, w.changesFrom],
   );
   return rows.map((r) => ({
     clientId: r.id,

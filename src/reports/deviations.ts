@@ -5,10 +5,11 @@
  * Stale components are `н/д`, and notes under the table name the stale sources.
  */
 import { UsageError } from '../cli/command.js';
+import { weekOption } from '../cli/week-option.js';
 import { now } from '../clock.js';
 import { type DeviationRow, listDeviations } from '../db/deviations.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
-import { PeriodError, parsePeriod, periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
+import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { round3 } from '../domain/risk-model.js';
@@ -76,16 +77,10 @@ export const deviationsReport: ReportDefinition = {
   usage: 'report deviations [--week 2024-W23] [--department D] [--zone high|dynamic|none] [--limit N]',
   options: { week: { type: 'string' }, department: { type: 'string' }, zone: { type: 'string' }, limit: { type: 'string' } },
   async build(app, values) {
-    let week = typeof values.week === 'string' ? values.week : null;
-    if (week) {
-      try {
-        parsePeriod('isoweek', week);
-      } catch (err) {
-        if (err instanceof PeriodError) throw new UsageError(`--week: ${err.message}`);
-        throw err;
-      }
-    }
-    week ??= (await latestScoredWeek(app.pool)) ?? shiftPeriod('isoweek', periodOf('isoweek', now(), app.config.ric.timeZone), -1);
+    const week =
+      weekOption(values) ??
+      (await latestScoredWeek(app.pool)) ??
+      shiftPeriod('isoweek', periodOf('isoweek', now(), app.config.ric.timeZone), -1);
     const zone = typeof values.zone === 'string' ? values.zone : null;
     if (zone !== null && !(ZONES as readonly string[]).includes(zone)) {
       throw new UsageError(`--zone: "${zone}" is not one of ${ZONES.join(', ')}`);

@@ -9,7 +9,7 @@ import { type ClientCard, findClientCard } from '../../db/client-cards.js';
 import { clientRiskHistory, type RiskScoreRow } from '../../db/risk-scores.js';
 import { listSignals } from '../../db/signals.js';
 import { listTasks } from '../../db/tasks.js';
-import { PeriodError, parsePeriod, periodOf, shiftPeriod } from '../../domain/periods.js';
+import { periodOf, shiftPeriod } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../../domain/risk-model.js';
@@ -17,7 +17,8 @@ import { cardLines, signalTitle } from '../../health/alert-email.js';
 import { componentLines } from '../../health/risk-tasks.js';
 import { computeWeek } from '../../health/score-week.js';
 import { formatTable } from '../../reports/render.js';
-import { type Command, emit, str, UsageError } from '../command.js';
+import { type Command, emit, UsageError } from '../command.js';
+import { weekOption } from '../week-option.js';
 
 const HISTORY_WEEKS = 8;
 const SIGNAL_DAYS = 90;
@@ -173,15 +174,7 @@ export const explainCommand: Command = {
   args: { min: 1, max: 1 },
   async run(ctx, values, [raw]) {
     const number = parseNumber(raw);
-    const week = str(values, 'week') ?? null;
-    if (week) {
-      try {
-        parsePeriod('isoweek', week);
-      } catch (err) {
-        if (err instanceof PeriodError) throw new UsageError(`--week: ${err.message}`);
-        throw err;
-      }
-    }
+    const week = weekOption(values);
     const e = await explainClient(ctx.app(), number, week);
     emit(ctx, e, () => human(e, ctx.config.ric.timeZone));
     return 0;

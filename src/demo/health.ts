@@ -6,6 +6,7 @@
 import { QueueEvents } from 'bullmq';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
+import { signalTitle } from '../health/alert-email.js';
 import { riskScore } from '../jobs/risk-score.js';
 import { signalsScan } from '../jobs/signals-scan.js';
 import type { PeriodicJob } from '../jobs/types.js';
@@ -84,7 +85,7 @@ export const healthStep: DemoStep = {
           { key: 'state', header: 'Письмо' },
           { key: 'reaction_s', header: 'Реакция, с', type: 'number' },
         ],
-        sent,
+        sent.map((a) => ({ ...a, kind: signalTitle(a.kind) })),
       );
       for (const line of table.split('\n')) say(`  ${line}`);
     }

@@ -88,7 +88,8 @@ export async function scoreWeek(app: App, week: string): Promise<ScoreWeekStats>
   const tasks = await withTransaction(app.pool, async (db) => {
     await upsertRiskScores(db, week, scope.weekEnd, scores, at);
     // Tasks follow the present: re-scoring an old week changes its rows, not today's tasks.
-    if ((await latestScoredWeek(db)) !== week) return 'not the newest week' as const;
+    const latest = await latestScoredWeek(db);
+    if (latest !== null && latest > week) return 'not the newest week' as const;
     return applyRiskTasks(app, db, week, at);
   });
   const zones = { high: 0, dynamic: 0, none: 0, nd: 0 };

@@ -94,6 +94,21 @@ describe('risk-score job', () => {
     expect(await row(gone, '2024-W22')).toBeUndefined();
   });
 
+  it('shows what a run would do with trigger --dry-run, changing nothing', async () => {
+    let out = '';
+    const code = await runCli(
+      ['trigger', 'risk-score', '--period', '2024-W21', '--dry-run', '--json'],
+      { out: (s) => (out += s), err: () => {} },
+      t.config,
+    );
+    expect(code).toBe(0);
+    const res = JSON.parse(out);
+    expect(res.plan).toMatchObject({ week: '2024-W21', stale: {} });
+    expect(res.plan.clients).toBeGreaterThan(0);
+    const { rows } = await t.app.pool.query(`SELECT count(*)::int AS n FROM risk_scores WHERE week = '2024-W21'`);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('gives the same result when a past week is scored again after newer data arrived', async () => {
     const c = await addClient(t.app.pool, { remoteId: remote });
     await addContact(t.app.pool, { clientId: c, isSystemUser: true });

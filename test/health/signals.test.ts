@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
+import { getRun } from '../../src/db/job-runs.js';
 import { raiseSignals } from '../../src/health/raise-signals.js';
 import { sendEmail } from '../../src/jobs/send-email.js';
 import { signalEscalation } from '../../src/jobs/signal-escalation.js';
@@ -193,6 +194,11 @@ describe('signals-scan', () => {
     expect(req.jobId).toBe('signals-scan.2024-06-03T0801');
     await waitFor('second scan', async () => (await signalsOf(clients.healthy!)).length === 1);
     await smtp.waitForCount(before + 1);
+    // A later import in a fresh minute: that minute's scan, which finds nothing new.
+    setClock(new Date('2024-06-03T08:30:10+03:00'));
+    expect((await requestSignalsScan(t.app)).jobId).toBe('signals-scan.2024-06-03T0830');
+    await waitFor('third scan', async () => (await getRun(t.app.pool, 'signals-scan', '2024-06-03T0830'))?.state === 'completed');
+    expect((await getRun(t.app.pool, 'signals-scan', '2024-06-03T0830'))?.stats).toMatchObject({ raised: 0 });
     const { rows } = await t.app.pool.query(`SELECT client_id, kind FROM signals GROUP BY 1, 2 HAVING count(*) > 1`);
     expect(rows).toEqual([]);
     expect(smtp.messages.length).toBe(before + 1);

@@ -63,15 +63,18 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
        SELECT id, category, connected_on, primary_advance_until, flags FROM served_clients
         WHERE $8::bigint[] IS NULL OR id = ANY($8)
      ), trained AS (
-       SELECT DISTINCT k.id
-         FROM trainings t
-         JOIN contacts k ON k.client_id = t.client_id AND k.active AND k.is_system_user
-                        AND (k.id = t.contact_id OR (t.contact_id IS NULL AND lower(k.full_name) = lower(t.person_name)))
-        WHERE t.trained_on > $2::date AND t.trained_on <= $1::date
-     ), users AS (
-       SELECT k.client_id, count(*)::int AS system_users, count(tr.id)::int AS trained_users
+       -- A training names the person by contact id, or by name only.
+       SELECT t.contact_id AS id FROM trainings t
+        WHERE t.contact_id IS NOT NULL AND t.trained_on > $2::date AND t.trained_on <= $1::date
+       UNION
+       SELECT k.id FROM trainings t
+         JOIN contacts k ON k.client_id = t.client_id AND lower(k.full_name) = lower(t.person_name)
+        WHERE t.contact_id IS NULL AND t.trained_on > $2::date AND t.trained_on <= $1::date
+     ), people AS (
+       SELECT k.client_id, (count(*) FILTER (WHERE k.is_system_user))::int AS system_users,
+              (count(tr.id) FILTER (WHERE k.is_system_user))::int AS trained_users, bool_or(k.is_lpr) AS has_lpr
          FROM contacts k LEFT JOIN trained tr ON tr.id = k.id
-        WHERE k.active AND k.is_system_user
+        WHERE k.active AND (k.is_system_user OR k.is_lpr)
         GROUP BY k.client_id
      ), lk AS (
        SELECT client_id, count(*)::int AS n FROM lk_requests
@@ -86,8 +89,6 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
                  JOIN contacts k ON k.client_id = e.client_id AND lower(k.full_name) = lower(e.contact_name) AND k.is_lpr
                 WHERE e.contact_id IS NULL AND e.outcome IN ('held', 'held_with_login') AND e.occurred_at >= $5 AND e.occurred_at < $6) x
         GROUP BY client_id
-     ), has_lpr AS (
-       SELECT DISTINCT client_id FROM contacts WHERE active AND is_lpr
      ), web AS (
        SELECT client_id, count(DISTINCT (attended_on, coalesce(webinar, '')))::int AS n FROM webinar_attendance
         WHERE attended_on > $4::date AND attended_on <= $1::date GROUP BY client_id
@@ -98,13 +99,12 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
      )
      SELECT c.id, c.category, c.connected_on, c.primary_advance_until, c.flags,
             coalesce(u.system_users, 0) AS system_users, coalesce(u.trained_users, 0) AS trained_users,
-            coalesce(lk.n, 0) AS lk, coalesce(lpr.n, 0) AS lpr, (hl.client_id IS NOT NULL) AS has_lpr,
+            coalesce(lk.n, 0) AS lk, coalesce(lpr.n, 0) AS lpr, coalesce(u.has_lpr, false) AS has_lpr,
             coalesce(web.n, 0) AS webinars, usage.weeks, prev.zone AS prev_zone, prev.indicator AS prev_indicator
        FROM c
-       LEFT JOIN users u ON u.client_id = c.id
+       LEFT JOIN people u ON u.client_id = c.id
        LEFT JOIN lk ON lk.client_id = c.id
        LEFT JOIN lpr ON lpr.client_id = c.id
-       LEFT JOIN has_lpr hl ON hl.client_id = c.id
        LEFT JOIN web ON web.client_id = c.id
        LEFT JOIN usage ON usage.client_id = c.id
        LEFT JOIN prev ON prev.client_id = c.id`,

@@ -125,7 +125,7 @@ export function legend(items: LegendItem[], top: number): { svg: SafeHtml; heigh
         ? html`<line x1="${x}" y1="${y + 7}" x2="${x + 16}" y2="${y + 7}" stroke="${item.color}" stroke-width="3" stroke-dasharray="${item.dash || 'none'}"/>`
         : html`<rect x="${x}" y="${y + 1}" width="12" height="12" fill="${item.color}"/>`;
     parts.push(html`<g class="legend-item">${swatch}<text x="${x + 20}" y="${y + 11}">${label}</text></g>`);
-    x += w;
+    x = r(x + w);
   }
   return { svg: html`<g class="legend" fill="${TEXT_COLOR}">${parts}</g>`, height: items.length ? y - top + rowH : 0 };
 }

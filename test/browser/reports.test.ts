@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * HTML reports in a real headless Chromium: at 360 px wide the page never scrolls sideways
  * (wide tables scroll in their own box), the charts are there and visible, the page loads
@@ -13,7 +12,7 @@ import { runCli } from '../../src/cli/admin.js';
 import { renderChart } from '../../src/reports/charts/index.js';
 import { renderHtml } from '../../src/reports/html.js';
 import { ALL_CHARTS, galleryReport } from '../fixtures/charts.js';
-import { ARTIFACTS_DIR, type BrowserSession, launchBrowser, recordRequests, saveScreenshot } from '../helpers/browser.js';
+import { ARTIFACTS_DIR, type BrowserSession, inPage, launchBrowser, recordRequests, saveScreenshot } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 const PHONE = { width: 360, height: 740 };
@@ -66,10 +65,10 @@ async function openAtPhoneWidth(file: string): Promise<{ page: Page; requests: s
 }
 
 async function expectFitsThePhone(page: Page): Promise<void> {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
+  const { scrollWidth, clientWidth } = await inPage<{ scrollWidth: number; clientWidth: number }>(
+    page,
+    '() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
+  );
   expect(clientWidth).toBe(PHONE.width);
   expect(scrollWidth, 'the page scrolls sideways').toBeLessThanOrEqual(clientWidth);
 }
@@ -131,16 +130,19 @@ describe('HTML reports in Chromium', () => {
     await saveScreenshot(page, 'charts-360');
 
     // Each chart on its own is well-formed SVG (a strict XML parse).
-    const errors = await page.evaluate(
-      (svgs) => svgs.map((s) => new DOMParser().parseFromString(s, 'image/svg+xml').querySelector('parsererror')?.textContent ?? null),
+    const errors = await inPage<(string | null)[]>(
+      page,
+      `(svgs) => svgs.map((s) => new DOMParser().parseFromString(s, 'image/svg+xml').querySelector('parsererror')?.textContent ?? null)`,
       ALL_CHARTS.map((c) => renderChart(c)),
     );
     expect(errors).toEqual(ALL_CHARTS.map(() => null));
 
     // Printed: tables unfold, charts stay, colours are kept.
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('.table-wrap').evaluate((el) => getComputedStyle(el).overflowX)).toBe('visible');
-    expect(await page.locator('body').evaluate((el) => getComputedStyle(el).printColorAdjust)).toBe('exact');
+    const style = (selector: string, property: string) =>
+      inPage<string>(page, '([s, p]) => getComputedStyle(document.querySelector(s))[p]', [selector, property]);
+    expect(await style('.table-wrap', 'overflowX')).toBe('visible');
+    expect(await style('body', 'printColorAdjust')).toBe('exact');
     await expectVisibleCharts(page, ALL_CHARTS.length);
     const pdf = await page.pdf({ format: 'A4', printBackground: true, path: join(ARTIFACTS_DIR, 'charts.pdf') });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -66,6 +66,15 @@ export async function launchBrowser(): Promise<BrowserSession> {
   };
 }
 
+/**
+ * Run a function, given as source text, in the page with an argument. Source text because the
+ * project compiles without the DOM library: code that runs in the browser is not type-checked
+ * against Node's globals.
+ */
+export async function inPage<T>(page: Page, fn: string, arg: unknown = null): Promise<T> {
+  return (await page.evaluate(`(${fn})(${JSON.stringify(arg)})`)) as T;
+}
+
 /** Every URL the page requests from now on (the page itself included). */
 export function recordRequests(page: Page): string[] {
   const urls: string[] = [];

@@ -4,20 +4,8 @@
  * call held → feedback recorded). The tooltip adds the share of the previous step.
  */
 import { html } from '../../mail/render.js';
-import {
-  chartId,
-  checkValue,
-  emptyChart,
-  fitText,
-  formatValue,
-  legend,
-  r,
-  seriesColor,
-  svgFrame,
-  TEXT_COLOR,
-  textWidth,
-  WIDTH,
-} from './svg.js';
+import { rowFrame } from './rows.js';
+import { chartId, checkValue, emptyChart, formatValue, r, seriesColor, svgFrame, TEXT_COLOR } from './svg.js';
 import type { ChartRenderOptions, FunnelChart } from './types.js';
 
 const ROW = 30;
@@ -34,14 +22,13 @@ export function funnelSvg(chart: FunnelChart, opts: ChartRenderOptions = {}): st
   const color = seriesColor(chart.color, 0);
   const first = (chart.steps[0] as { value: number }).value;
   const scaleMax = Math.max(...chart.steps.map((s) => s.value));
-  const labels = chart.steps.map((s) => fitText(s.label, 150));
-  const texts = chart.steps.map((s) => `${formatValue(s.value, 'int')} · ${share(s.value, first)}`);
-  const labelW = Math.max(...labels.map((l) => textWidth(l))) + 10;
-  const valueW = Math.max(...texts.map((t) => textWidth(t))) + 8;
-  const barArea = WIDTH - 8 - labelW - valueW;
+  const { labels, texts, labelW, barArea, legend, top } = rowFrame(
+    chart.steps.map((s) => s.label),
+    chart.steps.map((s) => `${formatValue(s.value, 'int')} · ${share(s.value, first)}`),
+    `${chart.valueTitle} (доля от шага «${chart.steps[0]?.label}»)`,
+    color,
+  );
   const mid = labelW + barArea / 2;
-  const leg = legend([{ label: `${chart.valueTitle} (доля от шага «${chart.steps[0]?.label}»)`, color }], 6);
-  const top = 6 + leg.height + 8;
   const widths = chart.steps.map((s) => (barArea * s.value) / scaleMax);
   const joins = widths.slice(1).map((w, i) => {
     const above = widths[i] as number;
@@ -54,9 +41,9 @@ export function funnelSvg(chart: FunnelChart, opts: ChartRenderOptions = {}): st
     const w = widths[i] as number;
     const prev = i > 0 ? `, ${share(s.value, (chart.steps[i - 1] as { value: number }).value)} от предыдущего шага` : '';
     const full = s.label === labels[i] ? '' : html`<title>${s.label}</title>`;
-    return html`<g class="step" data-category="${i}"><text x="${r(labelW - 8)}" y="${y + 15}" text-anchor="end">${full}${labels[i]}</text><rect x="${r(mid - w / 2)}" y="${y}" width="${r(w)}" height="${BAR}" fill="${color}" data-value="${s.value}"><title>${s.label}: ${formatValue(s.value, 'int')} — ${share(s.value, first)} от первого шага${prev}</title></rect><text x="${r(WIDTH - 8 - valueW + 8)}" y="${y + 15}">${texts[i]}</text></g>`;
+    return html`<g class="step" data-category="${i}"><text x="${r(labelW - 8)}" y="${y + 15}" text-anchor="end">${full}${labels[i]}</text><rect x="${r(mid - w / 2)}" y="${y}" width="${r(w)}" height="${BAR}" fill="${color}" data-value="${s.value}"><title>${s.label}: ${formatValue(s.value, 'int')} — ${share(s.value, first)} от первого шага${prev}</title></rect><text x="${r(labelW + barArea + 6)}" y="${y + 15}">${texts[i]}</text></g>`;
   });
   const desc = `${chart.valueTitle} по шагам. ${chart.steps.map((s, i) => `${s.label}: ${texts[i]}`).join('; ')}.`;
   const height = top + chart.steps.length * ROW + 4;
-  return svgFrame(chart, id, height, chart.description ?? desc, html`${leg.svg}<g fill="${TEXT_COLOR}">${joins}${steps}</g>`);
+  return svgFrame(chart, id, height, chart.description ?? desc, html`${legend}<g fill="${TEXT_COLOR}">${joins}${steps}</g>`);
 }

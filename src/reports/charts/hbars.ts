@@ -4,22 +4,8 @@
  * after each bar, the value axis with its title below.
  */
 import { html } from '../../mail/render.js';
-import {
-  AXIS_COLOR,
-  chartId,
-  checkValue,
-  emptyChart,
-  fitText,
-  formatValue,
-  legend,
-  r,
-  seriesColor,
-  svgFrame,
-  TEXT_COLOR,
-  textWidth,
-  tickLabel,
-  WIDTH,
-} from './svg.js';
+import { rowFrame } from './rows.js';
+import { AXIS_COLOR, chartId, checkValue, emptyChart, formatValue, r, seriesColor, svgFrame, TEXT_COLOR, tickLabel } from './svg.js';
 import type { ChartRenderOptions, HBarsChart } from './types.js';
 
 const ROW = 24;
@@ -32,14 +18,13 @@ export function hbarsSvg(chart: HBarsChart, opts: ChartRenderOptions = {}): stri
   const format = chart.format ?? 'int';
   const color = seriesColor(chart.color, 0);
   const scaleMax = Math.max(chart.max ?? 0, ...chart.items.map((item) => item.value));
-  const labels = chart.items.map((item) => fitText(item.label, 160));
-  const texts = chart.items.map((item) => fitText(formatValue(item.value, format) + (item.note ? ` (${item.note})` : ''), 150));
-  const labelW = Math.max(...labels.map((l) => textWidth(l))) + 10;
-  const valueW = Math.max(...texts.map((t) => textWidth(t))) + 10;
+  const { labels, texts, labelW, barArea, legend, top } = rowFrame(
+    chart.items.map((item) => item.label),
+    chart.items.map((item) => formatValue(item.value, format) + (item.note ? ` (${item.note})` : '')),
+    chart.valueTitle,
+    color,
+  );
   const x0 = r(labelW);
-  const barArea = WIDTH - 10 - labelW - valueW;
-  const leg = legend([{ label: chart.valueTitle, color }], 6);
-  const top = 6 + leg.height + 8;
   const rows = chart.items.map((item, i) => {
     const y = top + i * ROW;
     const w = r((barArea * item.value) / scaleMax);
@@ -50,5 +35,5 @@ export function hbarsSvg(chart: HBarsChart, opts: ChartRenderOptions = {}): stri
   const endX = r(x0 + barArea);
   const axis = html`<g class="axes"><line x1="${x0}" y1="${top - 4}" x2="${x0}" y2="${bottom}" stroke="${AXIS_COLOR}"/><line x1="${x0}" y1="${bottom}" x2="${endX}" y2="${bottom}" stroke="${AXIS_COLOR}"/><text x="${x0}" y="${bottom + 14}" text-anchor="middle">${tickLabel(0, format)}</text><text x="${endX}" y="${bottom + 14}" text-anchor="middle">${tickLabel(scaleMax, format)}</text><text class="axis-title" x="${r((x0 + endX) / 2)}" y="${bottom + 30}" text-anchor="middle" font-style="italic">${chart.valueTitle}</text></g>`;
   const desc = `${chart.valueTitle}. ${chart.items.map((item, i) => `${item.label}: ${texts[i]}`).join('; ')}.`;
-  return svgFrame(chart, id, bottom + 40, chart.description ?? desc, html`${leg.svg}<g fill="${TEXT_COLOR}">${axis}${rows}</g>`);
+  return svgFrame(chart, id, bottom + 40, chart.description ?? desc, html`${legend}<g fill="${TEXT_COLOR}">${axis}${rows}</g>`);
 }

@@ -6,6 +6,12 @@ import type { ReportDefinition } from './types.js';
 
 export const REPORTS: readonly ReportDefinition[] = [jobRunsReport, deviationsReport, signalsReport];
 
+/**
+ * The reports `admin report overview` puts on one page, in this order, each built with its
+ * default options (so each must have sensible defaults).
+ */
+export const OVERVIEW: readonly string[] = ['job-runs'];
+
 export function getReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((r) => r.name === name);
 }

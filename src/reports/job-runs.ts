@@ -1,6 +1,30 @@
-/** «Журнал запусков заданий»: runs of the periodic jobs, newest first. */
-import { listRuns } from '../db/job-runs.js';
+/** «Журнал запусков заданий»: runs of the periodic jobs, newest first, and a chart of their outcomes. */
+import { type JobRun, listRuns } from '../db/job-runs.js';
+import type { StackedBarsChart } from './charts/types.js';
 import type { ReportDefinition } from './types.js';
+
+const STATES = [
+  { state: 'completed', name: 'Выполнено', color: 'green' },
+  { state: 'running', name: 'Выполняется', color: 'blue' },
+  { state: 'failed', name: 'Ошибка', color: 'red' },
+] as const;
+
+/** Runs per job, stacked by their state. */
+export function runsChart(runs: JobRun[]): StackedBarsChart {
+  const jobs = [...new Set(runs.map((r) => r.job))].sort();
+  return {
+    kind: 'stacked-bars',
+    title: 'Запуски по заданиям',
+    categories: jobs,
+    series: STATES.map((s) => ({
+      name: s.name,
+      color: s.color,
+      values: jobs.map((j) => runs.filter((r) => r.job === j && r.state === s.state).length),
+    })),
+    xTitle: 'Задание',
+    yTitle: 'Запусков',
+  };
+}
 
 export const jobRunsReport: ReportDefinition = {
   name: 'job-runs',
@@ -17,6 +41,7 @@ export const jobRunsReport: ReportDefinition = {
       name: 'job-runs',
       title: 'Журнал запусков заданий',
       subtitle: app.config.ric.name,
+      charts: [runsChart(runs)],
       sections: [
         {
           columns: [

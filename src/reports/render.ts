@@ -1,5 +1,6 @@
 /** Rendering a {@link Report}: text table, CSV (RFC 4180, UTF-8 with BOM), JSON, Excel. */
 import ExcelJS from 'exceljs';
+import { localParts } from '../domain/dates.js';
 import type { ColumnType, Report, ReportColumn, ReportRow, ReportSection } from './types.js';
 
 const ruNumber = (digits: number) => new Intl.NumberFormat('ru-RU', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -111,20 +112,37 @@ export function renderJson(report: Report): string {
   return `${JSON.stringify(report, (_k, v) => (v instanceof Date ? v.toISOString() : v), 2)}\n`;
 }
 
-const EXCEL_FORMATS: Partial<Record<ColumnType, string>> = {
-  int: '# ##0',
-  number: '# ##0.00',
+/**
+ * Excel number formats per column type. Format codes are stored locale-neutral (`,` groups
+ * thousands, `.` is the decimal point); a Russian Excel shows `12 000,00 ₽`.
+ */
+export const EXCEL_FORMATS: Partial<Record<ColumnType, string>> = {
+  int: '#,##0',
+  number: '#,##0.00',
   score: '0.00',
-  money: '# ##0.00 "₽"',
+  money: '#,##0.00 "₽"',
   percent: '0%',
   date: 'dd.mm.yyyy',
   datetime: 'dd.mm.yyyy hh:mm:ss',
 };
 
-function excelValue(v: unknown, type: ColumnType | undefined): ExcelJS.CellValue {
+/**
+ * Excel has no time zones: a cell holds a wall-clock reading. An instant is therefore written
+ * as its reading in the RIC's zone (as the other formats print it), not in UTC.
+ */
+function wallClock(instant: Date, tz: string | undefined, dateOnly: boolean): Date {
+  const p = tz ? localParts(instant, tz) : null;
+  if (!p) return instant;
+  return new Date(Date.UTC(p.year, p.month - 1, p.day, dateOnly ? 0 : p.hour, dateOnly ? 0 : p.minute, dateOnly ? 0 : p.second));
+}
+
+function excelValue(v: unknown, type: ColumnType | undefined, tz: string | undefined): ExcelJS.CellValue {
   if (v === null || v === undefined) return null;
   if (type === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(`${v}T00:00:00Z`);
-  if ((type === 'date' || type === 'datetime') && v instanceof Date) return v;
+  if (type === 'date' || type === 'datetime') {
+    const d = v instanceof Date ? v : typeof v === 'string' ? new Date(v) : null;
+    if (d && !Number.isNaN(d.getTime())) return wallClock(d, tz, type === 'date');
+  }
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date) return v;
   return String(v);
 }
@@ -153,14 +171,15 @@ export async function renderXlsx(report: Report, tz?: string): Promise<Buffer> {
     }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).alignment = { vertical: 'middle', wrapText: true };
-    for (const r of s.rows) ws.addRow(Object.fromEntries(s.columns.map((c) => [c.key, excelValue(r[c.key], c.type)])));
+    for (const r of s.rows) ws.addRow(Object.fromEntries(s.columns.map((c) => [c.key, excelValue(r[c.key], c.type, tz)])));
     if (s.totals) {
-      const row = ws.addRow(Object.fromEntries(s.columns.map((c) => [c.key, excelValue(s.totals?.[c.key], c.type)])));
+      const row = ws.addRow(Object.fromEntries(s.columns.map((c) => [c.key, excelValue(s.totals?.[c.key], c.type, tz)])));
       row.font = { bold: true };
     }
     s.columns.forEach((c, ci) => {
       const longest = Math.max(c.header.length, ...allRows(s).map((r) => formatCell(r[c.key], c.type, tz).length));
-      ws.getColumn(ci + 1).width = Math.min(60, Math.max(8, longest + 2));
+      // + room for the cell padding, and for the " ₽" the money format adds.
+      ws.getColumn(ci + 1).width = Math.min(60, Math.max(8, longest + (c.type === 'money' ? 4 : 2)));
     });
   });
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -1,10 +1,14 @@
 /**
  * A report is data first: titled sections of typed columns and rows, with an optional totals
- * row. render.ts turns one into a text table, CSV, JSON or an Excel workbook, so every report
- * gets every format the same way.
+ * row, and optional charts (data too, see charts/types.ts). render.ts turns one into a text
+ * table, CSV, JSON or an Excel workbook, html.ts into a self-contained HTML page with the
+ * charts as inline SVG, so every report gets every format the same way.
  */
 import type { ParseArgsConfig } from 'node:util';
 import type { App } from '../app.js';
+import type { Chart } from './charts/types.js';
+
+export type { Chart } from './charts/types.js';
 
 export type ColumnType = 'text' | 'int' | 'number' | 'score' | 'money' | 'percent' | 'date' | 'datetime';
 
@@ -34,9 +38,14 @@ export interface Report {
   /** Period or filters, in Russian (e.g. `Июнь 2024 года`). */
   subtitle?: string;
   sections: ReportSection[];
+  /**
+   * Pictures of the report's data, drawn above the tables in `--format html` (and kept as data
+   * in `--format json`; the other formats have no place for them).
+   */
+  charts?: Chart[];
 }
 
-export type ReportFormat = 'table' | 'csv' | 'json' | 'xlsx';
+export type ReportFormat = 'table' | 'csv' | 'json' | 'xlsx' | 'html';
 
 export interface ReportDefinition {
   name: string;

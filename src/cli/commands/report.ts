@@ -1,36 +1,51 @@
 import { writeFileSync } from 'node:fs';
-import { getReport, REPORTS } from '../../reports/index.js';
+import { now } from '../../clock.js';
+import { renderHtml } from '../../reports/html.js';
+import { getReport, OVERVIEW, REPORTS } from '../../reports/index.js';
+import { buildOverview, renderOverview } from '../../reports/overview.js';
 import { renderCsv, renderJson, renderText, renderXlsx } from '../../reports/render.js';
 import type { ReportFormat } from '../../reports/types.js';
 import { type Command, UsageError } from '../command.js';
 
-const FORMATS: readonly ReportFormat[] = ['table', 'csv', 'json', 'xlsx'];
+const FORMATS: readonly ReportFormat[] = ['table', 'csv', 'json', 'xlsx', 'html'];
+const NAMES = () => [...REPORTS.map((r) => r.name), 'overview'].join(', ');
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'print or write a report (table, csv, json, xlsx)',
-  usage: `report <name> [--format ${FORMATS.join('|')}] [--out FILE] [report options]\n  reports: ${REPORTS.map((r) => r.name).join(', ')}`,
+  summary: 'print or write a report (table, csv, json, xlsx, html)',
+  usage: `report <name> [--format ${FORMATS.join('|')}] [--out FILE] [report options]
+  reports: ${NAMES()}
+  xlsx needs --out; html and the others print to stdout without it.
+  overview: the reports ${OVERVIEW.join(', ')} with their charts on one HTML page (--format html).`,
   // Report-specific options are parsed below, against the report's own definition.
   options: { format: { type: 'string' }, out: { type: 'string' } },
   dynamicOptions: ([name]) => (name ? (getReport(name)?.options ?? {}) : {}),
   args: { min: 1, max: 1 },
   async run(ctx, values, [name]) {
     const def = name ? getReport(name) : undefined;
-    if (!def) throw new UsageError(`unknown report "${name}" (reports: ${REPORTS.map((r) => r.name).join(', ')})`);
-    const format = (values.format as string | undefined) ?? (ctx.json ? 'json' : 'table');
+    if (!def && name !== 'overview') throw new UsageError(`unknown report "${name}" (reports: ${NAMES()})`);
+    const format = (values.format as string | undefined) ?? (name === 'overview' ? 'html' : ctx.json ? 'json' : 'table');
     if (!FORMATS.includes(format as ReportFormat)) throw new UsageError(`--format: "${format}" is not one of ${FORMATS.join(', ')}`);
     const out = values.out as string | undefined;
     if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
-    const report = await def.build(ctx.app(), values);
     const tz = ctx.config.ric.timeZone;
-    const body =
-      format === 'xlsx'
-        ? await renderXlsx(report, tz)
-        : format === 'csv'
-          ? renderCsv(report, tz)
-          : format === 'json'
-            ? renderJson(report)
-            : renderText(report, tz);
+    let body: string | Buffer;
+    if (!def) {
+      if (format !== 'html') throw new UsageError(`the overview is a page: use --format html (not ${format})`);
+      body = renderOverview(await buildOverview(ctx.app()), { tz, generatedAt: now(), subtitle: ctx.config.ric.name });
+    } else {
+      const report = await def.build(ctx.app(), values);
+      body =
+        format === 'xlsx'
+          ? await renderXlsx(report, tz)
+          : format === 'html'
+            ? renderHtml(report, { tz, generatedAt: now() })
+            : format === 'csv'
+              ? renderCsv(report, tz)
+              : format === 'json'
+                ? renderJson(report)
+                : renderText(report, tz);
+    }
     if (out) {
       writeFileSync(out, body);
       ctx.err(`written ${out}\n`);

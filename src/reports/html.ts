@@ -1,0 +1,120 @@
+/**
+ * A report as one self-contained HTML page: inline CSS, charts as inline SVG, no scripts, no
+ * web fonts, no request to anything but the page itself (a Content-Security-Policy says so to
+ * the browser too). Russian, readable on a 360 px phone, printable. Every value is escaped:
+ * the markup is built with the `html` tag, which escapes whatever it interpolates.
+ */
+import { html, SafeHtml } from '../mail/render.js';
+import { renderChart } from './charts/index.js';
+import { REPORT_CSS } from './html-style.js';
+import { formatCell, ruDateTime } from './render.js';
+import type { ColumnType, Report, ReportColumn, ReportRow, ReportSection } from './types.js';
+
+/** Options of the HTML renderers. */
+export interface HtmlOptions {
+  /** Time zone of dates and times (the RIC's). */
+  tz?: string;
+  /** Printed as «Сформирован …»; pass `now()` (the renderers never read the clock). */
+  generatedAt?: Date;
+}
+
+/** Nothing but the page itself and its inline styles: no scripts, no fetches, no forms. */
+const CSP = new SafeHtml("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'");
+
+const NUMERIC: ReadonlySet<ColumnType> = new Set(['int', 'number', 'score', 'money', 'percent']);
+
+function cellClass(type: ColumnType | undefined): string {
+  if (type && NUMERIC.has(type)) return 'num';
+  return type === 'date' || type === 'datetime' ? 'date' : 'text';
+}
+
+/** A page around `body`, with the stylesheet inlined. */
+export function htmlPage(title: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<title>${title}</title>
+<style>${new SafeHtml(REPORT_CSS)}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`.value;
+}
+
+/** «Сформирован 03.06.2024 09:00» (nothing without a time). */
+export function generatedLine(opts: HtmlOptions): SafeHtml {
+  return opts.generatedAt ? html`<p class="meta">Сформирован ${ruDateTime(opts.generatedAt, opts.tz).slice(0, 16)}</p>` : html``;
+}
+
+function row(columns: ReportColumn[], r: ReportRow, tz: string | undefined): SafeHtml {
+  return html`<tr>${columns.map((c) => html`<td class="${cellClass(c.type)}">${formatCell(r[c.key], c.type, tz)}</td>`)}</tr>`;
+}
+
+function sectionTable(s: ReportSection, caption: string, tz: string | undefined): SafeHtml {
+  if (!s.rows.length && !s.totals) return html`<p class="empty">нет данных</p>`;
+  const head = s.columns.map((c) => html`<th scope="col" class="${cellClass(c.type) === 'num' ? 'num' : ''}">${c.header}</th>`);
+  return html`<div class="table-wrap" role="region" aria-label="${caption}" tabindex="0"><table>
+<thead><tr>${head}</tr></thead>
+<tbody>${s.rows.map((r) => row(s.columns, r, tz))}</tbody>${s.totals ? html`<tfoot>${row(s.columns, s.totals, tz)}</tfoot>` : ''}
+</table></div>`;
+}
+
+/** The heading tag of a level: pages use h1 for the report, the overview h2. */
+function heading(level: number, text: string): SafeHtml {
+  const tag = new SafeHtml(`h${Math.min(6, level)}`);
+  return html`<${tag}>${text}</${tag}>`;
+}
+
+export interface ReportBodyOptions extends HtmlOptions {
+  /** Heading level of the report's title (1 on its own page, 2 in the overview). */
+  level: number;
+  /** Prefix of ids inside the report (its charts'), unique on the page. */
+  idPrefix: string;
+}
+
+/** The report's charts: one figure each, captioned with the chart's title. */
+export function reportCharts(report: Report, idPrefix: string): SafeHtml {
+  if (!report.charts?.length) return html``;
+  const figures = report.charts.map(
+    (chart, i) =>
+      html`<figure><figcaption>${chart.title}</figcaption>${new SafeHtml(renderChart(chart, { id: `${idPrefix}-chart-${i + 1}` }))}</figure>`,
+  );
+  return html`<div class="charts">${figures}</div>`;
+}
+
+/** The report's sections: a heading (when titled), the table, the notes. */
+export function reportSections(report: Report, opts: ReportBodyOptions): SafeHtml {
+  return html`${report.sections.map((s) => {
+    const caption = s.title ?? report.title;
+    const notes = s.notes?.length ? html`<ul class="notes">${s.notes.map((n) => html`<li>${n}</li>`)}</ul>` : '';
+    return html`<section>${s.title ? heading(opts.level + 1, s.title) : ''}${sectionTable(s, caption, opts.tz)}${notes}</section>
+`;
+  })}`;
+}
+
+/** One report without the page around it: title, subtitle, charts, sections. */
+export function reportBody(report: Report, opts: ReportBodyOptions): SafeHtml {
+  const sub = report.subtitle ? html`<p class="subtitle">${report.subtitle}</p>` : '';
+  const meta = opts.level === 1 ? generatedLine(opts) : '';
+  return html`<header class="${opts.level === 1 ? 'page' : 'report-head'}">${heading(opts.level, report.title)}${sub}${meta}</header>
+${reportCharts(report, opts.idPrefix)}
+${reportSections(report, opts)}`;
+}
+
+/** `admin report <name> --format html`: the report on a page of its own. */
+export function renderHtml(report: Report, opts: HtmlOptions = {}): string {
+  const title = report.subtitle ? `${report.title} — ${report.subtitle}` : report.title;
+  return htmlPage(title, reportBody(report, { ...opts, level: 1, idPrefix: slug(report.name) }));
+}
+
+/** An id-safe form of a report name. */
+export function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]+/g, '-') || 'report';
+}

@@ -9,6 +9,47 @@ export interface DeviationRow extends RiskScoreRow {
   department: string | null;
 }
 
+/** A client is in a department when its remote or field specialist is (name part, case-insensitive). */
+const IN_DEPARTMENT = `EXISTS (SELECT 1 FROM employees fe JOIN departments fd ON fd.id = fe.department_id
+                               WHERE fe.id IN (c.remote_specialist_id, c.field_specialist_id) AND fd.name ILIKE '%' || $DEP || '%')`;
+
+export interface ZoneCount {
+  week: string;
+  zone: 'high' | 'dynamic' | 'none' | null;
+  n: number;
+}
+
+/** Clients per zone per week in (fromWeek, toWeek]. */
+export async function zoneCounts(db: Queryable, fromWeek: string, toWeek: string, department: string | null): Promise<ZoneCount[]> {
+  const { rows } = await db.query<ZoneCount>(
+    `SELECT rs.week, rs.zone, count(*)::int AS n
+       FROM risk_scores rs JOIN clients c ON c.id = rs.client_id
+      WHERE rs.week > $1 AND rs.week <= $2 AND ($3::text IS NULL OR ${IN_DEPARTMENT.replace('$DEP', '$3')})
+      GROUP BY 1, 2 ORDER BY 1`,
+    [fromWeek, toWeek, department],
+  );
+  return rows;
+}
+
+export interface Riser {
+  number: number;
+  name: string;
+  indicator: number;
+  indicator_delta: number;
+}
+
+/** The clients whose indicator rose most in `week`. */
+export async function topRisers(db: Queryable, week: string, department: string | null, limit: number): Promise<Riser[]> {
+  const { rows } = await db.query<Riser>(
+    `SELECT c.number, c.name, rs.indicator, rs.indicator_delta
+       FROM risk_scores rs JOIN clients c ON c.id = rs.client_id
+      WHERE rs.week = $1 AND rs.indicator_delta > 0 AND ($2::text IS NULL OR ${IN_DEPARTMENT.replace('$DEP', '$2')})
+      ORDER BY rs.indicator_delta DESC, c.number LIMIT $3`,
+    [week, department, limit],
+  );
+  return rows;
+}
+
 export interface DeviationFilter {
   week: string;
   /** Part of the department's name, case-insensitive. */

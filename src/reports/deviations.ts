@@ -15,6 +15,7 @@ import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk
 import { round3 } from '../domain/risk-model.js';
 import { dmy } from '../domain/ru-dates.js';
 import { clientLabel } from '../health/alert-email.js';
+import { deviationCharts } from './deviations-charts.js';
 import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
 
 const COLUMN: Record<ComponentKey, keyof DeviationRow> = {
@@ -96,6 +97,7 @@ export const deviationsReport: ReportDefinition = {
       name: 'deviations',
       title: 'Фиксация отклонений',
       subtitle: `${app.config.ric.code}, неделя ${week} (с ${dmy(start)} по ${dmy(end)})${filters.length ? `; ${filters.join(', ')}` : ''}`,
+      charts: await deviationCharts(app, week, department),
       sections: [{ columns: DEVIATION_COLUMNS, ...deviationSection(rows) }],
     };
   },

@@ -10,7 +10,7 @@ export const REPORTS: readonly ReportDefinition[] = [jobRunsReport, deviationsRe
  * The reports `admin report overview` puts on one page, in this order, each built with its
  * default options (so each must have sensible defaults).
  */
-export const OVERVIEW: readonly string[] = ['job-runs'];
+export const OVERVIEW: readonly string[] = ['deviations', 'signals', 'job-runs'];
 
 export function getReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((r) => r.name === name);

@@ -10,6 +10,7 @@ import { addDays, type IsoDate, localDate, parseIsoDate, zonedTime } from '../do
 import { dmy } from '../domain/ru-dates.js';
 import { median, percentile } from '../domain/stats.js';
 import { clientLabel, signalTitle } from '../health/alert-email.js';
+import type { HBarsChart } from './charts/types.js';
 import type { ReportDefinition } from './types.js';
 
 function dateOption(values: Record<string, unknown>, key: string): IsoDate | null {
@@ -35,6 +36,19 @@ export function minutesText(m: number | null): string {
       : `${Math.floor(s / 3600)} ч ${Math.floor((s % 3600) / 60)} мин`;
 }
 
+/** Signals of the period by kind, most frequent first. */
+function kindsChart(kinds: string[]): HBarsChart {
+  const counts = new Map<string, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return {
+    kind: 'hbars',
+    title: 'Сигналы по видам',
+    items: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => ({ label: signalTitle(k), value: n })),
+    valueTitle: 'Сигналов',
+    color: 'red',
+  };
+}
+
 export const signalsReport: ReportDefinition = {
   name: 'signals',
   description: 'worsening signals handed to field support, with reaction times (median, 90th percentile)',
@@ -53,6 +67,7 @@ export const signalsReport: ReportDefinition = {
       name: 'signals',
       title: 'Сигналы об ухудшении ситуации с клиентом',
       subtitle: `${app.config.ric.code}, с ${dmy(from)} по ${dmy(to)}`,
+      charts: rows.length ? [kindsChart(rows.map((r) => r.kind))] : [],
       sections: [
         {
           columns: [

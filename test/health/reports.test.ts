@@ -35,6 +35,10 @@ beforeAll(async () => {
   await addLk(db, c2, '2024-05-20');
   await addWebinar(db, c2, '2024-04-10');
   for (const w of ['2024-05-06', '2024-05-13', '2024-05-20', '2024-05-27']) await addUsage(db, c2, w, 4);
+  // Client 3: two cabinet requests that leave the 3-month window in week 22, so its indicator rises.
+  const c3 = await addClient(db, { number: 205749, name: 'ПЖКОМ', remoteId: remote });
+  await addLk(db, c3, '2024-02-28');
+  await addLk(db, c3, '2024-03-01');
   setClock(new Date('2024-06-03T07:00:00+03:00'));
   await importAll(db, '2024-06-02T20:00:00Z');
   await executeRun(t.app, riskScore, { period: '2024-W21', trigger: 'admin' });
@@ -67,19 +71,21 @@ describe('report deviations', () => {
     expect(s.rows.map((r: Record<string, unknown>) => [r.description, r.employee, r.department])).toEqual([
       ['204036 - БЗМИ ООО', 'Иванов В.В.', 'Специалисты Тихоненко_502'],
       ['204036 - БЗМИ ООО', 'Савостина К.А.', 'Специалисты Мельникова Ю._502'],
+      ['205749 - ПЖКОМ', 'Савостина К.А.', 'Специалисты Мельникова Ю._502'],
       ['193643 - Телерадиокомпания Бирюч', 'Савостина К.А.', 'Специалисты Мельникова Ю._502'],
     ]);
     expect(s.rows[0]).toMatchObject({ training: 0.5, indicator: 0.5, categories: 'Двойной, Красная зона, Низкая активность' });
-    expect(s.rows[2]).toMatchObject({ training: 0.5, lk: 0.2, lprContact: 0.5, logins: 0.2, webinars: 0.3, indicator: 0.34 });
+    expect(s.rows[2]).toMatchObject({ lk: 0.5, indicator: 0.5, delta: 0.06 });
+    expect(s.rows[3]).toMatchObject({ training: 0.5, lk: 0.2, lprContact: 0.5, logins: 0.2, webinars: 0.3, indicator: 0.34 });
     // Sums of the components, mean of the indicator, as the CRM's «Итого: (18)» row.
     expect(s.totals).toEqual({
-      description: 'Итого: (3)',
-      training: 1.5,
-      lk: 1.2,
-      lprContact: 1.5,
-      logins: 1.2,
-      webinars: 1.3,
-      indicator: 0.447,
+      description: 'Итого: (4)',
+      training: 2,
+      lk: 1.7,
+      lprContact: 2,
+      logins: 1.7,
+      webinars: 1.8,
+      indicator: 0.46,
     });
   });
 
@@ -90,18 +96,38 @@ describe('report deviations', () => {
     const dep = JSON.parse((await cli('report', 'deviations', '--department', 'тихоненко', '--json')).out);
     expect(dep.sections[0].rows.map((r: { employee: string }) => r.employee)).toEqual(['Иванов В.В.']);
     const table = await cli('report', 'deviations');
-    expect(table.out).toMatch(/Итого: \(3\)\s+1,50\s+1,20\s+1,50\s+1,20\s+1,30\s+0,45/);
+    expect(table.out).toMatch(/Итого: \(4\)\s+2,00\s+1,70\s+2,00\s+1,70\s+1,80\s+0,46/);
     const csv = join(t.varDir, 'dev.csv');
     expect((await cli('report', 'deviations', '--format', 'csv', '--out', csv)).code).toBe(0);
-    expect(readFileSync(csv, 'utf8')).toContain('Итого: (3),,,1.5,1.2,1.5,1.2,1.3,0.447');
+    expect(readFileSync(csv, 'utf8')).toContain('Итого: (4),,,2,1.7,2,1.7,1.8,0.46');
     const xlsx = join(t.varDir, 'dev.xlsx');
     expect((await cli('report', 'deviations', '--format', 'xlsx', '--out', xlsx)).code).toBe(0);
     expect(existsSync(xlsx)).toBe(true);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsx);
     const ws = wb.worksheets[0]!;
-    expect(ws.getCell('A5').value).toBe('Итого: (3)');
-    expect(ws.getCell('A5').font?.bold).toBe(true);
+    expect(ws.getCell('A6').value).toBe('Итого: (4)');
+    expect(ws.getCell('A6').font?.bold).toBe(true);
+  });
+
+  it('charts the zones of the last weeks and the top risers, and is on the overview page', async () => {
+    const report = JSON.parse((await cli('report', 'deviations', '--json')).out);
+    const [zones, risers] = report.charts;
+    expect(zones).toMatchObject({ kind: 'stacked-bars', categories: ['20.05', '27.05'] });
+    expect(zones.series.map((x: { name: string; values: number[] }) => [x.name, x.values])).toEqual([
+      ['Нет угрозы', [0, 0]],
+      ['Динамический риск', [0, 0]],
+      ['Высокий риск', [3, 3]],
+    ]);
+    expect(risers).toMatchObject({ kind: 'hbars', items: [{ label: '205749 - ПЖКОМ', value: 0.06, note: '0,44 → 0,50' }] });
+    const page = await cli('report', 'deviations', '--format', 'html');
+    expect(page.out).toContain('<svg');
+    expect(page.out).toContain('Зоны риска клиентов за 12 недель');
+    expect(page.out).toContain('Итого: (4)');
+    const overview = await cli('report', 'overview');
+    expect(overview.code).toBe(0);
+    expect(overview.out).toContain('Фиксация отклонений');
+    expect(overview.out).toContain('Сигналы об ухудшении ситуации с клиентом');
   });
 
   it('refuses a bad week or zone with exit code 2', async () => {

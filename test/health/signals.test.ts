@@ -301,6 +301,8 @@ describe('hand-off API and the signals report', () => {
     expect(res.code).toBe(0);
     const report = JSON.parse(res.out);
     const [list, summary] = report.sections;
+    expect(report.charts[0]).toMatchObject({ kind: 'hbars', title: 'Сигналы по видам' });
+    expect(report.charts[0].items.reduce((a: number, i: { value: number }) => a + i.value, 0)).toBe(12);
     expect(list.rows).toHaveLength(12);
     expect(list.totals.id).toBe('Итого: (12)');
     const reactions = list.rows.map((r: { reaction: number }) => r.reaction).sort((a: number, b: number) => a - b);

@@ -4,10 +4,14 @@ import type { IsoDate } from '../domain/dates.js';
 import type { Zone } from '../domain/risk-model.js';
 import type { Queryable } from './pool.js';
 
-/** Rows per statement: ~10 000 rows of JSON is a few MB, well inside one round trip. */
-const CHUNK = 10_000;
+/** Rows per statement: a few column arrays of 25 000 values each, one round trip. */
+const CHUNK = 25_000;
 
-/** Insert or replace the week's rows (re-scoring a week overwrites it). Returns rows written. */
+/**
+ * Insert or replace the week's rows (re-scoring a week overwrites it). Returns rows written.
+ * The rows travel as one array per column; the reasons, few distinct texts repeated over
+ * thousands of clients, as indexes into one array of texts — a tenth of the bytes of JSON rows.
+ */
 export async function upsertRiskScores(
   db: Queryable,
   week: string,
@@ -17,34 +21,31 @@ export async function upsertRiskScores(
 ): Promise<number> {
   let written = 0;
   for (let i = 0; i < scores.length; i += CHUNK) {
-    const rows = scores.slice(i, i + CHUNK).map((s) => ({
-      client_id: s.clientId,
-      training: s.components.training.score,
-      training_reason: s.components.training.reason,
-      lk: s.components.lk.score,
-      lk_reason: s.components.lk.reason,
-      lpr_contact: s.components.lprContact.score,
-      lpr_contact_reason: s.components.lprContact.reason,
-      logins: s.components.logins.score,
-      logins_reason: s.components.logins.reason,
-      webinars: s.components.webinars.score,
-      webinars_reason: s.components.webinars.reason,
-      indicator: s.indicator,
-      zone: s.zone,
-      indicator_delta: s.delta,
-      stale_components: s.stale,
-      categories: s.categories,
-    }));
+    const chunk = scores.slice(i, i + CHUNK);
+    const texts: string[] = [];
+    const ids = new Map<string, number>();
+    const text = (t: string) => {
+      let id = ids.get(t);
+      if (id === undefined) {
+        id = texts.push(t);
+        ids.set(t, id);
+      }
+      return id;
+    };
+    const col = <T>(f: (s: ClientRisk) => T) => chunk.map(f);
+    const c = (k: keyof ClientRisk['components']) => [col((s) => s.components[k].score), col((s) => text(s.components[k].reason))];
     const res = await db.query(
       `INSERT INTO risk_scores (client_id, week, week_end, training, training_reason, lk, lk_reason, lpr_contact, lpr_contact_reason,
                                 logins, logins_reason, webinars, webinars_reason, indicator, zone, indicator_delta,
                                 stale_components, categories, computed_at)
-       SELECT r.client_id, $2, $3, r.training, r.training_reason, r.lk, r.lk_reason, r.lpr_contact, r.lpr_contact_reason,
-              r.logins, r.logins_reason, r.webinars, r.webinars_reason, r.indicator, r.zone, r.indicator_delta,
-              r.stale_components, r.categories, $4
-         FROM json_to_recordset($1::json) AS r(client_id bigint, training numeric, training_reason text, lk numeric, lk_reason text,
-              lpr_contact numeric, lpr_contact_reason text, logins numeric, logins_reason text, webinars numeric, webinars_reason text,
-              indicator numeric, zone text, indicator_delta numeric, stale_components text[], categories text[])
+       SELECT r.client_id, $17, $18, r.training, t.a[r.training_reason], r.lk, t.a[r.lk_reason], r.lpr_contact, t.a[r.lpr_contact_reason],
+              r.logins, t.a[r.logins_reason], r.webinars, t.a[r.webinars_reason], r.indicator, r.zone, r.indicator_delta,
+              string_to_array(t.a[r.stale_components], ','), string_to_array(t.a[r.categories], ','), $19
+         FROM unnest($1::bigint[], $2::numeric[], $3::int[], $4::numeric[], $5::int[], $6::numeric[], $7::int[], $8::numeric[], $9::int[],
+                     $10::numeric[], $11::int[], $12::numeric[], $13::text[], $14::numeric[], $15::int[], $16::int[])
+              AS r(client_id, training, training_reason, lk, lk_reason, lpr_contact, lpr_contact_reason, logins, logins_reason,
+                   webinars, webinars_reason, indicator, zone, indicator_delta, stale_components, categories)
+        CROSS JOIN (SELECT $20::text[] AS a) t
        ON CONFLICT (client_id, week) DO UPDATE SET
          week_end = EXCLUDED.week_end, training = EXCLUDED.training, training_reason = EXCLUDED.training_reason,
          lk = EXCLUDED.lk, lk_reason = EXCLUDED.lk_reason, lpr_contact = EXCLUDED.lpr_contact,
@@ -52,7 +53,23 @@ export async function upsertRiskScores(
          webinars = EXCLUDED.webinars, webinars_reason = EXCLUDED.webinars_reason, indicator = EXCLUDED.indicator,
          zone = EXCLUDED.zone, indicator_delta = EXCLUDED.indicator_delta, stale_components = EXCLUDED.stale_components,
          categories = EXCLUDED.categories, computed_at = EXCLUDED.computed_at`,
-      [JSON.stringify(rows), week, weekEnd, at],
+      [
+        col((s) => s.clientId),
+        ...c('training'),
+        ...c('lk'),
+        ...c('lprContact'),
+        ...c('logins'),
+        ...c('webinars'),
+        col((s) => s.indicator),
+        col((s) => s.zone),
+        col((s) => s.delta),
+        col((s) => text(s.stale.join(','))),
+        col((s) => text(s.categories.join(','))),
+        week,
+        weekEnd,
+        at,
+        texts,
+      ],
     );
     written += res.rowCount ?? 0;
   }

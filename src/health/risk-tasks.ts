@@ -9,8 +9,7 @@ import type { RiskScoreRow } from '../db/risk-scores.js';
 import { closeRecoveredRiskTasks, RISK_REVIEW, type RiskTaskCandidate, riskTaskCandidates } from '../db/risk-tasks.js';
 import { insertTasks, type NewTask } from '../db/tasks.js';
 import { localDate, zonedTime } from '../domain/dates.js';
-import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
-import { COMPONENT_NAMES, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
+import { COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { scoreText, ZONE_NAMES } from '../domain/risk-model.js';
 
 const COLUMN: Record<ComponentKey, 'training' | 'lk' | 'lpr_contact' | 'logins' | 'webinars'> = {
@@ -33,7 +32,8 @@ export function componentLines(row: RiskScoreRow): { key: ComponentKey; score: n
 export function riskReviewTask(c: RiskTaskCandidate, at: Date, dueAt: Date, highScore: number): NewTask {
   const red = c.categories.includes('red_zone');
   const lines = componentLines(c);
-  const worst = lines.filter((l) => l.score !== null && l.score >= highScore).map((l) => l.reason);
+  const high = lines.filter((l) => l.score !== null && l.score >= highScore);
+  const worst = high.map((l) => l.reason);
   const why = worst.join('; ') || 'см. показатели';
   const head = red ? 'Клиент в красной зоне' : `Клиент в зоне «${ZONE_NAMES.high}»`;
   return {
@@ -45,13 +45,8 @@ export function riskReviewTask(c: RiskTaskCandidate, at: Date, dueAt: Date, high
     plannedAt: at,
     dueAt,
     priority: 1,
-    payload: {
-      week: c.week,
-      indicator: c.indicator,
-      zone: c.zone,
-      categories: c.categories.map((k) => CATEGORY_NAMES[k as RiskCategory] ?? k),
-      reasons: Object.fromEntries(lines.map((l) => [COMPONENT_NAMES[l.key], `${scoreText(l.score)} — ${l.reason}`])),
-    },
+    // The week's row in risk_scores keeps every component with its reason (`explain`).
+    payload: { week: c.week, indicator: c.indicator, zone: c.zone, categories: c.categories, high: high.map((l) => l.key) },
     dedupKey: `${RISK_REVIEW}.${c.client_id}.${c.week}`,
     createdBy: 'risk-score',
   };

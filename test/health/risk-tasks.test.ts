@@ -52,7 +52,7 @@ describe('risk-review tasks', () => {
       week: '2024-W22',
       indicator: 0.5,
       zone: 'high',
-      categories: [],
+      categories: ['low_activity'],
       high: ['training', 'lk', 'lprContact', 'logins', 'webinars'],
     });
     // The task is due in 5 working days, at the end of the working day.

@@ -21,8 +21,7 @@ export async function riskTaskCandidates(db: Queryable, week: string, cooldownFr
       WHERE rs.week = $1 AND (rs.zone = 'high' OR 'red_zone' = ANY (rs.categories))
         AND NOT EXISTS (SELECT 1 FROM tasks t
                          WHERE t.client_id = rs.client_id AND t.kind = $3
-                           AND (t.state = 'open' OR t.closed_at > $2))
-      ORDER BY c.number`,
+                           AND (t.state = 'open' OR t.closed_at > $2))`,
     [week, cooldownFrom, RISK_REVIEW],
   );
   return rows;

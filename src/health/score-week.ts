@@ -86,7 +86,10 @@ export async function scoreWeek(app: App, week: string): Promise<ScoreWeekStats>
   const { scope, scores, stale } = await computeWeek(app, week);
   const at = now();
   const tasks = await withTransaction(app.pool, async (db) => {
+    await db.query(`SET LOCAL work_mem = '128MB'`);
     await upsertRiskScores(db, week, scope.weekEnd, scores, at);
+    // A week's worth of new rows: fresh statistics keep the task queries below on good plans.
+    await db.query('ANALYZE risk_scores');
     // Tasks follow the present: re-scoring an old week changes its rows, not today's tasks.
     const latest = await latestScoredWeek(db);
     if (latest !== null && latest > week) return 'not the newest week' as const;

@@ -3,6 +3,7 @@
  * statement), the pure risk model per client, the rows written in a few set-based statements,
  * then — for the newest scored week only — the risk-review task rules.
  */
+import { performance } from 'node:perf_hooks';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { withTransaction } from '../db/pool.js';
@@ -80,20 +81,28 @@ export interface ScoreWeekStats {
   /** Components shown as н/д for every client, with the reason. */
   stale: Record<string, string>;
   tasks: RiskTaskResult | 'not the newest week';
+  /** Elapsed milliseconds of the parts of the run (operations, the benchmark). */
+  ms: { score: number; write: number; tasks: number };
 }
 
 export async function scoreWeek(app: App, week: string): Promise<ScoreWeekStats> {
+  const t0 = performance.now();
   const { scope, scores, stale } = await computeWeek(app, week);
   const at = now();
+  const ms = { score: Math.round(performance.now() - t0), write: 0, tasks: 0 };
   const tasks = await withTransaction(app.pool, async (db) => {
+    const t1 = performance.now();
     await db.query(`SET LOCAL work_mem = '128MB'`);
     await upsertRiskScores(db, week, scope.weekEnd, scores, at);
     // A week's worth of new rows: fresh statistics keep the task queries below on good plans.
     await db.query('ANALYZE risk_scores');
+    const t2 = performance.now();
+    ms.write = Math.round(t2 - t1);
     // Tasks follow the present: re-scoring an old week changes its rows, not today's tasks.
     const latest = await latestScoredWeek(db);
-    if (latest !== null && latest > week) return 'not the newest week' as const;
-    return applyRiskTasks(app, db, week, at);
+    const result = latest !== null && latest > week ? ('not the newest week' as const) : await applyRiskTasks(app, db, week, at);
+    ms.tasks = Math.round(performance.now() - t2);
+    return result;
   });
   const zones = { high: 0, dynamic: 0, none: 0, nd: 0 };
   const categories: Record<string, number> = {};
@@ -101,5 +110,5 @@ export async function scoreWeek(app: App, week: string): Promise<ScoreWeekStats>
     zones[s.zone ?? 'nd']++;
     for (const c of s.categories) categories[c] = (categories[c] ?? 0) + 1;
   }
-  return { week, clients: scores.length, zones, categories, stale: Object.fromEntries(stale), tasks };
+  return { week, clients: scores.length, zones, categories, stale: Object.fromEntries(stale), tasks, ms };
 }

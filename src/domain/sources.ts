@@ -10,6 +10,17 @@ import type { ComponentKey } from './risk-components.js';
 /** Import kinds, as the importer records them in `imports.kind`. */
 export type SourceKind = 'contacts' | 'trainings' | 'lk-requests' | 'contact-events' | 'online-usage' | 'webinars' | 'hotline' | 'payments';
 
+export const SOURCE_KINDS: readonly SourceKind[] = [
+  'contacts',
+  'trainings',
+  'lk-requests',
+  'contact-events',
+  'online-usage',
+  'webinars',
+  'hotline',
+  'payments',
+];
+
 /** Russian names of the CRM exports, for notes and reasons. */
 export const SOURCE_NAMES: Readonly<Record<SourceKind, string>> = {
   contacts: 'Контактные лица',

@@ -5,6 +5,7 @@
  * is here with the seed's value as the default in `config/default.json`.
  */
 import { z } from 'zod';
+import { SOURCE_KINDS } from '../domain/sources.js';
 
 const share = z.number().min(0).max(1);
 const positiveInt = z.number().int().positive();
@@ -46,7 +47,9 @@ export const riskConfigSchema = z
      * Import kind → days after which its last import is stale (`н/д`). `contact-events` is
      * also kept fresh by contacts recorded in churnguard itself (task outcomes).
      */
-    staleAfterDays: z.record(z.string(), positiveInt),
+    staleAfterDays: z.record(z.string(), positiveInt).refine((r) => SOURCE_KINDS.every((k) => k in r), {
+      message: `expected a limit for each source: ${SOURCE_KINDS.join(', ')}`,
+    }),
     categories: z.strictObject({
       /** «Новый»: connected less than this many months before the week's end … */
       newMonths: positiveInt,

@@ -4,21 +4,12 @@
  * inserted straight into the test database.
  */
 import type { Queryable } from '../../src/db/pool.js';
-import type { SourceKind } from '../../src/domain/sources.js';
+import { SOURCE_KINDS, type SourceKind } from '../../src/domain/sources.js';
 
 let seq = 0;
 const key = (p: string) => `${p}.${++seq}.${Math.random().toString(36).slice(2, 8)}`;
 
-export const ALL_SOURCES: readonly SourceKind[] = [
-  'contacts',
-  'trainings',
-  'lk-requests',
-  'contact-events',
-  'online-usage',
-  'webinars',
-  'hotline',
-  'payments',
-];
+export const ALL_SOURCES: readonly SourceKind[] = SOURCE_KINDS;
 
 /** A successful import of `kind` finished at `finishedAt`. */
 export async function addImport(db: Queryable, kind: string, finishedAt: Date | string): Promise<number> {

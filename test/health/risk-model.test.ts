@@ -209,3 +209,17 @@ describe('categories', () => {
     expect(categoriesOf({ ...base, weeklyLogins: null }, '2024-06-02', cfg)).toEqual([]);
   });
 });
+
+describe('health configuration', () => {
+  it('refuses bad health settings, naming the key', () => {
+    expect(() => loadConfig({ env: {}, overrides: { risk: { staleAfterDays: { contacts: 0 } } } })).toThrow(
+      /risk\.staleAfterDays\.contacts: Too small/,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { risk: { zones: { dynamicFrom: 0.4, highFrom: 0.34 } } } })).toThrow(
+      /zones\.dynamicFrom must not exceed zones\.highFrom/,
+    );
+    expect(() => loadConfig({ env: {}, overrides: { signals: { workday: { start: '9:00', end: '18:00' } } } })).toThrow(
+      /signals\.workday\.start: expected a time HH:MM/,
+    );
+  });
+});

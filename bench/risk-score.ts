@@ -4,6 +4,7 @@
  * contact events), next to a plain `SELECT count(*)` scan of the same tables in the same run.
  * Target: scoring ≤ 15 s on the development machine.
  */
+import { loadavg } from 'node:os';
 import { setClock } from '../src/clock.js';
 import { computeWeek } from '../src/health/score-week.js';
 import { riskScore } from '../src/jobs/risk-score.js';
@@ -95,7 +96,7 @@ export async function run(args: string[]): Promise<void> {
       `| \`risk-score\` run again, --force: rows replaced, no new tasks (${parts(againStats)}) | ${s(again.ms)} |`,
       '',
       `Zones: ${JSON.stringify(stats.zones)}. Ratio run / plain scan: **${(first.ms / scan.ms).toFixed(1)}×**; target ≤ 15 s: ${first.ms <= 15_000 ? 'met' : 'NOT met'}.`,
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()} (shared with other work).`,
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, shared with other work (load average ${loadavg()[0]?.toFixed(1)} at the end).`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     writeSection('risk-score', lines.join('\n'));

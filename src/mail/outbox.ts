@@ -15,6 +15,7 @@ import {
   type NewNotification,
   pendingNotificationIds,
 } from '../db/notifications.js';
+import { outboxMessageIds } from '../db/messages.js';
 import type { Queryable } from '../db/pool.js';
 import type { ItemJobSpec } from '../queue/enqueue.js';
 import { enqueueItems } from '../queue/enqueue.js';
@@ -24,6 +25,11 @@ export const SEND_QUEUE = 'send-email';
 
 export function notificationJob(id: number): ItemJobSpec {
   return { jobId: `notify.${id}`, data: { kind: 'notification', id } };
+}
+
+/** The send job of a mailing message (src/mail/send-message.ts). */
+export function messageJob(id: number): ItemJobSpec {
+  return { jobId: `send.${id}`, data: { kind: 'message', id } };
 }
 
 /** Queue an internal e-mail (once per dedup key) inside the caller's transaction. */
@@ -36,9 +42,13 @@ export async function dispatchNotifications(app: App, ids: number[]): Promise<vo
   if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(notificationJob));
 }
 
-/** Send jobs for every row still waiting in PostgreSQL (notifications; mailings add theirs). */
+/**
+ * Send jobs for every row still waiting in PostgreSQL: notifications, and mailing messages
+ * whose mailing may send by now (a mailing held until the next working day gets its jobs then).
+ */
 export async function outboxJobs(db: Queryable): Promise<ItemJobSpec[]> {
-  return (await pendingNotificationIds(db)).map(notificationJob);
+  const [notifications, messages] = await Promise.all([pendingNotificationIds(db), outboxMessageIds(db, now())]);
+  return [...notifications.map(notificationJob), ...messages.map(messageJob)];
 }
 
 export interface SendAttempt {

@@ -85,12 +85,16 @@ function describe(file: string, text: string, root: Node, issue: z.core.$ZodIssu
 
 /** Parse and validate content.json text; `file` names it in the errors. */
 export function parseContent(file: string, text: string): { content: MonthContent } | { problems: string[] } {
+  if (!text.trim()) return { problems: [`${file}:1:1: not valid JSON: the file is empty`] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length || !root) {
     return {
       problems: errors.length
-        ? errors.map((e) => `${file}:${lineColumn(text, e.offset)}: not valid JSON: ${printParseErrorCode(e.error)}`)
+        ? errors
+            // One message per place: the parser often reports a follow-up error at the same offset.
+            .filter((e, i) => errors.findIndex((x) => x.offset === e.offset) === i)
+            .map((e) => `${file}:${lineColumn(text, e.offset)}: not valid JSON: ${printParseErrorCode(e.error)}`)
         : [`${file}:1:1: not valid JSON: the file is empty`],
     };
   }

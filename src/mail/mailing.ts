@@ -121,7 +121,7 @@ export function recipientValues(config: AppConfig, assets: MailingAssets, v: Com
 }
 
 /** The complete e-mail of one message, ready for the transport (and for `preview --out x.eml`). */
-export function messageMail(config: AppConfig, assets: MailingAssets, m: MessageForMail): MailOptions {
+export function messageMail(config: AppConfig, assets: MailingAssets, m: MessageForMail, at: Date): MailOptions {
   const v = assets.mailing.variants[m.variant];
   if (!v) throw new Error(`mailing ${assets.mailing.id} has no variant "${m.variant}"`);
   const values = recipientValues(config, assets, v, m);
@@ -133,6 +133,7 @@ export function messageMail(config: AppConfig, assets: MailingAssets, m: Message
     to: { name: headerSafe(m.full_name), address: headerSafe(m.to_email) },
     ...(replyTo ? { replyTo: headerSafe(replyTo) } : {}),
     subject: headerSafe(v.subject),
+    date: at,
     html: fill(v.html, values),
     text: fill(v.text, values, 'text'),
     messageId: messageIdHeader(m.id, messageIdDomain),

@@ -52,7 +52,7 @@ export async function sendMessage(app: App, id: number, attempt: SendAttempt): P
   }
   let mail: ReturnType<typeof messageMail>;
   try {
-    mail = messageMail(app.config, await mailingAssets(app, row.mailing_id, row.variant), row);
+    mail = messageMail(app.config, await mailingAssets(app, row.mailing_id, row.variant), row, now());
   } catch (err) {
     // Nothing was sent: a message that cannot be written is a permanent failure, not an unknown.
     await markMessageFailed(app.pool, id, 'failed', null, `cannot write the e-mail: ${(err as Error).message}`);

@@ -45,7 +45,7 @@ export async function previewMessage(app: App, period: string, contactId: number
   const existing = await findMessageForMail(app.pool, LPR_KIND, period, contactId);
   if (existing) {
     const assets = await mailingAssets(app, existing.mailing_id, existing.variant);
-    return { mail: messageMail(app.config, assets, existing), exact: true, variant: existing.variant, messageId: existing.id };
+    return { mail: messageMail(app.config, assets, existing, now()), exact: true, variant: existing.variant, messageId: existing.id };
   }
   const { content } = await contentFor(app, period);
   const [candidate] = await loadCandidates(app.pool, LPR_KIND, period, contactId);
@@ -60,7 +60,7 @@ export async function previewMessage(app: App, period: string, contactId: number
   if (!j.ok) throw new Error(`contact ${contactId} would not get the ${period} e-mail: ${EXCLUSION_TEXT[j.reason]}`);
   const assets = await assetsWithoutMessage(app, period, j.variant.key);
   const m: MessageForMail = { id: 0, variant: j.variant.key, to_email: (candidate.email as string).trim(), ...person };
-  return { mail: messageMail(app.config, assets, m), exact: false, variant: j.variant.key, messageId: null };
+  return { mail: messageMail(app.config, assets, m, now()), exact: false, variant: j.variant.key, messageId: null };
 }
 
 /** The whole e-mail as an RFC 5322 file, as the SMTP server would receive it. */

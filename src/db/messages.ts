@@ -98,12 +98,20 @@ export async function claimMessage(db: Queryable, id: number, at: Date): Promise
   return rows[0] ?? null;
 }
 
-/** 250: sent; a contact whose address was never confirmed is now known good. */
+/**
+ * 250: sent; a contact whose address was never confirmed is now known good.
+ *
+ * Committed without waiting for the WAL flush (`synchronous_commit` off for this statement's
+ * transaction only): losing it in a power cut leaves the row `sending`, which housekeeping
+ * reports as `unknown` — never re-sent silently — while the claim before the send stays a
+ * durable commit, so no message can go out twice.
+ */
 export async function markMessageSent(db: Queryable, id: number, at: Date, smtpResponse: string): Promise<void> {
   await db.query(
-    `WITH m AS (
+    `WITH async AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
+     m AS (
        UPDATE messages SET state = 'sent', sent_at = $2, smtp_response = $3, error = NULL
-        WHERE id = $1 AND state = 'sending' RETURNING contact_id
+        WHERE id = $1 AND state = 'sending' AND (SELECT v FROM async) IS NOT NULL RETURNING contact_id
      )
      UPDATE contacts k SET email_status = 'ok' FROM m WHERE k.id = m.contact_id AND k.email_status = 'unknown'`,
     [id, at, smtpResponse],

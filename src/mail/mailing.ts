@@ -22,7 +22,21 @@ export interface MailingAssets {
   mailing: Pick<MailingRow, 'id' | 'kind' | 'period' | 'variants'>;
   /** Link position → `links.id`. */
   linkIds: Map<number, number>;
-  attachments: { filename: string; content: Buffer; contentType: string }[];
+  /** MIME parts of the attachments, base64-encoded once per mailing rather than per message. */
+  attachments: { filename: string; raw: string }[];
+}
+
+/**
+ * One attachment as a complete MIME part. File names are plain ASCII (the content schema allows
+ * `[A-Za-z0-9._-]` only), so they need no encoding and cannot break a header.
+ */
+export function rawAttachment(filename: string, contentType: string, bytes: Buffer): { filename: string; raw: string } {
+  const b64 = bytes.toString('base64').replace(/.{76}/g, '$&\r\n');
+  const name = headerSafe(filename);
+  return {
+    filename: name,
+    raw: `Content-Type: ${headerSafe(contentType)}; name=${name}\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=${name}\r\n\r\n${b64}`,
+  };
 }
 
 /** What a message needs to be written for its recipient. */
@@ -52,7 +66,7 @@ async function loadAssets(app: App, mailingId: number): Promise<MailingAssets> {
   return {
     mailing: { id: mailing.id, kind: mailing.kind, period: mailing.period, variants: mailing.variants },
     linkIds: new Map(links.map((l) => [l.position, l.id])),
-    attachments: files.map((f) => ({ filename: f.file_name, content: f.bytes, contentType: f.content_type })),
+    attachments: files.map((f) => rawAttachment(f.file_name, f.content_type, f.bytes)),
   };
 }
 
@@ -143,6 +157,6 @@ export function messageMail(config: AppConfig, assets: MailingAssets, m: Message
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'X-Churnguard-Kind': headerSafe(assets.mailing.kind),
     },
-    attachments: assets.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+    attachments: assets.attachments.map((a) => ({ raw: a.raw })),
   };
 }

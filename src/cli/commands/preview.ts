@@ -10,7 +10,7 @@ import { loadCandidates } from '../../db/recipients.js';
 import { EXCLUSION_TEXT, judge } from '../../domain/recipients.js';
 import { composeOptions, contentFor, LPR_KIND, lprMonthly } from '../../jobs/lpr-monthly.js';
 import { compileVariants, mailingLinks } from '../../mail/compose.js';
-import { type MailingAssets, mailingAssets, type MessageForMail, messageMail } from '../../mail/mailing.js';
+import { type MailingAssets, mailingAssets, type MessageForMail, messageMail, rawAttachment } from '../../mail/mailing.js';
 import type { MailOptions } from '../../mail/transport.js';
 import { periodForFire } from '../../queue/schedules.js';
 import { type Command, emit, int, str, UsageError } from '../command.js';
@@ -33,10 +33,10 @@ async function assetsWithoutMessage(app: App, period: string, variant: string): 
     stored.length ? stored.map((l) => [l.position, l.id]) : mailingLinks(content, app.config.lpr.honeypotUrl).map((l) => [l.position, l.position + 1]),
   );
   const files = mailing
-    ? (await attachmentsOf(app.pool, mailing.id)).map((f) => ({ filename: f.file_name, content: f.bytes, contentType: f.content_type }))
+    ? (await attachmentsOf(app.pool, mailing.id)).map((f) => rawAttachment(f.file_name, f.content_type, f.bytes))
     : content.collections.flatMap((c) => {
         const f = loaded.find((x) => x.name === c.file);
-        return f ? [{ filename: f.name, content: f.bytes, contentType: f.contentType }] : [];
+        return f ? [rawAttachment(f.name, f.contentType, f.bytes)] : [];
       });
   return { mailing: { id: mailing?.id ?? 0, kind: LPR_KIND, period, variants: compiled }, linkIds, attachments: files };
 }

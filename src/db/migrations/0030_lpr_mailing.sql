@@ -41,7 +41,6 @@ CREATE TABLE mailing_attachments (
 -- A mailing created on a day off starts sending on the next working day.
 ALTER TABLE mailings ADD COLUMN send_after timestamptz;
 
-CREATE INDEX messages_mailing_state_idx ON messages (mailing_id, state);
 -- lpr-call-tasks looks for messages sent (or bounced) a few working days ago.
 CREATE INDEX messages_sent_at_idx ON messages (sent_at) WHERE state IN ('sent', 'bounced');
 CREATE INDEX messages_bounced_at_idx ON messages (bounced_at) WHERE state = 'bounced';

@@ -41,7 +41,9 @@ async function startSink(): Promise<{ url: string; stop(): void }> {
 }
 
 async function seed(pool: import('pg').Pool, n: number): Promise<void> {
-  const { rows } = await pool.query(`INSERT INTO employees (name, role, email, phone) VALUES ('Савостина К.А.', 'remote', 'savostina@ric502.example', '8-904-086-44-84') RETURNING id`);
+  const { rows } = await pool.query(
+    `INSERT INTO employees (name, role, email, phone) VALUES ('Савостина К.А.', 'remote', 'savostina@ric502.example', '8-904-086-44-84') RETURNING id`,
+  );
   await pool.query(
     `WITH c AS (
        INSERT INTO clients (number, name, category, monthly_fee, state, remote_specialist_id)
@@ -64,7 +66,10 @@ export async function run(args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cg-bench-'));
   const configFile = join(dir, 'config.json');
   // The global rate limit far above what the machine can do: the bench measures the pipeline.
-  writeFileSync(configFile, JSON.stringify({ smtp: { ratePerMinute: 100_000_000, poolSize: POOL }, queues: { concurrency: { 'send-email': CONCURRENCY } } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({ smtp: { ratePerMinute: 100_000_000, poolSize: POOL }, queues: { concurrency: { 'send-email': CONCURRENCY } } }),
+  );
   const ctx = await benchContext({ SMTP_URL: sink.url, CONFIG_FILE: configFile, VAR_DIR: dir });
   let peakRss = 0;
   const sampler = setInterval(() => {

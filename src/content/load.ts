@@ -115,7 +115,9 @@ export function readContentDir(dir: string): LoadedContent {
   try {
     text = readFileSync(jsonPath, 'utf8');
   } catch (err) {
-    throw new ContentError([`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); expected a folder with content.json`]);
+    throw new ContentError([
+      `${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); expected a folder with content.json`,
+    ]);
   }
   const res = parseContent(shown, text.replace(/^\uFEFF/, ''));
   if ('problems' in res) throw new ContentError(res.problems);

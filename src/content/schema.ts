@@ -19,7 +19,6 @@ const line = (max: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
     .refine((s) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s), 'must be one line (no line breaks or control characters)');
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -88,14 +87,22 @@ export const contentSchema = z
     c.newsHooks.forEach((h, i) => {
       const first = seen.get(h.area);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['newsHooks', i, 'area'], message: `"${h.area}" already has a news hook (newsHooks[${first}])` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['newsHooks', i, 'area'],
+          message: `"${h.area}" already has a news hook (newsHooks[${first}])`,
+        });
       } else seen.set(h.area, i);
     });
     const files = new Map<string, number>();
     c.collections.forEach((col, i) => {
       const first = files.get(col.file);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['collections', i, 'file'], message: `"${col.file}" is already attached (collections[${first}])` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['collections', i, 'file'],
+          message: `"${col.file}" is already attached (collections[${first}])`,
+        });
       } else files.set(col.file, i);
     });
   });

@@ -48,7 +48,13 @@ export async function upsertMailing(db: Queryable, m: NewMailing, at: Date): Pro
 }
 
 /** Copy the content's files, in the order of `collections`, as the mailing's attachments (once). */
-export async function snapshotAttachments(db: Queryable, mailingId: number, kind: string, period: string, content: MonthContent): Promise<void> {
+export async function snapshotAttachments(
+  db: Queryable,
+  mailingId: number,
+  kind: string,
+  period: string,
+  content: MonthContent,
+): Promise<void> {
   const order = content.collections.map((c, i) => ({ position: i, file: c.file, title: c.title }));
   if (!order.length) return;
   await db.query(

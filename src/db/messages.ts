@@ -200,7 +200,13 @@ export async function findMessageForMail(
 export async function contactForMail(
   db: Queryable,
   contactId: number,
-): Promise<{ full_name: string; client_name: string; specialist_name: string | null; specialist_phone: string | null; specialist_email: string | null } | null> {
+): Promise<{
+  full_name: string;
+  client_name: string;
+  specialist_name: string | null;
+  specialist_phone: string | null;
+  specialist_email: string | null;
+} | null> {
   const { rows } = await db.query(
     `SELECT k.full_name, c.name AS client_name, e.name AS specialist_name, e.phone AS specialist_phone, e.email AS specialist_email
        FROM contacts k JOIN clients c ON c.id = k.client_id LEFT JOIN employees e ON e.id = c.remote_specialist_id

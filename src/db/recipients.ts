@@ -13,7 +13,12 @@ export interface CandidateRow extends Candidate {
  * ЛПР and ЛВПР of every client (or one contact), and the latest earlier period of `kind` each
  * got an e-mail in (cancelled and failed messages do not count: nothing reached the person).
  */
-export async function loadCandidates(db: Queryable, kind: string, period: string, contactId: number | null = null): Promise<CandidateRow[]> {
+export async function loadCandidates(
+  db: Queryable,
+  kind: string,
+  period: string,
+  contactId: number | null = null,
+): Promise<CandidateRow[]> {
   const { rows } = await db.query<CandidateRow>(
     `WITH last AS (
        SELECT m.contact_id, max(ml.period) AS period

@@ -87,7 +87,9 @@ export const mailingStep: DemoStep = {
     const n = app.config.lpr.callAfterWorkingDays;
     const callDay = app.calendar.addWorkingDays(localDate(now(), app.config.ric.timeZone), n);
     const tasks = await runQueued(app, lprCallTasks, callDay);
-    say(`  lpr-call-tasks ${callDay} (${n} working days later): ${tasks.callTasks} call task(s), ${tasks.verifyAddressTasks} "verify the address" task(s)`);
+    say(
+      `  lpr-call-tasks ${callDay} (${n} working days later): ${tasks.callTasks} call task(s), ${tasks.verifyAddressTasks} "verify the address" task(s)`,
+    );
     const { rows } = await app.pool.query<{ text: string }>(
       `SELECT payload->>'text' AS text FROM tasks WHERE kind = 'lpr-call' ORDER BY id LIMIT 1`,
     );

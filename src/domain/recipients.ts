@@ -11,14 +11,7 @@
  *   hook for (the month's first hook when none matches). Both are cut by position type, which
  *   picks the TOP questions.
  */
-import {
-  type PositionType,
-  type ProblemArea,
-  positionTypeOf,
-  POSITION_TYPES,
-  PROBLEM_AREAS,
-  problemAreaOf,
-} from './audiences.js';
+import { POSITION_TYPES, type PositionType, PROBLEM_AREAS, type ProblemArea, positionTypeOf, problemAreaOf } from './audiences.js';
 import { isValidEmail } from './email-address.js';
 
 /** A contact as selection sees it. */
@@ -115,7 +108,10 @@ export function parseVariantKey(key: string): Variant {
   throw new Error(`unknown variant "${key}"`);
 }
 
-export function chooseVariant(c: Pick<Candidate, 'isSystemUser' | 'positionType' | 'problemAreas'>, hookAreas: readonly ProblemArea[]): Variant {
+export function chooseVariant(
+  c: Pick<Candidate, 'isSystemUser' | 'positionType' | 'problemAreas'>,
+  hookAreas: readonly ProblemArea[],
+): Variant {
   const positionType = positionTypeOf(c.positionType);
   if (!c.isSystemUser || hookAreas.length === 0) {
     return { key: variantKey('non-user', positionType, null), audience: 'non-user', positionType, area: null };

@@ -21,7 +21,8 @@ export const housekeeping: PeriodicJob<Record<string, never>> = {
     const before = new Date(now().getTime() - 2 * app.config.queues.lockDurationMs);
     const notifications = await markStaleNotificationsUnknown(app.pool, before);
     const messages = await markStaleMessagesUnknown(app.pool, before);
-    if (messages) app.log.warn({ messages }, 'mailing messages cut off mid-send are now unknown; see status, then retry lpr-monthly --unknown');
+    if (messages)
+      app.log.warn({ messages }, 'mailing messages cut off mid-send are now unknown; see status, then retry lpr-monthly --unknown');
     return { notificationsMarkedUnknown: notifications, messagesMarkedUnknown: messages };
   },
 };

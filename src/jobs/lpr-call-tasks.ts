@@ -11,7 +11,7 @@ import { now } from '../clock.js';
 import { clicksOfMessages, type DueMessageRow, dueMessages, linksOfMailings } from '../db/call-tasks.js';
 import { closeFinishedMailings } from '../db/mailings.js';
 import { insertTasks, type NewTask } from '../db/tasks.js';
-import { callTask, type Click, type SentLink, verifyAddressTask } from '../domain/call-task.js';
+import { type Click, callTask, type SentLink, verifyAddressTask } from '../domain/call-task.js';
 import { addDays, type IsoDate, zonedTime } from '../domain/dates.js';
 import { ruDateTime } from '../reports/render.js';
 import { LPR_KIND } from './lpr-monthly.js';
@@ -26,16 +26,36 @@ export function lastDueSendDay(app: App, today: IsoDate, n: number): IsoDate {
 
 type LinksByMailing = Map<number, Map<number, SentLink>>;
 
-function buildTask(app: App, m: DueMessageRow, links: LinksByMailing, clicks: Map<number, Click[]>, counts: Map<number, { unclassified: number; bots: number }>, today: IsoDate): NewTask {
+function buildTask(
+  app: App,
+  m: DueMessageRow,
+  links: LinksByMailing,
+  clicks: Map<number, Click[]>,
+  counts: Map<number, { unclassified: number; bots: number }>,
+  today: IsoDate,
+): NewTask {
   const tz = app.config.ric.timeZone;
   const fmt = (at: Date) => ruDateTime(at, tz).slice(0, 16);
   const subject = m.subject ?? m.period;
-  const person = { contactName: m.full_name, position: m.position, phone: m.phone, clientNumber: m.client_number, clientName: m.client_name };
+  const person = {
+    contactName: m.full_name,
+    position: m.position,
+    phone: m.phone,
+    clientNumber: m.client_number,
+    clientName: m.client_name,
+  };
   const ofMailing = links.get(m.mailing_id) ?? new Map<number, SentLink>();
   const t =
     m.state === 'bounced'
       ? verifyAddressTask(
-          { messageId: m.id, ...person, subject, email: m.to_email, smtpResponse: m.smtp_response ?? m.error, bouncedAt: m.bounced_at as Date },
+          {
+            messageId: m.id,
+            ...person,
+            subject,
+            email: m.to_email,
+            smtpResponse: m.smtp_response ?? m.error,
+            bouncedAt: m.bounced_at as Date,
+          },
           fmt,
         )
       : callTask(
@@ -106,7 +126,8 @@ export const lprCallTasks: PeriodicJob<Record<string, never>> = {
       // Human = classified not-a-bot by click-check; unclassified clicks are shown as a count only.
       if (c.is_bot === null) n.unclassified++;
       else if (c.is_bot || link?.kind === 'honeypot') n.bots++;
-      else if (link) clicks.set(c.message_id, [...(clicks.get(c.message_id) ?? []), { title: link.title, url: link.url, at: c.clicked_at }]);
+      else if (link)
+        clicks.set(c.message_id, [...(clicks.get(c.message_id) ?? []), { title: link.title, url: link.url, at: c.clicked_at }]);
     }
     const tasks = due.map((m) => buildTask(app, m, links, clicks, counts, today));
     const created = await insertTasks(app.pool, tasks, now());

@@ -136,7 +136,12 @@ async function run(ctx: JobContext<Record<string, never>>) {
     const created = await insertMessages(
       db,
       m.id,
-      selection.recipients.map((r) => ({ contactId: r.contactId, clientId: r.clientId, variant: r.variant.key, toEmail: (r.email as string).trim() })),
+      selection.recipients.map((r) => ({
+        contactId: r.contactId,
+        clientId: r.clientId,
+        variant: r.variant.key,
+        toEmail: (r.email as string).trim(),
+      })),
       at,
     );
     return { mailingId: m.id, created };
@@ -145,7 +150,14 @@ async function run(ctx: JobContext<Record<string, never>>) {
   const ids = await pendingMessageIds(app.pool, mailingId);
   await dispatchMessages(app, ids, { delayMs: after.getTime() - now().getTime() });
   log.info({ mailingId, created, queued: ids.length, sendAfter: after }, 'mailing queued');
-  return { ...stats, mailingId, messagesCreated: created, variantsCompiled: missing.length, queued: ids.length, sendAfter: after.toISOString() };
+  return {
+    ...stats,
+    mailingId,
+    messagesCreated: created,
+    variantsCompiled: missing.length,
+    queued: ids.length,
+    sendAfter: after.toISOString(),
+  };
 }
 
 export const lprMonthly: PeriodicJob<Record<string, never>> = {

@@ -135,7 +135,11 @@ function readTemplate(name: string): string {
 }
 
 /** The variant's MJML source and plain text, with recipient placeholders left in. */
-export function composeVariant(content: MonthContent, key: string, opts: ComposeOptions): { mjml: string; text: string; subject: string; links: number[] } {
+export function composeVariant(
+  content: MonthContent,
+  key: string,
+  opts: ComposeOptions,
+): { mjml: string; text: string; subject: string; links: number[] } {
   const v = parseVariantKey(key);
   const positions = new Map(mailingLinks(content, opts.honeypotUrl).map((l) => [l.url, l.position]));
   const used = new Set<number>([0]);
@@ -198,7 +202,11 @@ export function composeVariant(content: MonthContent, key: string, opts: Compose
 }
 
 /** Compose and compile the given variants: one MJML compilation each. */
-export async function compileVariants(content: MonthContent, keys: readonly string[], opts: ComposeOptions): Promise<Record<string, CompiledVariant>> {
+export async function compileVariants(
+  content: MonthContent,
+  keys: readonly string[],
+  opts: ComposeOptions,
+): Promise<Record<string, CompiledVariant>> {
   const out: Record<string, CompiledVariant> = {};
   for (const key of keys) {
     const c = composeVariant(content, key, opts);

@@ -14,7 +14,7 @@ import { linksOf } from '../db/links.js';
 import { attachmentsOf, getMailingById, type MailingRow } from '../db/mailings.js';
 import type { CompiledVariant } from './compose.js';
 import { greeting } from './compose.js';
-import { fill, type FillValues } from './render.js';
+import { type FillValues, fill } from './render.js';
 import { clickToken, clickUrl, unsubscribeToken, unsubscribeUrl, verpAddress } from './tracking.js';
 import { headerSafe, type MailOptions } from './transport.js';
 

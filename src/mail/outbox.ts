@@ -8,6 +8,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
+import { outboxMessageIds } from '../db/messages.js';
 import {
   claimNotification,
   insertNotification,
@@ -15,7 +16,6 @@ import {
   type NewNotification,
   pendingNotificationIds,
 } from '../db/notifications.js';
-import { outboxMessageIds } from '../db/messages.js';
 import type { Queryable } from '../db/pool.js';
 import type { ItemJobSpec } from '../queue/enqueue.js';
 import { enqueueItems } from '../queue/enqueue.js';

@@ -21,13 +21,17 @@ const sentTotal = counter('churnguard_messages_total', 'Mailing messages handled
  * the mailing may send; `replace` first removes finished jobs of the same ids (a re-send on
  * request of messages whose earlier job completed).
  */
-export async function dispatchMessages(app: App, ids: readonly number[], opts: { delayMs?: number; replace?: boolean } = {}): Promise<void> {
+export async function dispatchMessages(
+  app: App,
+  ids: readonly number[],
+  opts: { delayMs?: number; replace?: boolean } = {},
+): Promise<void> {
   if (!ids.length) return;
   const queue = app.queues.get(SEND_QUEUE);
   if (opts.replace) {
     for (const id of ids) {
       const job = await queue.getJob(`send.${id}`);
-      if (job && (await job.isCompleted() || (await job.isFailed()))) await job.remove();
+      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
     }
   }
   const delay = opts.delayMs && opts.delayMs > 0 ? Math.round(opts.delayMs) : 0;

@@ -39,7 +39,12 @@ beforeAll(async () => {
     phone: '7(962)300-82-52',
     email: 'polchikhina@atp.example',
   });
-  gone = await addContact(t.app.pool, { clientId: client, fullName: 'Квач Галина Александровна', isLpr: true, email: 'gone.kvach@atp.example' });
+  gone = await addContact(t.app.pool, {
+    clientId: client,
+    fullName: 'Квач Галина Александровна',
+    isLpr: true,
+    email: 'gone.kvach@atp.example',
+  });
 });
 afterAll(async () => {
   setClock(null);
@@ -85,7 +90,9 @@ describe('call tasks', () => {
     const m = await messageOf(t.app, lpr);
     expect(m.state).toBe('sent');
     expect((await messageOf(t.app, gone)).state).toBe('bounced');
-    const { rows: links } = await t.app.pool.query('SELECT id, kind, title FROM links WHERE mailing_id = $1 ORDER BY position', [m.mailing_id]);
+    const { rows: links } = await t.app.pool.query('SELECT id, kind, title FROM links WHERE mailing_id = $1 ORDER BY position', [
+      m.mailing_id,
+    ]);
     const question = links.find((l) => l.kind === 'top_question');
     const honeypot = links.find((l) => l.kind === 'honeypot');
     await t.app.pool.query(
@@ -107,19 +114,33 @@ describe('call tasks', () => {
 
     const [task] = await tasksFor(lpr, 'lpr-call');
     expect(await tasksFor(lpr, 'lpr-call')).toHaveLength(1);
-    expect(task).toMatchObject({ assignee_id: remote, client_id: client, state: 'open', dedup_key: `lpr-call.${m.id}`, direction: 'remote_contact' });
+    expect(task).toMatchObject({
+      assignee_id: remote,
+      client_id: client,
+      state: 'open',
+      dedup_key: `lpr-call.${m.id}`,
+      direction: 'remote_contact',
+    });
     expect(task.planned_at.toISOString()).toBe('2024-06-17T06:00:00.000Z');
     expect(task.due_at.toISOString()).toBe('2024-06-19T15:00:00.000Z');
     const p = task.payload;
-    expect(p.questions).toEqual(['Получили письмо?', 'Ссылки активны?', 'Информация актуальна?', 'Какие вопросы интересуют?', 'Что подготовить к следующему звонку?']);
+    expect(p.questions).toEqual([
+      'Получили письмо?',
+      'Ссылки активны?',
+      'Информация актуальна?',
+      'Какие вопросы интересуют?',
+      'Что подготовить к следующему звонку?',
+    ]);
     expect(p.subject).toBe('Июнь 2024: ТОП вопросов, обзоры и вебинары для руководителя');
-    expect(p.humanClicks).toEqual([{ title: question.title, url: expect.stringContaining('https://www.example.com/'), at: '2024-06-11T09:30:00.000Z' }]);
+    expect(p.humanClicks).toEqual([
+      { title: question.title, url: expect.stringContaining('https://www.example.com/'), at: '2024-06-11T09:30:00.000Z' },
+    ]);
     expect(p.unclassifiedClicks).toBe(1);
     expect(p.botClicks).toBe(2);
     expect(p.links.length).toBeGreaterThan(5);
     expect(p.links.some((l: { title: string }) => l.title === 'honeypot')).toBe(false);
     expect(p.previousNextPrep).toBeNull();
-    expect(p.text).toContain('11.06.2024 12:30 ' + question.title);
+    expect(p.text).toContain(`11.06.2024 12:30 ${question.title}`);
     expect(p.text).toContain('Ещё переходов, не проверенных на роботов: 1 (не учтены).');
 
     const [verify] = await tasksFor(gone, 'lpr-verify-email');
@@ -134,7 +155,17 @@ describe('call tasks', () => {
   it('records the outcome as a contact with the ЛПР, once, and shows "prepare next time" on next month\'s task', async () => {
     const [task] = await tasksFor(lpr, 'lpr-call');
     setClock(new Date('2024-06-17T11:20:00+03:00'), { frozen: true });
-    const done = await cli('task', 'done', String(task.id), '--outcome', 'held-with-login', '--note', 'письмо получила, ссылки открываются', '--next', 'Подборка по закупкам 44-ФЗ');
+    const done = await cli(
+      'task',
+      'done',
+      String(task.id),
+      '--outcome',
+      'held-with-login',
+      '--note',
+      'письмо получила, ссылки открываются',
+      '--next',
+      'Подборка по закупкам 44-ФЗ',
+    );
     expect(done.code).toBe(0);
     expect(done.out).toMatch(/task \d+ done: Контакт состоялся с входом; contact event \d+ recorded/);
     const again = await cli('task', 'done', String(task.id), '--outcome', 'held-with-login');
@@ -185,9 +216,18 @@ describe('call tasks', () => {
     expect(bad.json().error).toMatch(/body: unknown field "colour"/);
     const badOutcome = await server.inject({ method: 'POST', url, headers: auth, payload: { outcome: 'went-well' } });
     expect(badOutcome.json().error).toMatch(/body\.outcome: expected one of held, held-with-login, not-reached, refused/);
-    expect((await server.inject({ method: 'POST', url: '/api/tasks/abc/outcome', headers: auth, payload: { outcome: 'held' } })).statusCode).toBe(400);
-    expect((await server.inject({ method: 'POST', url: '/api/tasks/999999/outcome', headers: auth, payload: { outcome: 'held' } })).statusCode).toBe(404);
-    const ok = await server.inject({ method: 'POST', url, headers: auth, payload: { outcome: 'held', note: 'новый адрес: kvach@atp.example' } });
+    expect(
+      (await server.inject({ method: 'POST', url: '/api/tasks/abc/outcome', headers: auth, payload: { outcome: 'held' } })).statusCode,
+    ).toBe(400);
+    expect(
+      (await server.inject({ method: 'POST', url: '/api/tasks/999999/outcome', headers: auth, payload: { outcome: 'held' } })).statusCode,
+    ).toBe(404);
+    const ok = await server.inject({
+      method: 'POST',
+      url,
+      headers: auth,
+      payload: { outcome: 'held', note: 'новый адрес: kvach@atp.example' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ task: { id: verify.id, state: 'done', outcome: 'held' }, changed: true });
     const { rows } = await t.app.pool.query('SELECT outcome, contact_id, employee_id FROM contact_events WHERE task_id = $1', [verify.id]);

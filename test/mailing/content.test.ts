@@ -37,9 +37,13 @@ describe('content loader', () => {
     const c = readContentDir(SAMPLE_DIR);
     expect(c.content.period).toBe('2024-06');
     expect(c.content.topQuestions.length).toBeGreaterThanOrEqual(5);
-    expect(c.content.newsHooks.map((h) => h.area).sort()).toEqual(
-      ['counterparty_checks', 'inspections', 'licences_leasing', 'line_of_business', 'tenders_courts'],
-    );
+    expect(c.content.newsHooks.map((h) => h.area).sort()).toEqual([
+      'counterparty_checks',
+      'inspections',
+      'licences_leasing',
+      'line_of_business',
+      'tenders_courts',
+    ]);
     expect(c.files.map((f) => f.name)).toEqual(['podborka-nalogi-iyul-2024.pdf', 'podborka-proverki-2024.pdf']);
     expect(readContentDir(SAMPLE_DIR).sha256).toBe(c.sha256);
   });
@@ -61,7 +65,9 @@ describe('content loader', () => {
     const lineOf = (needle: string) => bad.slice(0, bad.indexOf(needle)).split('\n').length;
     expect(p).toContain(`content.json:${lineOf('"subject"')}:14: subject: must be one line (no line breaks or control characters)`);
     expect(p).toContain(`content.json:${lineOf('"colour"')}:3: colour: unknown key (remove it or check its spelling)`);
-    expect(p).toContain(`content.json:${lineOf('"htp://x"')}:14: topQuestions[1].url: is not an http(s) URL (expected e.g. "https://www.consultant.ru/…")`);
+    expect(p).toContain(
+      `content.json:${lineOf('"htp://x"')}:14: topQuestions[1].url: is not an http(s) URL (expected e.g. "https://www.consultant.ru/…")`,
+    );
     expect(p.find((x) => x.includes('topQuestions[1].audiences.positionTypes[0]'))).toMatch(/expected one of manager, accountant/);
     expect(p.find((x) => x.includes('webinars.url'))).toMatch(/^content\.json:\d+:\d+: webinars\.url: is missing$/);
     const dup = JSON.stringify({ ...base, newsHooks: [base.newsHooks[0], base.newsHooks[0]] }, null, 2);

@@ -60,7 +60,10 @@ describe('exactly one e-mail per recipient', () => {
       enqueueRun(t.app, lprMonthly, '2024-06', 'admin'),
     ]);
     expect(second.jobId).toBe(first.jobId);
-    await waitFor('the run', async () => (await t.app.pool.query(`SELECT state FROM job_runs WHERE job = 'lpr-monthly'`)).rows[0]?.state === 'completed');
+    await waitFor(
+      'the run',
+      async () => (await t.app.pool.query(`SELECT state FROM job_runs WHERE job = 'lpr-monthly'`)).rows[0]?.state === 'completed',
+    );
     // A forced second run while the first one's messages are still going out.
     await enqueueRun(t.app, lprMonthly, '2024-06', 'admin', { force: true });
     await waitFor('all sent', async () => (await messageStates(t.app)).sent === 300, 60_000);
@@ -85,12 +88,16 @@ describe('exactly one e-mail per recipient', () => {
     const atKill = await messageStates(t.app);
     expect(atKill.sent).toBeLessThan(2000);
     startWorker(t);
-    await waitFor('nothing left to do', async () => {
-      const s = await messageStates(t.app);
-      const q = await t.app.queues.get('send-email').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      const busy = Object.values(q).reduce((a, b) => a + b, 0);
-      return busy === 0 && (s.queued ?? 0) + (s.retry ?? 0) === 0 && (s.sent ?? 0) + (s.sending ?? 0) === 2000;
-    }, 90_000);
+    await waitFor(
+      'nothing left to do',
+      async () => {
+        const s = await messageStates(t.app);
+        const q = await t.app.queues.get('send-email').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        const busy = Object.values(q).reduce((a, b) => a + b, 0);
+        return busy === 0 && (s.queued ?? 0) + (s.retry ?? 0) === 0 && (s.sent ?? 0) + (s.sending ?? 0) === 2000;
+      },
+      90_000,
+    );
     // The rows cut off by the kill stay `sending` until housekeeping calls them unknown.
     setClock(new Date(Date.now() + 60_000));
     await executeRun(t.app, housekeeping, { period: '2030-01-01T0000', trigger: 'admin' });
@@ -132,7 +139,14 @@ describe('Redis loses everything mid-mailing', () => {
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const url = `redis://127.0.0.1:${port}`;
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
-    await waitFor('the private Redis', async () => (await probe.connect().then(() => probe.ping()).catch(() => null)) === 'PONG');
+    await waitFor(
+      'the private Redis',
+      async () =>
+        (await probe
+          .connect()
+          .then(() => probe.ping())
+          .catch(() => null)) === 'PONG',
+    );
     const t = await world({ REDIS_URL: url });
     await addDecisionMakers(t.app, 1000, { tag: 'flush' });
     await executeRun(t.app, lprMonthly, { period: '2024-06', trigger: 'admin' });

@@ -51,12 +51,19 @@ describe('recipients', () => {
   });
 
   it('gives users the news hook of their first area the month has, by position type', () => {
-    expect(chooseVariant(c({ isSystemUser: true, positionType: 'lawyer', problemAreas: ['Торги', 'Проверки ГИТ'] }), rules.hookAreas).key).toBe(
-      'hook.tenders_courts.lawyer',
-    );
+    expect(
+      chooseVariant(c({ isSystemUser: true, positionType: 'lawyer', problemAreas: ['Торги', 'Проверки ГИТ'] }), rules.hookAreas).key,
+    ).toBe('hook.tenders_courts.lawyer');
     expect(chooseVariant(c({ isSystemUser: true, problemAreas: ['лизинг'] }), rules.hookAreas).key).toBe('hook.inspections.manager');
-    expect(chooseVariant(c({ isSystemUser: false, positionType: null, problemAreas: ['торги'] }), rules.hookAreas).key).toBe('non-user.other');
-    expect(parseVariantKey('hook.tenders_courts.lawyer')).toEqual({ key: 'hook.tenders_courts.lawyer', audience: 'user', positionType: 'lawyer', area: 'tenders_courts' });
+    expect(chooseVariant(c({ isSystemUser: false, positionType: null, problemAreas: ['торги'] }), rules.hookAreas).key).toBe(
+      'non-user.other',
+    );
+    expect(parseVariantKey('hook.tenders_courts.lawyer')).toEqual({
+      key: 'hook.tenders_courts.lawyer',
+      audience: 'user',
+      positionType: 'lawyer',
+      area: 'tenders_courts',
+    });
     expect(() => parseVariantKey('hook.weather.lawyer')).toThrow(/unknown variant/);
     const s = selectRecipients([c(), c({ contactId: 2, consent: false }), c({ contactId: 3, isSystemUser: true })], rules);
     expect(s.perVariant).toEqual({ 'hook.inspections.manager': 1, 'non-user.manager': 1 });
@@ -74,6 +81,7 @@ describe('recipients', () => {
 
   it('accepts Cyrillic domains and refuses broken addresses', () => {
     for (const ok of ['director@школа.рф', 'a.b+c@client.example', 'x@xn--80aswg.xn--p1ai']) expect(isValidEmail(ok), ok).toBe(true);
-    for (const bad of ['директор@школа.рф', 'a@@b.ru', 'a@b', 'a b@c.ru', '.a@c.ru', 'a@-c.ru', 'a@c.r']) expect(isValidEmail(bad), bad).toBe(false);
+    for (const bad of ['директор@школа.рф', 'a@@b.ru', 'a@b', 'a b@c.ru', '.a@c.ru', 'a@-c.ru', 'a@c.r'])
+      expect(isValidEmail(bad), bad).toBe(false);
   });
 });

@@ -45,9 +45,7 @@ export const contentLoadCommand: Command = {
         `  TOP questions ${summary.topQuestions}, documents ${summary.documents}, reviews ${summary.reviews}, magazine ${summary.magazine}, bulletin ${summary.bulletin}`,
         `  news hooks: ${summary.newsHooks.join(', ')}`,
         `  attachments: ${summary.attachments.map((a) => `${a.file} (${a.bytes} bytes)`).join(', ') || 'none'}`,
-        ...(mailing
-          ? [`  note: the ${period} mailing already exists (id ${mailing.id}) and keeps the content it was created with`]
-          : []),
+        ...(mailing ? [`  note: the ${period} mailing already exists (id ${mailing.id}) and keeps the content it was created with`] : []),
         '',
       ].join('\n'),
     );

@@ -10,7 +10,7 @@ import { loadCandidates } from '../../db/recipients.js';
 import { EXCLUSION_TEXT, judge } from '../../domain/recipients.js';
 import { composeOptions, contentFor, LPR_KIND, lprMonthly } from '../../jobs/lpr-monthly.js';
 import { compileVariants, mailingLinks } from '../../mail/compose.js';
-import { type MailingAssets, mailingAssets, type MessageForMail, messageMail, rawAttachment } from '../../mail/mailing.js';
+import { type MailingAssets, type MessageForMail, mailingAssets, messageMail, rawAttachment } from '../../mail/mailing.js';
 import type { MailOptions } from '../../mail/transport.js';
 import { periodForFire } from '../../queue/schedules.js';
 import { type Command, emit, int, str, UsageError } from '../command.js';
@@ -30,7 +30,9 @@ async function assetsWithoutMessage(app: App, period: string, variant: string): 
   const stored = mailing ? await linksOf(app.pool, mailing.id) : [];
   const loaded = mailing ? [] : await getContentFiles(app.pool, LPR_KIND, period);
   const linkIds = new Map(
-    stored.length ? stored.map((l) => [l.position, l.id]) : mailingLinks(content, app.config.lpr.honeypotUrl).map((l) => [l.position, l.position + 1]),
+    stored.length
+      ? stored.map((l) => [l.position, l.id])
+      : mailingLinks(content, app.config.lpr.honeypotUrl).map((l) => [l.position, l.position + 1]),
   );
   const files = mailing
     ? (await attachmentsOf(app.pool, mailing.id)).map((f) => rawAttachment(f.file_name, f.content_type, f.bytes))
@@ -84,7 +86,8 @@ export const previewCommand: Command = {
     if (!out) throw new UsageError('--out is required (a .html or .eml file)');
     const app = ctx.app();
     const given = str(values, 'period');
-    if (given !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(given)) throw new UsageError(`--period: "${given}" is not a month (expected e.g. 2024-06)`);
+    if (given !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(given))
+      throw new UsageError(`--period: "${given}" is not a month (expected e.g. 2024-06)`);
     const period = given ?? periodForFire(app, lprMonthly, now());
     const p = await previewMessage(app, period, contactId);
     const eml = out.toLowerCase().endsWith('.eml');

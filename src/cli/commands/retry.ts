@@ -18,10 +18,15 @@ export const retryCommand: Command = {
     const app = ctx.app();
     if (values.unknown && def.name === LPR_KIND) {
       const period = str(values, 'period') ?? null;
-      if (period !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new UsageError(`--period: "${period}" is not a month (expected e.g. 2024-06)`);
+      if (period !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(period))
+        throw new UsageError(`--period: "${period}" is not a month (expected e.g. 2024-06)`);
       const ids = await requeueUnknownMessages(app.pool, LPR_KIND, period);
       await dispatchMessages(app, ids, { replace: true });
-      emit(ctx, { job: def.name, period, requeued: ids }, () => `re-queued ${ids.length} message(s) of ${def.name}${period ? ` ${period}` : ''} that were in state unknown\n`);
+      emit(
+        ctx,
+        { job: def.name, period, requeued: ids },
+        () => `re-queued ${ids.length} message(s) of ${def.name}${period ? ` ${period}` : ''} that were in state unknown\n`,
+      );
       return 0;
     }
     if (values.unknown) {

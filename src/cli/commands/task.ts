@@ -58,4 +58,3 @@ export const taskShowCommand: Command = {
     return 0;
   },
 };
-

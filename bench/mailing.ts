@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { now } from '../src/clock.js';
@@ -130,7 +130,7 @@ export async function run(args: string[]): Promise<void> {
       `| plain pooled nodemailer loop (baseline) | ${sent} | ${(baseline.ms / 1000).toFixed(1)} | ${Math.round(baseRate)} |`,
       `| whole pipeline, selection to sink | ${sent} | ${(pipeline.ms / 1000).toFixed(1)} | ${Math.round(rate)} |`,
       '',
-      `Ratio (pipeline / baseline): **${(rate / baseRate).toFixed(2)}** (target ≥ 0.7). Peak RSS of the pipeline process: ${Math.round(peakRss / 2 ** 20)} MiB. Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
+      `Ratio (pipeline / baseline): **${(rate / baseRate).toFixed(2)}** (target ≥ 0.7). Peak RSS of the pipeline process: ${Math.round(peakRss / 2 ** 20)} MiB. Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, load average ${loadavg()[0]?.toFixed(1)} at the end (other work on the machine slows both rows alike).`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     writeSection('mailing', lines.join('\n'));

@@ -83,28 +83,18 @@ export const contentSchema = z
     collections: z.array(z.strictObject({ title: line(200), file: fileName, description: text(500).optional() })).default([]),
   })
   .superRefine((c, ctx) => {
-    const seen = new Map<string, number>();
-    c.newsHooks.forEach((h, i) => {
-      const first = seen.get(h.area);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['newsHooks', i, 'area'],
-          message: `"${h.area}" already has a news hook (newsHooks[${first}])`,
-        });
-      } else seen.set(h.area, i);
-    });
-    const files = new Map<string, number>();
-    c.collections.forEach((col, i) => {
-      const first = files.get(col.file);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['collections', i, 'file'],
-          message: `"${col.file}" is already attached (collections[${first}])`,
-        });
-      } else files.set(col.file, i);
-    });
+    /** Each value of `key` once in `list`: a second one is an issue naming the first. */
+    const once = <T>(list: T[], name: string, key: keyof T & string, say: (v: string, first: number) => string) => {
+      const seen = new Map<string, number>();
+      list.forEach((item, i) => {
+        const v = String(item[key]);
+        const first = seen.get(v);
+        if (first === undefined) seen.set(v, i);
+        else ctx.addIssue({ code: 'custom', path: [name, i, key], message: say(v, first) });
+      });
+    };
+    once(c.newsHooks, 'newsHooks', 'area', (v, first) => `"${v}" already has a news hook (newsHooks[${first}])`);
+    once(c.collections, 'collections', 'file', (v, first) => `"${v}" is already attached (collections[${first}])`);
   });
 
 export type MonthContent = z.infer<typeof contentSchema>;

@@ -28,14 +28,19 @@ export interface Click {
   at: Date;
 }
 
-export interface CallTaskInput {
+/** The message and the person a task is about. */
+export interface TaskSubject {
   messageId: number;
   contactName: string;
   position: string | null;
   phone: string | null;
   clientNumber: number;
   clientName: string;
+  /** The e-mail's subject. */
   subject: string;
+}
+
+export interface CallTaskInput extends TaskSubject {
   sentAt: Date;
   links: SentLink[];
   humanClicks: Click[];
@@ -45,14 +50,7 @@ export interface CallTaskInput {
   previousNextPrep: string | null;
 }
 
-export interface BounceTaskInput {
-  messageId: number;
-  contactName: string;
-  position: string | null;
-  phone: string | null;
-  clientNumber: number;
-  clientName: string;
-  subject: string;
+export interface BounceTaskInput extends TaskSubject {
   email: string;
   smtpResponse: string | null;
   bouncedAt: Date;
@@ -68,7 +66,7 @@ export interface TaskText {
 /** Formats an instant for the task text (dd.mm.yyyy hh:mm in the RIC's zone). */
 export type TimeFormat = (at: Date) => string;
 
-function who(i: { contactName: string; position: string | null; phone: string | null; clientNumber: number; clientName: string }): string {
+function who(i: TaskSubject): string {
   return `${i.contactName}${i.position ? `, ${i.position}` : ''} — ${i.clientNumber} - ${i.clientName}${i.phone ? `, тел. ${i.phone}` : ''}`;
 }
 

@@ -13,6 +13,7 @@ import { sendEmail } from '../../src/jobs/send-email.js';
 import { mailingAssetLoads } from '../../src/mail/mailing.js';
 import { mjmlCompilations } from '../../src/mail/render.js';
 import { verifyClickToken, verpAddress } from '../../src/mail/tracking.js';
+import { reconcile } from '../../src/queue/reconcile.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { addClient, addContact, addEmployee } from '../fixtures/desk.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
@@ -33,7 +34,8 @@ beforeAll(async () => {
     },
   });
   t = await createTestEnv({ env: { SMTP_URL: smtp.url } });
-  for (const period of ['2024-06', '2024-08', '2024-09', '2024-10', '2024-11', '2025-01', '2025-02']) await loadSample(t.app, period);
+  for (const period of ['2024-06', '2024-08', '2024-09', '2024-10', '2024-11', '2025-01', '2025-02', '2025-03'])
+    await loadSample(t.app, period);
 });
 beforeEach(async () => {
   // Each test mails its own contacts: earlier ones drop out of selection.
@@ -210,6 +212,25 @@ describe('rendering and sending', () => {
     );
     expect(received('leaves@client.example')).toHaveLength(0);
     expect((await messageOf(t.app, leaves)).error).toBe('not sent: unsubscribed');
+  });
+});
+
+describe('timing', () => {
+  it('holds a mailing scheduled on a day off until the next working day, also across a Redis loss', async () => {
+    const client = await addClient(t.app.pool);
+    const k = await addContact(t.app.pool, { clientId: client, isLpr: true, email: 'saturday@client.example' });
+    // Saturday 1 March 2025, the schedule's tick.
+    setClock(new Date('2025-03-01T10:00:00+03:00'));
+    const run = await executeRun(t.app, lprMonthly, { period: '2025-03', trigger: 'schedule' });
+    expect(run.stats).toMatchObject({ sendAfter: '2025-03-03T07:00:00.000Z', queued: 1 });
+    const m = await messageOf(t.app, k);
+    expect(await (await t.app.queues.get('send-email').getJob(`send.${m.id}`))?.getState()).toBe('delayed');
+    await t.app.queues.get('send-email').remove(`send.${m.id}`);
+    expect((await reconcile(t.app, [sendEmail])).requeued).toBe(0);
+    setClock(new Date('2025-03-03T10:00:01+03:00'));
+    expect((await reconcile(t.app, [sendEmail])).requeued).toBe(1);
+    startWorkers();
+    await waitFor('sent on Monday', async () => (await messageOf(t.app, k))?.state === 'sent');
   });
 });
 

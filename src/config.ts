@@ -80,6 +80,25 @@ const schema = z.strictObject({
     bounceDomain: z.string().min(3),
     messageIdDomain: z.string().min(3),
   }),
+  /** The monthly two-stage contact with decision makers (ЛПР): e-mail, then the specialist's call. */
+  lpr: z.strictObject({
+    /** Influencers (ЛВПР) get the e-mail too. */
+    includeLvpr: z.boolean(),
+    /** Months between two e-mails to one contact unless the contact has its own frequency. */
+    defaultFrequencyMonths: z.number().int().min(1).max(24),
+    /** A mailing created on a day off starts sending at this hour of the next working day (RIC time). */
+    sendHour: z.number().int().min(0).max(23),
+    /** TOP questions per e-mail at most. */
+    maxTopQuestions: positiveInt,
+    /** The hidden honeypot link every e-mail carries (a click on it is a bot's); must differ from content URLs. */
+    honeypotUrl: z.url({ protocol: /^https?$/ }),
+    /** The call task comes this many working days after the e-mail was sent. */
+    callAfterWorkingDays: z.number().int().min(1).max(20),
+    /** …and is due this many working days later, at 18:00. */
+    callDueWorkingDays: z.number().int().min(0).max(20),
+    /** Messages sent longer ago than this get no call task any more (a long outage of the job). */
+    callLookbackDays: positiveInt,
+  }),
   calendar: z.strictObject({
     /** Non-working weekdays: public holidays and days off moved onto a weekday. */
     holidays: z.array(isoDate),

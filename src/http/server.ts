@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import { boardRoutes } from './board.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
+import { tasksApiRoutes } from './tasks-api.js';
 
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
@@ -24,6 +25,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await healthRoutes(server, app);
   await metricsRoutes(server, app);
   await boardRoutes(server, app);
+  await tasksApiRoutes(server, app);
   return server;
 }
 

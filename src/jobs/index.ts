@@ -3,10 +3,12 @@
  * name; its schedule is `config.schedules[job.schedule]`.
  */
 import { housekeeping } from './housekeeping.js';
+import { lprCallTasks } from './lpr-call-tasks.js';
+import { lprMonthly } from './lpr-monthly.js';
 import { sendEmail } from './send-email.js';
 import type { AnyJob, PeriodicJob } from './types.js';
 
-export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail];
+export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, lprMonthly, lprCallTasks];
 
 export function getJob(name: string): AnyJob | undefined {
   return JOBS.find((j) => j.name === name);

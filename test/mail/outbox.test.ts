@@ -116,7 +116,7 @@ describe('notification outbox', () => {
     );
     await deleteRedisPrefix(t.prefix);
     const run = await executeRun(t.app, housekeeping, { period: '2024-06-03T1015', trigger: 'admin' });
-    expect(run.stats).toEqual({ notificationsMarkedUnknown: 1 });
+    expect(run.stats).toEqual({ notificationsMarkedUnknown: 1, messagesMarkedUnknown: 0 });
     expect((await state(id)).state).toBe('unknown');
     // Reconcile does not resend it.
     expect((await reconcile(t.app, [sendEmail])).requeued).toBe(0);

@@ -1,10 +1,13 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
+import { contentLoadCommand } from './content.js';
 import { migrateCommand } from './migrate.js';
+import { previewCommand } from './preview.js';
 import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
 import { runsCommand } from './runs.js';
 import { statusCommand } from './status.js';
+import { taskDoneCommand, taskShowCommand } from './task.js';
 import { tasksCommand } from './tasks.js';
 import { triggerCommand } from './trigger.js';
 
@@ -15,5 +18,9 @@ export const COMMANDS: readonly Command[] = [
   runsCommand,
   retryCommand,
   tasksCommand,
+  taskShowCommand,
+  taskDoneCommand,
   reportCommand,
+  contentLoadCommand,
+  previewCommand,
 ];

@@ -37,9 +37,12 @@ export async function queueNotification(db: Queryable, n: NewNotification): Prom
   return insertNotification(db, { ...n, subject: headerSafe(n.subject), toEmail: headerSafe(n.toEmail) }, now());
 }
 
-/** After the commit: add the send jobs. A crash before this line is healed by reconcile. */
-export async function dispatchNotifications(app: App, ids: number[]): Promise<void> {
-  if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(notificationJob));
+/**
+ * After the commit: add the send jobs. A crash before this line is healed by reconcile.
+ * `replace` re-adds jobs whose earlier run ended (a re-send on request).
+ */
+export async function dispatchNotifications(app: App, ids: number[], opts: { replace?: boolean } = {}): Promise<void> {
+  if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(notificationJob), opts);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { claimMessage, markMessageBounced, markMessageFailed, markMessageSent } from '../db/messages.js';
 import { counter } from '../metrics.js';
+import { enqueueItems } from '../queue/enqueue.js';
 import { mailingAssets, messageMail } from './mailing.js';
 import { messageJob, SEND_QUEUE, type SendAttempt } from './outbox.js';
 import { SmtpSendError } from './transport.js';
@@ -26,24 +27,7 @@ export async function dispatchMessages(
   ids: readonly number[],
   opts: { delayMs?: number; replace?: boolean } = {},
 ): Promise<void> {
-  if (!ids.length) return;
-  const queue = app.queues.get(SEND_QUEUE);
-  if (opts.replace) {
-    for (const id of ids) {
-      const job = await queue.getJob(`send.${id}`);
-      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
-    }
-  }
-  const delay = opts.delayMs && opts.delayMs > 0 ? Math.round(opts.delayMs) : 0;
-  const CHUNK = 1000;
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    await queue.addBulk(
-      ids.slice(i, i + CHUNK).map((id) => {
-        const spec = messageJob(id);
-        return { name: SEND_QUEUE, data: spec.data, opts: { jobId: spec.jobId, ...(delay ? { delay } : {}) } };
-      }),
-    );
-  }
+  if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(messageJob), opts);
 }
 
 /** Send one message; throws to make BullMQ retry a transient failure. */

@@ -32,7 +32,7 @@ export const retryCommand: Command = {
     if (values.unknown) {
       if (def.name !== 'send-email') throw new UsageError(`--unknown applies to send-email and ${LPR_KIND}`);
       const ids = await requeueUnknownNotifications(app.pool);
-      await dispatchNotifications(app, ids);
+      await dispatchNotifications(app, ids, { replace: true });
       emit(ctx, { job: def.name, requeued: ids }, () => `re-queued ${ids.length} e-mail(s) that were in state unknown\n`);
       return 0;
     }

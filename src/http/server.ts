@@ -5,8 +5,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { boardRoutes } from './board.js';
+import { clickRoutes } from './click.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
+import { unsubscribeRoutes } from './unsubscribe.js';
 
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
@@ -24,6 +26,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await healthRoutes(server, app);
   await metricsRoutes(server, app);
   await boardRoutes(server, app);
+  await clickRoutes(server, app);
+  await unsubscribeRoutes(server, app);
   return server;
 }
 

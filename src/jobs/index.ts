@@ -2,11 +2,13 @@
  * The job registry: every job the service runs, by name. The queue of a job has the job's
  * name; its schedule is `config.schedules[job.schedule]`.
  */
+import { clickCheck } from './click-check.js';
+import { deliveryCheck } from './delivery-check.js';
 import { housekeeping } from './housekeeping.js';
 import { sendEmail } from './send-email.js';
 import type { AnyJob, PeriodicJob } from './types.js';
 
-export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail];
+export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, clickCheck, deliveryCheck];
 
 export function getJob(name: string): AnyJob | undefined {
   return JOBS.find((j) => j.name === name);

@@ -5,6 +5,7 @@ import { JOBS } from '../../jobs/index.js';
 import { nextRun, scheduledJobs } from '../../queue/schedules.js';
 import { formatTable, ruDateTime } from '../../reports/render.js';
 import { type Command, emit } from '../command.js';
+import { collectMailboxStatus, formatMailboxStatus } from '../mailbox-status.js';
 
 export async function collectStatus(app: App) {
   const tz = app.config.ric.timeZone;
@@ -38,6 +39,7 @@ export async function collectStatus(app: App) {
       error: r.error,
     })),
     notifications: Object.fromEntries(outbox.map((r) => [r.state, r.count])),
+    mailbox: await collectMailboxStatus(app),
   };
 }
 
@@ -87,6 +89,7 @@ export function formatStatus(s: Status): string {
   out.push('', `Notifications outbox: ${n.length ? n.map(([k, v]) => `${k} ${v}`).join(', ') : 'empty'}`);
   if (s.notifications.unknown)
     out.push(`  ${s.notifications.unknown} e-mail(s) in state "unknown": check them, then "retry send-email --unknown"`);
+  out.push(formatMailboxStatus(s.mailbox, s.timeZone));
   return `${out.join('\n')}\n`;
 }
 

@@ -34,7 +34,11 @@ describe('bounce samples', () => {
       const item = await read(name);
       expect(item.type).toBe('bounce');
       if (item.type !== 'bounce') return;
-      expect({ kind: item.kind, status: item.status, format: item.format }).toEqual({ kind: want.kind, status: want.status, format: want.format });
+      expect({ kind: item.kind, status: item.status, format: item.format }).toEqual({
+        kind: want.kind,
+        status: want.status,
+        format: want.format,
+      });
       expect(item.recipient).toBe(RCPT);
       expect(item.verpMessageId).toBe(want.verp ? 4242 : null);
       expect(item.quotedMessageIds).toEqual(want.quoted ? [4242] : []);

@@ -94,13 +94,26 @@ describe('delivery-check against a real IMAP server', () => {
     await imap.append('INBOX', sample('exchange', mPolicy, 'someone-else@client.example'));
 
     const out = await run();
-    expect(out.stats).toMatchObject({ fetched: 8, hard: 2, soft: 1, policy: 1, autoReplies: 1, review: 3, suppressed: 2, eventsRecorded: 4, tasksCreated: 2 });
+    expect(out.stats).toMatchObject({
+      fetched: 8,
+      hard: 2,
+      soft: 1,
+      policy: 1,
+      autoReplies: 1,
+      review: 3,
+      suppressed: 2,
+      eventsRecorded: 4,
+      tasksCreated: 2,
+    });
 
     expect(await message(mHard)).toMatchObject({ state: 'bounced', bounce_kind: 'hard' });
     expect(await message(mExchange)).toMatchObject({ state: 'bounced', bounce_kind: 'hard' });
     expect(await message(mFull)).toMatchObject({ state: 'bounced', bounce_kind: 'soft' });
     expect(await message(mPolicy)).toMatchObject({ state: 'bounced', bounce_kind: 'soft' });
-    expect(await contact(hard.contactId)).toMatchObject({ email_status: 'bounced', suppression_reason: expect.stringMatching(/^жёсткий отказ 5\.1\.1/) });
+    expect(await contact(hard.contactId)).toMatchObject({
+      email_status: 'bounced',
+      suppression_reason: expect.stringMatching(/^жёсткий отказ 5\.1\.1/),
+    });
     expect((await contact(hard.contactId)).suppressed_at).not.toBeNull();
     expect((await contact(viaExchange.contactId)).email_status).toBe('bounced');
     expect(await contact(full.contactId)).toMatchObject({ email_status: 'soft_bouncing', suppressed_at: null });
@@ -119,7 +132,9 @@ describe('delivery-check against a real IMAP server', () => {
     expect(review.some((r) => r.includes('Subject: Re: question'))).toBe(true);
 
     const status = await runAdmin(['status'], t.env);
-    expect(status.stdout).toMatch(/Bounce mailbox: imap:\/\/127\.0\.0\.1:\d+\/?; last check .*: 8 read, 2 hard, 1 soft, 1 policy, 0 delayed, 1 auto-replies, 3 to Review, 2 suppressed/);
+    expect(status.stdout).toMatch(
+      /Bounce mailbox: imap:\/\/127\.0\.0\.1:\d+\/?; last check .*: 8 read, 2 hard, 1 soft, 1 policy, 0 delayed, 1 auto-replies, 3 to Review, 2 suppressed/,
+    );
     expect(status.stdout).not.toMatch(/secret/);
   });
 
@@ -147,7 +162,10 @@ describe('delivery-check against a real IMAP server', () => {
     expect(await contact(r.contactId)).toMatchObject({ email_status: 'soft_bouncing', suppressed_at: null });
     await imap.append('INBOX', sample('rfc3464-mailbox-full', ids[2] as number, r.email));
     expect((await run()).stats).toMatchObject({ soft: 1, suppressed: 1, tasksCreated: 1 });
-    expect(await contact(r.contactId)).toMatchObject({ email_status: 'bounced', suppression_reason: 'временные отказы: 3 из последних 5 писем' });
+    expect(await contact(r.contactId)).toMatchObject({
+      email_status: 'bounced',
+      suppression_reason: 'временные отказы: 3 из последних 5 писем',
+    });
     const [task] = await fixEmailTasks(r.contactId);
     expect(task.title).toMatch(/письма несколько раз подряд не доставлены/);
   });

@@ -7,12 +7,17 @@ import { addClient, addContact, addEmployee } from '../fixtures/desk.js';
 
 let seq = 0;
 
-export async function addMailing(db: Queryable, m: { period?: string; subject?: string; kind?: string; createdAt?: string } = {}): Promise<number> {
+export async function addMailing(
+  db: Queryable,
+  m: { period?: string; subject?: string; kind?: string; createdAt?: string } = {},
+): Promise<number> {
   seq++;
-  const { rows } = await db.query(
-    `INSERT INTO mailings (kind, period, subject, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [m.kind ?? `test-${seq}`, m.period ?? '2024-06', m.subject ?? `Рассылка ${seq}`, m.createdAt ?? '2024-06-03T09:00:00+03:00'],
-  );
+  const { rows } = await db.query(`INSERT INTO mailings (kind, period, subject, created_at) VALUES ($1, $2, $3, $4) RETURNING id`, [
+    m.kind ?? `test-${seq}`,
+    m.period ?? '2024-06',
+    m.subject ?? `Рассылка ${seq}`,
+    m.createdAt ?? '2024-06-03T09:00:00+03:00',
+  ]);
   return rows[0].id;
 }
 
@@ -59,7 +64,10 @@ export interface Recipient {
 }
 
 /** A client with a remote specialist and one decision maker with an e-mail. */
-export async function addRecipient(db: Queryable, spec: { email?: string; clientName?: string; contactName?: string; position?: string } = {}): Promise<Recipient> {
+export async function addRecipient(
+  db: Queryable,
+  spec: { email?: string; clientName?: string; contactName?: string; position?: string } = {},
+): Promise<Recipient> {
   seq++;
   const remoteId = await addEmployee(db, { role: 'remote' });
   const clientId = await addClient(db, { remoteId, name: spec.clientName });

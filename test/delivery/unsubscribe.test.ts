@@ -41,7 +41,13 @@ async function setup(): Promise<{ r: Recipient; sent: number; queued: number }> 
   const june = await addMailing(t.app.pool, { period: '2024-06' });
   const july = await addMailing(t.app.pool, { period: '2024-07', createdAt: '2024-07-01T09:00:00+03:00' });
   const sent = await addMessage(t.app.pool, { mailingId: june, contactId: r.contactId, clientId: r.clientId, toEmail: r.email });
-  const queued = await addMessage(t.app.pool, { mailingId: july, contactId: r.contactId, clientId: r.clientId, toEmail: r.email, state: 'queued' });
+  const queued = await addMessage(t.app.pool, {
+    mailingId: july,
+    contactId: r.contactId,
+    clientId: r.clientId,
+    toEmail: r.email,
+    state: 'queued',
+  });
   return { r, sent, queued };
 }
 
@@ -67,7 +73,9 @@ describe('unsubscribe /u/<token>', () => {
   it('POST from the form unsubscribes, cancels queued messages, and a later mailing skips the contact', async () => {
     const { r, sent } = await setup();
     const other = await addRecipient(t.app.pool);
-    expect(await mailableContactIds(t.app.pool, [r.contactId, other.contactId])).toEqual([r.contactId, other.contactId].sort((a, b) => a - b));
+    expect(await mailableContactIds(t.app.pool, [r.contactId, other.contactId])).toEqual(
+      [r.contactId, other.contactId].sort((a, b) => a - b),
+    );
     const res = await fetch(`${base}/u/${unsubscribeToken(secret, sent)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

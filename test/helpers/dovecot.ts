@@ -109,14 +109,26 @@ export async function startDovecot(): Promise<Dovecot> {
   execFileSync('dovecot', ['-c', conf], { stdio: 'ignore' });
   const url = `imap://bounces:secret@127.0.0.1:${port}`;
   const client = () =>
-    new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user: 'bounces', pass: 'secret' }, logger: false, disableAutoIdle: true });
-  await waitFor('dovecot to accept a login', async () => {
-    const c = client();
-    c.on('error', () => {});
-    await c.connect();
-    await c.logout();
-    return true;
-  }, 20_000, 200);
+    new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      auth: { user: 'bounces', pass: 'secret' },
+      logger: false,
+      disableAutoIdle: true,
+    });
+  await waitFor(
+    'dovecot to accept a login',
+    async () => {
+      const c = client();
+      c.on('error', () => {});
+      await c.connect();
+      await c.logout();
+      return true;
+    },
+    20_000,
+    200,
+  );
   return {
     port,
     url,

@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { migrate } from '../../src/db/migrate.js';
-import { buildServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { clickToken } from '../../src/mail/tracking.js';
 import { counter } from '../../src/metrics.js';
 import { waitFor } from '../helpers/wait.js';
 import { addLink, addMailing, addMessage, addRecipient } from './mailing.js';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.js';
+import { serve } from './serve.js';
 
 const events = counter('churnguard_click_events_total', '');
 const flushFailures = counter('churnguard_click_flush_failures_total', '');
@@ -40,11 +40,7 @@ beforeAll(async () => {
   });
   app = createApp(config, { log: createLogger('silent') });
   await migrate(app.pool);
-  server = await buildServer(app);
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const addr = server.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  base = `http://127.0.0.1:${addr.port}`;
+  ({ server, base } = await serve(app));
 }, 180_000);
 afterAll(async () => {
   await server?.close().catch(() => {});

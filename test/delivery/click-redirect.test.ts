@@ -1,11 +1,14 @@
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/http/server.js';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
 import { clickToken } from '../../src/mail/tracking.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { waitFor } from '../helpers/wait.js';
 import { addLink, addMailing, addMessage, addRecipient } from './mailing.js';
+import { serve } from './serve.js';
 
 let t: TestEnv;
 let server: FastifyInstance;
@@ -45,11 +48,7 @@ beforeAll(async () => {
   const mailingId = await addMailing(t.app.pool);
   linkId = await addLink(t.app.pool, mailingId, { url: STORED, title: 'Налоги в июле' });
   messageId = await addMessage(t.app.pool, { mailingId, contactId: r.contactId, clientId: r.clientId, toEmail: r.email });
-  server = await buildServer(t.app);
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const addr = server.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  base = `http://127.0.0.1:${addr.port}`;
+  ({ server, base } = await serve(t.app));
 });
 afterAll(async () => {
   await server?.close();
@@ -167,18 +166,23 @@ describe('GET /c/<token>', () => {
   });
 
   it('writes the events still in memory when the server closes', async () => {
-    const other = await buildServer(t.app);
-    await other.listen({ port: 0, host: '127.0.0.1' });
-    const addr = other.server.address();
-    if (!addr || typeof addr === 'string') throw new Error('no address');
-    await new Promise((r) => setTimeout(r, 3 * t.config.clicks.flushIntervalMs));
-    const before = await clickCount();
-    const token = clickToken(secret, messageId, linkId);
-    for (let i = 0; i < 5; i++) {
-      const res = await fetch(`http://127.0.0.1:${addr.port}/c/${token}`, { redirect: 'manual' });
-      expect(res.status).toBe(302);
+    // A flush interval of ten minutes: the events can only reach PostgreSQL through the close hook.
+    const config = loadConfig({ env: t.env, overrides: { clicks: { flushIntervalMs: 600_000 } } });
+    const app = createApp(config, { log: createLogger('silent') });
+    const other = await serve(app);
+    try {
+      await new Promise((r) => setTimeout(r, 3 * t.config.clicks.flushIntervalMs));
+      const before = await clickCount();
+      const token = clickToken(secret, messageId, linkId);
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${other.base}/c/${token}`, { redirect: 'manual' });
+        expect(res.status).toBe(302);
+      }
+      expect(await clickCount()).toBe(before);
+      await other.server.close();
+      expect(await clickCount()).toBe(before + 5);
+    } finally {
+      await app.close();
     }
-    await other.close();
-    expect(await clickCount()).toBe(before + 5);
   });
 });

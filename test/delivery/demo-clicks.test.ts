@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../src/clock.js';
 import { clicksStep } from '../../src/demo/clicks.js';
-import { buildServer } from '../../src/http/server.js';
 import { mailingMessageId } from '../../src/mail/message-ids.js';
 import { clickToken, clickUrl, verpAddress } from '../../src/mail/tracking.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { addLink, addMailing, addMessage, addRecipient } from './mailing.js';
+import { serve } from './serve.js';
 
 let t: TestEnv;
 let server: FastifyInstance;
@@ -16,11 +16,7 @@ let base: string;
 beforeAll(async () => {
   setClock(new Date('2024-06-03T09:00:00+03:00'));
   t = await createTestEnv({ env: { SMTP_URL: '' } });
-  server = await buildServer(t.app);
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const addr = server.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  base = `http://127.0.0.1:${addr.port}`;
+  ({ server, base } = await serve(t.app));
 });
 afterAll(async () => {
   await server?.close();

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailableContactIds } from '../../src/db/unsubscribe.js';
-import { buildServer } from '../../src/http/server.js';
 import { unsubscribeToken } from '../../src/mail/tracking.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { addMailing, addMessage, addRecipient, type Recipient } from './mailing.js';
+import { serve } from './serve.js';
 
 let t: TestEnv;
 let server: FastifyInstance;
@@ -14,11 +14,7 @@ let secret: string;
 beforeAll(async () => {
   t = await createTestEnv();
   secret = t.config.env.trackingSecret;
-  server = await buildServer(t.app);
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const addr = server.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  base = `http://127.0.0.1:${addr.port}`;
+  ({ server, base } = await serve(t.app));
 });
 afterAll(async () => {
   await server?.close();

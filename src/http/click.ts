@@ -56,7 +56,15 @@ export function sendPage(reply: FastifyReply, status: number, body: string): Fas
 export async function clickRoutes(server: FastifyInstance, app: App): Promise<ClickRecorder> {
   const cfg = app.config.clicks;
   const secret = app.config.env.trackingSecret;
-  const cache = new LinkCache(cfg.linkCacheSize, (m, l) => findLinkUrl(app.pool, m, l), cfg.lookupTimeoutMs);
+  // The cache holds redirect targets, checked once when loaded: a stored URL that is not
+  // absolute http(s) is treated as unknown (and logged), so the hot path only copies a string.
+  const loadTarget = async (messageId: number, linkId: number) => {
+    const url = await findLinkUrl(app.pool, messageId, linkId);
+    const target = url === null ? null : redirectTarget(url);
+    if (url !== null && target === null) app.log.warn({ linkId }, 'click: stored URL is not an absolute http(s) URL; not redirecting');
+    return target;
+  };
+  const cache = new LinkCache(cfg.linkCacheSize, loadTarget, cfg.lookupTimeoutMs);
   const buffer = new ClickBuffer(
     (batch) => insertClickEvents(app.pool, batch),
     { capacity: cfg.bufferSize, batchSize: cfg.batchSize, flushIntervalMs: cfg.flushIntervalMs, retryMaxMs: cfg.retryMaxMs },
@@ -78,12 +86,8 @@ export async function clickRoutes(server: FastifyInstance, app: App): Promise<Cl
     });
   };
 
-  const redirect = (reply: FastifyReply, stored: string): boolean => {
-    const target = redirectTarget(stored);
-    if (!target) return false;
+  const redirect = (reply: FastifyReply, target: string) =>
     reply.code(302).header('location', target).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send();
-    return true;
-  };
 
   server.route<{ Params: { token: string } }>({
     method: ['GET', 'HEAD'],
@@ -94,18 +98,17 @@ export async function clickRoutes(server: FastifyInstance, app: App): Promise<Cl
       if (!ids) return sendPage(reply, 404, NOT_FOUND);
       const cached = cache.peek(ids.linkId);
       if (cached !== undefined) {
-        if (!redirect(reply, cached)) return sendPage(reply, 404, NOT_FOUND);
         record(req, ids.messageId, ids.linkId);
-        return reply;
+        return redirect(reply, cached);
       }
       return cache.fetch(ids.messageId, ids.linkId).then((found) => {
         if (found.kind === 'unavailable') {
           app.log.warn({ err: found.error.message }, 'click: link not cached and PostgreSQL does not answer');
           return sendPage(reply.header('retry-after', '30'), 503, UNAVAILABLE);
         }
-        if (found.kind === 'unknown' || !redirect(reply, found.url)) return sendPage(reply, 404, NOT_FOUND);
+        if (found.kind === 'unknown') return sendPage(reply, 404, NOT_FOUND);
         record(req, ids.messageId, ids.linkId);
-        return reply;
+        return redirect(reply, found.url);
       });
     },
   });

@@ -1,5 +1,5 @@
 /**
- * Link id → stored URL, least recently used first out. Warmed on demand: the first click on a
+ * Link id → redirect target (the stored URL, checked), least recently used first out. Warmed on demand: the first click on a
  * link asks PostgreSQL, every later one is answered from memory, also while PostgreSQL is down.
  * Links never change once a mailing is composed (UNIQUE(mailing_id, url)), so entries need no
  * expiry. Concurrent misses of one link share a single query.
@@ -12,7 +12,7 @@ export class LinkCache {
 
   constructor(
     private readonly capacity: number,
-    /** Asks PostgreSQL for the link of this message; null when there is none. */
+    /** Asks PostgreSQL for the link of this message; null when there is none (or it is unusable). */
     private readonly load: (messageId: number, linkId: number) => Promise<string | null>,
     private readonly timeoutMs: number,
   ) {}

@@ -148,3 +148,27 @@ export async function countUnclassified(db: Queryable, from: Date, to: Date): Pr
   );
   return rows[0]?.n ?? 0;
 }
+
+/** A person's click on a link of a message, for what the call task shows ("what was clicked"). */
+export interface HumanClick {
+  messageId: number;
+  linkId: number;
+  url: string;
+  title: string | null;
+  clickedAt: Date;
+}
+
+/**
+ * People's clicks (click-check's verdict `is_bot = false`) on these messages, oldest first.
+ * Call tasks and anything that reads interest use this, never the raw clicks.
+ */
+export async function humanClicks(db: Queryable, messageIds: readonly number[]): Promise<HumanClick[]> {
+  const { rows } = await db.query<{ message_id: number; link_id: number; url: string; title: string | null; clicked_at: Date }>(
+    `SELECT c.message_id, c.link_id, l.url, l.title, c.clicked_at
+       FROM clicks c JOIN links l ON l.id = c.link_id
+      WHERE c.message_id = ANY($1::bigint[]) AND c.is_bot = false
+      ORDER BY c.clicked_at, c.id`,
+    [messageIds],
+  );
+  return rows.map((r) => ({ messageId: r.message_id, linkId: r.link_id, url: r.url, title: r.title, clickedAt: r.clicked_at }));
+}

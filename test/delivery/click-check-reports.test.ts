@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBounces } from '../../src/db/bounces.js';
+import { humanClicks } from '../../src/db/clicks.js';
 import { unsubscribeByMessage } from '../../src/db/unsubscribe.js';
 import { clickCheck } from '../../src/jobs/click-check.js';
 import { executeRun } from '../../src/queue/worker.js';
@@ -113,6 +114,13 @@ describe('click-check', () => {
     ]);
     expect(rows.filter((r) => r.is_bot === false)).toHaveLength(5);
     expect((await runClickCheck()).stats).toMatchObject({ classified: 0 });
+    // What a call task shows: the person's clicks only, never the scanner's or the honeypot.
+    const seen = await humanClicks(t.app.pool, [m1, m3]);
+    expect(seen.map((c) => [c.messageId, c.title])).toEqual([
+      [m1, null],
+      [m1, null],
+      [m1, 'Налоги, взносы и отчетность в июле: основные изменения'],
+    ]);
   });
 
   it('marks a contact with no human click in its last 3 delivered mailings as disengaged, and clears it after a click', async () => {

@@ -74,6 +74,21 @@ describe('delivery-check against a real IMAP server', () => {
     expect(status.stdout).toMatch(/Bounce mailbox: not configured \(IMAP_URL is not set\); last check .*: mailbox not configured/);
   });
 
+  it('fails the run when the mailbox cannot be reached, and status says so', async () => {
+    const env = { ...t.env, IMAP_URL: 'imap://bounces:secret@127.0.0.1:1' };
+    const app = createApp(loadConfig({ env }), { log: createLogger('silent') });
+    try {
+      await expect(executeRun(app, deliveryCheck, { period: nextPeriod(), trigger: 'admin' })).rejects.toThrow(
+        /IMAP imap:\/\/127\.0\.0\.1:1.*cannot log in/,
+      );
+    } finally {
+      await app.close();
+    }
+    const status = await runAdmin(['status'], env);
+    expect(status.stdout).toMatch(/Bounce mailbox: imap:\/\/127\.0\.0\.1:1\/?; last check .* failed: IMAP/);
+    expect(status.stdout).not.toMatch(/secret/);
+  });
+
   it('reads bounces, marks messages and contacts, opens fix-email tasks, and files every message', async () => {
     const hard = await addRecipient(t.app.pool, { contactName: 'Кашенцева Лариса Владимировна' });
     const viaExchange = await addRecipient(t.app.pool);

@@ -11,6 +11,10 @@
  * (with Retry-After) and no event is kept — a 404 would wrongly call a good link broken, and a
  * click event without a redirect would count a visit that never happened.
  *
+ * The cache is keyed by link: a link known from one message's click answers the tokens of
+ * other messages of its mailing without asking PostgreSQL — their signatures already prove we
+ * issued them (the first lookup of a link checks that message and link belong together).
+ *
  * HEAD requests are answered like GET (scanners then see the same thing) and recorded with
  * method HEAD; click-check counts them as bots.
  */
@@ -23,7 +27,7 @@ import { ipPrefix } from '../domain/ip-prefix.js';
 import { verifyClickToken } from '../mail/tracking.js';
 import { ClickBuffer } from './click-buffer.js';
 import { LinkCache } from './link-cache.js';
-import { notFoundPage, unavailablePage } from './pages.js';
+import { notFoundPage, sendPage, unavailablePage } from './pages.js';
 
 const MAX_USER_AGENT = 512;
 const NOT_FOUND = notFoundPage();
@@ -42,15 +46,6 @@ export function redirectTarget(stored: string): string | null {
 export interface ClickRecorder {
   cache: LinkCache;
   buffer: ClickBuffer;
-}
-
-export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('x-robots-tag', 'noindex')
-    .send(body);
 }
 
 export async function clickRoutes(server: FastifyInstance, app: App): Promise<ClickRecorder> {

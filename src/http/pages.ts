@@ -3,7 +3,18 @@
  * briefly unavailable, the unsubscribe confirmation and its result. Server-rendered HTML with
  * no script at all, so they work in any browser and mail client; every value is escaped.
  */
+import type { FastifyReply } from 'fastify';
 import { html, type SafeHtml } from '../mail/render.js';
+
+/** Send a page: HTML, never cached, never indexed. */
+export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('x-robots-tag', 'noindex')
+    .send(body);
+}
 
 function page(title: string, body: SafeHtml): string {
   return html`<!doctype html>

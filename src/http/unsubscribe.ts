@@ -16,8 +16,7 @@ import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { findMessageRecipient, unsubscribeByMessage } from '../db/unsubscribe.js';
 import { unsubscribeUrl, verifyUnsubscribeToken } from '../mail/tracking.js';
-import { sendPage } from './click.js';
-import { notFoundPage, unsubscribeConfirmPage, unsubscribedPage } from './pages.js';
+import { notFoundPage, sendPage, unsubscribeConfirmPage, unsubscribedPage } from './pages.js';
 
 /** Largest body we read: a one-click body is 26 bytes, a multipart one a few hundred. */
 const BODY_LIMIT = 8 * 1024;

@@ -23,7 +23,7 @@ export function formatMailboxStatus(m: MailboxStatusView, tz: string): string {
   if (last.outcome === 'error') return `${head}; last check ${when} failed: ${last.error ?? 'unknown error'}`;
   const t = m.totals;
   return [
-    `${head}; last check ${when}: ${last.fetched} read, ${last.hard} hard, ${last.soft} soft, ${last.policy} policy, ${last.delayed} delayed, ${last.autoReplies} auto-replies, ${last.review} to Review, ${last.suppressed} suppressed`,
+    `${head}; last check ${when}: ${last.fetched} read, ${last.hard} hard, ${last.soft} soft, ${last.policy} policy, ${last.delayed} delayed, ${last.autoReplies} auto-replies, ${last.unsubscribes} unsubscribes, ${last.review} to Review, ${last.suppressed} suppressed`,
     `  all checks: ${t.fetched} read, ${t.hard} hard, ${t.soft} soft, ${t.review} to Review, ${t.suppressed} addresses suppressed`,
   ].join('\n');
 }

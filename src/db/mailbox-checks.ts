@@ -8,6 +8,7 @@ export interface MailboxCounts {
   policy: number;
   delayed: number;
   autoReplies: number;
+  unsubscribes: number;
   review: number;
   suppressed: number;
 }
@@ -20,13 +21,37 @@ export interface MailboxCheck extends MailboxCounts {
   error: string | null;
 }
 
-export const NO_COUNTS: MailboxCounts = { fetched: 0, hard: 0, soft: 0, policy: 0, delayed: 0, autoReplies: 0, review: 0, suppressed: 0 };
+export const NO_COUNTS: MailboxCounts = {
+  fetched: 0,
+  hard: 0,
+  soft: 0,
+  policy: 0,
+  delayed: 0,
+  autoReplies: 0,
+  unsubscribes: 0,
+  review: 0,
+  suppressed: 0,
+};
 
 export async function recordMailboxCheck(db: Queryable, c: MailboxCheck): Promise<void> {
   await db.query(
-    `INSERT INTO mailbox_checks (checked_at, outcome, mailbox, fetched, hard, soft, policy, delayed, auto_replies, review, suppressed, error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [c.checkedAt, c.outcome, c.mailbox, c.fetched, c.hard, c.soft, c.policy, c.delayed, c.autoReplies, c.review, c.suppressed, c.error],
+    `INSERT INTO mailbox_checks (checked_at, outcome, mailbox, fetched, hard, soft, policy, delayed, auto_replies, unsubscribes, review, suppressed, error)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [
+      c.checkedAt,
+      c.outcome,
+      c.mailbox,
+      c.fetched,
+      c.hard,
+      c.soft,
+      c.policy,
+      c.delayed,
+      c.autoReplies,
+      c.unsubscribes,
+      c.review,
+      c.suppressed,
+      c.error,
+    ],
   );
 }
 
@@ -47,6 +72,7 @@ export async function mailboxStatus(db: Queryable): Promise<MailboxStatus> {
     policy: number;
     delayed: number;
     auto_replies: number;
+    unsubscribes: number;
     review: number;
     suppressed: number;
     error: string | null;
@@ -54,7 +80,8 @@ export async function mailboxStatus(db: Queryable): Promise<MailboxStatus> {
   const { rows: sums } = await db.query<Record<keyof MailboxCounts, number>>(
     `SELECT COALESCE(sum(fetched), 0)::int AS "fetched", COALESCE(sum(hard), 0)::int AS "hard", COALESCE(sum(soft), 0)::int AS "soft",
             COALESCE(sum(policy), 0)::int AS "policy", COALESCE(sum(delayed), 0)::int AS "delayed",
-            COALESCE(sum(auto_replies), 0)::int AS "autoReplies", COALESCE(sum(review), 0)::int AS "review",
+            COALESCE(sum(auto_replies), 0)::int AS "autoReplies", COALESCE(sum(unsubscribes), 0)::int AS "unsubscribes",
+            COALESCE(sum(review), 0)::int AS "review",
             COALESCE(sum(suppressed), 0)::int AS "suppressed"
        FROM mailbox_checks`,
   );
@@ -71,6 +98,7 @@ export async function mailboxStatus(db: Queryable): Promise<MailboxStatus> {
           policy: r.policy,
           delayed: r.delayed,
           autoReplies: r.auto_replies,
+          unsubscribes: r.unsubscribes,
           review: r.review,
           suppressed: r.suppressed,
           error: r.error,

@@ -1,6 +1,8 @@
 /**
  * `delivery-check` (every 15 minutes): reads the bounce mailbox at IMAP_URL. Each message in
- * INBOX is classified (src/mail/bounces.ts) and matched to our message — by the signed VERP
+ * INBOX is classified (src/mail/bounces.ts) — a bounce, an automatic reply, or an e-mail to
+ * the List-Unsubscribe mailto (`unsubscribe+<token>@…`, which unsubscribes) — and a bounce is
+ * matched to our message — by the signed VERP
  * address, or by our Message-ID in the returned headers when the recipient is the message's
  * own address. In one transaction: bounce events, message states, suppressed contacts, a
  * `fix-email` task per suppressed address for the client's remote specialist, the ledger row.
@@ -17,6 +19,7 @@ import { applyBounces, type BounceInput, messageAddresses, type SuppressedContac
 import { type MailboxCounts, NO_COUNTS, recordMailboxCheck } from '../db/mailbox-checks.js';
 import { withTransaction } from '../db/pool.js';
 import { insertTasks, type NewTask } from '../db/tasks.js';
+import { unsubscribeByMessage } from '../db/unsubscribe.js';
 import { localDate, zonedTime } from '../domain/dates.js';
 import { type MailboxItem, readMailboxItem } from '../mail/bounces.js';
 import { openBounceMailbox, publicMailboxUrl } from '../mail/mailbox.js';
@@ -99,11 +102,16 @@ export const deliveryCheck: PeriodicJob<Record<string, never>> = {
       const inputs: BounceInput[] = [];
       const processed: number[] = [];
       const review: number[] = [];
+      const unsubscribes: number[] = [];
       const counts: MailboxCounts = { ...NO_COUNTS, fetched: read.length };
       for (const r of read) {
         const match = matchMessage(r.item, addresses);
         if (r.item.type === 'auto-reply') {
           counts.autoReplies++;
+          processed.push(r.uid);
+        } else if (r.item.type === 'unsubscribe') {
+          counts.unsubscribes++;
+          unsubscribes.push(r.item.messageId);
           processed.push(r.uid);
         } else if (r.item.type === 'bounce' && match) {
           counts[r.item.kind]++;
@@ -128,6 +136,8 @@ export const deliveryCheck: PeriodicJob<Record<string, never>> = {
       counts.review = review.length;
       const applied = await withTransaction(app.pool, async (db) => {
         const res = await applyBounces(db, inputs, at, cfg);
+        // Few per run, one atomic statement each (the same as the one-click POST).
+        for (const messageId of unsubscribes) await unsubscribeByMessage(db, messageId, at);
         const tasks = await insertTasks(
           db,
           res.suppressed.map((s) => fixEmailTask(app, s, at)),

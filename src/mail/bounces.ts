@@ -10,7 +10,7 @@ import { type BounceKind, bounceKind, normaliseStatus } from '../domain/bounce-k
 import { autoReplyReason } from './auto-reply.js';
 import { detectLayout, dsnRecipients, quotedMessageIds, type TextLayout, textRecipient, textReply } from './bounce-text.js';
 import { parseMailingMessageId } from './message-ids.js';
-import { parseVerpAddress } from './tracking.js';
+import { parseVerpAddress, verifyUnsubscribeToken } from './tracking.js';
 
 export type BounceFormat = 'rfc3464' | TextLayout;
 
@@ -30,7 +30,11 @@ export interface Bounce {
   receivedAt: Date | null;
 }
 
-export type MailboxItem = Bounce | { type: 'auto-reply'; reason: string } | { type: 'unparseable'; reason: string; subject: string | null };
+export type MailboxItem =
+  | Bounce
+  | { type: 'unsubscribe'; messageId: number }
+  | { type: 'auto-reply'; reason: string }
+  | { type: 'unparseable'; reason: string; subject: string | null };
 
 export interface BounceReadOptions {
   trackingSecret: string;
@@ -56,6 +60,22 @@ function verpMessageId(source: string, secret: string): number | null {
   return null;
 }
 
+/**
+ * The mailto of List-Unsubscribe, `unsubscribe+<token>@<bounce domain>`, lands in this mailbox
+ * too: a message sent to such an address with a valid token is an unsubscribe request.
+ */
+function unsubscribeRequest(mail: ParsedMail, secret: string): number | null {
+  const re = /\bunsubscribe\+([0-9a-z]+-[A-Za-z0-9_-]+)@/g;
+  for (const h of mail.headerLines) {
+    if (!['to', 'cc', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to'].includes(h.key)) continue;
+    for (const m of h.line.matchAll(re)) {
+      const ok = verifyUnsubscribeToken(secret, m[1] as string);
+      if (ok) return ok.messageId;
+    }
+  }
+  return null;
+}
+
 function fullText(mail: ParsedMail): string {
   const parts = [mail.text ?? ''];
   // Returned headers or message copies that mailparser keeps as attachments.
@@ -71,6 +91,8 @@ export async function readMailboxItem(raw: Buffer | string, opts: BounceReadOpti
   } catch (err) {
     return { type: 'unparseable', reason: `not a readable e-mail: ${(err as Error).message}`, subject: null };
   }
+  const unsubscribe = unsubscribeRequest(mail, opts.trackingSecret);
+  if (unsubscribe !== null) return { type: 'unsubscribe', messageId: unsubscribe };
   const source = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
   const text = fullText(mail);
   const from = mail.from?.text ?? '';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { mailingMessageId } from '../../src/mail/message-ids.js';
-import { verpAddress } from '../../src/mail/tracking.js';
+import { unsubscribeToken, verpAddress } from '../../src/mail/tracking.js';
 
 const DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'bounces');
 
@@ -25,6 +25,7 @@ export function bounceSample(name: string, v: SampleValues): string {
   return readFileSync(join(DIR, `${name}.eml`), 'utf8')
     .replaceAll('{{VERP}}', verpAddress(v.secret, v.messageId, v.bounceDomain ?? 'bounce.ric502.example'))
     .replaceAll('{{RCPT}}', v.recipient)
+    .replaceAll('{{UNSUB}}', unsubscribeToken(v.secret, v.messageId))
     .replaceAll('{{MSGID}}', mailingMessageId(v.messageId, v.messageIdDomain ?? 'ric502.example'))
     .replace(/\r?\n/g, '\r\n');
 }

@@ -49,12 +49,18 @@ describe('bounce samples', () => {
   it('covers every sample file', () => {
     const all = sampleNames();
     for (const n of Object.keys(expected)) expect(all).toContain(n);
-    expect(all.filter((n) => !(n in expected)).sort()).toEqual(['autoreply-outlook', 'autoreply-ru', 'human-letter']);
+    expect(all.filter((n) => !(n in expected)).sort()).toEqual(['autoreply-outlook', 'autoreply-ru', 'human-letter', 'unsubscribe-mailto']);
   });
 
   it('ignores automatic replies (RFC 3834 header, Outlook subject)', async () => {
     expect(await read('autoreply-ru')).toEqual({ type: 'auto-reply', reason: 'Auto-Submitted: auto-replied' });
     expect(await read('autoreply-outlook')).toEqual({ type: 'auto-reply', reason: 'subject' });
+  });
+
+  it('reads an e-mail to the List-Unsubscribe mailto as an unsubscribe request, only with a valid token', async () => {
+    expect(await read('unsubscribe-mailto')).toEqual({ type: 'unsubscribe', messageId: 4242 });
+    const forged = bounceSample('unsubscribe-mailto', { secret: 'another-secret-0123456789', messageId: 4242, recipient: RCPT });
+    expect((await readMailboxItem(forged, OPTS)).type).toBe('unparseable');
   });
 
   it('sends a letter that is neither a bounce nor an auto-reply to review, and survives garbage', async () => {

@@ -74,6 +74,24 @@ describe('delivery-check against a real IMAP server', () => {
     expect(status.stdout).toMatch(/Bounce mailbox: not configured \(IMAP_URL is not set\); last check .*: mailbox not configured/);
   });
 
+  it('unsubscribes on an e-mail to the List-Unsubscribe mailto and cancels what is queued', async () => {
+    const r = await addRecipient(t.app.pool);
+    const m = await sentMessage(r);
+    const next = await addMessage(t.app.pool, {
+      mailingId: await addMailing(t.app.pool, { period: '2024-07' }),
+      contactId: r.contactId,
+      clientId: r.clientId,
+      toEmail: r.email,
+      state: 'queued',
+    });
+    await imap.append('INBOX', sample('unsubscribe-mailto', m, r.email));
+    expect((await run()).stats).toMatchObject({ unsubscribes: 1, review: 0 });
+    const { rows } = await t.app.pool.query('SELECT unsubscribed_at FROM contacts WHERE id = $1', [r.contactId]);
+    expect(rows[0].unsubscribed_at).not.toBeNull();
+    expect((await message(next)).state).toBe('cancelled');
+    expect(await imap.messages('INBOX')).toHaveLength(0);
+  });
+
   it('fails the run when the mailbox cannot be reached, and status says so', async () => {
     const env = { ...t.env, IMAP_URL: 'imap://bounces:secret@127.0.0.1:1' };
     const app = createApp(loadConfig({ env }), { log: createLogger('silent') });
@@ -108,6 +126,8 @@ describe('delivery-check against a real IMAP server', () => {
     await imap.append('INBOX', sample('gmail', 987654, 'nobody@client.example'));
     await imap.append('INBOX', sample('exchange', mPolicy, 'someone-else@client.example'));
 
+    const processedBefore = (await imap.messages('Processed')).length;
+    const reviewBefore = (await imap.messages('Review')).length;
     const out = await run();
     expect(out.stats).toMatchObject({
       fetched: 8,
@@ -141,14 +161,14 @@ describe('delivery-check against a real IMAP server', () => {
     expect(await fixEmailTasks(viaExchange.contactId)).toHaveLength(1);
 
     expect(await imap.messages('INBOX')).toHaveLength(0);
-    expect(await imap.messages('Processed')).toHaveLength(5);
+    expect(await imap.messages('Processed')).toHaveLength(processedBefore + 5);
     const review = await imap.messages('Review');
-    expect(review).toHaveLength(3);
+    expect(review).toHaveLength(reviewBefore + 3);
     expect(review.some((r) => r.includes('Subject: Re: question'))).toBe(true);
 
     const status = await runAdmin(['status'], t.env);
     expect(status.stdout).toMatch(
-      /Bounce mailbox: imap:\/\/127\.0\.0\.1:\d+\/?; last check .*: 8 read, 2 hard, 1 soft, 1 policy, 0 delayed, 1 auto-replies, 3 to Review, 2 suppressed/,
+      /Bounce mailbox: imap:\/\/127\.0\.0\.1:\d+\/?; last check .*: 8 read, 2 hard, 1 soft, 1 policy, 0 delayed, 1 auto-replies, 0 unsubscribes, 3 to Review, 2 suppressed/,
     );
     expect(status.stdout).not.toMatch(/secret/);
   });

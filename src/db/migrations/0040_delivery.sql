@@ -46,6 +46,8 @@ CREATE TABLE mailbox_checks (
   policy        integer NOT NULL DEFAULT 0,
   delayed       integer NOT NULL DEFAULT 0,
   auto_replies  integer NOT NULL DEFAULT 0,
+  -- e-mails to the List-Unsubscribe mailto (unsubscribe+<token>@…)
+  unsubscribes  integer NOT NULL DEFAULT 0,
   review        integer NOT NULL DEFAULT 0,
   suppressed    integer NOT NULL DEFAULT 0,
   error         text

@@ -1,6 +1,7 @@
 /** The demo's story, in order. Each capability adds its step here. */
+import { clicksStep } from './clicks.js';
 import { everyJobStep } from './every-job.js';
 import { mailingStep } from './mailing.js';
 import type { DemoStep } from './types.js';
 
-export const DEMO_STEPS: readonly DemoStep[] = [mailingStep, everyJobStep];
+export const DEMO_STEPS: readonly DemoStep[] = [mailingStep, clicksStep, everyJobStep];

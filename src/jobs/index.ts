@@ -2,13 +2,15 @@
  * The job registry: every job the service runs, by name. The queue of a job has the job's
  * name; its schedule is `config.schedules[job.schedule]`.
  */
+import { clickCheck } from './click-check.js';
+import { deliveryCheck } from './delivery-check.js';
 import { housekeeping } from './housekeeping.js';
 import { lprCallTasks } from './lpr-call-tasks.js';
 import { lprMonthly } from './lpr-monthly.js';
 import { sendEmail } from './send-email.js';
 import type { AnyJob, PeriodicJob } from './types.js';
 
-export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, lprMonthly, lprCallTasks];
+export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, lprMonthly, lprCallTasks, clickCheck, deliveryCheck];
 
 export function getJob(name: string): AnyJob | undefined {
   return JOBS.find((j) => j.name === name);

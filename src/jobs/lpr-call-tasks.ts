@@ -2,18 +2,20 @@
  * `lpr-call-tasks` (daily 09:00, period: day): stage 2 of the monthly contact. For the day D,
  * every message sent on a day whose N-th working day (Russian production calendar) is D or
  * earlier gets one call task for the client's remote specialist (dedup key
- * `lpr-call.<messageId>`); a bounced message gets a "verify the address" task under the same
- * key instead. Running a day twice, or two days late, creates each task once.
+ * `lpr-call.<messageId>`); a bounced message gets a "verify the address" task instead, keyed
+ * per contact and address so that it is the same task as the bounce mailbox's fix-email task.
+ * Running a day twice, or two days late, creates each task once.
  */
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { clicksOfMessages, type DueMessageRow, dueMessages, linksOfMailings } from '../db/call-tasks.js';
 import { closeFinishedMailings } from '../db/mailings.js';
-import { insertTasks, type NewTask } from '../db/tasks.js';
+import { addressTaskKey, insertTasks, type NewTask } from '../db/tasks.js';
 import { type Click, callTask, type SentLink, verifyAddressTask } from '../domain/call-task.js';
 import { addDays, type IsoDate, zonedTime } from '../domain/dates.js';
 import { ruDateTime } from '../reports/render.js';
+import { classifyPendingClicks } from './click-check.js';
 import { LPR_KIND } from './lpr-monthly.js';
 import type { PeriodicJob } from './types.js';
 
@@ -83,7 +85,8 @@ function buildTask(
     plannedAt: zonedTime(today, 9, 0, tz),
     dueAt: zonedTime(app.calendar.addWorkingDays(today, app.config.lpr.callDueWorkingDays), 18, 0, tz),
     payload: { ...t.payload, mailingId: m.mailing_id, period: m.period },
-    dedupKey: `lpr-call.${m.id}`,
+    // A bounce has one address task, shared with the bounce mailbox's fix-email task.
+    dedupKey: m.state === 'bounced' ? addressTaskKey(m.contact_id, m.to_email) : `lpr-call.${m.id}`,
     createdBy: 'lpr-call-tasks',
   };
 }
@@ -95,9 +98,11 @@ export const lprCallTasks: PeriodicJob<Record<string, never>> = {
   periodKind: 'day',
   schedule: 'lpr-call-tasks',
   options: z.strictObject({}),
-  async run({ app, period }) {
+  async run({ app, period, heartbeat }) {
     const tz = app.config.ric.timeZone;
     const today = period;
+    // Human clicks are what the task shows: classify what the hourly click-check has not yet.
+    await classifyPendingClicks(app, heartbeat);
     const dueDay = lastDueSendDay(app, today, app.config.lpr.callAfterWorkingDays);
     const due = await dueMessages(app.pool, LPR_KIND, {
       sentBefore: zonedTime(addDays(dueDay, 1), 0, 0, tz),

@@ -14,6 +14,7 @@ import { linksOf } from '../db/links.js';
 import { attachmentsOf, getMailingById, type MailingRow } from '../db/mailings.js';
 import type { CompiledVariant } from './compose.js';
 import { greeting } from './compose.js';
+import { mailingMessageId } from './message-ids.js';
 import { type FillValues, fill } from './render.js';
 import { clickToken, clickUrl, unsubscribeToken, unsubscribeUrl, verpAddress } from './tracking.js';
 import { headerSafe, type MailOptions } from './transport.js';
@@ -95,17 +96,6 @@ export async function mailingAssets(app: App, mailingId: number, variant?: strin
   return p;
 }
 
-export function messageIdHeader(messageId: number, domain: string): string {
-  return `<message-${messageId}@${domain}>`;
-}
-
-/** `<message-123@domain>` → 123; null for anything else. */
-export function parseMessageIdHeader(value: string, domain: string): number | null {
-  const m = /^<?message-(\d{1,15})@([^>\s]+)>?$/.exec(value.trim());
-  if (!m || (m[2] as string).toLowerCase() !== domain.toLowerCase()) return null;
-  return Number(m[1]);
-}
-
 function specialistLine(m: MessageForMail, ricName: string): string {
   if (!m.specialist_name) return `Служба дистанционного сервиса ${ricName}`;
   const parts = [`Ваш специалист: ${m.specialist_name}`];
@@ -150,7 +140,7 @@ export function messageMail(config: AppConfig, assets: MailingAssets, m: Message
     date: at,
     html: fill(v.html, values),
     text: fill(v.text, values, 'text'),
-    messageId: messageIdHeader(m.id, messageIdDomain),
+    messageId: mailingMessageId(m.id, messageIdDomain),
     envelope: { from: verpAddress(config.env.trackingSecret, m.id, bounceDomain), to: [headerSafe(m.to_email)] },
     headers: {
       'List-Unsubscribe': `<${values.unsubscribe_url}>, <mailto:unsubscribe+${token}@${bounceDomain}>`,

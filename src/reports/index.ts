@@ -1,8 +1,10 @@
 /** The report registry: `admin report <name>`. */
+import { clicksReport } from './clicks.js';
+import { deliveryReport } from './delivery.js';
 import { jobRunsReport } from './job-runs.js';
 import type { ReportDefinition } from './types.js';
 
-export const REPORTS: readonly ReportDefinition[] = [jobRunsReport];
+export const REPORTS: readonly ReportDefinition[] = [jobRunsReport, clicksReport, deliveryReport];
 
 /**
  * The reports `admin report overview` puts on one page, in this order, each built with its

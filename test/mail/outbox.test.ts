@@ -113,7 +113,10 @@ describe('notification outbox', () => {
     // row not claimable and completes without sending.
     await t.app.pool.query(`UPDATE notifications SET state = 'sent' WHERE state <> 'sent'`);
     const id = await notify('n.5', 'cut@ric502.example');
-    await t.app.pool.query(`UPDATE notifications SET state = 'sending', attempts = 1, sending_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+    await t.app.pool.query(
+      `UPDATE notifications SET state = 'sending', attempts = 1, sending_at = now() - interval '1 hour' WHERE id = $1`,
+      [id],
+    );
     workers = new JobWorkers(t.app, [sendEmail]);
     workers.start();
     const job = await t.app.queues.get('send-email').getJob(`notify.${id}`);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
+import { addressTaskKey, insertTasks } from '../../src/db/tasks.js';
 import { buildServer } from '../../src/http/server.js';
 import { lprCallTasks } from '../../src/jobs/lpr-call-tasks.js';
 import { lprMonthly } from '../../src/jobs/lpr-monthly.js';
@@ -96,11 +97,11 @@ describe('call tasks', () => {
     const question = links.find((l) => l.kind === 'top_question');
     const honeypot = links.find((l) => l.kind === 'honeypot');
     await t.app.pool.query(
-      `INSERT INTO clicks (message_id, link_id, clicked_at, method, is_bot, classified_at) VALUES
-         ($1, $2, '2024-06-11T12:30:00+03:00', 'GET', false, now()),
-         ($1, $2, '2024-06-11T10:00:03+03:00', 'GET', true, now()),
-         ($1, $3, '2024-06-11T10:00:04+03:00', 'GET', true, now()),
-         ($1, $2, '2024-06-11T15:00:00+03:00', 'GET', NULL, NULL)`,
+      `INSERT INTO clicks (message_id, link_id, clicked_at, method, user_agent, is_bot, classified_at) VALUES
+         ($1, $2, '2024-06-11T12:30:00+03:00', 'GET', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0', false, now()),
+         ($1, $2, '2024-06-11T10:00:03+03:00', 'GET', NULL, true, now()),
+         ($1, $3, '2024-06-11T10:00:04+03:00', 'GET', NULL, true, now()),
+         ($1, $2, '2024-06-11T15:00:00+03:00', 'GET', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/126.0', NULL, NULL)`,
       [m.id, question.id, honeypot.id],
     );
 
@@ -132,19 +133,22 @@ describe('call tasks', () => {
       'Что подготовить к следующему звонку?',
     ]);
     expect(p.subject).toBe('Июнь 2024: ТОП вопросов, обзоры и вебинары для руководителя');
+    // The click not yet classified by the hourly click-check is classified by the job first.
     expect(p.humanClicks).toEqual([
       { title: question.title, url: expect.stringContaining('https://www.example.com/'), at: '2024-06-11T09:30:00.000Z' },
+      { title: question.title, url: expect.stringContaining('https://www.example.com/'), at: '2024-06-11T12:00:00.000Z' },
     ]);
-    expect(p.unclassifiedClicks).toBe(1);
+    expect(p.unclassifiedClicks).toBe(0);
     expect(p.botClicks).toBe(2);
     expect(p.links.length).toBeGreaterThan(5);
     expect(p.links.some((l: { title: string }) => l.title === 'honeypot')).toBe(false);
     expect(p.previousNextPrep).toBeNull();
     expect(p.text).toContain(`11.06.2024 12:30 ${question.title}`);
-    expect(p.text).toContain('Ещё переходов, не проверенных на роботов: 1 (не учтены).');
+    expect(p.text).toContain(`11.06.2024 15:00 ${question.title}`);
 
     const [verify] = await tasksFor(gone, 'lpr-verify-email');
-    expect(verify).toMatchObject({ assignee_id: remote, priority: 1, dedup_key: `lpr-call.${(await messageOf(t.app, gone)).id}` });
+    const bounced = await messageOf(t.app, gone);
+    expect(verify).toMatchObject({ assignee_id: remote, priority: 1, dedup_key: addressTaskKey(gone, bounced.to_email) });
     expect(verify.payload.text).toMatch(/gone\.kvach@atp\.example не доставлено/);
     expect(verify.payload.smtpResponse).toMatch(/^550/);
 
@@ -234,5 +238,39 @@ describe('call tasks', () => {
     expect(rows).toEqual([{ outcome: 'held', contact_id: gone, employee_id: remote }]);
     const conflict = await server.inject({ method: 'POST', url, headers: auth, payload: { outcome: 'refused' } });
     expect(conflict.statusCode).toBe(409);
+  });
+
+  it('gives a bounce the bounce mailbox already reported no second address task', async () => {
+    const other = await addContact(t.app.pool, {
+      clientId: client,
+      fullName: 'Бунина Алефтина Валентиновна',
+      isLpr: true,
+      email: 'gone.bunina@atp.example',
+    });
+    await t.app.pool.query(`UPDATE contacts SET active = false WHERE id <> $1`, [other]);
+    await loadSample(t.app, '2024-08');
+    await sendMonth('2024-08', '2024-08-01T10:00:00+03:00');
+    const bounced = await messageOf(t.app, other);
+    expect(bounced.state).toBe('bounced');
+    // delivery-check got the DSN first and opened its fix-email task.
+    await insertTasks(
+      t.app.pool,
+      [
+        {
+          kind: 'fix-email',
+          title: 'Уточнить e-mail',
+          assigneeId: remote,
+          clientId: client,
+          contactId: other,
+          dedupKey: addressTaskKey(other, bounced.to_email),
+          createdBy: 'delivery-check',
+        },
+      ],
+      new Date(),
+    );
+    const stats = (await executeRun(t.app, lprCallTasks, { period: '2024-08-06', trigger: 'admin' })).stats;
+    expect(stats).toMatchObject({ verifyAddressTasks: 0 });
+    const { rows } = await t.app.pool.query('SELECT kind FROM tasks WHERE contact_id = $1', [other]);
+    expect(rows).toEqual([{ kind: 'fix-email' }]);
   });
 });

@@ -1,6 +1,5 @@
 /** The mailing under faults: two workers and a double trigger, a worker killed mid-mailing, Redis flushed mid-mailing. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { setClock } from '../../src/clock.js';
 import { housekeeping } from '../../src/jobs/housekeeping.js';
 import { lprMonthly } from '../../src/jobs/lpr-monthly.js';
 import { sendEmail } from '../../src/jobs/send-email.js';
+import { freePort } from '../../src/net.js';
 import { enqueueRun } from '../../src/queue/enqueue.js';
 import { reconcile } from '../../src/queue/reconcile.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
@@ -135,17 +135,6 @@ describe('exactly one e-mail per recipient', () => {
     setClock(null);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Redis loses everything mid-mailing', () => {
   let redis: ChildProcess | null = null;

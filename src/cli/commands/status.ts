@@ -6,6 +6,7 @@ import { JOBS } from '../../jobs/index.js';
 import { nextRun, scheduledJobs } from '../../queue/schedules.js';
 import { formatTable, ruDateTime } from '../../reports/render.js';
 import { type Command, emit } from '../command.js';
+import { collectMailboxStatus, formatMailboxStatus } from '../mailbox-status.js';
 
 export async function collectStatus(app: App) {
   const tz = app.config.ric.timeZone;
@@ -40,6 +41,7 @@ export async function collectStatus(app: App) {
     })),
     notifications: Object.fromEntries(outbox.map((r) => [r.state, r.count])),
     messages: await messageStateCounts(app.pool),
+    mailbox: await collectMailboxStatus(app),
   };
 }
 
@@ -93,6 +95,7 @@ export function formatStatus(s: Status): string {
   out.push(`Mailing messages: ${m.length ? m.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
   if (s.messages.unknown)
     out.push(`  ${s.messages.unknown} message(s) in state "unknown" (cut off mid-send): check them, then "retry lpr-monthly --unknown"`);
+  out.push(formatMailboxStatus(s.mailbox, s.timeZone));
   return `${out.join('\n')}\n`;
 }
 

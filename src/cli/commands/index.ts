@@ -1,5 +1,7 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
+import { importCommand } from './import.js';
+import { importsCommand } from './imports.js';
 import { migrateCommand } from './migrate.js';
 import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
@@ -16,4 +18,6 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   tasksCommand,
   reportCommand,
+  importCommand,
+  importsCommand,
 ];

@@ -1,0 +1,162 @@
+/**
+ * «Контроль статистики использования онлайн-версии». Two layouts:
+ * - the OLAP export: a settings block, a header `Описание · Актив... · с dd.mm.yyyy по
+ *   dd.mm.yyyy …`, rows `NNNNNN - Name (k)` with the activity (Да / Нет / empty) and the
+ *   logins of each period, an optional `Итого` row;
+ * - a plain table: Номер клиента · [Логин] · Дата (or Неделя с / по) · Входов.
+ * An empty period cell of a client row is 0 logins: the export covered that period.
+ */
+import { applyOnlineUsage } from '../../db/online-usage.js';
+import { addDays } from '../../domain/dates.js';
+import { type ColumnSpec, Header, isBlank, isTotals, matchHeader, normalizeHeader, RowReader } from '../columns.js';
+import { clientId, type ImportKind, type ParseContext, tableRows } from '../kind.js';
+import type { SourceRow } from '../text.js';
+import { clean, looksLikeClient, parseClientRef, parseCount, parseDate, parseYesNo } from '../values.js';
+
+const PLAIN: ColumnSpec[] = [
+  { key: 'number', ru: 'Номер клиента', en: 'number', aliases: ['Клиент', 'client number'] },
+  { key: 'login', ru: 'Логин', en: 'login', optional: true },
+  { key: 'date', ru: 'Дата', en: 'date', optional: true, aliases: ['Дата статистики'] },
+  { key: 'from', ru: 'Неделя с', en: 'week from', optional: true, aliases: ['Неделя c', 'с', 'Начало периода', 'from'] },
+  { key: 'to', ru: 'по', en: 'week to', optional: true, aliases: ['Неделя по', 'Окончание периода', 'to'] },
+  { key: 'logins', ru: 'Входов', en: 'logins', aliases: ['Количество входов'] },
+];
+
+const PERIOD = /^с\s+(\d{2}\.\d{2}\.\d{4})\s+по\s+(\d{2}\.\d{2}\.\d{4})$/i;
+
+/** The OLAP header: column 0 is the client, one activity column, period columns. */
+interface OlapLayout {
+  header: Header;
+  activity: number | null;
+  periods: { index: number; start: string; end: string }[];
+}
+
+function olapLayout(row: SourceRow): OlapLayout | null {
+  if (normalizeHeader(row.cells[0] ?? '') !== 'описание') return null;
+  let activity: number | null = null;
+  const periods: OlapLayout['periods'] = [];
+  row.cells.forEach((cell, index) => {
+    const p = PERIOD.exec(clean(cell));
+    if (p) periods.push({ index, start: parseDate(p[1] as string), end: parseDate(p[2] as string) });
+    else if (activity === null && /^актив/.test(normalizeHeader(cell))) activity = index;
+  });
+  if (!periods.length) return null;
+  const index = new Map<string, number>([['client', 0]]);
+  if (activity !== null) index.set('activity', activity);
+  const specs = [
+    { key: 'client', ru: 'Описание', en: 'description' },
+    { key: 'activity', ru: 'Активность', en: 'activity' },
+  ];
+  return { header: new Header(row.line, index, specs), activity, periods };
+}
+
+/** client id, login, period start, period end, logins, activity — preceded by the line while parsing. */
+type Tuple = [number, string, string, string, number, boolean | null];
+type Lined = [number, ...Tuple];
+
+function* olapRows(rows: Iterator<SourceRow>, layout: OlapLayout, ctx: ParseContext): Generator<Lined> {
+  for (let next = rows.next(); !next.done; next = rows.next()) {
+    const src = next.value;
+    if (isBlank(src) || isTotals(src)) continue;
+    const r = new RowReader(layout.header, src, ctx.errors);
+    if (!looksLikeClient(r.raw('client'))) {
+      r.fail('client', `"${clean(r.raw('client'))}" is not a client row (expected "NNNNNN - Name" or Итого)`);
+      continue;
+    }
+    const ref = r.get('client', parseClientRef, true);
+    const client = clientId(r, 'client', ctx, ref?.number);
+    const active = layout.activity === null ? null : (r.get('activity', parseYesNo) ?? null);
+    for (const p of layout.periods) {
+      const raw = src.cells[p.index] ?? '';
+      let logins = 0;
+      if (clean(raw) !== '') {
+        try {
+          logins = parseCount(raw);
+        } catch (err) {
+          ctx.errors.add(src.line, p.index + 1, `с ${p.start} по ${p.end}: ${(err as Error).message}`);
+          continue;
+        }
+      }
+      if (client !== undefined && r.ok) yield [src.line, client, '', p.start, p.end, logins, active];
+    }
+  }
+}
+
+function plainRow(r: RowReader, ctx: ParseContext): Lined | undefined {
+  const ref = r.get('number', parseClientRef, true);
+  const client = clientId(r, 'number', ctx, ref?.number);
+  const date = r.get('date', parseDate);
+  const from = r.get('from', parseDate);
+  const to = r.get('to', parseDate);
+  const logins = r.get('logins', parseCount, true);
+  const start = date ?? from;
+  if (!start) {
+    if (r.ok) r.fail('date', 'no date (expected Дата, or Неделя с and по)');
+    return undefined;
+  }
+  const end = date ?? to ?? addDays(start, 6);
+  if (end < start) r.fail('to', `по ${end} is before с ${start} (expected the end of the period)`);
+  if (client === undefined || logins === undefined) return undefined;
+  return [r.line, client, clean(r.raw('login')), start, end, logins, null];
+}
+
+/** One row per (client, login, period start): an identical repeat is dropped, a conflicting one is an error. */
+function* unique(rows: Iterable<Lined>, ctx: ParseContext): Generator<Tuple> {
+  const seen = new Map<string, { line: number; logins: number }>();
+  for (const [line, ...t] of rows) {
+    const key = `${t[0]}|${t[1]}|${t[2]}`;
+    const earlier = seen.get(key);
+    if (earlier) {
+      if (earlier.logins !== t[4]) {
+        ctx.errors.add(line, 1, `logins from ${t[2]} already given on line ${earlier.line} as ${earlier.logins} (expected one figure)`);
+      }
+      continue;
+    }
+    seen.set(key, { line, logins: t[4] });
+    ctx.cover(t[2]);
+    ctx.cover(t[3]);
+    if (!ctx.errors.any) yield t;
+  }
+}
+
+/** Rows before the header are the settings block; the first header found decides the layout. */
+function* layoutRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator<Lined> {
+  const it = rows[Symbol.iterator]();
+  for (let next = it.next(); !next.done; next = it.next()) {
+    const src = next.value;
+    const olap = olapLayout(src);
+    if (olap) {
+      if (olap.activity !== null) ctx.present.add('activity');
+      yield* olapRows(it, olap, ctx);
+      return;
+    }
+    if (!isBlank(src) && matchHeader(src, PLAIN)) {
+      const rest = (function* () {
+        yield src;
+        for (let n = it.next(); !n.done; n = it.next()) yield n.value;
+      })();
+      yield* tableRows(rest, PLAIN, ctx, (r) => plainRow(r, ctx)) as Iterable<Lined>;
+      return;
+    }
+  }
+  ctx.errors.add(
+    1,
+    1,
+    'no header row found (expected the OLAP header "Описание · Актив... · с dd.mm.yyyy по dd.mm.yyyy …" or Номер клиента · [Логин] · Дата · Входов)',
+  );
+}
+
+export const onlineUsageKind: ImportKind = {
+  kind: 'online-usage',
+  title: 'Статистика использования онлайн-версии',
+  stage: [
+    { name: 'client_id', type: 'bigint' },
+    { name: 'login', type: 'text' },
+    { name: 'period_start', type: 'date' },
+    { name: 'period_end', type: 'date' },
+    { name: 'logins', type: 'integer' },
+    { name: 'active', type: 'boolean' },
+  ],
+  parse: (rows, ctx) => unique(layoutRows(rows, ctx), ctx),
+  apply: applyOnlineUsage,
+};

@@ -3,10 +3,11 @@
  * name; its schedule is `config.schedules[job.schedule]`.
  */
 import { housekeeping } from './housekeeping.js';
+import { importInbox } from './import-inbox.js';
 import { sendEmail } from './send-email.js';
 import type { AnyJob, PeriodicJob } from './types.js';
 
-export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail];
+export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, importInbox];
 
 export function getJob(name: string): AnyJob | undefined {
   return JOBS.find((j) => j.name === name);

@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importInbox } from '../../src/jobs/import-inbox.js';
@@ -28,7 +28,7 @@ function drop(kind: string, name: string, content: string | Buffer) {
 describe('import-inbox', () => {
   it('imports dropped files kind by kind in name order, moving them to done/ or failed/ with the errors beside', async () => {
     // Clients refer to employees: dropped "out of order", they still import because employees go first.
-    copyFileSync(fixture('seed-clients-1251.tsv'), (mkdirSync(inbox('clients'), { recursive: true }), inbox('clients', '2024-06-01.tsv')));
+    drop('clients', '2024-06-01.tsv', readFileSync(fixture('seed-clients-1251.tsv')));
     drop('employees', 'staff.tsv', readFileSync(fixture('employees.tsv')));
     drop('trainings', 'a-good.tsv', 'Номер клиента\tФИО\tДата обучения\n198183\tЛазарева Анна Владимировна\t14.05.2024\n');
     drop('trainings', 'b-bad.tsv', 'Номер клиента\tФИО\tДата обучения\n198183\tЛазарева Анна Владимировна\t14.13.2024\n');

@@ -59,3 +59,30 @@ export async function applyClients(db: PoolClient, ctx: ApplyContext): Promise<A
     extra: { states: Object.fromEntries(rows.map((r) => [r.state, r.n])) },
   };
 }
+
+/** A client as the desk's reports head a row: `NNNNNN - Name`, with the remote specialist. */
+export interface ClientLine {
+  id: number;
+  number: number;
+  name: string;
+  online_active: boolean | null;
+  remote_name: string | null;
+  department: string | null;
+}
+
+/**
+ * Clients the desk works with (not disconnected), optionally of one department (of the
+ * remote specialist; the name, or a part of it).
+ */
+export async function listServedClients(db: Queryable, department?: string): Promise<ClientLine[]> {
+  const { rows } = await db.query<ClientLine>(
+    `SELECT c.id, c.number, c.name, c.online_active, e.name AS remote_name, d.name AS department
+       FROM served_clients c
+       LEFT JOIN employees e ON e.id = c.remote_specialist_id
+       LEFT JOIN departments d ON d.id = e.department_id
+      WHERE $1::text IS NULL OR d.name ILIKE '%' || $1 || '%'
+      ORDER BY c.number`,
+    [department ?? null],
+  );
+  return rows;
+}

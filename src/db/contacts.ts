@@ -2,7 +2,7 @@
 
 import { type Holder, type KeyPersonChange, keyPersonChanges } from '../imports/key-persons.js';
 import type { ApplyContext, ApplyResult } from '../imports/kind.js';
-import type { PoolClient } from './pool.js';
+import type { PoolClient, Queryable } from './pool.js';
 
 /** Active holders of ЛПР / ЛВПР / key user at the clients of the staged rows. */
 async function holders(db: PoolClient): Promise<Holder[]> {
@@ -88,4 +88,33 @@ export async function applyContacts(db: PoolClient, ctx: ApplyContext): Promise<
     unchanged: ctx.staged - ins - upd,
     extra: { deactivated: deactivated.rowCount ?? 0, keyPersonChanges: changes.length },
   };
+}
+
+/** Per client and role: who holds it and whether any holder can be reached by e-mail. */
+export interface RoleCoverage {
+  client_id: number;
+  role: 'lpr' | 'lvpr' | 'key_user';
+  names: string[];
+  /** Some holder has an address not bounced, invalid or suppressed. */
+  usable_email: boolean;
+  /** Some holder has a usable address, consent and no unsubscription. */
+  reachable: boolean;
+  consent: boolean;
+}
+
+export async function roleCoverage(db: Queryable, clientIds: number[]): Promise<RoleCoverage[]> {
+  const { rows } = await db.query<RoleCoverage>(
+    `WITH h AS (
+       SELECT k.client_id, r.role, k.full_name,
+              (k.email IS NOT NULL AND k.email_status NOT IN ('bounced', 'invalid') AND k.suppressed_at IS NULL) AS usable,
+              (k.consent AND k.unsubscribed_at IS NULL) AS consent
+         FROM contacts k
+         CROSS JOIN LATERAL (VALUES ('lpr', k.is_lpr), ('lvpr', k.is_lvpr), ('key_user', k.is_key_user)) AS r(role, holds)
+        WHERE r.holds AND k.active AND k.client_id = ANY($1::bigint[]))
+     SELECT client_id, role, array_agg(full_name ORDER BY full_name) AS names, bool_or(usable) AS usable_email,
+            bool_or(usable AND consent) AS reachable, bool_or(consent) AS consent
+       FROM h GROUP BY client_id, role`,
+    [clientIds],
+  );
+  return rows;
 }

@@ -39,7 +39,10 @@ export async function applyOnlineUsage(db: PoolClient, ctx: ApplyContext): Promi
   return { ...result, extra: { clients: rows[0]?.clients ?? 0, replaced: replaced.rowCount ?? 0, activityChanged: activity } };
 }
 
-/** Logins per client and week start (Monday) in [from, to], for the usage report. */
+/**
+ * Logins per client and week (its Monday) of the periods meeting [from, to], for the usage
+ * report; a period reaching back before `from` counts in the first week.
+ */
 export interface WeeklyLogins {
   client_id: number;
   week_start: string;
@@ -48,9 +51,9 @@ export interface WeeklyLogins {
 
 export async function weeklyLogins(db: Queryable, from: string, to: string, clientIds: number[]): Promise<WeeklyLogins[]> {
   const { rows } = await db.query<WeeklyLogins>(
-    `SELECT client_id, date_trunc('week', period_start)::date AS week_start, sum(logins)::int AS logins
+    `SELECT client_id, date_trunc('week', greatest(period_start, $1::date))::date AS week_start, sum(logins)::int AS logins
        FROM online_usage
-      WHERE period_start BETWEEN $1 AND $2 AND client_id = ANY($3::bigint[])
+      WHERE period_start <= $2::date AND period_end >= $1::date AND client_id = ANY($3::bigint[])
       GROUP BY 1, 2`,
     [from, to, clientIds],
   );

@@ -1,5 +1,6 @@
 /** The demo's story, in order. Each capability adds its step here. */
 import { everyJobStep } from './every-job.js';
+import { seedStep } from './seed.js';
 import type { DemoStep } from './types.js';
 
-export const DEMO_STEPS: readonly DemoStep[] = [everyJobStep];
+export const DEMO_STEPS: readonly DemoStep[] = [seedStep, everyJobStep];

@@ -6,6 +6,7 @@ import { migrateCommand } from './migrate.js';
 import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
 import { runsCommand } from './runs.js';
+import { seedDemoCommand } from './seed-demo.js';
 import { statusCommand } from './status.js';
 import { tasksCommand } from './tasks.js';
 import { triggerCommand } from './trigger.js';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   importCommand,
   importsCommand,
+  seedDemoCommand,
 ];

@@ -13,6 +13,7 @@ import type { ImportKindName } from '../imports/kind.js';
 import { firstUsageWeek, USAGE_WEEKS } from './activity.js';
 import type { DemoContact, DemoEmployee, DemoRic } from './model.js';
 import { fullName, shortName } from './names.js';
+import { stampZip } from './stable-zip.js';
 
 type Cell = string | number;
 interface TextFormat {
@@ -43,13 +44,16 @@ function writeText(path: string, rows: Cell[][], f: TextFormat): void {
   writeFileSync(path, body);
 }
 
-async function writeXlsx(path: string, title: string, rows: Cell[][]): Promise<void> {
+async function writeXlsx(path: string, title: string, rows: Cell[][], at: Date): Promise<void> {
   const wb = new ExcelJS.Workbook();
+  // Fixed document dates keep the file byte-identical for the same seed, so a re-seed is a no-op.
+  wb.created = at;
+  wb.modified = at;
   const ws = wb.addWorksheet('Отчет');
   ws.addRow([title]);
   ws.addRow([]);
   for (const r of rows) ws.addRow(r);
-  await wb.xlsx.writeFile(path);
+  writeFileSync(path, stampZip(Buffer.from(await wb.xlsx.writeBuffer()), at));
 }
 
 const remoteLabel = (e: DemoEmployee) => `${shortName(e.person)} (Специалист дистанционного контакта)`;
@@ -188,6 +192,7 @@ export async function writeRic(ric: DemoRic, dir: string): Promise<[ImportKindNa
     join(dir, '03-contacts-earlier.xlsx'),
     'Контактные лица клиентов (OLAP)',
     contactRows(ric, (c) => c.contactsBefore),
+    new Date(`${ric.today}T00:00:00Z`),
   );
   files.push(['contacts', '03-contacts-earlier.xlsx']);
   text(

@@ -10,11 +10,20 @@ import type { PoolClient, Queryable } from './pool.js';
  * `clients.online_active`.
  */
 export async function applyOnlineUsage(db: PoolClient, ctx: ApplyContext): Promise<ApplyResult> {
-  const replaced = await db.query(
-    `DELETE FROM online_usage o USING import_stage s
-      WHERE o.client_id = s.client_id AND o.login = s.login
-        AND o.period_start > s.period_start AND o.period_start <= s.period_end AND o.period_end <= s.period_end`,
+  // Probing every staged row costs as much as the upsert; first ask, period by period,
+  // whether any stored period starts strictly inside a staged one (rarely: an older export).
+  const { rowCount: nested } = await db.query(
+    `WITH p AS (SELECT DISTINCT period_start, period_end FROM import_stage WHERE period_end > period_start)
+     SELECT 1 FROM p JOIN online_usage o ON o.period_start > p.period_start AND o.period_start <= p.period_end
+      WHERE NOT EXISTS (SELECT 1 FROM p p2 WHERE p2.period_start = o.period_start) LIMIT 1`,
   );
+  const replaced = nested
+    ? await db.query(
+        `DELETE FROM online_usage o USING import_stage s
+          WHERE o.client_id = s.client_id AND o.login = s.login
+            AND o.period_start > s.period_start AND o.period_start <= s.period_end AND o.period_end <= s.period_end`,
+      )
+    : { rowCount: 0 };
   const result = await upsertCounts(
     db,
     `INSERT INTO online_usage AS o (client_id, login, period_start, period_end, logins, import_id)

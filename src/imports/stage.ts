@@ -14,7 +14,10 @@ export const STAGE_TABLE = 'import_stage';
 /** Rows per write to the COPY stream: large enough to amortise, small enough to stream. */
 const CHUNK_ROWS = 2000;
 
+const SPECIAL = /[\\\t\n\r]/;
+
 function escapeText(s: string): string {
+  if (!SPECIAL.test(s)) return s;
   return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 

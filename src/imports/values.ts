@@ -10,8 +10,13 @@ export class CellError extends Error {
 }
 
 /** Trim, and turn the non-breaking spaces Excel and the CRM put everywhere into plain ones. */
+const WIDE_SPACES = /[\u00a0\u202f\u2007]/;
+const WIDE_SPACES_ALL = /[\u00a0\u202f\u2007]/g;
+
 export function clean(raw: string | undefined): string {
-  return (raw ?? '').replace(/[\u00a0\u202f\u2007]/g, ' ').trim();
+  const s = (raw ?? '').trim();
+  // Test before replacing: most cells have none, and a large export has millions of cells.
+  return WIDE_SPACES.test(s) ? s.replace(WIDE_SPACES_ALL, ' ').trim() : s;
 }
 
 const GROUPED = /^-?\d{1,3}(?: \d{3})+(?:[,.]\d+)?$/;
@@ -20,6 +25,7 @@ const PLAIN = /^-?\d+(?:[,.]\d+)?$/;
 /** `0,50`, `15 000,00`, `15 000` (regular or non-breaking spaces), `15000.5`. */
 export function parseNumber(raw: string): number {
   const s = clean(raw);
+  if (/^\d{1,15}$/.test(s)) return Number(s);
   if (!GROUPED.test(s) && !PLAIN.test(s)) throw new CellError(`"${s}" is not a number (expected e.g. 15000, 15 000,00 or 0,50)`);
   return Number(s.replace(/ /g, '').replace(',', '.'));
 }
@@ -50,8 +56,21 @@ function checkedDate(y: number, m: number, d: number, s: string): string {
   return iso;
 }
 
+// Exports repeat the same few hundred dates over and over: remember the answers.
+const dateCache = new Map<string, string>();
+const DATE_CACHE_MAX = 20_000;
+
 /** A calendar date `YYYY-MM-DD` from `dd.mm.yyyy`, `dd.mm.yyyy hh:mm:ss` (time dropped) or ISO. */
 export function parseDate(raw: string): string {
+  const hit = dateCache.get(raw);
+  if (hit !== undefined) return hit;
+  const iso = parseDateUncached(raw);
+  if (dateCache.size >= DATE_CACHE_MAX) dateCache.clear();
+  dateCache.set(raw, iso);
+  return iso;
+}
+
+function parseDateUncached(raw: string): string {
   const s = clean(raw);
   const ru = RU_DATE.exec(s);
   if (ru) return checkedDate(Number(ru[3]), Number(ru[2]), Number(ru[1]), s);

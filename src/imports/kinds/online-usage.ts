@@ -50,9 +50,9 @@ function olapLayout(row: SourceRow): OlapLayout | null {
   return { header: new Header(row.line, index, specs), activity, periods };
 }
 
-/** client id, login, period start, period end, logins, activity — preceded by the line while parsing. */
+/** client id, login, period start, period end, logins, activity — followed by the line while parsing. */
 type Tuple = [number, string, string, string, number, boolean | null];
-type Lined = [number, ...Tuple];
+type Lined = [...Tuple, number];
 
 function* olapRows(rows: Iterator<SourceRow>, layout: OlapLayout, ctx: ParseContext): Generator<Lined> {
   for (let next = rows.next(); !next.done; next = rows.next()) {
@@ -77,7 +77,7 @@ function* olapRows(rows: Iterator<SourceRow>, layout: OlapLayout, ctx: ParseCont
           continue;
         }
       }
-      if (client !== undefined && r.ok) yield [src.line, client, '', p.start, p.end, logins, active];
+      if (client !== undefined && r.ok) yield [client, '', p.start, p.end, logins, active, src.line];
     }
   }
 }
@@ -97,24 +97,39 @@ function plainRow(r: RowReader, ctx: ParseContext): Lined | undefined {
   const end = date ?? to ?? addDays(start, 6);
   if (end < start) r.fail('to', `по ${end} is before с ${start} (expected the end of the period)`);
   if (client === undefined || logins === undefined) return undefined;
-  return [r.line, client, clean(r.raw('login')), start, end, logins, null];
+  return [client, clean(r.raw('login')), start, end, logins, null, r.line];
 }
+
+// Keys of (client, period start) without a login are numbers: a 200 000-row export then
+// costs no key strings. Dates get small indexes; a value packs the logins and the line.
+const LINE_BITS = 2 ** 22;
 
 /** One row per (client, login, period start): an identical repeat is dropped, a conflicting one is an error. */
 function* unique(rows: Iterable<Lined>, ctx: ParseContext): Generator<Tuple> {
-  const seen = new Map<string, { line: number; logins: number }>();
-  for (const [line, ...t] of rows) {
-    const key = `${t[0]}|${t[1]}|${t[2]}`;
+  const seen = new Map<number | string, number>();
+  const days = new Map<string, number>();
+  for (const lined of rows) {
+    const line = lined[6];
+    // Drop the line in place: no new array per row.
+    (lined as unknown[]).length = 6;
+    const t = lined as unknown as Tuple;
+    let day = days.get(t[2]);
+    if (day === undefined) {
+      day = days.size;
+      days.set(t[2], day);
+      ctx.cover(t[2]);
+    }
+    ctx.cover(t[3]);
+    const key = t[1] === '' && day < 65536 ? t[0] * 65536 + day : `${t[0]}|${t[1]}|${t[2]}`;
     const earlier = seen.get(key);
-    if (earlier) {
-      if (earlier.logins !== t[4]) {
-        ctx.errors.add(line, 1, `logins from ${t[2]} already given on line ${earlier.line} as ${earlier.logins} (expected one figure)`);
+    if (earlier !== undefined) {
+      const [firstLogins, firstLine] = [Math.floor(earlier / LINE_BITS), earlier % LINE_BITS];
+      if (firstLogins !== t[4]) {
+        ctx.errors.add(line, 1, `logins from ${t[2]} already given on line ${firstLine} as ${firstLogins} (expected one figure)`);
       }
       continue;
     }
-    seen.set(key, { line, logins: t[4] });
-    ctx.cover(t[2]);
-    ctx.cover(t[3]);
+    seen.set(key, t[4] * LINE_BITS + (line % LINE_BITS));
     if (!ctx.errors.any) yield t;
   }
 }

@@ -121,6 +121,28 @@ export function ordinalKeys(): (parts: readonly unknown[]) => string {
   };
 }
 
+/** `'client_id bigint, person text'` → the staging table's columns. */
+export function stageColumns(spec: string): StageColumn[] {
+  // Commas inside a type (`numeric(12,2)`) do not separate columns.
+  return spec.split(/,(?![^(]*\))/).map((c) => {
+    const [name, ...type] = c.trim().split(/\s+/);
+    return { name: name as string, type: type.join(' ') };
+  });
+}
+
+/**
+ * Rows that must be unique in a file: `once(r, column, key, what, expected)` records the first
+ * line of each key and fails a repeat at `column`, naming that line.
+ */
+export function onceEach<K>(): (r: RowReader, column: string, key: K, what: string, expected: string) => void {
+  const seen = new Map<K, number>();
+  return (r, column, key, what, expected) => {
+    const earlier = seen.get(key);
+    if (earlier !== undefined) r.fail(column, `${what} is already listed on line ${earlier} (expected ${expected})`);
+    else seen.set(key, r.line);
+  };
+}
+
 /** The client's id for a number, or an error at the client column. */
 export function clientId(r: RowReader, key: string, ctx: ParseContext, num: number | undefined): number | undefined {
   if (num === undefined) return undefined;

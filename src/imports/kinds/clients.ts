@@ -5,7 +5,7 @@
  */
 import { applyClients } from '../../db/clients.js';
 import type { ColumnSpec } from '../columns.js';
-import { employeeId, type ImportKind, tableRows } from '../kind.js';
+import { employeeId, type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
 import { CellError, clean, isCutName, optText, parseClientRef, parseDate, parseList, parseMoney } from '../values.js';
 
 const COLUMNS: ColumnSpec[] = [
@@ -60,22 +60,11 @@ function parseCategory(raw: string): string {
 export const clientsKind: ImportKind = {
   kind: 'clients',
   title: 'Клиенты',
-  stage: [
-    { name: 'number', type: 'integer' },
-    { name: 'name', type: 'text' },
-    { name: 'name_cut', type: 'boolean' },
-    { name: 'ric', type: 'text' },
-    { name: 'category', type: 'text' },
-    { name: 'fee', type: 'numeric(12,2)' },
-    { name: 'state', type: 'text' },
-    { name: 'connected', type: 'date' },
-    { name: 'pa_until', type: 'date' },
-    { name: 'remote_id', type: 'bigint' },
-    { name: 'field_id', type: 'bigint' },
-    { name: 'flags', type: 'text[]' },
-  ],
+  stage: stageColumns(
+    'number integer, name text, name_cut boolean, ric text, category text, fee numeric(12,2), state text, connected date, pa_until date, remote_id bigint, field_id bigint, flags text[]',
+  ),
   *parse(rows, ctx) {
-    const seen = new Map<number, number>();
+    const once = onceEach<number>();
     yield* tableRows(rows, COLUMNS, ctx, (r) => {
       const ref = r.get('number', parseClientRef, true);
       const name = optText(r.raw('name')) ?? ref?.name ?? undefined;
@@ -86,11 +75,7 @@ export const clientsKind: ImportKind = {
       const remote = employeeId(r, 'remote', ctx, r.get('remote', clean, true));
       const field = employeeId(r, 'field', ctx, optText(r.raw('field')) ?? undefined);
       const connected = r.get('connected', parseDate);
-      if (ref) {
-        const earlier = seen.get(ref.number);
-        if (earlier) r.fail('number', `client ${ref.number} is already listed on line ${earlier} (expected each client once)`);
-        seen.set(ref.number, r.line);
-      }
+      if (ref) once(r, 'number', ref.number, `client ${ref.number}`, 'each client once');
       return [
         ref?.number,
         name,

@@ -6,7 +6,7 @@
  */
 import { applyContactEvents } from '../../db/contact-events.js';
 import type { ColumnSpec } from '../columns.js';
-import { clientId, employeeId, type ImportKind, ordinalKeys, tableRows } from '../kind.js';
+import { clientId, employeeId, type ImportKind, onceEach, ordinalKeys, stageColumns, tableRows } from '../kind.js';
 import { CellError, clean, optText, parseClientRef, parseDateTime, personName } from '../values.js';
 
 const COLUMNS: ColumnSpec[] = [
@@ -54,23 +54,12 @@ export function channelOf(raw: string): string {
 export const contactEventsKind: ImportKind = {
   kind: 'contact-events',
   title: 'Работы',
-  stage: [
-    { name: 'client_id', type: 'bigint' },
-    { name: 'contact_name', type: 'text' },
-    { name: 'employee_id', type: 'bigint' },
-    { name: 'crm_number', type: 'text' },
-    { name: 'channel', type: 'text' },
-    { name: 'planned_at', type: 'timestamptz' },
-    { name: 'occurred_at', type: 'timestamptz' },
-    { name: 'outcome', type: 'text' },
-    { name: 'goal', type: 'text' },
-    { name: 'note', type: 'text' },
-    { name: 'result', type: 'text' },
-    { name: 'natural_key', type: 'text' },
-  ],
+  stage: stageColumns(
+    'client_id bigint, contact_name text, employee_id bigint, crm_number text, channel text, planned_at timestamptz, occurred_at timestamptz, outcome text, goal text, note text, result text, natural_key text',
+  ),
   *parse(rows, ctx) {
     const key = ordinalKeys();
-    const numbers = new Map<string, number>();
+    const once = onceEach<string>();
     yield* tableRows(rows, COLUMNS, ctx, (r) => {
       const crm = optText(r.raw('crm'));
       const ref = r.get('number', parseClientRef, true);
@@ -83,9 +72,7 @@ export const contactEventsKind: ImportKind = {
       let outcome = r.get('state', parseOutcome, true);
       if (outcome === 'held' && result && parseResultOutcome(result) === 'held_with_login') outcome = 'held_with_login';
       if (crm) {
-        const earlier = numbers.get(crm);
-        if (earlier) r.fail('crm', `work ${crm} is already listed on line ${earlier} (expected each work once)`);
-        numbers.set(crm, r.line);
+        once(r, 'crm', crm, `work ${crm}`, 'each work once');
       }
       if (client === undefined || planned === undefined || !outcome) return undefined;
       ctx.cover(planned.toISOString().slice(0, 10));

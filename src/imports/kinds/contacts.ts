@@ -6,7 +6,7 @@
  */
 import { applyContacts } from '../../db/contacts.js';
 import type { ColumnSpec } from '../columns.js';
-import { clientId, type ImportKind, tableRows } from '../kind.js';
+import { clientId, type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
 import { nameKey } from '../people.js';
 import { CellError, clean, optText, parseClientRef, parseCount, parseEmail, parseList, parseYesNo, personName } from '../values.js';
 
@@ -66,35 +66,19 @@ function frequency(raw: string): number {
 export const contactsKind: ImportKind = {
   kind: 'contacts',
   title: 'Контактные лица',
-  stage: [
-    { name: 'client_id', type: 'bigint' },
-    { name: 'full_name', type: 'text' },
-    { name: 'position', type: 'text' },
-    { name: 'position_type', type: 'text' },
-    { name: 'is_lpr', type: 'boolean' },
-    { name: 'is_lvpr', type: 'boolean' },
-    { name: 'is_key_user', type: 'boolean' },
-    { name: 'is_system_user', type: 'boolean' },
-    { name: 'email', type: 'text' },
-    { name: 'phone', type: 'text' },
-    { name: 'consent', type: 'boolean' },
-    { name: 'frequency', type: 'integer' },
-    { name: 'problem_areas', type: 'text[]' },
-  ],
+  stage: stageColumns(
+    'client_id bigint, full_name text, position text, position_type text, is_lpr boolean, is_lvpr boolean, is_key_user boolean, is_system_user boolean, email text, phone text, consent boolean, frequency integer, problem_areas text[]',
+  ),
   *parse(rows, ctx) {
-    const seen = new Map<string, number>();
+    const once = onceEach<string>();
     yield* tableRows(rows, COLUMNS, ctx, (r) => {
       const ref = r.get('number', parseClientRef, true);
       const client = clientId(r, 'number', ctx, ref?.number);
       const name = r.get('name', personName, true);
       const position = optText(r.raw('position'));
       const flag = (key: string) => r.get(key, parseYesNo) ?? false;
-      if (client !== undefined && name) {
-        const key = `${client}|${nameKey(name)}`;
-        const earlier = seen.get(key);
-        if (earlier) r.fail('name', `"${name}" of client ${ref?.number} is already listed on line ${earlier} (expected each person once)`);
-        seen.set(key, r.line);
-      }
+      if (client !== undefined && name)
+        once(r, 'name', `${client}|${nameKey(name)}`, `"${name}" of client ${ref?.number}`, 'each person once');
       return [
         client,
         name,

@@ -1,7 +1,7 @@
 /** «Сотрудники»: ФИО · Подразделение · Роль · [Email] · [Телефон] · [Руководитель подразделения]. */
 import { applyEmployees } from '../../db/employees.js';
 import type { ColumnSpec } from '../columns.js';
-import { type ImportKind, tableRows } from '../kind.js';
+import { type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
 import { nameKey } from '../people.js';
 import { CellError, clean, optText, parseEmail, parseYesNo, personName } from '../values.js';
 
@@ -39,27 +39,16 @@ export function parseRole(raw: string): 'remote' | 'field' | 'head' {
 export const employeesKind: ImportKind = {
   kind: 'employees',
   title: 'Сотрудники',
-  stage: [
-    { name: 'name', type: 'text' },
-    { name: 'department', type: 'text' },
-    { name: 'role', type: 'text' },
-    { name: 'is_head', type: 'boolean' },
-    { name: 'email', type: 'text' },
-    { name: 'phone', type: 'text' },
-  ],
+  stage: stageColumns('name text, department text, role text, is_head boolean, email text, phone text'),
   *parse(rows, ctx) {
-    const seen = new Map<string, number>();
+    const once = onceEach<string>();
     yield* tableRows(rows, COLUMNS, ctx, (r) => {
       const name = r.get('name', personName, true);
       const department = optText(r.raw('department'));
       const role = r.get('role', parseRole, true);
       const email = r.get('email', parseEmail) ?? null;
       const head = r.get('head', parseYesNo);
-      if (name) {
-        const earlier = seen.get(nameKey(name));
-        if (earlier) r.fail('name', `employee "${name}" is already listed on line ${earlier} (expected each employee once)`);
-        seen.set(nameKey(name), r.line);
-      }
+      if (name) once(r, 'name', nameKey(name), `employee "${name}"`, 'each employee once');
       return [name, department, role, head ?? role === 'head', email, optText(r.raw('phone'))];
     });
   },

@@ -8,7 +8,7 @@
  */
 import { applyEvents, type EventTable } from '../../db/events.js';
 import type { ColumnSpec } from '../columns.js';
-import { clientId, type ImportKind, type ImportKindName, ordinalKeys, tableRows } from '../kind.js';
+import { clientId, type ImportKind, type ImportKindName, ordinalKeys, stageColumns, tableRows } from '../kind.js';
 import { CellError, clean, optText, parseClientRef, parseDate, personName } from '../values.js';
 
 interface EventKindSpec {
@@ -37,13 +37,7 @@ function eventKind(spec: EventKindSpec): ImportKind {
   return {
     kind: spec.kind,
     title: spec.title,
-    stage: [
-      { name: 'client_id', type: 'bigint' },
-      { name: 'person', type: 'text' },
-      { name: 'day', type: 'date' },
-      { name: 'detail', type: 'text' },
-      { name: 'natural_key', type: 'text' },
-    ],
+    stage: stageColumns('client_id bigint, person text, day date, detail text, natural_key text'),
     *parse(rows, ctx) {
       const key = ordinalKeys();
       yield* tableRows(rows, columns, ctx, (r) => {

@@ -9,7 +9,7 @@
 import { applyOnlineUsage } from '../../db/online-usage.js';
 import { addDays } from '../../domain/dates.js';
 import { type ColumnSpec, Header, isBlank, isTotals, matchHeader, normalizeHeader, RowReader } from '../columns.js';
-import { clientId, type ImportKind, type ParseContext, tableRows } from '../kind.js';
+import { clientId, type ImportKind, type ParseContext, stageColumns, tableRows } from '../kind.js';
 import type { SourceRow } from '../text.js';
 import { clean, looksLikeClient, parseClientRef, parseCount, parseDate, parseYesNo } from '../values.js';
 
@@ -164,14 +164,7 @@ function* layoutRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator<Li
 export const onlineUsageKind: ImportKind = {
   kind: 'online-usage',
   title: 'Статистика использования онлайн-версии',
-  stage: [
-    { name: 'client_id', type: 'bigint' },
-    { name: 'login', type: 'text' },
-    { name: 'period_start', type: 'date' },
-    { name: 'period_end', type: 'date' },
-    { name: 'logins', type: 'integer' },
-    { name: 'active', type: 'boolean' },
-  ],
+  stage: stageColumns('client_id bigint, login text, period_start date, period_end date, logins integer, active boolean'),
   parse: (rows, ctx) => unique(layoutRows(rows, ctx), ctx),
   apply: applyOnlineUsage,
 };

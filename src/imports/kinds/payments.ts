@@ -1,7 +1,7 @@
 /** «Начисления и оплаты»: Номер клиента · Месяц (mm.yyyy) · Начислено · Оплачено · [Задолженность]. */
 import { applyPayments } from '../../db/payments.js';
 import type { ColumnSpec } from '../columns.js';
-import { clientId, type ImportKind, tableRows } from '../kind.js';
+import { clientId, type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
 import { parseClientRef, parseMoney, parseMonth } from '../values.js';
 
 const COLUMNS: ColumnSpec[] = [
@@ -15,15 +15,9 @@ const COLUMNS: ColumnSpec[] = [
 export const paymentsKind: ImportKind = {
   kind: 'payments',
   title: 'Начисления и оплаты',
-  stage: [
-    { name: 'client_id', type: 'bigint' },
-    { name: 'month', type: 'date' },
-    { name: 'charged', type: 'numeric(12,2)' },
-    { name: 'paid', type: 'numeric(12,2)' },
-    { name: 'debt', type: 'numeric(12,2)' },
-  ],
+  stage: stageColumns('client_id bigint, month date, charged numeric(12,2), paid numeric(12,2), debt numeric(12,2)'),
   *parse(rows, ctx) {
-    const seen = new Map<string, number>();
+    const once = onceEach<string>();
     yield* tableRows(rows, COLUMNS, ctx, (r) => {
       const ref = r.get('number', parseClientRef, true);
       const client = clientId(r, 'number', ctx, ref?.number);
@@ -33,14 +27,7 @@ export const paymentsKind: ImportKind = {
       // Without the column, the month's own shortfall.
       const debt = r.get('debt', parseMoney) ?? (charged !== undefined && paid !== undefined ? Math.max(0, charged - paid) : undefined);
       if (client === undefined || !month) return undefined;
-      const key = `${client}|${month}`;
-      const earlier = seen.get(key);
-      if (earlier)
-        r.fail(
-          'month',
-          `client ${ref?.number}, month ${month.slice(0, 7)} is already listed on line ${earlier} (expected one row per month)`,
-        );
-      seen.set(key, r.line);
+      once(r, 'month', `${client}|${month}`, `client ${ref?.number}, month ${month.slice(0, 7)}`, 'one row per month');
       ctx.cover(month);
       return [client, month, charged, paid, debt];
     });

@@ -20,6 +20,7 @@ const CLIENTS = 10_000;
 const WEEKS = 20;
 const ROWS = CLIENTS * WEEKS;
 const FIRST_MONDAY = '2024-01-15';
+const ROUNDS = 2;
 
 const ru = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
 const logins = (c: number, w: number) => (c * 7 + w * 13) % 23;
@@ -58,6 +59,8 @@ export async function run(): Promise<void> {
        SELECT 300000 + g, 'Клиент ' || g || ' ООО', 'B', 10000, 'served' FROM generate_series(1, $1::int) g`,
       [CLIENTS],
     );
+    // As on a live database: the foreign-key checks plan with the table's statistics.
+    await pool.query('ANALYZE clients');
     plainFile(plain);
     plainFile(plainAgain);
     writeFileSync(plainAgain, '\r\n', { flag: 'a' });
@@ -92,10 +95,19 @@ export async function run(): Promise<void> {
     await pool.query('CREATE TABLE bench_bare (LIKE online_usage)');
     await pool.query(`CREATE TABLE bench_keyed (LIKE online_usage INCLUDING ALL,
                         FOREIGN KEY (client_id) REFERENCES clients (id), FOREIGN KEY (import_id) REFERENCES imports (id))`);
-    const bare = await copyInto('bench_bare');
-    const copy = await copyInto('bench_keyed');
-
-    const first = await timed(() => importFile(ctx.app, { kind: 'online-usage', path: plain }));
+    // The machine is shared: each measurement is the best of ROUNDS, rounds interleaved.
+    const best = <T>(runs: { ms: number; value: T }[]) => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+    const bares = [];
+    const copies = [];
+    const firsts = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await pool.query('TRUNCATE bench_bare, bench_keyed, online_usage');
+      await pool.query(`DELETE FROM imports WHERE kind = 'online-usage'`);
+      bares.push(await copyInto('bench_bare'));
+      copies.push(await copyInto('bench_keyed'));
+      firsts.push(await timed(() => importFile(ctx.app, { kind: 'online-usage', path: plain })));
+    }
+    const [bare, copy, first] = [best(bares), best(copies), best(firsts)];
     const again = await timed(() => importFile(ctx.app, { kind: 'online-usage', path: plainAgain }));
     await pool.query('TRUNCATE online_usage');
     const olapRun = await timed(() => importFile(ctx.app, { kind: 'online-usage', path: olap }));
@@ -107,7 +119,8 @@ export async function run(): Promise<void> {
     const line = (what: string, ms: number, note: string) =>
       `| ${what} | ${(ms / 1000).toFixed(2)} s | ${rate(ms).toLocaleString('en-US')} | ${(rate(ms) / copyRate).toFixed(2)} | ${note} |`;
     const lines = [
-      `${ROWS.toLocaleString('en-US')} online-usage rows (${CLIENTS.toLocaleString('en-US')} clients × ${WEEKS} weeks), Windows-1251 with CRLF.`,
+      `${ROWS.toLocaleString('en-US')} online-usage rows (${CLIENTS.toLocaleString('en-US')} clients × ${WEEKS} weeks), Windows-1251 with CRLF; ` +
+        `best of ${ROUNDS} interleaved rounds for the baselines and the first import (the machine is shared).`,
       '',
       '| what | time | rows/s | of COPY rate | |',
       '|---|---|---|---|---|',

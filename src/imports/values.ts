@@ -21,11 +21,13 @@ export function clean(raw: string | undefined): string {
 
 const GROUPED = /^-?\d{1,3}(?: \d{3})+(?:[,.]\d+)?$/;
 const PLAIN = /^-?\d+(?:[,.]\d+)?$/;
+const SIMPLE = /^\d{1,15}(?:,\d{1,2})?$/;
 
 /** `0,50`, `15 000,00`, `15 000` (regular or non-breaking spaces), `15000.5`. */
 export function parseNumber(raw: string): number {
   const s = clean(raw);
-  if (/^\d{1,15}$/.test(s)) return Number(s);
+  // Fast path for the usual `8` / `8,00`; the general forms below.
+  if (SIMPLE.test(s)) return Number(s.replace(',', '.'));
   if (!GROUPED.test(s) && !PLAIN.test(s)) throw new CellError(`"${s}" is not a number (expected e.g. 15000, 15 000,00 or 0,50)`);
   return Number(s.replace(/ /g, '').replace(',', '.'));
 }
@@ -133,10 +135,12 @@ export interface ClientRef {
   name: string | null;
 }
 
+const BARE_NUMBER = /^\d{1,8}$/;
 const DESCRIPTOR = /^(\d{1,8})(?:\s+-\s+(.*?))?(?:\s+\(\d+\))?$/s;
 
 export function parseClientRef(raw: string): ClientRef {
   const s = clean(raw);
+  if (BARE_NUMBER.test(s)) return { number: Number(s), name: null };
   const m = DESCRIPTOR.exec(s);
   if (!m) throw new CellError(`"${s}" does not name a client (expected a client number or "NNNNNN - Name")`);
   const name = m[2]?.trim();

@@ -44,8 +44,7 @@ export async function applyOnlineUsage(db: PoolClient, ctx: ApplyContext): Promi
     );
     activity = r.rowCount ?? 0;
   }
-  const { rows } = await db.query<{ clients: number }>('SELECT count(DISTINCT client_id)::int AS clients FROM import_stage');
-  return { ...result, extra: { clients: rows[0]?.clients ?? 0, replaced: replaced.rowCount ?? 0, activityChanged: activity } };
+  return { ...result, extra: { replaced: replaced.rowCount ?? 0, activityChanged: activity } };
 }
 
 /**

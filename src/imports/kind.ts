@@ -42,6 +42,8 @@ export interface ParseContext {
   cover(date: string): void;
   /** Keys of the columns the file has (optional columns absent → existing values kept). */
   present: Set<string>;
+  /** Facts the parser gathers for the import's summary (e.g. how many clients). */
+  facts: Record<string, unknown>;
 }
 
 /** A column of the temporary staging table. */

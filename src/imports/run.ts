@@ -95,6 +95,7 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
         errors,
         refs: await loadRefs(db),
         present: new Set(),
+        facts: {},
         cover(date) {
           if (from === null || date < from) from = date;
           if (to === null || date > to) to = date;
@@ -105,7 +106,7 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       const at = now();
       const today = localDate(at, app.config.ric.timeZone);
       const result = await def.apply(db, { importId, now: at, staged, ric: app.config.ric.code, today, present: ctx.present });
-      const summary = { ...source.format, rows: staged, ...result.extra, from, to };
+      const summary = { ...source.format, rows: staged, ...ctx.facts, ...result.extra, from, to };
       const counts = { rows: staged, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, summary };
       await finishImport(db, importId, counts, now());
       return { status: 'imported' as const, importId, kind: req.kind, file, ...counts };

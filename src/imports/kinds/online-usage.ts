@@ -108,6 +108,7 @@ const LINE_BITS = 2 ** 22;
 function* unique(rows: Iterable<Lined>, ctx: ParseContext): Generator<Tuple> {
   const seen = new Map<number | string, number>();
   const days = new Map<string, number>();
+  const clients = new Set<number>();
   for (const lined of rows) {
     const line = lined[6];
     // Drop the line in place: no new array per row.
@@ -130,8 +131,10 @@ function* unique(rows: Iterable<Lined>, ctx: ParseContext): Generator<Tuple> {
       continue;
     }
     seen.set(key, t[4] * LINE_BITS + (line % LINE_BITS));
+    clients.add(t[0]);
     if (!ctx.errors.any) yield t;
   }
+  ctx.facts.clients = clients.size;
 }
 
 /** Rows before the header are the settings block; the first header found decides the layout. */

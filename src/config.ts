@@ -140,6 +140,13 @@ const schema = z.strictObject({
     reviewFolder: z.string().min(1),
     timeoutMs: positiveInt,
   }),
+  imports: z.strictObject({
+    /**
+     * The inbox job looks at each file twice, this long apart: a file whose size or mtime
+     * changed in between is still being written and is left for the next run.
+     */
+    inboxSettleMs: z.number().int().nonnegative(),
+  }),
   calendar: z.strictObject({
     /** Non-working weekdays: public holidays and days off moved onto a weekday. */
     holidays: z.array(isoDate),

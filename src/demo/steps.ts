@@ -2,6 +2,7 @@
 import { clicksStep } from './clicks.js';
 import { everyJobStep } from './every-job.js';
 import { mailingStep } from './mailing.js';
+import { seedStep } from './seed.js';
 import type { DemoStep } from './types.js';
 
-export const DEMO_STEPS: readonly DemoStep[] = [mailingStep, clicksStep, everyJobStep];
+export const DEMO_STEPS: readonly DemoStep[] = [seedStep, mailingStep, clicksStep, everyJobStep];

@@ -5,12 +5,13 @@
 import { clickCheck } from './click-check.js';
 import { deliveryCheck } from './delivery-check.js';
 import { housekeeping } from './housekeeping.js';
+import { importInbox } from './import-inbox.js';
 import { lprCallTasks } from './lpr-call-tasks.js';
 import { lprMonthly } from './lpr-monthly.js';
 import { sendEmail } from './send-email.js';
 import type { AnyJob, PeriodicJob } from './types.js';
 
-export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, lprMonthly, lprCallTasks, clickCheck, deliveryCheck];
+export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, importInbox, lprMonthly, lprCallTasks, clickCheck, deliveryCheck];
 
 export function getJob(name: string): AnyJob | undefined {
   return JOBS.find((j) => j.name === name);

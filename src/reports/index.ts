@@ -1,10 +1,12 @@
 /** The report registry: `admin report <name>`. */
 import { clicksReport } from './clicks.js';
+import { contactsReport } from './contacts.js';
 import { deliveryReport } from './delivery.js';
 import { jobRunsReport } from './job-runs.js';
+import { onlineUsageReport } from './online-usage.js';
 import type { ReportDefinition } from './types.js';
 
-export const REPORTS: readonly ReportDefinition[] = [jobRunsReport, clicksReport, deliveryReport];
+export const REPORTS: readonly ReportDefinition[] = [jobRunsReport, onlineUsageReport, contactsReport, clicksReport, deliveryReport];
 
 /**
  * The reports `admin report overview` puts on one page, in this order, each built with its

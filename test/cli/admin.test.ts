@@ -3,6 +3,7 @@ import { runCli } from '../../src/cli/admin.js';
 import { loadConfig } from '../../src/config.js';
 import { insertTasks } from '../../src/db/tasks.js';
 import { housekeeping } from '../../src/jobs/housekeeping.js';
+import { JOBS } from '../../src/jobs/index.js';
 import { JobWorkers } from '../../src/queue/worker.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { runAdmin } from '../helpers/process.js';
@@ -98,7 +99,7 @@ describe('admin script commands', () => {
     const res = await cli('status', '--json', '--now', '2024-06-03T10:15:30+03:00');
     expect(res.code).toBe(0);
     const s = JSON.parse(res.out);
-    expect(s.queues.map((q: { queue: string }) => q.queue)).toEqual(expect.arrayContaining(['housekeeping', 'send-email']));
+    expect(s.queues.map((q: { queue: string }) => q.queue)).toEqual(JOBS.map((j) => j.name));
     expect(s.queues[0]).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
     expect(s.schedules).toContainEqual(expect.objectContaining({ job: 'housekeeping', nextLocal: '03.06.2024 10:20:00' }));
     expect(s.lastRuns).toContainEqual(expect.objectContaining({ job: 'housekeeping', state: 'completed' }));

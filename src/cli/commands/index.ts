@@ -1,11 +1,14 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
 import { contentLoadCommand } from './content.js';
+import { importCommand } from './import.js';
+import { importsCommand } from './imports.js';
 import { migrateCommand } from './migrate.js';
 import { previewCommand } from './preview.js';
 import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
 import { runsCommand } from './runs.js';
+import { seedDemoCommand } from './seed-demo.js';
 import { statusCommand } from './status.js';
 import { taskDoneCommand, taskShowCommand } from './task.js';
 import { tasksCommand } from './tasks.js';
@@ -23,4 +26,7 @@ export const COMMANDS: readonly Command[] = [
   reportCommand,
   contentLoadCommand,
   previewCommand,
+  importCommand,
+  importsCommand,
+  seedDemoCommand,
 ];

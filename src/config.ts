@@ -81,6 +81,73 @@ const schema = z.strictObject({
     bounceDomain: z.string().min(3),
     messageIdDomain: z.string().min(3),
   }),
+  /** The monthly two-stage contact with decision makers (ЛПР): e-mail, then the specialist's call. */
+  lpr: z.strictObject({
+    /** Influencers (ЛВПР) get the e-mail too. */
+    includeLvpr: z.boolean(),
+    /** Months between two e-mails to one contact unless the contact has its own frequency. */
+    defaultFrequencyMonths: z.number().int().min(1).max(24),
+    /** A mailing created on a day off starts sending at this hour of the next working day (RIC time). */
+    sendHour: z.number().int().min(0).max(23),
+    /** TOP questions per e-mail at most. */
+    maxTopQuestions: positiveInt,
+    /** The hidden honeypot link every e-mail carries (a click on it is a bot's); must differ from content URLs. */
+    honeypotUrl: z.url({ protocol: /^https?$/ }),
+    /** The call task comes this many working days after the e-mail was sent. */
+    callAfterWorkingDays: z.number().int().min(1).max(20),
+    /** …and is due this many working days later, at 18:00. */
+    callDueWorkingDays: z.number().int().min(0).max(20),
+    /** Messages sent longer ago than this get no call task any more (a long outage of the job). */
+    callLookbackDays: positiveInt,
+  }),
+  /** The click redirect `/c/<token>` (issue 6). */
+  clicks: z.strictObject({
+    /** Link id → URL entries kept in memory, so a redirect does not ask PostgreSQL. */
+    linkCacheSize: positiveInt,
+    /** Click events held in memory while PostgreSQL is slow or down; more are counted and dropped. */
+    bufferSize: positiveInt,
+    /** Rows per multi-row INSERT. */
+    batchSize: positiveInt,
+    flushIntervalMs: positiveInt,
+    /** A link not in the cache waits this long for PostgreSQL, then gets a 503 page. */
+    lookupTimeoutMs: positiveInt,
+    /** Longest pause between flush attempts while PostgreSQL is down. */
+    retryMaxMs: positiveInt,
+  }),
+  /** Bot-click rules of the click-check job. */
+  botClicks: z.strictObject({
+    /** Case-insensitive substrings of user agents of link scanners and previewers. */
+    scannerUserAgents: z.array(z.string().min(2)),
+    /** A click without a User-Agent header is a program's. */
+    emptyUserAgentIsBot: z.boolean(),
+    /** A click this soon after the message's delivery is a scanner's. */
+    secondsAfterDelivery: z.number().nonnegative(),
+    /** This many distinct links of one message hit within `burstWindowSeconds` are a scanner's. */
+    burstLinks: z.number().int().min(2),
+    burstWindowSeconds: z.number().positive(),
+    /** A contact with no human click in its last N delivered mailings is disengaged. */
+    disengagedAfterMailings: positiveInt,
+    /** A mailing delivered less than this many days ago does not count yet. */
+    engagementGraceDays: z.number().int().nonnegative(),
+  }),
+  /** The bounce mailbox read by delivery-check. */
+  bounces: z.strictObject({
+    /** Suppress after this many soft bounces among the contact's last `softWindow` messages. */
+    softLimit: positiveInt,
+    softWindow: positiveInt,
+    /** Messages read from the inbox per run; the rest wait for the next run. */
+    maxPerRun: positiveInt,
+    processedFolder: z.string().min(1),
+    reviewFolder: z.string().min(1),
+    timeoutMs: positiveInt,
+  }),
+  imports: z.strictObject({
+    /**
+     * The inbox job looks at each file twice, this long apart: a file whose size or mtime
+     * changed in between is still being written and is left for the next run.
+     */
+    inboxSettleMs: z.number().int().nonnegative(),
+  }),
   calendar: z.strictObject({
     /** Non-working weekdays: public holidays and days off moved onto a weekday. */
     holidays: z.array(isoDate),

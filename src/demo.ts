@@ -6,7 +6,6 @@
  * otherwise. Every job runs through the real queue and workers; the HTTP server runs too.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -19,6 +18,7 @@ import { DEMO_STEPS } from './demo/steps.js';
 import type { DemoContext } from './demo/types.js';
 import { startServer } from './http/server.js';
 import { createLogger } from './log.js';
+import { freePort } from './net.js';
 import { JobWorkers } from './queue/worker.js';
 
 export const DEMO_START = '2024-06-03T09:00:00+03:00';
@@ -45,17 +45,6 @@ async function clearPrefix(app: App): Promise<void> {
     cursor = next;
     if (keys.length) await r.unlink(...keys);
   } while (cursor !== '0');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {

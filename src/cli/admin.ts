@@ -61,7 +61,11 @@ export async function runCli(argv: string[], io: CliIO = processIO, configOverri
     return 2;
   }
   const { cmd, rest } = found;
-  const usage = `usage: churnguard ${cmd.usage.replace(/\n/g, '\n       churnguard ')}\n`;
+  // Each usage line is a command line, except indented lines, which explain.
+  const usage = `usage: ${cmd.usage
+    .split('\n')
+    .map((l, i) => (/^\s/.test(l) ? l : `${i ? '       ' : ''}churnguard ${l}`))
+    .join('\n')}\n`;
   let app: App | null = null;
   try {
     const pre = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...cmd.options }, strict: false, allowPositionals: true });

@@ -22,6 +22,14 @@ export interface NewTask {
   createdBy: string;
 }
 
+/**
+ * The one "fix this e-mail address" task per contact and address, whoever notices the bounce
+ * first: the bounce mailbox (delivery-check) or the monthly call tasks (a bounced message).
+ */
+export function addressTaskKey(contactId: number, email: string): string {
+  return `fix-email.${contactId}.${email.trim().toLowerCase()}`;
+}
+
 export interface TaskRow {
   id: number;
   kind: string;

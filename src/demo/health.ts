@@ -17,18 +17,31 @@ import { deviationsReport } from '../reports/deviations.js';
 import { formatTable, renderText } from '../reports/render.js';
 import type { DemoStep } from './types.js';
 
-async function runQueued(app: App, def: PeriodicJob<unknown>): Promise<{ period: string; result: Record<string, unknown> }> {
+/**
+ * Run a job for the period a tick would give it now, through the queue, and wait for it.
+ * `fresh`: run even when that period already ran (the scans the imports asked for ran on part
+ * of the data); first let any scan in flight finish.
+ */
+async function runQueued(app: App, def: PeriodicJob<unknown>, fresh = false): Promise<{ period: string; result: Record<string, unknown> }> {
   const period = periodForFire(app, def, now());
+  const queue = app.queues.get(def.name);
+  for (let i = 0; i < 600; i++) {
+    const c = await queue.getJobCounts('active', 'waiting');
+    if (!c.active && !c.waiting) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
   const events = new QueueEvents(def.name, { connection: redisConnection(app.config.env.redisUrl), prefix: app.config.env.queuePrefix });
   try {
     await events.waitUntilReady();
-    const { jobId } = await enqueueRun(app, def, period, 'schedule');
-    const job = await app.queues.get(def.name).getJob(jobId);
+    const { jobId } = await enqueueRun(app, def, period, 'schedule', { force: fresh });
+    const job = await queue.getJob(jobId);
     return { period, result: (await job?.waitUntilFinished(events, 120_000)) ?? {} };
   } finally {
     await events.close();
   }
 }
+
+const SHOWN_SIGNALS = 10;
 
 interface SentAlert {
   id: number;
@@ -59,9 +72,11 @@ export const healthStep: DemoStep = {
     );
     const stale = Object.entries((r.stale as Record<string, string> | undefined) ?? {});
     for (const [component, why] of stale) say(`    ${component}: ${why}`);
-    const scan = await runQueued(app, signalsScan);
+    const scan = await runQueued(app, signalsScan, true);
     const s = scan.result;
-    say(`  signals-scan ${scan.period}: ${s.detected ?? 0} detected, ${s.raised ?? 0} raised, ${s.emailed ?? 0} e-mailed`);
+    say(
+      `  signals-scan ${scan.period}: ${s.detected ?? 0} detected, ${s.raised ?? 0} new (${s.suppressed ?? 0} already raised by the scans after the imports), ${s.emailed ?? 0} e-mailed`,
+    );
     const report = await deviationsReport.build(app, { week: risk.period, limit: '10' });
     say('');
     for (const line of renderText(report, app.config.ric.timeZone).trimEnd().split('\n')) say(`  ${line}`);
@@ -75,7 +90,12 @@ export const healthStep: DemoStep = {
     say('');
     if (!sent.length) say('  signals sent: none (no client shows a worsening signal, or no data imported yet)');
     else {
-      say(`  signals sent to field support (${sent.length}):`);
+      const byKind = new Map<string, number>();
+      for (const a of sent) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
+      const accepted = sent.filter((a) => a.state === 'sent').length;
+      say(`  signals sent to field support: ${sent.length}, e-mails accepted by SMTP: ${accepted}`);
+      for (const [kind, n] of [...byKind].sort((a, b) => b[1] - a[1])) say(`    ${signalTitle(kind)}: ${n}`);
+      say(`  the first ${Math.min(SHOWN_SIGNALS, sent.length)} (all: admin report signals):`);
       const table = formatTable(
         [
           { key: 'id', header: '№', type: 'int' },
@@ -85,7 +105,7 @@ export const healthStep: DemoStep = {
           { key: 'state', header: 'Письмо' },
           { key: 'reaction_s', header: 'Реакция, с', type: 'number' },
         ],
-        sent.map((a) => ({ ...a, kind: signalTitle(a.kind) })),
+        sent.slice(0, SHOWN_SIGNALS).map((a) => ({ ...a, kind: signalTitle(a.kind) })),
       );
       for (const line of table.split('\n')) say(`  ${line}`);
     }

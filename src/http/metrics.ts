@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { runTotals } from '../db/job-runs.js';
+import { messageStateCounts } from '../db/messages.js';
 import { JOBS } from '../jobs/index.js';
 import { formatFamily, renderProcessMetrics } from '../metrics.js';
 
@@ -44,6 +45,15 @@ export async function renderMetrics(app: App): Promise<string> {
       'Internal e-mails in the outbox by state.',
       'gauge',
       rows.map((r) => ({ labels: { state: r.state }, value: r.count })),
+    ),
+  );
+  const messages = await messageStateCounts(app.pool);
+  parts.push(
+    formatFamily(
+      'churnguard_mailing_messages',
+      'Mailing messages by state (unknown: cut off mid-send, re-sent only on request).',
+      'gauge',
+      Object.entries(messages).map(([state, value]) => ({ labels: { state }, value })),
     ),
   );
   const own = renderProcessMetrics();

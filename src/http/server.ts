@@ -5,8 +5,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { boardRoutes } from './board.js';
+import { clickRoutes } from './click.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
+import { tasksApiRoutes } from './tasks-api.js';
+import { unsubscribeRoutes } from './unsubscribe.js';
 
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
@@ -24,6 +27,9 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await healthRoutes(server, app);
   await metricsRoutes(server, app);
   await boardRoutes(server, app);
+  await tasksApiRoutes(server, app);
+  await clickRoutes(server, app);
+  await unsubscribeRoutes(server, app);
   return server;
 }
 

@@ -1,10 +1,12 @@
 /**
  * `housekeeping`: outbox rows left `sending` longer than twice the queue lock time were cut
  * off by a crash. The SMTP server may have accepted them, so they become `unknown` — shown
- * by `status`, re-sent only by `retry send-email --unknown` — never silently sent again.
+ * by `status`, re-sent only by `retry send-email --unknown` (notifications) or
+ * `retry lpr-monthly --unknown` (mailing messages) — never silently sent again.
  */
 import { z } from 'zod';
 import { now } from '../clock.js';
+import { markStaleMessagesUnknown } from '../db/messages.js';
 import { markStaleNotificationsUnknown } from '../db/notifications.js';
 import type { PeriodicJob } from './types.js';
 
@@ -18,6 +20,9 @@ export const housekeeping: PeriodicJob<Record<string, never>> = {
   async run({ app }) {
     const before = new Date(now().getTime() - 2 * app.config.queues.lockDurationMs);
     const notifications = await markStaleNotificationsUnknown(app.pool, before);
-    return { notificationsMarkedUnknown: notifications };
+    const messages = await markStaleMessagesUnknown(app.pool, before);
+    if (messages)
+      app.log.warn({ messages }, 'mailing messages cut off mid-send are now unknown; see status, then retry lpr-monthly --unknown');
+    return { notificationsMarkedUnknown: notifications, messagesMarkedUnknown: messages };
   },
 };

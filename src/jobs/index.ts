@@ -2,14 +2,30 @@
  * The job registry: every job the service runs, by name. The queue of a job has the job's
  * name; its schedule is `config.schedules[job.schedule]`.
  */
+import { clickCheck } from './click-check.js';
+import { deliveryCheck } from './delivery-check.js';
 import { housekeeping } from './housekeeping.js';
+import { importInbox } from './import-inbox.js';
+import { lprCallTasks } from './lpr-call-tasks.js';
+import { lprMonthly } from './lpr-monthly.js';
 import { riskScore } from './risk-score.js';
 import { sendEmail } from './send-email.js';
 import { signalEscalation } from './signal-escalation.js';
 import { signalsScan } from './signals-scan.js';
 import type { AnyJob, PeriodicJob } from './types.js';
 
-export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, riskScore, signalsScan, signalEscalation];
+export const JOBS: readonly AnyJob[] = [
+  housekeeping,
+  sendEmail,
+  importInbox,
+  lprMonthly,
+  lprCallTasks,
+  clickCheck,
+  deliveryCheck,
+  riskScore,
+  signalsScan,
+  signalEscalation,
+];
 
 export function getJob(name: string): AnyJob | undefined {
   return JOBS.find((j) => j.name === name);

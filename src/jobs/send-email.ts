@@ -1,11 +1,12 @@
 /** `send-email`: sends one outbox row (jobId `notify.<id>` or `send.<messageId>`) under the global SMTP rate limit. */
 import { z } from 'zod';
 import { sendNotification } from '../mail/outbox.js';
+import { sendMessage } from '../mail/send-message.js';
 import type { ItemJob } from './types.js';
 
 const options = z.strictObject({
-  /** Which outbox table the row is in. */
-  kind: z.enum(['notification']),
+  /** Which outbox table the row is in: `notifications` (internal e-mails) or `messages` (mailings). */
+  kind: z.enum(['notification', 'message']),
   id: z.number().int().positive(),
 });
 
@@ -16,6 +17,6 @@ export const sendEmail: ItemJob<z.infer<typeof options>> = {
   options,
   async run({ app, options, queueJob }) {
     const attempt = { attemptsMade: queueJob?.attemptsMade ?? 0, maxAttempts: queueJob?.opts.attempts ?? 1 };
-    return sendNotification(app, options.id, attempt);
+    return options.kind === 'message' ? sendMessage(app, options.id, attempt) : sendNotification(app, options.id, attempt);
   },
 };

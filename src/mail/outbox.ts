@@ -8,6 +8,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
+import { outboxMessageIds } from '../db/messages.js';
 import {
   claimNotification,
   insertNotification,
@@ -26,19 +27,31 @@ export function notificationJob(id: number): ItemJobSpec {
   return { jobId: `notify.${id}`, data: { kind: 'notification', id } };
 }
 
+/** The send job of a mailing message (src/mail/send-message.ts). */
+export function messageJob(id: number): ItemJobSpec {
+  return { jobId: `send.${id}`, data: { kind: 'message', id } };
+}
+
 /** Queue an internal e-mail (once per dedup key) inside the caller's transaction. */
 export async function queueNotification(db: Queryable, n: NewNotification): Promise<{ id: number; created: boolean }> {
   return insertNotification(db, { ...n, subject: headerSafe(n.subject), toEmail: headerSafe(n.toEmail) }, now());
 }
 
-/** After the commit: add the send jobs. A crash before this line is healed by reconcile. */
-export async function dispatchNotifications(app: App, ids: number[]): Promise<void> {
-  if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(notificationJob));
+/**
+ * After the commit: add the send jobs. A crash before this line is healed by reconcile.
+ * `replace` re-adds jobs whose earlier run ended (a re-send on request).
+ */
+export async function dispatchNotifications(app: App, ids: number[], opts: { replace?: boolean } = {}): Promise<void> {
+  if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(notificationJob), opts);
 }
 
-/** Send jobs for every row still waiting in PostgreSQL (notifications; mailings add theirs). */
+/**
+ * Send jobs for every row still waiting in PostgreSQL: notifications, and mailing messages
+ * whose mailing may send by now (a mailing held until the next working day gets its jobs then).
+ */
 export async function outboxJobs(db: Queryable): Promise<ItemJobSpec[]> {
-  return (await pendingNotificationIds(db)).map(notificationJob);
+  const [notifications, messages] = await Promise.all([pendingNotificationIds(db), outboxMessageIds(db, now())]);
+  return [...notifications.map(notificationJob), ...messages.map(messageJob)];
 }
 
 export interface SendAttempt {

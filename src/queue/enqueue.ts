@@ -60,11 +60,29 @@ export interface ItemJobSpec {
   data: unknown;
 }
 
-/** Add item jobs in bulk; existing ids are left as they are. */
-export async function enqueueItems(app: App, jobName: string, items: ItemJobSpec[]): Promise<void> {
+/**
+ * Add item jobs in bulk; existing ids are left as they are, unless `replace`, which first
+ * removes finished (completed or failed) jobs of the same ids — a re-send on request of rows
+ * whose earlier job already ended. `delayMs` holds the jobs back.
+ */
+export async function enqueueItems(
+  app: App,
+  jobName: string,
+  items: ItemJobSpec[],
+  opts: { delayMs?: number; replace?: boolean } = {},
+): Promise<void> {
   const queue = app.queues.get(jobName);
+  if (opts.replace) {
+    for (const it of items) {
+      const job = await queue.getJob(it.jobId);
+      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
+    }
+  }
+  const delay = opts.delayMs && opts.delayMs > 0 ? Math.round(opts.delayMs) : 0;
   const CHUNK = 1000;
   for (let i = 0; i < items.length; i += CHUNK) {
-    await queue.addBulk(items.slice(i, i + CHUNK).map((it) => ({ name: jobName, data: it.data, opts: { jobId: it.jobId } })));
+    await queue.addBulk(
+      items.slice(i, i + CHUNK).map((it) => ({ name: jobName, data: it.data, opts: { jobId: it.jobId, ...(delay ? { delay } : {}) } })),
+    );
   }
 }

@@ -1,10 +1,22 @@
 /** The report registry: `admin report <name>`. */
+import { clicksReport } from './clicks.js';
+import { contactsReport } from './contacts.js';
+import { deliveryReport } from './delivery.js';
 import { deviationsReport } from './deviations.js';
 import { jobRunsReport } from './job-runs.js';
+import { onlineUsageReport } from './online-usage.js';
 import { signalsReport } from './signals.js';
 import type { ReportDefinition } from './types.js';
 
-export const REPORTS: readonly ReportDefinition[] = [jobRunsReport, deviationsReport, signalsReport];
+export const REPORTS: readonly ReportDefinition[] = [
+  jobRunsReport,
+  onlineUsageReport,
+  contactsReport,
+  clicksReport,
+  deliveryReport,
+  deviationsReport,
+  signalsReport,
+];
 
 /**
  * The reports `admin report overview` puts on one page, in this order, each built with its

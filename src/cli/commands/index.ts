@@ -1,12 +1,18 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
+import { contentLoadCommand } from './content.js';
 import { explainCommand } from './explain.js';
+import { importCommand } from './import.js';
+import { importsCommand } from './imports.js';
 import { migrateCommand } from './migrate.js';
+import { previewCommand } from './preview.js';
 import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
 import { runsCommand } from './runs.js';
+import { seedDemoCommand } from './seed-demo.js';
 import { signalAckCommand } from './signal-ack.js';
 import { statusCommand } from './status.js';
+import { taskDoneCommand, taskShowCommand } from './task.js';
 import { tasksCommand } from './tasks.js';
 import { triggerCommand } from './trigger.js';
 
@@ -17,7 +23,14 @@ export const COMMANDS: readonly Command[] = [
   runsCommand,
   retryCommand,
   tasksCommand,
+  taskShowCommand,
+  taskDoneCommand,
   reportCommand,
+  contentLoadCommand,
+  previewCommand,
+  importCommand,
+  importsCommand,
+  seedDemoCommand,
   explainCommand,
   signalAckCommand,
 ];

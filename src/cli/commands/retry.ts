@@ -1,22 +1,38 @@
+import { requeueUnknownMessages } from '../../db/messages.js';
 import { requeueUnknownNotifications } from '../../db/notifications.js';
 import { getJob, JOBS } from '../../jobs/index.js';
+import { LPR_KIND } from '../../jobs/lpr-monthly.js';
 import { dispatchNotifications } from '../../mail/outbox.js';
-import { type Command, emit, UsageError } from '../command.js';
+import { dispatchMessages } from '../../mail/send-message.js';
+import { type Command, emit, str, UsageError } from '../command.js';
 
 export const retryCommand: Command = {
   name: 'retry',
   summary: 'retry failed jobs of a queue (the latest, or --all); re-send e-mails in state unknown',
-  usage: 'retry <job> [--all] [--json]\nretry send-email --unknown [--json]',
-  options: { all: { type: 'boolean' }, unknown: { type: 'boolean' } },
+  usage: 'retry <job> [--all] [--json]\nretry send-email --unknown [--json]\nretry lpr-monthly --unknown [--period YYYY-MM] [--json]',
+  options: { all: { type: 'boolean' }, unknown: { type: 'boolean' }, period: { type: 'string' } },
   args: { min: 1, max: 1 },
   async run(ctx, values, [name]) {
     const def = name ? getJob(name) : undefined;
     if (!def) throw new UsageError(`unknown job "${name}" (known jobs: ${JOBS.map((j) => j.name).join(', ')})`);
     const app = ctx.app();
+    if (values.unknown && def.name === LPR_KIND) {
+      const period = str(values, 'period') ?? null;
+      if (period !== null && !/^\d{4}-(0[1-9]|1[0-2])$/.test(period))
+        throw new UsageError(`--period: "${period}" is not a month (expected e.g. 2024-06)`);
+      const ids = await requeueUnknownMessages(app.pool, LPR_KIND, period);
+      await dispatchMessages(app, ids, { replace: true });
+      emit(
+        ctx,
+        { job: def.name, period, requeued: ids },
+        () => `re-queued ${ids.length} message(s) of ${def.name}${period ? ` ${period}` : ''} that were in state unknown\n`,
+      );
+      return 0;
+    }
     if (values.unknown) {
-      if (def.name !== 'send-email') throw new UsageError(`--unknown applies to send-email`);
+      if (def.name !== 'send-email') throw new UsageError(`--unknown applies to send-email and ${LPR_KIND}`);
       const ids = await requeueUnknownNotifications(app.pool);
-      await dispatchNotifications(app, ids);
+      await dispatchNotifications(app, ids, { replace: true });
       emit(ctx, { job: def.name, requeued: ids }, () => `re-queued ${ids.length} e-mail(s) that were in state unknown\n`);
       return 0;
     }

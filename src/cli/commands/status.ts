@@ -1,10 +1,12 @@
 import type { App } from '../../app.js';
 import { now } from '../../clock.js';
 import { lastRuns } from '../../db/job-runs.js';
+import { messageStateCounts } from '../../db/messages.js';
 import { JOBS } from '../../jobs/index.js';
 import { nextRun, scheduledJobs } from '../../queue/schedules.js';
 import { formatTable, ruDateTime } from '../../reports/render.js';
 import { type Command, emit } from '../command.js';
+import { collectMailboxStatus, formatMailboxStatus } from '../mailbox-status.js';
 
 export async function collectStatus(app: App) {
   const tz = app.config.ric.timeZone;
@@ -38,6 +40,8 @@ export async function collectStatus(app: App) {
       error: r.error,
     })),
     notifications: Object.fromEntries(outbox.map((r) => [r.state, r.count])),
+    messages: await messageStateCounts(app.pool),
+    mailbox: await collectMailboxStatus(app),
   };
 }
 
@@ -87,6 +91,11 @@ export function formatStatus(s: Status): string {
   out.push('', `Notifications outbox: ${n.length ? n.map(([k, v]) => `${k} ${v}`).join(', ') : 'empty'}`);
   if (s.notifications.unknown)
     out.push(`  ${s.notifications.unknown} e-mail(s) in state "unknown": check them, then "retry send-email --unknown"`);
+  const m = Object.entries(s.messages);
+  out.push(`Mailing messages: ${m.length ? m.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
+  if (s.messages.unknown)
+    out.push(`  ${s.messages.unknown} message(s) in state "unknown" (cut off mid-send): check them, then "retry lpr-monthly --unknown"`);
+  out.push(formatMailboxStatus(s.mailbox, s.timeZone));
   return `${out.join('\n')}\n`;
 }
 

@@ -54,6 +54,11 @@ function validOptions(def: PeriodicJob<unknown>, raw: Record<string, unknown>): 
   }
 }
 
+/** A plan may carry its own human-readable form in `text`. */
+function hasText(plan: unknown): plan is { text: string } {
+  return typeof plan === 'object' && plan !== null && typeof (plan as { text?: unknown }).text === 'string';
+}
+
 async function dryRun(ctx: CliContext, def: PeriodicJob<unknown>, period: string, options: unknown): Promise<number> {
   if (!def.plan) throw new UsageError(`${def.name} has no dry run`);
   const app = ctx.app();
@@ -70,7 +75,11 @@ async function dryRun(ctx: CliContext, def: PeriodicJob<unknown>, period: string
   };
   const plan = await def.plan(jobCtx);
   emit(ctx, { job: def.name, period, dryRun: true, plan }, () =>
-    typeof plan === 'string' ? plan : `${def.name} ${period} (dry run, nothing changed):\n${JSON.stringify(plan, null, 2)}\n`,
+    typeof plan === 'string'
+      ? plan
+      : hasText(plan)
+        ? plan.text
+        : `${def.name} ${period} (dry run, nothing changed):\n${JSON.stringify(plan, null, 2)}\n`,
   );
   return 0;
 }

@@ -1,0 +1,54 @@
+import { now } from '../../clock.js';
+import { ContentError, readContentDir } from '../../content/load.js';
+import { saveContent } from '../../db/contents.js';
+import { getMailing } from '../../db/mailings.js';
+import { withTransaction } from '../../db/pool.js';
+import { LPR_KIND } from '../../jobs/lpr-monthly.js';
+import { type Command, emit } from '../command.js';
+
+export const contentLoadCommand: Command = {
+  name: 'content load',
+  summary: "load a month's content of the decision-maker e-mail (content/<YYYY-MM>/: content.json and the PDF collections)",
+  usage: 'content load <dir> [--json]',
+  args: { min: 1, max: 1 },
+  async run(ctx, _values, [dir]) {
+    let loaded: ReturnType<typeof readContentDir>;
+    try {
+      loaded = readContentDir(dir as string);
+    } catch (err) {
+      if (!(err instanceof ContentError)) throw err;
+      if (ctx.json) ctx.out(`${JSON.stringify({ loaded: false, problems: err.problems }, null, 2)}\n`);
+      ctx.err(`${err.message}\nnothing was loaded\n`);
+      return 1;
+    }
+    const app = ctx.app();
+    const { period } = loaded.content;
+    const result = await withTransaction(app.pool, (db) => saveContent(db, LPR_KIND, loaded, now()));
+    const mailing = await getMailing(app.pool, LPR_KIND, period);
+    const c = loaded.content;
+    const summary = {
+      period,
+      result,
+      sha256: loaded.sha256,
+      topQuestions: c.topQuestions.length,
+      documents: c.documents.length,
+      reviews: c.reviews.length,
+      magazine: c.magazine.length,
+      bulletin: c.bulletin.length,
+      newsHooks: c.newsHooks.map((h) => h.area),
+      attachments: loaded.files.map((f) => ({ file: f.name, bytes: f.bytes.length })),
+      mailingExists: mailing !== null,
+    };
+    emit(ctx, summary, () =>
+      [
+        `content ${period}: ${result === 'unchanged' ? 'unchanged (the same content is already loaded)' : result}`,
+        `  TOP questions ${summary.topQuestions}, documents ${summary.documents}, reviews ${summary.reviews}, magazine ${summary.magazine}, bulletin ${summary.bulletin}`,
+        `  news hooks: ${summary.newsHooks.join(', ')}`,
+        `  attachments: ${summary.attachments.map((a) => `${a.file} (${a.bytes} bytes)`).join(', ') || 'none'}`,
+        ...(mailing ? [`  note: the ${period} mailing already exists (id ${mailing.id}) and keeps the content it was created with`] : []),
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};

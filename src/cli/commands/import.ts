@@ -1,0 +1,34 @@
+import { afterImport } from '../../imports/after-import.js';
+import { describeOutcome } from '../../imports/describe.js';
+import { ImportFailed } from '../../imports/errors.js';
+import { IMPORT_KINDS } from '../../imports/kind.js';
+import { isImportKind } from '../../imports/registry.js';
+import { importFile } from '../../imports/run.js';
+import { type Command, emit, UsageError } from '../command.js';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'import a CRM export (all or nothing; the same file twice is a no-op)',
+  usage: `import <kind> <file> [--json]\n  kinds: ${IMPORT_KINDS.join(', ')}`,
+  args: { min: 2, max: 2 },
+  async run(ctx, _values, [kind, file]) {
+    if (!kind || !isImportKind(kind)) throw new UsageError(`unknown kind "${kind}" (kinds: ${IMPORT_KINDS.join(', ')})`);
+    const app = ctx.app();
+    try {
+      const outcome = await importFile(app, { kind, path: file as string });
+      await afterImport(app, outcome);
+      emit(ctx, outcome, () => `${describeOutcome(outcome)}\n`);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof ImportFailed)) throw err;
+      if (ctx.json)
+        ctx.out(
+          `${JSON.stringify({ status: 'failed', importId: err.importId, errors: err.errors.count, listed: err.errors.listed }, null, 2)}\n`,
+        );
+      ctx.err(
+        `${err.message}\n${file}: not imported, nothing changed (${err.errors.count} ${err.errors.count === 1 ? 'error' : 'errors'})\n`,
+      );
+      return 1;
+    }
+  },
+};

@@ -1,0 +1,217 @@
+/**
+ * `messages`: one e-mail of a mailing to one contact (UNIQUE(mailing_id, contact_id)), the
+ * crash-safe outbox row. `queued`/`retry` → `sending` (claimed) → `sent` | `retry` | `bounced`
+ * | `failed`; `cancelled` when the contact unsubscribed or was suppressed before sending;
+ * `unknown` when a crash left it `sending` (the server may or may not have it).
+ */
+import type { Queryable } from './pool.js';
+
+export type MessageState = 'queued' | 'sending' | 'retry' | 'sent' | 'bounced' | 'failed' | 'unknown' | 'cancelled';
+
+export interface NewMessage {
+  contactId: number;
+  clientId: number;
+  variant: string;
+  toEmail: string;
+}
+
+/** Insert a mailing's messages set-based; a contact that already has one keeps it. Returns how many were new. */
+export async function insertMessages(db: Queryable, mailingId: number, msgs: readonly NewMessage[], at: Date): Promise<number> {
+  let created = 0;
+  const CHUNK = 10_000;
+  for (let i = 0; i < msgs.length; i += CHUNK) {
+    const part = msgs.slice(i, i + CHUNK).map((m) => ({ c: m.contactId, k: m.clientId, v: m.variant, e: m.toEmail }));
+    const { rowCount } = await db.query(
+      `INSERT INTO messages (mailing_id, contact_id, client_id, variant, to_email, state, queued_at)
+       SELECT $1, c, k, v, e, 'queued', $3 FROM jsonb_to_recordset($2::jsonb) AS m(c bigint, k bigint, v text, e text)
+       ON CONFLICT (mailing_id, contact_id) DO NOTHING`,
+      [mailingId, JSON.stringify(part), at],
+    );
+    created += rowCount ?? 0;
+  }
+  return created;
+}
+
+/** Messages of a mailing still waiting for their send job. */
+export async function pendingMessageIds(db: Queryable, mailingId: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT id FROM messages WHERE mailing_id = $1 AND state IN ('queued', 'retry') ORDER BY id`,
+    [mailingId],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Every message still waiting to be sent whose mailing may send at `at` (reconcile after Redis lost its jobs). */
+export async function outboxMessageIds(db: Queryable, at: Date): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT m.id FROM messages m JOIN mailings ml ON ml.id = m.mailing_id
+      WHERE m.state IN ('queued', 'retry') AND (ml.send_after IS NULL OR ml.send_after <= $1) ORDER BY m.id`,
+    [at],
+  );
+  return rows.map((r) => r.id);
+}
+
+export interface ClaimedMessage {
+  id: number;
+  mailing_id: number;
+  contact_id: number;
+  client_id: number;
+  variant: string;
+  to_email: string;
+  /** `sending` (go ahead) or `cancelled` (unsubscribed or suppressed since selection). */
+  state: 'sending' | 'cancelled';
+  attempts: number;
+  error: string | null;
+  full_name: string;
+  client_name: string;
+  specialist_name: string | null;
+  specialist_phone: string | null;
+  specialist_email: string | null;
+}
+
+/**
+ * Take a message for sending: `queued|retry → sending`, or `→ cancelled` when the contact has
+ * unsubscribed, been suppressed or lost consent since selection. Null when another worker has
+ * it or it is no longer waiting — the row's state is the idempotency key of the send.
+ */
+export async function claimMessage(db: Queryable, id: number, at: Date): Promise<ClaimedMessage | null> {
+  const { rows } = await db.query<ClaimedMessage>(
+    `UPDATE messages m
+        SET state = CASE WHEN b.blocked IS NULL THEN 'sending' ELSE 'cancelled' END,
+            sending_at = $2,
+            attempts = m.attempts + CASE WHEN b.blocked IS NULL THEN 1 ELSE 0 END,
+            error = CASE WHEN b.blocked IS NULL THEN m.error ELSE 'not sent: ' || b.blocked END
+       FROM contacts k
+       JOIN clients c ON c.id = k.client_id
+       LEFT JOIN employees e ON e.id = c.remote_specialist_id
+       CROSS JOIN LATERAL (
+         SELECT CASE WHEN k.unsubscribed_at IS NOT NULL THEN 'unsubscribed'
+                     WHEN k.suppressed_at IS NOT NULL OR k.email_status IN ('bounced', 'invalid') THEN 'address suppressed'
+                     WHEN NOT k.consent THEN 'no consent'
+                     WHEN NOT k.active THEN 'contact no longer listed' END AS blocked
+       ) b
+      WHERE m.id = $1 AND m.state IN ('queued', 'retry') AND k.id = m.contact_id
+      RETURNING m.id, m.mailing_id, m.contact_id, m.client_id, m.variant, m.to_email, m.state, m.attempts, m.error,
+                k.full_name, c.name AS client_name, e.name AS specialist_name, e.phone AS specialist_phone, e.email AS specialist_email`,
+    [id, at],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * 250: sent; a contact whose address was never confirmed is now known good.
+ *
+ * Committed without waiting for the WAL flush (`synchronous_commit` off for this statement's
+ * transaction only): losing it in a power cut leaves the row `sending`, which housekeeping
+ * reports as `unknown` — never re-sent silently — while the claim before the send stays a
+ * durable commit, so no message can go out twice.
+ */
+export async function markMessageSent(db: Queryable, id: number, at: Date, smtpResponse: string): Promise<void> {
+  await db.query(
+    `WITH async AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
+     m AS (
+       UPDATE messages SET state = 'sent', sent_at = $2, smtp_response = $3, error = NULL
+        WHERE id = $1 AND state = 'sending' AND (SELECT v FROM async) IS NOT NULL RETURNING contact_id
+     )
+     UPDATE contacts k SET email_status = 'ok' FROM m WHERE k.id = m.contact_id AND k.email_status = 'unknown'`,
+    [id, at, smtpResponse],
+  );
+}
+
+/** 4xx / timeout: `retry` (BullMQ backs off), or `failed` after the last attempt. */
+export async function markMessageFailed(
+  db: Queryable,
+  id: number,
+  state: 'retry' | 'failed',
+  smtpResponse: string | null,
+  error: string,
+): Promise<void> {
+  await db.query(`UPDATE messages SET state = $2, smtp_response = $3, error = $4 WHERE id = $1 AND state = 'sending'`, [
+    id,
+    state,
+    smtpResponse,
+    error,
+  ]);
+}
+
+/** 5xx: hard bounce, never retried; the contact's address is suppressed for every later mailing. */
+export async function markMessageBounced(db: Queryable, id: number, at: Date, smtpResponse: string | null, error: string): Promise<void> {
+  await db.query(
+    `WITH m AS (
+       UPDATE messages SET state = 'bounced', bounce_kind = 'hard', bounced_at = $2, smtp_response = $3, error = $4
+        WHERE id = $1 AND state = 'sending' RETURNING contact_id
+     )
+     UPDATE contacts k SET email_status = 'bounced', suppressed_at = coalesce(k.suppressed_at, $2),
+                           suppression_reason = coalesce(k.suppression_reason, 'hard bounce: ' || left($4, 200)), updated_at = $2
+       FROM m WHERE k.id = m.contact_id`,
+    [id, at, smtpResponse, error],
+  );
+}
+
+/** Rows left `sending` past `before` were cut off by a crash: their fate is unknown. */
+export async function markStaleMessagesUnknown(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE messages SET state = 'unknown', error = 'cut off while sending: the server may or may not have it'
+      WHERE state = 'sending' AND sending_at < $1`,
+    [before],
+  );
+  return rowCount ?? 0;
+}
+
+/** `retry lpr-monthly --unknown [--period P]`: put unknown messages of a mailing kind back in the queue. */
+export async function requeueUnknownMessages(db: Queryable, kind: string, period: string | null): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `UPDATE messages m SET state = 'queued', error = NULL FROM mailings ml
+      WHERE ml.id = m.mailing_id AND ml.kind = $1 AND ($2::text IS NULL OR ml.period = $2) AND m.state = 'unknown'
+      RETURNING m.id`,
+    [kind, period],
+  );
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/** Messages per state over all mailings (status, metrics). */
+export async function messageStateCounts(db: Queryable): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ state: string; count: number }>(
+    'SELECT state, count(*)::int AS count FROM messages GROUP BY state ORDER BY state',
+  );
+  return Object.fromEntries(rows.map((r) => [r.state, r.count]));
+}
+
+/** The message of a contact in a mailing, with what writing its e-mail needs (preview). */
+export async function findMessageForMail(
+  db: Queryable,
+  kind: string,
+  period: string,
+  contactId: number,
+): Promise<(Omit<ClaimedMessage, 'state'> & { state: MessageState }) | null> {
+  const { rows } = await db.query<Omit<ClaimedMessage, 'state'> & { state: MessageState }>(
+    `SELECT m.id, m.mailing_id, m.contact_id, m.client_id, m.variant, m.to_email, m.state, m.attempts, m.error,
+            k.full_name, c.name AS client_name, e.name AS specialist_name, e.phone AS specialist_phone, e.email AS specialist_email
+       FROM messages m JOIN mailings ml ON ml.id = m.mailing_id
+       JOIN contacts k ON k.id = m.contact_id JOIN clients c ON c.id = m.client_id
+       LEFT JOIN employees e ON e.id = c.remote_specialist_id
+      WHERE ml.kind = $1 AND ml.period = $2 AND m.contact_id = $3`,
+    [kind, period, contactId],
+  );
+  return rows[0] ?? null;
+}
+
+/** A contact's client and remote specialist, as a message to them would be written. */
+export async function contactForMail(
+  db: Queryable,
+  contactId: number,
+): Promise<{
+  full_name: string;
+  client_name: string;
+  specialist_name: string | null;
+  specialist_phone: string | null;
+  specialist_email: string | null;
+} | null> {
+  const { rows } = await db.query(
+    `SELECT k.full_name, c.name AS client_name, e.name AS specialist_name, e.phone AS specialist_phone, e.email AS specialist_email
+       FROM contacts k JOIN clients c ON c.id = k.client_id LEFT JOIN employees e ON e.id = c.remote_specialist_id
+      WHERE k.id = $1`,
+    [contactId],
+  );
+  return rows[0] ?? null;
+}

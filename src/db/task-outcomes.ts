@@ -1,0 +1,67 @@
+/**
+ * Closing a task with the outcome of the contact (admin `task done`, `POST /api/tasks/:id/outcome`):
+ * the task becomes `done` with outcome, note and the "prepare next time" answer, and a contact
+ * event (Работа) is recorded for the client and contact — what the risk model counts as a
+ * contact with an ЛПР. The event's natural key is the task's, so repeating the call is harmless.
+ */
+import type { PoolClient } from './pool.js';
+import type { TaskRow } from './tasks.js';
+
+/** What the specialist reports; the CRM's states in Russian. */
+export const OUTCOMES = {
+  held: { event: 'held', title: 'Контакт состоялся' },
+  'held-with-login': { event: 'held_with_login', title: 'Контакт состоялся с входом' },
+  'not-reached': { event: 'not_held', title: 'Не состоялся' },
+  refused: { event: 'refused', title: 'Отказ от контакта' },
+} as const;
+
+export type Outcome = keyof typeof OUTCOMES;
+export const OUTCOME_NAMES = Object.keys(OUTCOMES) as Outcome[];
+
+export interface OutcomeInput {
+  outcome: Outcome;
+  note?: string | null;
+  /** The contact's answer to "what should we prepare for next time?". */
+  next?: string | null;
+}
+
+export type OutcomeResult =
+  | { kind: 'done'; task: TaskRow; eventId: number | null; changed: boolean }
+  | { kind: 'not-found' }
+  | { kind: 'conflict'; task: TaskRow; message: string };
+
+/** Inside a transaction: close the task and record its contact event (once). */
+export async function recordOutcome(db: PoolClient, taskId: number, input: OutcomeInput, at: Date): Promise<OutcomeResult> {
+  const { rows } = await db.query<TaskRow>('SELECT * FROM tasks WHERE id = $1 FOR UPDATE', [taskId]);
+  const task = rows[0];
+  if (!task) return { kind: 'not-found' };
+  const eventOutcome = OUTCOMES[input.outcome].event;
+  if (task.state === 'cancelled') return { kind: 'conflict', task, message: `task ${taskId} was cancelled; nothing recorded` };
+  if (task.state === 'done') {
+    if (task.outcome !== eventOutcome) {
+      return { kind: 'conflict', task, message: `task ${taskId} is already done with outcome "${task.outcome}"; nothing changed` };
+    }
+    const ev = await db.query<{ id: number }>('SELECT id FROM contact_events WHERE natural_key = $1', [`task.${taskId}`]);
+    return { kind: 'done', task, eventId: ev.rows[0]?.id ?? null, changed: false };
+  }
+  const updated = await db.query<TaskRow>(
+    `UPDATE tasks SET state = 'done', outcome = $2, note = coalesce($3, note), next_prep = coalesce($4, next_prep),
+                      closed_at = $5, closed_by = assignee_id
+      WHERE id = $1 RETURNING *`,
+    [taskId, eventOutcome, input.note ?? null, input.next ?? null, at],
+  );
+  const closed = updated.rows[0] as TaskRow;
+  if (closed.client_id === null) return { kind: 'done', task: closed, eventId: null, changed: true };
+  const ev = await db.query<{ id: number }>(
+    `INSERT INTO contact_events (client_id, contact_id, contact_name, employee_id, channel, planned_at, occurred_at, outcome,
+                                 goal, note, result, task_id, natural_key)
+     SELECT t.client_id, t.contact_id, k.full_name, t.assignee_id, 'phone', t.planned_at, $2, t.outcome,
+            t.title, t.note, $3, t.id, 'task.' || t.id
+       FROM tasks t LEFT JOIN contacts k ON k.id = t.contact_id
+      WHERE t.id = $1
+     ON CONFLICT (natural_key) DO UPDATE SET outcome = EXCLUDED.outcome
+     RETURNING id`,
+    [taskId, at, [OUTCOMES[input.outcome].title, input.next ? `подготовить: ${input.next}` : null].filter(Boolean).join('; ')],
+  );
+  return { kind: 'done', task: closed, eventId: ev.rows[0]?.id ?? null, changed: true };
+}

@@ -1,0 +1,41 @@
+/**
+ * `seed-demo`: a deterministic synthetic RIC written as CRM files into a folder (var/seed/ by
+ * default) and imported through the same importer as real exports, kind by kind.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import { localDate } from '../domain/dates.js';
+import { afterImport } from '../imports/after-import.js';
+import { type ImportOutcome, importFile } from '../imports/run.js';
+import { generateRic } from './model.js';
+import { writeRic } from './write.js';
+
+export interface SeedOptions {
+  clients: number;
+  seed: number;
+  dir?: string;
+}
+
+export interface SeedResult {
+  dir: string;
+  outcomes: ImportOutcome[];
+}
+
+export const DEFAULT_SEED = 502;
+
+export async function seedDemo(app: App, opts: SeedOptions): Promise<SeedResult> {
+  const dir = opts.dir ?? join(app.config.env.varDir, 'seed');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const ric = generateRic({ clients: opts.clients, seed: opts.seed, today: localDate(now(), app.config.ric.timeZone) });
+  const files = await writeRic(ric, dir);
+  const outcomes: ImportOutcome[] = [];
+  for (const [kind, name] of files) {
+    const outcome = await importFile(app, { kind, path: join(dir, name), fileName: name });
+    await afterImport(app, outcome);
+    outcomes.push(outcome);
+  }
+  return { dir, outcomes };
+}

@@ -1,0 +1,98 @@
+/**
+ * Demo: the monthly two-stage contact with decision makers. Loads the sample month
+ * (content/2024-06), runs `lpr-monthly` through the queue into the embedded SMTP sink
+ * (var/mail/*.eml), prints the messages per variant and state, then runs `lpr-call-tasks` for
+ * the day the call tasks fall due and prints what the specialists get.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueueEvents } from 'bullmq';
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import { PROJECT_ROOT } from '../config.js';
+import { readContentDir } from '../content/load.js';
+import { saveContent } from '../db/contents.js';
+import { getMailing, mailingCounts } from '../db/mailings.js';
+import { withTransaction } from '../db/pool.js';
+import { localDate } from '../domain/dates.js';
+import { lprCallTasks } from '../jobs/lpr-call-tasks.js';
+import { LPR_KIND, lprMonthly } from '../jobs/lpr-monthly.js';
+import type { PeriodicJob } from '../jobs/types.js';
+import { enqueueRun } from '../queue/enqueue.js';
+import { redisConnection } from '../queue/queues.js';
+import { periodForFire } from '../queue/schedules.js';
+import { formatTable } from '../reports/render.js';
+import type { DemoStep } from './types.js';
+
+/** Queue a run and wait for the worker's result. */
+async function runQueued(app: App, def: PeriodicJob<Record<string, never>>, period: string): Promise<Record<string, unknown>> {
+  const events = new QueueEvents(def.name, { connection: redisConnection(app.config.env.redisUrl), prefix: app.config.env.queuePrefix });
+  try {
+    await events.waitUntilReady();
+    const { jobId } = await enqueueRun(app, def as PeriodicJob<unknown>, period, 'admin');
+    const job = await app.queues.get(def.name).getJob(jobId);
+    return ((await job?.waitUntilFinished(events, 120_000)) ?? {}) as Record<string, unknown>;
+  } finally {
+    await events.close();
+  }
+}
+
+async function waitForSending(app: App, mailingId: number): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const { rows } = await app.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM messages WHERE mailing_id = $1 AND state IN ('queued', 'sending', 'retry')`,
+      [mailingId],
+    );
+    if (rows[0]?.n === 0 || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export const mailingStep: DemoStep = {
+  title: 'Monthly contact with decision makers: the e-mail (stage 1), then the call tasks (stage 2)',
+  async run({ app, say, mailDir }) {
+    const loaded = readContentDir(join(PROJECT_ROOT, 'content', '2024-06'));
+    await withTransaction(app.pool, (db) => saveContent(db, LPR_KIND, loaded, now()));
+    const c = loaded.content;
+    say(
+      `  content ${c.period} loaded: ${c.topQuestions.length} TOP questions, ${c.newsHooks.length} news hooks, ${loaded.files.length} PDF collections`,
+    );
+    const period = periodForFire(app, lprMonthly, now());
+    const before = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length;
+    const result = await runQueued(app, lprMonthly, period);
+    const mailing = await getMailing(app.pool, LPR_KIND, period);
+    if (!mailing) {
+      say(`  lpr-monthly ${period}: no recipients (no decision maker with a valid e-mail and consent yet)`);
+      return;
+    }
+    say(`  lpr-monthly ${period}: ${result.recipients} recipient(s), ${result.variantsCompiled} variant(s) compiled once each; sending…`);
+    await waitForSending(app, mailing.id);
+    const counts = await mailingCounts(app.pool, mailing.id);
+    say(
+      formatTable(
+        [
+          { key: 'variant', header: 'variant' },
+          { key: 'state', header: 'state' },
+          { key: 'count', header: 'messages', type: 'int' },
+        ],
+        counts,
+      )
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
+    const after = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length;
+    say(`  ${after - before} e-mail(s) accepted by the embedded SMTP sink (${mailDir})`);
+    const n = app.config.lpr.callAfterWorkingDays;
+    const callDay = app.calendar.addWorkingDays(localDate(now(), app.config.ric.timeZone), n);
+    const tasks = await runQueued(app, lprCallTasks, callDay);
+    say(
+      `  lpr-call-tasks ${callDay} (${n} working days later): ${tasks.callTasks} call task(s), ${tasks.verifyAddressTasks} "verify the address" task(s)`,
+    );
+    const { rows } = await app.pool.query<{ text: string }>(
+      `SELECT payload->>'text' AS text FROM tasks WHERE kind = 'lpr-call' ORDER BY id LIMIT 1`,
+    );
+    if (rows[0]) say(`  the first call task:\n${rows[0].text.replace(/^/gm, '    ')}`);
+  },
+};

@@ -1,0 +1,179 @@
+/**
+ * What an import kind is: how its rows are read and validated into staged tuples, and how
+ * the staged rows are applied to the tables set-based. One file per kind under kinds/.
+ *
+ * Glossary of the CRM's exports: Сотрудники (employees), Клиенты (clients), Контактные лица
+ * (contacts), Статистика использования онлайн-версии (online usage), Обучение (trainings),
+ * Вебинары (webinars), Обращения в ЛК (lk-requests), Горячая линия (hotline), Работы
+ * (contact events), Начисления и оплаты (payments).
+ */
+import type { PoolClient } from '../db/pool.js';
+import { type ColumnSpec, describeColumns, type Header, isBlank, isTotals, matchHeader, RowReader } from './columns.js';
+import type { ImportErrors } from './errors.js';
+import type { EmployeeIndex } from './people.js';
+import type { SourceRow } from './text.js';
+
+/** The import kinds, in the order their data depends on each other (inbox order too). */
+export const IMPORT_KINDS = [
+  'employees',
+  'clients',
+  'contacts',
+  'online-usage',
+  'trainings',
+  'webinars',
+  'lk-requests',
+  'hotline',
+  'contact-events',
+  'payments',
+] as const;
+export type ImportKindName = (typeof IMPORT_KINDS)[number];
+
+/** What rows may refer to: clients by number, employees by name. */
+export interface Refs {
+  clients: ReadonlyMap<number, number>;
+  employees: EmployeeIndex;
+}
+
+export interface ParseContext {
+  tz: string;
+  errors: ImportErrors;
+  refs: Refs;
+  /** Widen the date range of data the file covers (stored in the import's summary). */
+  cover(date: string): void;
+  /** Keys of the columns the file has (optional columns absent → existing values kept). */
+  present: Set<string>;
+  /** Facts the parser gathers for the import's summary (e.g. how many clients). */
+  facts: Record<string, unknown>;
+}
+
+/** A column of the temporary staging table. */
+export interface StageColumn {
+  name: string;
+  type: string;
+}
+
+export interface ApplyContext {
+  importId: number;
+  /** The RIC's code (`РИЦ502`), for rows that do not name one. */
+  ric: string;
+  /** The RIC's calendar date of `now`. */
+  today: string;
+  present: ReadonlySet<string>;
+  now: Date;
+  /** Rows staged (valid data rows of the file). */
+  staged: number;
+}
+
+export interface ApplyResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Kind-specific facts for the summary (deactivated contacts, key-person changes …). */
+  extra?: Record<string, unknown>;
+}
+
+export interface ImportKind {
+  kind: ImportKindName;
+  /** Russian name of the export. */
+  title: string;
+  stage: readonly StageColumn[];
+  /** Validated tuples in `stage` order; errors go to `ctx.errors`. */
+  parse(rows: Iterable<SourceRow>, ctx: ParseContext): Iterable<unknown[]>;
+  /** Apply the staged rows (table `import_stage`) inside the import's transaction. */
+  apply(db: PoolClient, ctx: ApplyContext): Promise<ApplyResult>;
+}
+
+/**
+ * The usual layout: a header row (after any settings block), then one data row per line;
+ * blank and totals rows are skipped. `row` returns the tuple or undefined (errors recorded).
+ */
+export function* tableRows(
+  rows: Iterable<SourceRow>,
+  columns: readonly ColumnSpec[],
+  ctx: ParseContext,
+  row: (r: RowReader, header: Header) => unknown[] | undefined,
+): Generator<unknown[]> {
+  let header: Header | null = null;
+  for (const src of rows) {
+    if (!header) {
+      header = isBlank(src) ? null : matchHeader(src, columns);
+      for (const key of header?.index.keys() ?? []) ctx.present.add(key);
+      continue;
+    }
+    if (isBlank(src) || isTotals(src)) continue;
+    const reader = new RowReader(header, src, ctx.errors);
+    const tuple = row(reader, header);
+    if (tuple && reader.ok && !ctx.errors.any) yield tuple;
+  }
+  if (!header) ctx.errors.add(1, 1, `no header row found (expected the columns ${describeColumns(columns)})`);
+}
+
+/**
+ * Natural keys of event rows: the identifying fields plus the ordinal among identical rows
+ * of one file, so the same export imported twice (or two overlapping exports) gives the
+ * same keys.
+ */
+export function ordinalKeys(): (parts: readonly unknown[]) => string {
+  const seen = new Map<string, number>();
+  return (parts) => {
+    const base = parts.map((p) => (p === null || p === undefined ? '' : String(p).toLowerCase())).join('|');
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return `${base}|${n}`;
+  };
+}
+
+/** `'client_id bigint, person text'` → the staging table's columns. */
+export function stageColumns(spec: string): StageColumn[] {
+  // Commas inside a type (`numeric(12,2)`) do not separate columns.
+  return spec.split(/,(?![^(]*\))/).map((c) => {
+    const [name, ...type] = c.trim().split(/\s+/);
+    return { name: name as string, type: type.join(' ') };
+  });
+}
+
+/**
+ * Rows that must be unique in a file: `once(r, column, key, what, expected)` records the first
+ * line of each key and fails a repeat at `column`, naming that line.
+ */
+export function onceEach<K>(): (r: RowReader, column: string, key: K, what: string, expected: string) => void {
+  const seen = new Map<K, number>();
+  return (r, column, key, what, expected) => {
+    const earlier = seen.get(key);
+    if (earlier !== undefined) r.fail(column, `${what} is already listed on line ${earlier} (expected ${expected})`);
+    else seen.set(key, r.line);
+  };
+}
+
+/** The client's id for a number, or an error at the client column. */
+export function clientId(r: RowReader, key: string, ctx: ParseContext, num: number | undefined): number | undefined {
+  if (num === undefined) return undefined;
+  const id = ctx.refs.clients.get(num);
+  if (id === undefined) r.fail(key, `client ${num} is unknown (expected a client imported before: admin import clients FILE)`);
+  return id;
+}
+
+/** The employee's id for a name, or an error at the column. */
+export function employeeId(r: RowReader, key: string, ctx: ParseContext, name: string | undefined): number | undefined {
+  if (name === undefined) return undefined;
+  const id = ctx.refs.employees.find(name);
+  if (id === 'ambiguous') r.fail(key, `employee "${name}" fits more than one employee (expected the full name)`);
+  else if (id === undefined)
+    r.fail(key, `employee "${name}" is unknown (expected an employee imported before: admin import employees FILE)`);
+  return typeof id === 'number' ? id : undefined;
+}
+
+/**
+ * Run an `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE (…) IS DISTINCT FROM (…)` and
+ * count in SQL: inserted rows have xmax = 0, updated ones not, unchanged ones are not
+ * returned at all.
+ */
+export async function upsertCounts(db: PoolClient, insertSql: string, params: unknown[], staged: number): Promise<ApplyResult> {
+  const { rows } = await db.query<{ inserted: number; updated: number }>(
+    `WITH up AS (${insertSql} RETURNING (xmax = 0) AS ins)
+     SELECT count(*) FILTER (WHERE ins)::int AS inserted, count(*) FILTER (WHERE NOT ins)::int AS updated FROM up`,
+    params,
+  );
+  const { inserted, updated } = rows[0] ?? { inserted: 0, updated: 0 };
+  return { inserted, updated, unchanged: Math.max(0, staged - inserted - updated) };
+}

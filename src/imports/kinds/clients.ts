@@ -1,0 +1,96 @@
+/**
+ * «Клиенты»: Номер клиента · Клиент · [РИЦ] · Категория · Сумма ИО, руб/мес · Состояние ·
+ * [Дата подключения] · [Окончание первичного аванса] · Ответственный ДИС · [Ответственный ТС] ·
+ * [Признаки].
+ */
+import { applyClients } from '../../db/clients.js';
+import type { ColumnSpec } from '../columns.js';
+import { employeeId, type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
+import { CellError, clean, isCutName, optText, parseClientRef, parseDate, parseList, parseMoney } from '../values.js';
+
+const COLUMNS: ColumnSpec[] = [
+  { key: 'number', ru: 'Номер клиента', en: 'number', aliases: ['client number'] },
+  { key: 'name', ru: 'Клиент', en: 'name', aliases: ['client'] },
+  { key: 'ric', ru: 'РИЦ', en: 'ric', optional: true, aliases: ['Р/Ц по клиенту'] },
+  { key: 'category', ru: 'Категория', en: 'category', aliases: ['Категория клиента'] },
+  { key: 'fee', ru: 'Сумма ИО, руб/мес', en: 'monthly fee', aliases: ['Сумма ИО', 'Сумма информационного обслуживания, р/мес'] },
+  { key: 'state', ru: 'Состояние', en: 'state' },
+  { key: 'connected', ru: 'Дата подключения', en: 'connected', optional: true },
+  { key: 'paUntil', ru: 'Окончание первичного аванса', en: 'primary advance until', optional: true },
+  { key: 'remote', ru: 'Ответственный ДИС', en: 'remote specialist' },
+  { key: 'field', ru: 'Ответственный ТС', en: 'field specialist', optional: true },
+  { key: 'flags', ru: 'Признаки', en: 'flags', optional: true },
+];
+
+const STATES: Record<string, string> = {
+  обслуживается: 'served',
+  served: 'served',
+  'первичный аванс': 'primary_advance',
+  primary_advance: 'primary_advance',
+  отключен: 'disconnected',
+  disconnected: 'disconnected',
+  реорганизация: 'reorganization',
+  reorganization: 'reorganization',
+  ликвидация: 'liquidation',
+  liquidation: 'liquidation',
+};
+
+const FLAGS: Record<string, string> = { двойной: 'double', double: 'double', 'на удержании': 'retention', retention: 'retention' };
+
+// Cyrillic А, В, С look like the Latin categories and are typed as often.
+const CATEGORIES: Record<string, string> = { A: 'A', B: 'B', C: 'C', А: 'A', В: 'B', С: 'C' };
+
+function lookup(table: Record<string, string>, what: string, expected: string) {
+  return (raw: string): string => {
+    const v = table[clean(raw).toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ')];
+    if (!v) throw new CellError(`"${clean(raw)}" is not ${what} (expected ${expected})`);
+    return v;
+  };
+}
+
+const parseState = lookup(STATES, 'a client state', 'Обслуживается, Первичный аванс, Отключен, Реорганизация or Ликвидация');
+const parseFlag = lookup(FLAGS, 'a flag', 'двойной or на удержании');
+
+function parseCategory(raw: string): string {
+  const v = CATEGORIES[clean(raw).toUpperCase()];
+  if (!v) throw new CellError(`"${clean(raw)}" is not a category (expected A, B or C)`);
+  return v;
+}
+
+export const clientsKind: ImportKind = {
+  kind: 'clients',
+  title: 'Клиенты',
+  stage: stageColumns(
+    'number integer, name text, name_cut boolean, ric text, category text, fee numeric(12,2), state text, connected date, pa_until date, remote_id bigint, field_id bigint, flags text[]',
+  ),
+  *parse(rows, ctx) {
+    const once = onceEach<number>();
+    yield* tableRows(rows, COLUMNS, ctx, (r) => {
+      const ref = r.get('number', parseClientRef, true);
+      const name = optText(r.raw('name')) ?? ref?.name ?? undefined;
+      if (!name) r.fail('name', 'Клиент is empty (expected the client name)');
+      const fee = r.get('fee', parseMoney, true);
+      if (fee !== undefined && fee < 0) r.fail('fee', `Сумма ИО, руб/мес: ${fee} is negative (expected 0 or more)`);
+      const flags = r.get('flags', (raw) => [...new Set(clean(raw) ? parseList(raw).map(parseFlag) : [])]) ?? [];
+      const remote = employeeId(r, 'remote', ctx, r.get('remote', clean, true));
+      const field = employeeId(r, 'field', ctx, optText(r.raw('field')) ?? undefined);
+      const connected = r.get('connected', parseDate);
+      if (ref) once(r, 'number', ref.number, `client ${ref.number}`, 'each client once');
+      return [
+        ref?.number,
+        name,
+        name ? isCutName(name) : false,
+        optText(r.raw('ric')),
+        r.get('category', parseCategory, true),
+        fee,
+        r.get('state', parseState, true),
+        connected ?? null,
+        r.get('paUntil', parseDate) ?? null,
+        remote,
+        field ?? null,
+        flags,
+      ];
+    });
+  },
+  apply: applyClients,
+};

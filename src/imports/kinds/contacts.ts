@@ -1,0 +1,100 @@
+/**
+ * «Контактные лица»: Номер клиента · ФИО · [Должность] · [Тип должности] · [ЛПР] · [ЛВПР] ·
+ * [Ключевой пользователь] · [Пользователь системы] · [Email] · [Телефон] ·
+ * [Согласие на рассылку] · [Частота контакта, мес] · [Интересы]. A snapshot of the listed
+ * clients' contacts; an empty Да/Нет cell is Нет.
+ */
+import { applyContacts } from '../../db/contacts.js';
+import type { ColumnSpec } from '../columns.js';
+import { clientId, type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
+import { nameKey } from '../people.js';
+import { CellError, clean, optText, parseClientRef, parseCount, parseEmail, parseList, parseYesNo, personName } from '../values.js';
+
+const COLUMNS: ColumnSpec[] = [
+  { key: 'number', ru: 'Номер клиента', en: 'number', aliases: ['Клиент', 'client number'] },
+  { key: 'name', ru: 'ФИО', en: 'name', aliases: ['Контактное лицо', 'full name'] },
+  { key: 'position', ru: 'Должность', en: 'position', optional: true, aliases: ['Должность КЛ', 'Должность конт. лица'] },
+  { key: 'positionType', ru: 'Тип должности', en: 'position type', optional: true, aliases: ['Тип должности КЛ'] },
+  { key: 'lpr', ru: 'ЛПР', en: 'decision maker', optional: true },
+  { key: 'lvpr', ru: 'ЛВПР', en: 'influencer', optional: true },
+  { key: 'keyUser', ru: 'Ключевой пользователь', en: 'key user', optional: true },
+  { key: 'systemUser', ru: 'Пользователь системы', en: 'system user', optional: true },
+  { key: 'email', ru: 'Email', en: 'e-mail', optional: true, aliases: ['E-mail', 'Электронная почта'] },
+  { key: 'phone', ru: 'Телефон', en: 'phone', optional: true },
+  { key: 'consent', ru: 'Согласие на рассылку', en: 'consent', optional: true },
+  { key: 'frequency', ru: 'Частота контакта, мес', en: 'contact frequency', optional: true, aliases: ['Частота контакта'] },
+  { key: 'interests', ru: 'Интересы', en: 'problem areas', optional: true, aliases: ['interests', 'Проблемные зоны'] },
+];
+
+const POSITION_TYPES: Record<string, string> = {
+  руководитель: 'manager',
+  бухгалтер: 'accountant',
+  юрист: 'lawyer',
+  кадровик: 'hr',
+  экономист: 'economist',
+  'специалист по охране труда': 'labor_safety',
+  другое: 'other',
+};
+const CODES = new Set(Object.values(POSITION_TYPES));
+
+export function parsePositionType(raw: string): string {
+  const s = clean(raw).toLowerCase().replace(/\s+/g, ' ');
+  const v = POSITION_TYPES[s] ?? (CODES.has(s) ? s : undefined);
+  if (!v) throw new CellError(`"${clean(raw)}" is not a position type (expected ${Object.keys(POSITION_TYPES).join(', ')})`);
+  return v;
+}
+
+/** The type a position implies when the export leaves the type empty. */
+export function positionTypeOf(position: string | null): string | null {
+  if (!position) return null;
+  const p = position.toLowerCase();
+  if (/охран\S* труда/.test(p)) return 'labor_safety';
+  if (/бухгалтер/.test(p)) return 'accountant';
+  if (/юрист|юрисконсульт/.test(p)) return 'lawyer';
+  if (/кадр|персонал/.test(p)) return 'hr';
+  if (/эконом|планово/.test(p)) return 'economist';
+  if (/директор|руководител|начальник|заведующ|глава|председател/.test(p)) return 'manager';
+  return 'other';
+}
+
+function frequency(raw: string): number {
+  const n = parseCount(raw);
+  if (n < 1 || n > 24) throw new CellError(`"${clean(raw)}" is out of range (expected 1 to 24 months)`);
+  return n;
+}
+
+export const contactsKind: ImportKind = {
+  kind: 'contacts',
+  title: 'Контактные лица',
+  stage: stageColumns(
+    'client_id bigint, full_name text, position text, position_type text, is_lpr boolean, is_lvpr boolean, is_key_user boolean, is_system_user boolean, email text, phone text, consent boolean, frequency integer, problem_areas text[]',
+  ),
+  *parse(rows, ctx) {
+    const once = onceEach<string>();
+    yield* tableRows(rows, COLUMNS, ctx, (r) => {
+      const ref = r.get('number', parseClientRef, true);
+      const client = clientId(r, 'number', ctx, ref?.number);
+      const name = r.get('name', personName, true);
+      const position = optText(r.raw('position'));
+      const flag = (key: string) => r.get(key, parseYesNo) ?? false;
+      if (client !== undefined && name)
+        once(r, 'name', `${client}|${nameKey(name)}`, `"${name}" of client ${ref?.number}`, 'each person once');
+      return [
+        client,
+        name,
+        position,
+        r.get('positionType', parsePositionType) ?? positionTypeOf(position),
+        flag('lpr'),
+        flag('lvpr'),
+        flag('keyUser'),
+        flag('systemUser'),
+        r.get('email', parseEmail) ?? null,
+        optText(r.raw('phone')),
+        flag('consent'),
+        r.get('frequency', frequency) ?? null,
+        r.get('interests', parseList) ?? [],
+      ];
+    });
+  },
+  apply: applyContacts,
+};

@@ -1,0 +1,132 @@
+/**
+ * One import, all or nothing: the file is read, validated and staged, and applied to the
+ * tables in a single transaction; any invalid row rolls everything back and the errors are
+ * listed. The same file again (by SHA-256) is reported as already imported; the same
+ * content in another file upserts to no change.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import { loadClientNumbers } from '../db/clients.js';
+import { loadEmployeeNames } from '../db/employees.js';
+import { findDoneImport, finishImport, recordFailedImport, startImport } from '../db/imports.js';
+import { type PoolClient, withTransaction } from '../db/pool.js';
+import { localDate } from '../domain/dates.js';
+import { ImportErrors, ImportFailed } from './errors.js';
+import type { ImportKindName, ParseContext, Refs } from './kind.js';
+import { EmployeeIndex } from './people.js';
+import { getImportKind } from './registry.js';
+import { readSource } from './source.js';
+import { stageRows } from './stage.js';
+
+// Imports run one at a time: a contacts snapshot and a clients import must not interleave.
+const IMPORT_LOCK = 7_303_241_003;
+
+export interface ImportRequest {
+  kind: ImportKindName;
+  path: string;
+  /** The name errors and the ledger use; the path as given by default. */
+  fileName?: string;
+}
+
+export interface ImportSummary {
+  status: 'imported';
+  importId: number;
+  kind: ImportKindName;
+  file: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  summary: Record<string, unknown>;
+}
+
+export interface AlreadyImported {
+  status: 'already';
+  importId: number;
+  kind: ImportKindName;
+  file: string;
+  /** The file name and time of the earlier import. */
+  earlierFile: string;
+  finishedAt: Date | null;
+}
+
+export type ImportOutcome = ImportSummary | AlreadyImported;
+
+async function loadRefs(db: PoolClient): Promise<Refs> {
+  const [clients, employees] = await Promise.all([loadClientNumbers(db), loadEmployeeNames(db)]);
+  return { clients, employees: new EmployeeIndex(employees) };
+}
+
+/** Import a file; throws {@link ImportFailed} (nothing written) when any row is invalid. */
+export async function importFile(app: App, req: ImportRequest): Promise<ImportOutcome> {
+  const def = getImportKind(req.kind);
+  const file = req.fileName ?? req.path;
+  const buf = await readFile(req.path);
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const startedAt = now();
+  const already = (row: { id: number; file_name: string; finished_at: Date | null }): AlreadyImported => ({
+    status: 'already',
+    importId: row.id,
+    kind: req.kind,
+    file,
+    earlierFile: row.file_name,
+    finishedAt: row.finished_at,
+  });
+  const done = await findDoneImport(app.pool, req.kind, sha256);
+  if (done) return already(done);
+  const errors = new ImportErrors(file);
+  try {
+    const source = await readSource(buf, basename(req.path)).catch((err: Error) => {
+      errors.add(1, 1, err.message);
+      throw new ImportFailed(errors);
+    });
+    return await withTransaction(app.pool, async (db) => {
+      await db.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
+      const raced = await findDoneImport(db, req.kind, sha256);
+      if (raced) return already(raced);
+      const importId = await startImport(db, { kind: req.kind, fileName: basename(file), sha256, at: startedAt });
+      let from: string | null = null;
+      let to: string | null = null;
+      const ctx: ParseContext = {
+        tz: app.config.ric.timeZone,
+        errors,
+        refs: await loadRefs(db),
+        present: new Set(),
+        facts: {},
+        cover(date) {
+          if (from === null || date < from) from = date;
+          if (to === null || date > to) to = date;
+        },
+      };
+      const staged = await stageRows(db, def.stage, def.parse(source.rows, ctx));
+      if (errors.any) throw new ImportFailed(errors);
+      const at = now();
+      const today = localDate(at, app.config.ric.timeZone);
+      const result = await def.apply(db, { importId, now: at, staged, ric: app.config.ric.code, today, present: ctx.present });
+      const summary = { ...source.format, rows: staged, ...ctx.facts, ...result.extra, from, to };
+      const counts = { rows: staged, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, summary };
+      await finishImport(db, importId, counts, now());
+      return { status: 'imported' as const, importId, kind: req.kind, file, ...counts };
+    });
+  } catch (err) {
+    if (!(err instanceof ImportFailed)) {
+      // Data exceptions and constraint violations (classes 22, 23) the row checks did not
+      // foresee are still the file's fault; anything else (connection lost …) is not.
+      if (!/^2[23]/.test(String((err as { code?: string }).code))) throw err;
+      errors.add(1, 1, `the database refused the data: ${(err as Error).message}`);
+    }
+    const importId = await recordFailedImport(app.pool, {
+      kind: req.kind,
+      fileName: basename(file),
+      sha256,
+      startedAt,
+      finishedAt: now(),
+      error: errors.format(),
+      errorCount: errors.count,
+    });
+    throw new ImportFailed(errors, importId);
+  }
+}

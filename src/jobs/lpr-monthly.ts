@@ -1,0 +1,172 @@
+/**
+ * `lpr-monthly` (period: month): stage 1 of the monthly two-stage contact with decision makers.
+ * Selects the recipients (src/domain/recipients.ts), compiles each needed variant by MJML once,
+ * and in one transaction creates the mailing (UNIQUE(kind, period)), its links, attachments and
+ * one message per recipient (UNIQUE(mailing_id, contact_id)); after the commit the send jobs are
+ * added in bulk (jobId `send.<messageId>`). A run killed at any line is finished by the next one:
+ * every write is idempotent and the send jobs of all waiting messages are (re-)added.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import type { MonthContent } from '../content/schema.js';
+import { getContent } from '../db/contents.js';
+import { insertLinks } from '../db/links.js';
+import { getMailing, type MailingRow, snapshotAttachments, upsertMailing } from '../db/mailings.js';
+import { insertMessages, pendingMessageIds } from '../db/messages.js';
+import { withTransaction } from '../db/pool.js';
+import { type CandidateRow, loadCandidates } from '../db/recipients.js';
+import { localDate, zonedTime } from '../domain/dates.js';
+import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients } from '../domain/recipients.js';
+import { monthTitle } from '../domain/ru.js';
+import { type ComposeOptions, compileVariants, mailingLinks } from '../mail/compose.js';
+import { dispatchMessages } from '../mail/send-message.js';
+import type { JobContext, PeriodicJob, Trigger } from './types.js';
+
+export const LPR_KIND = 'lpr-monthly';
+
+const options = z.strictObject({});
+
+export function composeOptions(app: App, period: string): ComposeOptions {
+  return { period, ricName: app.config.ric.name, honeypotUrl: app.config.lpr.honeypotUrl, maxTopQuestions: app.config.lpr.maxTopQuestions };
+}
+
+export interface Prepared {
+  mailing: MailingRow | null;
+  content: MonthContent;
+  selection: Selection<CandidateRow>;
+}
+
+/** The content a period's mailing uses: the mailing's own snapshot once it exists, else the loaded content. */
+export async function contentFor(app: App, period: string): Promise<{ mailing: MailingRow | null; content: MonthContent }> {
+  const mailing = await getMailing(app.pool, LPR_KIND, period);
+  if (mailing) return { mailing, content: mailing.content };
+  const stored = await getContent(app.pool, LPR_KIND, period);
+  if (!stored) {
+    throw new UnrecoverableError(
+      `no content for ${period}: load it with "admin content load content/${period}", then "admin trigger lpr-monthly --period ${period}"`,
+    );
+  }
+  return { mailing: null, content: stored.content };
+}
+
+export async function prepare(app: App, period: string): Promise<Prepared> {
+  const { mailing, content } = await contentFor(app, period);
+  const candidates = await loadCandidates(app.pool, LPR_KIND, period);
+  const selection = selectRecipients(candidates, {
+    period,
+    includeLvpr: app.config.lpr.includeLvpr,
+    defaultFrequencyMonths: app.config.lpr.defaultFrequencyMonths,
+    hookAreas: content.newsHooks.map((h) => h.area),
+  });
+  return { mailing, content, selection };
+}
+
+/** Scheduled on a day off, the mailing waits for the next working day's `sendHour`; on demand it sends now. */
+export function sendAfter(app: App, trigger: Trigger, at: Date): Date {
+  const tz = app.config.ric.timeZone;
+  const today = localDate(at, tz);
+  if (trigger === 'admin' || app.calendar.isWorkingDay(today)) return at;
+  return zonedTime(app.calendar.addWorkingDays(today, 0), app.config.lpr.sendHour, 0, tz);
+}
+
+function excludedText(excluded: Partial<Record<Exclusion, number>>): string[] {
+  return Object.entries(excluded).map(([k, n]) => `  ${EXCLUSION_TEXT[k as Exclusion]}: ${n}`);
+}
+
+async function plan(ctx: JobContext<Record<string, never>>) {
+  const { selection, mailing } = await prepare(ctx.app, ctx.period);
+  const first = selection.recipients.slice(0, 20).map((r) => ({
+    contactId: r.contactId,
+    name: r.fullName,
+    client: `${r.clientNumber} - ${r.clientName}`,
+    email: r.email,
+    variant: r.variant.key,
+  }));
+  const lines = [
+    `lpr-monthly ${ctx.period} (dry run, nothing sent): ${selection.recipients.length} recipient(s)${mailing ? `; the mailing exists (id ${mailing.id}), only contacts without a message would be added` : ''}`,
+    '',
+    'per variant:',
+    ...(Object.keys(selection.perVariant).length
+      ? Object.entries(selection.perVariant).map(([k, n]) => `  ${k}: ${n}`)
+      : ['  (no recipients)']),
+  ];
+  if (Object.keys(selection.excluded).length) lines.push('', 'not selected:', ...excludedText(selection.excluded));
+  lines.push('', `first ${first.length}:`, ...first.map((r) => `  ${r.contactId}  ${r.name} <${r.email}>  ${r.client}  [${r.variant}]`));
+  return {
+    period: ctx.period,
+    recipients: selection.recipients.length,
+    perVariant: selection.perVariant,
+    excluded: selection.excluded,
+    first,
+    text: `${lines.join('\n')}\n`,
+  };
+}
+
+async function run(ctx: JobContext<Record<string, never>>) {
+  const { app, period, trigger, log } = ctx;
+  const { mailing, content, selection } = await prepare(app, period);
+  const stats = {
+    recipients: selection.recipients.length,
+    perVariant: selection.perVariant,
+    excluded: selection.excluded,
+    messagesCreated: 0,
+    variantsCompiled: 0,
+    queued: 0,
+  };
+  if (!selection.recipients.length && !mailing) {
+    log.info({ period }, 'no recipients: no mailing created');
+    return { ...stats, note: 'no recipients' };
+  }
+  const have = new Set(Object.keys(mailing?.variants ?? {}));
+  const missing = Object.keys(selection.perVariant).filter((k) => !have.has(k));
+  const variants = await compileVariants(content, missing, composeOptions(app, period));
+  await ctx.heartbeat();
+  const at = now();
+  const after = mailing?.send_after ?? sendAfter(app, trigger, at);
+  const { mailingId, created } = await withTransaction(app.pool, async (db) => {
+    const m = await upsertMailing(
+      db,
+      { kind: LPR_KIND, period, subject: `${monthTitle(period)}: ${content.subject}`, content, variants, sendAfter: after },
+      at,
+    );
+    await insertLinks(db, m.id, mailingLinks(content, app.config.lpr.honeypotUrl));
+    await snapshotAttachments(db, m.id, LPR_KIND, period, content);
+    const created = await insertMessages(
+      db,
+      m.id,
+      selection.recipients.map((r) => ({
+        contactId: r.contactId,
+        clientId: r.clientId,
+        variant: r.variant.key,
+        toEmail: (r.email as string).trim(),
+      })),
+      at,
+    );
+    return { mailingId: m.id, created };
+  });
+  await ctx.heartbeat();
+  const ids = await pendingMessageIds(app.pool, mailingId);
+  await dispatchMessages(app, ids, { delayMs: after.getTime() - now().getTime() });
+  log.info({ mailingId, created, queued: ids.length, sendAfter: after }, 'mailing queued');
+  return {
+    ...stats,
+    mailingId,
+    messagesCreated: created,
+    variantsCompiled: missing.length,
+    queued: ids.length,
+    sendAfter: after.toISOString(),
+  };
+}
+
+export const lprMonthly: PeriodicJob<Record<string, never>> = {
+  kind: 'periodic',
+  name: LPR_KIND,
+  description: 'monthly e-mail to decision makers (ЛПР): select, compile each variant once, queue one message per recipient',
+  periodKind: 'month',
+  schedule: 'lpr-monthly',
+  options,
+  run,
+  plan,
+};

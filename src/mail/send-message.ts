@@ -1,0 +1,69 @@
+/**
+ * Sending one message of a mailing (the `send-email` job with `{ kind: 'message', id }`, jobId
+ * `send.<messageId>`): claim the row, fill the variant for the recipient, send through the
+ * pooled transport under the worker's global rate limit, record the SMTP reply —
+ * 250 → `sent`; 4xx / timeout → `retry` and BullMQ backs off (`failed` after the last
+ * attempt); 5xx → `bounced`, never retried, the contact suppressed.
+ */
+import { UnrecoverableError } from 'bullmq';
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import { claimMessage, markMessageBounced, markMessageFailed, markMessageSent } from '../db/messages.js';
+import { counter } from '../metrics.js';
+import { enqueueItems } from '../queue/enqueue.js';
+import { mailingAssets, messageMail } from './mailing.js';
+import { messageJob, SEND_QUEUE, type SendAttempt } from './outbox.js';
+import { SmtpSendError } from './transport.js';
+
+const sentTotal = counter('churnguard_messages_total', 'Mailing messages handled by this process, by resulting state.');
+
+/**
+ * Add the send jobs of messages after their transaction committed. `delayMs` holds them until
+ * the mailing may send; `replace` first removes finished jobs of the same ids (a re-send on
+ * request of messages whose earlier job completed).
+ */
+export async function dispatchMessages(
+  app: App,
+  ids: readonly number[],
+  opts: { delayMs?: number; replace?: boolean } = {},
+): Promise<void> {
+  if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(messageJob), opts);
+}
+
+/** Send one message; throws to make BullMQ retry a transient failure. */
+export async function sendMessage(app: App, id: number, attempt: SendAttempt): Promise<{ state: string }> {
+  const row = await claimMessage(app.pool, id, now());
+  if (!row) return { state: 'not-claimable' };
+  if (row.state === 'cancelled') {
+    sentTotal.inc({ state: 'cancelled' });
+    return { state: 'cancelled' };
+  }
+  let mail: ReturnType<typeof messageMail>;
+  try {
+    mail = messageMail(app.config, await mailingAssets(app, row.mailing_id, row.variant), row, now());
+  } catch (err) {
+    // Nothing was sent: a message that cannot be written is a permanent failure, not an unknown.
+    await markMessageFailed(app.pool, id, 'failed', null, `cannot write the e-mail: ${(err as Error).message}`);
+    sentTotal.inc({ state: 'failed' });
+    throw new UnrecoverableError((err as Error).message);
+  }
+  const mailer = await app.mailer();
+  try {
+    const res = await mailer.send(mail);
+    await markMessageSent(app.pool, id, now(), res.response);
+    sentTotal.inc({ state: 'sent' });
+    return { state: 'sent' };
+  } catch (err) {
+    const e = err instanceof SmtpSendError ? err : new SmtpSendError((err as Error).message, false, null, null, { cause: err });
+    if (e.permanent && e.responseCode !== null && e.responseCode >= 500) {
+      await markMessageBounced(app.pool, id, now(), e.response, e.message);
+      sentTotal.inc({ state: 'bounced' });
+      throw new UnrecoverableError(e.message);
+    }
+    const last = e.permanent || attempt.attemptsMade + 1 >= attempt.maxAttempts;
+    await markMessageFailed(app.pool, id, last ? 'failed' : 'retry', e.response, e.message);
+    sentTotal.inc({ state: last ? 'failed' : 'retry' });
+    if (e.permanent) throw new UnrecoverableError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,186 @@
+/** The mailing under faults: two workers and a double trigger, a worker killed mid-mailing, Redis flushed mid-mailing. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setClock } from '../../src/clock.js';
+import { housekeeping } from '../../src/jobs/housekeeping.js';
+import { lprMonthly } from '../../src/jobs/lpr-monthly.js';
+import { sendEmail } from '../../src/jobs/send-email.js';
+import { freePort } from '../../src/net.js';
+import { enqueueRun } from '../../src/queue/enqueue.js';
+import { reconcile } from '../../src/queue/reconcile.js';
+import { executeRun, JobWorkers } from '../../src/queue/worker.js';
+import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { killAll, spawnNode } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
+import { addDecisionMakers, loadSample, messageStates } from './fixtures.js';
+
+const FAST = { smtp: { ratePerMinute: 600_000 }, queues: { concurrency: { default: 1, 'send-email': 10 } } };
+
+/** A real SMTP server that only counts what it accepts per recipient: thousands of e-mails without parsing them. */
+async function countingSmtp() {
+  const accepted = new Map<string, number>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, cb) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        for (const r of session.envelope.rcptTo) accepted.set(r.address, (accepted.get(r.address) ?? 0) + 1);
+        cb(null, 'Ok: queued');
+      });
+    },
+  });
+  // A worker killed mid-transaction resets its connection: that is expected here.
+  server.on('error', () => {});
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server as unknown as { server: { address(): { port: number } } }).server.address().port;
+  return { url: `smtp://127.0.0.1:${port}`, accepted, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+let smtp: Awaited<ReturnType<typeof countingSmtp>>;
+const envs: TestEnv[] = [];
+
+beforeAll(async () => {
+  smtp = await countingSmtp();
+});
+afterEach(killAll);
+afterAll(async () => {
+  await Promise.all(envs.map((e) => e.close()));
+  await smtp.close();
+});
+
+async function world(env: Record<string, string> = {}): Promise<TestEnv> {
+  const t = await createTestEnv({ env: { SMTP_URL: smtp.url, ...env }, overrides: FAST });
+  envs.push(t);
+  await loadSample(t.app);
+  return t;
+}
+
+function startWorker(t: TestEnv) {
+  return spawnNode('test/fixtures/service.ts', [], { ...t.env, ROLES: 'worker' });
+}
+
+/** Accepted e-mails per recipient address of one world (addresses carry the world's tag). */
+function deliveries(tag: string): Map<string, number> {
+  return new Map([...smtp.accepted].filter(([to]) => to.startsWith(`${tag}.`)));
+}
+
+describe('exactly one e-mail per recipient', () => {
+  it('sends once when the job is triggered twice with two worker processes at once', { timeout: 180_000 }, async () => {
+    const t = await world();
+    const ids = await addDecisionMakers(t.app, 300, { tag: 'twice' });
+    const a = startWorker(t);
+    const b = startWorker(t);
+    await Promise.all([a.waitForOutput(/fixture service ready/), b.waitForOutput(/fixture service ready/)]);
+    const [first, second] = await Promise.all([
+      enqueueRun(t.app, lprMonthly, '2024-06', 'admin'),
+      enqueueRun(t.app, lprMonthly, '2024-06', 'admin'),
+    ]);
+    expect(second.jobId).toBe(first.jobId);
+    await waitFor(
+      'the run',
+      async () => (await t.app.pool.query(`SELECT state FROM job_runs WHERE job = 'lpr-monthly'`)).rows[0]?.state === 'completed',
+    );
+    // A forced second run while the first one's messages are still going out.
+    await enqueueRun(t.app, lprMonthly, '2024-06', 'admin', { force: true });
+    await waitFor('all sent', async () => (await messageStates(t.app)).sent === 300, 150_000);
+    const { rows } = await t.app.pool.query(`SELECT attempts FROM job_runs WHERE job = 'lpr-monthly'`);
+    expect(rows[0].attempts).toBe(2);
+    const got = deliveries('twice');
+    expect(got.size).toBe(300);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+    expect((await t.app.pool.query('SELECT count(*)::int AS n FROM messages')).rows[0].n).toBe(ids.length);
+  });
+
+  it('delivers every message once after a worker process is killed with SIGKILL mid-mailing, apart from those reported unknown', {
+    timeout: 240_000,
+  }, async () => {
+    const t = await world();
+    await addDecisionMakers(t.app, 2000, { tag: 'kill' });
+    await executeRun(t.app, lprMonthly, { period: '2024-06', trigger: 'admin' });
+    const first = startWorker(t);
+    await waitFor('a part sent', async () => ((await messageStates(t.app)).sent ?? 0) >= 300, 60_000, 10);
+    first.proc.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const atKill = await messageStates(t.app);
+    expect(atKill.sent).toBeLessThan(2000);
+    startWorker(t);
+    await waitFor(
+      'nothing left to do',
+      async () => {
+        const s = await messageStates(t.app);
+        const q = await t.app.queues.get('send-email').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        const busy = Object.values(q).reduce((a, b) => a + b, 0);
+        return busy === 0 && (s.queued ?? 0) + (s.retry ?? 0) === 0 && (s.sent ?? 0) + (s.sending ?? 0) === 2000;
+      },
+      90_000,
+    );
+    // The rows cut off by the kill stay `sending` until housekeeping calls them unknown.
+    setClock(new Date(Date.now() + 60_000));
+    await executeRun(t.app, housekeeping, { period: '2030-01-01T0000', trigger: 'admin' });
+    const end = await messageStates(t.app);
+    expect(end.sending ?? 0).toBe(0);
+    expect(end.unknown ?? 0).toBeLessThanOrEqual(10);
+    expect((end.sent ?? 0) + (end.unknown ?? 0)).toBe(2000);
+    const { rows } = await t.app.pool.query<{ to_email: string; state: string }>('SELECT to_email, state FROM messages');
+    const got = deliveries('kill');
+    for (const r of rows) {
+      const n = got.get(r.to_email) ?? 0;
+      if (r.state === 'sent') expect(n, r.to_email).toBe(1);
+      else expect(n, r.to_email).toBeLessThanOrEqual(1);
+    }
+    setClock(null);
+  });
+});
+
+describe('Redis loses everything mid-mailing', () => {
+  let redis: ChildProcess | null = null;
+  afterAll(() => {
+    redis?.kill('SIGKILL');
+  });
+
+  it('finishes the mailing from PostgreSQL after FLUSHALL, with no duplicates', { timeout: 180_000 }, async () => {
+    // A Redis of this test's own: FLUSHALL must never touch the shared one.
+    const port = await freePort();
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const url = `redis://127.0.0.1:${port}`;
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+    probe.on('error', () => {});
+    await waitFor(
+      'the private Redis',
+      async () =>
+        (await probe
+          .connect()
+          .then(() => probe.ping())
+          .catch(() => null)) === 'PONG',
+    );
+    const t = await world({ REDIS_URL: url });
+    await addDecisionMakers(t.app, 1000, { tag: 'flush' });
+    await executeRun(t.app, lprMonthly, { period: '2024-06', trigger: 'admin' });
+    const workers = new JobWorkers(t.app, [sendEmail]);
+    workers.start();
+    try {
+      await waitFor('a part sent', async () => ((await messageStates(t.app)).sent ?? 0) >= 150, 60_000, 5);
+      expect(await probe.flushall()).toBe('OK');
+      const afterFlush = await messageStates(t.app);
+      expect(afterFlush.sent ?? 0).toBeLessThan(1000);
+      expect(await probe.dbsize()).toBeLessThan(50);
+      // What the scheduler's reconcile does at start and every few minutes.
+      const res = await reconcile(t.app, [sendEmail]);
+      expect(res.requeued).toBeGreaterThan(0);
+      await waitFor('all sent', async () => (await messageStates(t.app)).sent === 1000, 150_000);
+    } finally {
+      await workers.close(5000);
+      probe.disconnect();
+      // Close this world while its Redis still answers.
+      await t.close();
+      envs.splice(envs.indexOf(t), 1);
+    }
+    const got = deliveries('flush');
+    expect(got.size).toBe(1000);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+  });
+});

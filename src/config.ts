@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { riskConfigSchema, signalsConfigSchema } from './health/config.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -153,6 +154,10 @@ const schema = z.strictObject({
     /** Saturdays and Sundays that are working days by transfer. */
     workingWeekends: z.array(isoDate),
   }),
+  /** The weekly risk indicator, categories and risk-review tasks (src/health/config.ts). */
+  risk: riskConfigSchema,
+  /** Worsening signals and their hand-off to field support (src/health/config.ts). */
+  signals: signalsConfigSchema,
 });
 
 export type FileConfig = z.infer<typeof schema>;

@@ -1,9 +1,10 @@
 /**
  * What follows a successful import, wherever it came from (`admin import`, the inbox job,
- * `seed-demo`). The one place to hang reactions to new data: the signals scan is to be
- * called from here once it exists.
+ * `seed-demo`). The one place to hang reactions to new data: a signals scan is requested
+ * (it runs on the workers; imports within a minute share one scan).
  */
 import type { App } from '../app.js';
+import { requestSignalsScan } from '../jobs/signals-scan.js';
 import type { ImportOutcome } from './run.js';
 
 export async function afterImport(app: App, outcome: ImportOutcome): Promise<void> {
@@ -19,4 +20,5 @@ export async function afterImport(app: App, outcome: ImportOutcome): Promise<voi
     },
     'import done',
   );
+  await requestSignalsScan(app);
 }

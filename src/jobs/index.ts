@@ -8,10 +8,24 @@ import { housekeeping } from './housekeeping.js';
 import { importInbox } from './import-inbox.js';
 import { lprCallTasks } from './lpr-call-tasks.js';
 import { lprMonthly } from './lpr-monthly.js';
+import { riskScore } from './risk-score.js';
 import { sendEmail } from './send-email.js';
+import { signalEscalation } from './signal-escalation.js';
+import { signalsScan } from './signals-scan.js';
 import type { AnyJob, PeriodicJob } from './types.js';
 
-export const JOBS: readonly AnyJob[] = [housekeeping, sendEmail, importInbox, lprMonthly, lprCallTasks, clickCheck, deliveryCheck];
+export const JOBS: readonly AnyJob[] = [
+  housekeeping,
+  sendEmail,
+  importInbox,
+  lprMonthly,
+  lprCallTasks,
+  clickCheck,
+  deliveryCheck,
+  riskScore,
+  signalsScan,
+  signalEscalation,
+];
 
 export function getJob(name: string): AnyJob | undefined {
   return JOBS.find((j) => j.name === name);

@@ -100,6 +100,7 @@ describe('admin script commands', () => {
     expect(res.code).toBe(0);
     const s = JSON.parse(res.out);
     expect(s.queues.map((q: { queue: string }) => q.queue)).toEqual(JOBS.map((j) => j.name));
+    expect(s.queues[0].queue).toBe('housekeeping');
     expect(s.queues[0]).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
     expect(s.schedules).toContainEqual(expect.objectContaining({ job: 'housekeeping', nextLocal: '03.06.2024 10:20:00' }));
     expect(s.lastRuns).toContainEqual(expect.objectContaining({ job: 'housekeeping', state: 'completed' }));

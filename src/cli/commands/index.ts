@@ -1,6 +1,7 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
 import { contentLoadCommand } from './content.js';
+import { explainCommand } from './explain.js';
 import { importCommand } from './import.js';
 import { importsCommand } from './imports.js';
 import { migrateCommand } from './migrate.js';
@@ -9,6 +10,7 @@ import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
 import { runsCommand } from './runs.js';
 import { seedDemoCommand } from './seed-demo.js';
+import { signalAckCommand } from './signal-ack.js';
 import { statusCommand } from './status.js';
 import { taskDoneCommand, taskShowCommand } from './task.js';
 import { tasksCommand } from './tasks.js';
@@ -29,4 +31,6 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   importsCommand,
   seedDemoCommand,
+  explainCommand,
+  signalAckCommand,
 ];

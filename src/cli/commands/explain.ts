@@ -1,0 +1,182 @@
+/**
+ * `explain <client-number> [--week W]`: why a client scores what it scores — the components with
+ * their reasons, the indicator and zone for the last 8 weeks, the categories, open tasks and
+ * recent signals. A week not scored yet is computed on the spot (and not stored).
+ */
+import type { App } from '../../app.js';
+import { now } from '../../clock.js';
+import { type ClientCard, findClientCard } from '../../db/client-cards.js';
+import { clientRiskHistory, type RiskScoreRow } from '../../db/risk-scores.js';
+import { listSignals } from '../../db/signals.js';
+import { listTasks } from '../../db/tasks.js';
+import { periodOf, shiftPeriod } from '../../domain/periods.js';
+import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
+import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
+import { scoreText, ZONE_NAMES, type Zone } from '../../domain/risk-model.js';
+import { cardLines, signalTitle } from '../../health/alert-email.js';
+import { componentLines } from '../../health/risk-tasks.js';
+import { computeWeek } from '../../health/score-week.js';
+import { formatTable } from '../../reports/render.js';
+import { type Command, emit, UsageError } from '../command.js';
+import { weekOption } from '../week-option.js';
+
+const HISTORY_WEEKS = 8;
+const SIGNAL_DAYS = 90;
+
+function parseNumber(raw: string | undefined): number {
+  if (!raw || !/^\d{1,8}$/.test(raw)) throw new UsageError(`client number: "${raw ?? ''}" is not a client number (expected e.g. 193254)`);
+  return Number(raw);
+}
+
+/** The stored row of the week, or one computed now from the same data (not stored). */
+async function weekRow(app: App, card: ClientCard, week: string): Promise<{ row: RiskScoreRow | null; computed: boolean }> {
+  const [stored] = await clientRiskHistory(app.pool, card.id, week, 1);
+  if (stored?.week === week) return { row: stored, computed: false };
+  const { scope, scores } = await computeWeek(app, week, [card.id]);
+  const s = scores[0];
+  if (!s) return { row: null, computed: true };
+  const c = s.components;
+  return {
+    computed: true,
+    row: {
+      client_id: card.id,
+      week,
+      week_end: scope.weekEnd,
+      training: c.training.score,
+      training_reason: c.training.reason,
+      lk: c.lk.score,
+      lk_reason: c.lk.reason,
+      lpr_contact: c.lprContact.score,
+      lpr_contact_reason: c.lprContact.reason,
+      logins: c.logins.score,
+      logins_reason: c.logins.reason,
+      webinars: c.webinars.score,
+      webinars_reason: c.webinars.reason,
+      indicator: s.indicator,
+      zone: s.zone,
+      indicator_delta: s.delta,
+      stale_components: s.stale,
+      categories: s.categories,
+      computed_at: now(),
+    },
+  };
+}
+
+export async function explainClient(app: App, number: number, week: string | null) {
+  const card = await findClientCard(app.pool, number);
+  if (!card) throw new Error(`client ${number} not found`);
+  const tz = app.config.ric.timeZone;
+  const w = week ?? card.week ?? shiftPeriod('isoweek', periodOf('isoweek', now(), tz), -1);
+  const { row, computed } = await weekRow(app, card, w);
+  const history = await clientRiskHistory(app.pool, card.id, w, HISTORY_WEEKS);
+  const openTasks = await listTasks(app.pool, { clientNumber: number, state: 'open' });
+  const at = now();
+  const signals = await listSignals(app.pool, { from: new Date(at.getTime() - SIGNAL_DAYS * 86_400_000), to: at, clientId: card.id });
+  return {
+    client: { number: card.number, name: card.name, card: Object.fromEntries(cardLines(card)), state: card.state },
+    week: w,
+    computedNow: computed,
+    components: row ? componentLines(row).map((l) => ({ component: COMPONENT_HEADERS[l.key], score: l.score, reason: l.reason })) : [],
+    indicator: row?.indicator ?? null,
+    zone: row?.zone ?? null,
+    delta: row?.indicator_delta ?? null,
+    categories: (row?.categories ?? []).map((c) => CATEGORY_NAMES[c as RiskCategory] ?? c),
+    history: history.map((h) => ({
+      week: h.week,
+      indicator: h.indicator,
+      zone: h.zone,
+      delta: h.indicator_delta,
+      stale: h.stale_components,
+    })),
+    openTasks: openTasks.map((t) => ({ id: t.id, kind: t.kind, assignee: t.assignee_name, due: t.due_at, title: t.title })),
+    signals: signals.map((s) => ({
+      id: s.id,
+      detected: s.detected_at,
+      kind: signalTitle(s.kind),
+      summary: s.summary,
+      emailed: s.emailed_at,
+      acknowledged: s.acknowledged_at,
+      escalated: s.escalated_at,
+    })),
+  };
+}
+
+type Explanation = Awaited<ReturnType<typeof explainClient>>;
+
+function human(e: Explanation, tz: string): string {
+  const zone = (z: string | null) => (z ? ZONE_NAMES[z as Zone] : 'н/д');
+  const out = [`${String(e.client.number).padStart(6, '0')} - ${e.client.name}`];
+  for (const [k, v] of Object.entries(e.client.card).slice(1)) out.push(`  ${k}: ${v}`);
+  out.push('', `Неделя ${e.week}${e.computedNow ? ' (не рассчитывалась; рассчитано сейчас, не сохранено)' : ''}:`);
+  if (!e.components.length) out.push('  клиент не обслуживается в этой неделе');
+  const width = Math.max(...COMPONENTS.map((k) => COMPONENT_HEADERS[k].length));
+  for (const c of e.components) out.push(`  ${c.component.padEnd(width)}  ${scoreText(c.score).padStart(4)}  ${c.reason}`);
+  if (e.components.length) {
+    const delta = e.delta === null ? '' : `, за неделю ${e.delta > 0 ? '+' : ''}${scoreText(e.delta)}`;
+    out.push(`  ${'Индикатор (-)'.padEnd(width)}  ${scoreText(e.indicator).padStart(4)}  ${zone(e.zone)}${delta}`);
+  }
+  out.push(`Категории: ${e.categories.join(', ') || 'нет'}`, '', `Последние ${HISTORY_WEEKS} недель:`);
+  out.push(
+    e.history.length
+      ? formatTable(
+          [
+            { key: 'week', header: 'Неделя' },
+            { key: 'indicator', header: 'Индикатор', type: 'score' },
+            { key: 'zone', header: 'Зона' },
+            { key: 'delta', header: 'Изменение', type: 'score' },
+          ],
+          e.history.map((h) => ({ ...h, zone: zone(h.zone) })),
+          tz,
+        )
+      : '(нет расчётов)',
+  );
+  out.push('', 'Открытые задачи:');
+  out.push(
+    e.openTasks.length
+      ? formatTable(
+          [
+            { key: 'id', header: '№', type: 'int' },
+            { key: 'kind', header: 'Вид' },
+            { key: 'assignee', header: 'Исполнитель' },
+            { key: 'due', header: 'Срок', type: 'datetime' },
+            { key: 'title', header: 'Цель' },
+          ],
+          e.openTasks,
+          tz,
+        )
+      : '(нет)',
+  );
+  out.push('', `Сигналы за ${SIGNAL_DAYS} дней:`);
+  out.push(
+    e.signals.length
+      ? formatTable(
+          [
+            { key: 'id', header: '№', type: 'int' },
+            { key: 'detected', header: 'Обнаружен', type: 'datetime' },
+            { key: 'kind', header: 'Сигнал' },
+            { key: 'summary', header: 'Суть' },
+            { key: 'emailed', header: 'Письмо', type: 'datetime' },
+            { key: 'acknowledged', header: 'Подтверждён', type: 'datetime' },
+          ],
+          e.signals,
+          tz,
+        )
+      : '(нет)',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: "a client's risk components with reasons, 8 weeks of indicator and zone, categories, open tasks, signals",
+  usage: 'explain <client-number> [--week 2024-W23] [--json]',
+  options: { week: { type: 'string' } },
+  args: { min: 1, max: 1 },
+  async run(ctx, values, [raw]) {
+    const number = parseNumber(raw);
+    const week = weekOption(values);
+    const e = await explainClient(ctx.app(), number, week);
+    emit(ctx, e, () => human(e, ctx.config.ric.timeZone));
+    return 0;
+  },
+};

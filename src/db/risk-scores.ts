@@ -1,0 +1,114 @@
+/** `risk_scores`: one row per client and ISO week — the components, indicator, zone, categories. */
+import type { ClientRisk } from '../domain/client-risk.js';
+import type { IsoDate } from '../domain/dates.js';
+import type { Zone } from '../domain/risk-model.js';
+import type { Queryable } from './pool.js';
+
+/** Rows per statement: a few column arrays of 25 000 values each, one round trip. */
+const CHUNK = 25_000;
+
+/**
+ * Insert or replace the week's rows (re-scoring a week overwrites it). Returns rows written.
+ * The rows travel as one array per column; the reasons, few distinct texts repeated over
+ * thousands of clients, as indexes into one array of texts — a tenth of the bytes of JSON rows.
+ */
+export async function upsertRiskScores(
+  db: Queryable,
+  week: string,
+  weekEnd: IsoDate,
+  scores: readonly ClientRisk[],
+  at: Date,
+): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < scores.length; i += CHUNK) {
+    const chunk = scores.slice(i, i + CHUNK);
+    const texts: string[] = [];
+    const ids = new Map<string, number>();
+    const text = (t: string) => {
+      let id = ids.get(t);
+      if (id === undefined) {
+        id = texts.push(t);
+        ids.set(t, id);
+      }
+      return id;
+    };
+    const col = <T>(f: (s: ClientRisk) => T) => chunk.map(f);
+    const c = (k: keyof ClientRisk['components']) => [col((s) => s.components[k].score), col((s) => text(s.components[k].reason))];
+    const res = await db.query(
+      `INSERT INTO risk_scores (client_id, week, week_end, training, training_reason, lk, lk_reason, lpr_contact, lpr_contact_reason,
+                                logins, logins_reason, webinars, webinars_reason, indicator, zone, indicator_delta,
+                                stale_components, categories, computed_at)
+       SELECT r.client_id, $17, $18, r.training, t.a[r.training_reason], r.lk, t.a[r.lk_reason], r.lpr_contact, t.a[r.lpr_contact_reason],
+              r.logins, t.a[r.logins_reason], r.webinars, t.a[r.webinars_reason], r.indicator, r.zone, r.indicator_delta,
+              string_to_array(t.a[r.stale_components], ','), string_to_array(t.a[r.categories], ','), $19
+         FROM unnest($1::bigint[], $2::numeric[], $3::int[], $4::numeric[], $5::int[], $6::numeric[], $7::int[], $8::numeric[], $9::int[],
+                     $10::numeric[], $11::int[], $12::numeric[], $13::text[], $14::numeric[], $15::int[], $16::int[])
+              AS r(client_id, training, training_reason, lk, lk_reason, lpr_contact, lpr_contact_reason, logins, logins_reason,
+                   webinars, webinars_reason, indicator, zone, indicator_delta, stale_components, categories)
+        CROSS JOIN (SELECT $20::text[] AS a) t
+       ON CONFLICT (client_id, week) DO UPDATE SET
+         week_end = EXCLUDED.week_end, training = EXCLUDED.training, training_reason = EXCLUDED.training_reason,
+         lk = EXCLUDED.lk, lk_reason = EXCLUDED.lk_reason, lpr_contact = EXCLUDED.lpr_contact,
+         lpr_contact_reason = EXCLUDED.lpr_contact_reason, logins = EXCLUDED.logins, logins_reason = EXCLUDED.logins_reason,
+         webinars = EXCLUDED.webinars, webinars_reason = EXCLUDED.webinars_reason, indicator = EXCLUDED.indicator,
+         zone = EXCLUDED.zone, indicator_delta = EXCLUDED.indicator_delta, stale_components = EXCLUDED.stale_components,
+         categories = EXCLUDED.categories, computed_at = EXCLUDED.computed_at`,
+      [
+        col((s) => s.clientId),
+        ...c('training'),
+        ...c('lk'),
+        ...c('lprContact'),
+        ...c('logins'),
+        ...c('webinars'),
+        col((s) => s.indicator),
+        col((s) => s.zone),
+        col((s) => s.delta),
+        col((s) => text(s.stale.join(','))),
+        col((s) => text(s.categories.join(','))),
+        week,
+        weekEnd,
+        at,
+        texts,
+      ],
+    );
+    written += res.rowCount ?? 0;
+  }
+  return written;
+}
+
+/** The newest week that has scores, or null. */
+export async function latestScoredWeek(db: Queryable): Promise<string | null> {
+  const { rows } = await db.query<{ week: string | null }>('SELECT max(week) AS week FROM risk_scores');
+  return rows[0]?.week ?? null;
+}
+
+export interface RiskScoreRow {
+  client_id: number;
+  week: string;
+  week_end: string;
+  training: number | null;
+  training_reason: string | null;
+  lk: number | null;
+  lk_reason: string | null;
+  lpr_contact: number | null;
+  lpr_contact_reason: string | null;
+  logins: number | null;
+  logins_reason: string | null;
+  webinars: number | null;
+  webinars_reason: string | null;
+  indicator: number | null;
+  zone: Zone | null;
+  indicator_delta: number | null;
+  stale_components: string[];
+  categories: string[];
+  computed_at: Date;
+}
+
+/** A client's weeks up to `toWeek`, newest first. */
+export async function clientRiskHistory(db: Queryable, clientId: number, toWeek: string, limit: number): Promise<RiskScoreRow[]> {
+  const { rows } = await db.query<RiskScoreRow>(
+    'SELECT * FROM risk_scores WHERE client_id = $1 AND week <= $2 ORDER BY week DESC LIMIT $3',
+    [clientId, toWeek, limit],
+  );
+  return rows;
+}

@@ -1,0 +1,89 @@
+/**
+ * One client's week: the five components (or `н/д`), the indicator, its zone, the change since
+ * last week, and the categories — from counts the risk-score job loads for all clients at once.
+ */
+import type { RiskConfig } from '../health/config.js';
+import type { IsoDate } from './dates.js';
+import { categoriesOf, type RiskCategory } from './risk-categories.js';
+import {
+  COMPONENTS,
+  type ComponentKey,
+  type ComponentScore,
+  scoreLk,
+  scoreLogins,
+  scoreLprContact,
+  scoreTraining,
+  scoreWebinars,
+} from './risk-components.js';
+import { deltaOf, indicatorOf, type Zone, zoneOf } from './risk-model.js';
+
+/** What the job counts per client, every window ending on the last day of the scored week. */
+export interface RiskFacts {
+  clientId: number;
+  category: 'A' | 'B' | 'C';
+  systemUsers: number;
+  trainedUsers: number;
+  lkRequests: number;
+  lprContacts: number;
+  hasLpr: boolean;
+  webinars: number;
+  /** Logins per week, `[0]` = the scored week, `[1]` the one before, … */
+  weeklyLogins: readonly number[];
+  connectedOn: IsoDate | null;
+  primaryAdvanceUntil: IsoDate | null;
+  flags: readonly string[];
+  previousZone: Zone | null;
+  previousIndicator: number | null;
+}
+
+export interface ClientRisk {
+  clientId: number;
+  components: Record<ComponentKey, ComponentScore>;
+  indicator: number | null;
+  zone: Zone | null;
+  delta: number | null;
+  stale: ComponentKey[];
+  categories: RiskCategory[];
+}
+
+/**
+ * Score one client. `stale` maps each component whose source is not fresh to its `н/д` reason;
+ * those components get no score and do not count in the indicator.
+ */
+export function scoreClient(f: RiskFacts, weekEnd: IsoDate, stale: ReadonlyMap<ComponentKey, string>, cfg: RiskConfig): ClientRisk {
+  const computed: Record<ComponentKey, () => ComponentScore> = {
+    training: () => scoreTraining(f, cfg),
+    lk: () => scoreLk(f.lkRequests, cfg),
+    lprContact: () => scoreLprContact(f.lprContacts, f.hasLpr, cfg),
+    logins: () => scoreLogins(f.weeklyLogins, cfg),
+    webinars: () => scoreWebinars(f.webinars, cfg),
+  };
+  const components = {} as Record<ComponentKey, ComponentScore>;
+  for (const k of COMPONENTS) {
+    const why = stale.get(k);
+    components[k] = why === undefined ? computed[k]() : { score: null, reason: why };
+  }
+  const indicator = indicatorOf(components, cfg.weights);
+  const zone = zoneOf(indicator, cfg.zones);
+  const categories = categoriesOf(
+    {
+      connectedOn: f.connectedOn,
+      primaryAdvanceUntil: f.primaryAdvanceUntil,
+      flags: f.flags,
+      zone,
+      previousZone: f.previousZone,
+      weeklyLogins: stale.has('logins') ? null : f.weeklyLogins,
+    },
+    weekEnd,
+    cfg,
+  );
+  return {
+    clientId: f.clientId,
+    components,
+    indicator,
+    zone,
+    delta: deltaOf(indicator, f.previousIndicator),
+    stale: COMPONENTS.filter((k) => stale.has(k)),
+    categories,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The alert e-mail of a signal to the field (ТС) specialist, and the escalation e-mail to the
+ * department head: the signal, its evidence, and the client's card — number, name, category,
+ * fee, zone, remote specialist and phone.
+ */
+import type { App } from '../app.js';
+import type { ClientCard } from '../db/client-cards.js';
+import type { SignalRow } from '../db/signals.js';
+import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
+import { scoreText, ZONE_NAMES, type Zone } from '../domain/risk-model.js';
+import { count, rub } from '../domain/ru.js';
+import { isSignalKind, SIGNAL_TITLES } from '../domain/signal-kinds.js';
+import { type CompiledTemplate, html, renderTemplate } from '../mail/render.js';
+import { ruDateTime } from '../reports/render.js';
+
+export function signalTitle(kind: string): string {
+  return isSignalKind(kind) ? SIGNAL_TITLES[kind] : kind;
+}
+
+export function clientLabel(c: { number: number; name: string }): string {
+  return `${String(c.number).padStart(6, '0')} - ${c.name}`;
+}
+
+/** The card as label/value pairs, in the order the e-mail shows them. */
+export function cardLines(c: ClientCard): [string, string][] {
+  const cats = (c.categories ?? []).map((k) => CATEGORY_NAMES[k as RiskCategory] ?? k);
+  const zone = c.zone ? `${scoreText(c.indicator)} — ${ZONE_NAMES[c.zone as Zone]} (неделя ${c.week})` : 'не рассчитан';
+  const person = (name: string | null, phone: string | null) => (name ? `${name}${phone ? `, тел. ${phone}` : ''}` : 'не назначен');
+  return [
+    ['Клиент', clientLabel(c)],
+    ['Категория клиента', `${c.category}${cats.length ? `; ${cats.join(', ')}` : ''}`],
+    ['Сумма ИО', `${rub(c.monthly_fee)} в месяц`],
+    ['Индикатор', zone],
+    ['Специалист ДИС', person(c.remote_name, c.remote_phone)],
+    ['Специалист ТС', person(c.field_name, c.field_phone)],
+  ];
+}
+
+function blocks(details: string[], card: ClientCard) {
+  const lines = cardLines(card);
+  return {
+    details_html: html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>`,
+    details_text: details.map((d) => `- ${d}`).join('\n'),
+    card_html: html`<table class="card" cellpadding="0" cellspacing="0">${lines.map(([k, v]) => html`<tr><td class="k">${k}</td><td>${v}</td></tr>`)}</table>`,
+    card_text: lines.map(([k, v]) => `${k}: ${v}`).join('\n'),
+  };
+}
+
+export function signalDetails(s: SignalRow): string[] {
+  const d = s.evidence.details;
+  return Array.isArray(d) ? d.map(String) : [];
+}
+
+export interface RenderedMail extends CompiledTemplate {
+  subject: string;
+}
+
+export async function renderSignalAlert(
+  app: App,
+  s: SignalRow,
+  card: ClientCard,
+  task: { id: number | null; title: string },
+  deadline: Date,
+): Promise<RenderedMail> {
+  const title = signalTitle(s.kind);
+  const subject = `Сигнал: ${title} — ${clientLabel(card)}`;
+  const r = await renderTemplate('signal-alert', {
+    subject,
+    heading: title,
+    summary: s.summary,
+    ...blocks(signalDetails(s), card),
+    task_title: title,
+    task_id: task.id ?? '—',
+    signal_id: s.id,
+    deadline: ruDateTime(deadline, app.config.ric.timeZone).slice(0, 16),
+    footer: `${app.config.ric.name} · churnguard`,
+  });
+  return { subject, ...r };
+}
+
+export async function renderEscalation(app: App, s: SignalRow, card: ClientCard, assignee: string): Promise<RenderedMail> {
+  const title = signalTitle(s.kind);
+  const subject = `Не подтверждён сигнал: ${title} — ${clientLabel(card)}`;
+  const r = await renderTemplate('signal-escalation', {
+    subject,
+    heading: `Сигнал не подтверждён: ${title}`,
+    signal_id: s.id,
+    detected: ruDateTime(s.detected_at, app.config.ric.timeZone).slice(0, 16),
+    hours: count(app.config.signals.ackWorkingHours, ['рабочий час', 'рабочих часа', 'рабочих часов']),
+    assignee,
+    summary: s.summary,
+    ...blocks(signalDetails(s), card),
+    footer: `${app.config.ric.name} · churnguard`,
+  });
+  return { subject, ...r };
+}

@@ -1,0 +1,189 @@
+/**
+ * The hand-off of worsening signals to field support — one path for every capability that
+ * finds a threat (signals-scan, competitor diagnostics, …):
+ *
+ * 1. the signal is recorded once (`signals.dedup_key`; without an explicit key, one per
+ *    client and kind within `signals.dedupDays`);
+ * 2. a task (kind `signal`, direction «Обслуживание») is created for the client's field (ТС)
+ *    specialist, due when the signal would be escalated;
+ * 3. an alert e-mail with the signal, its evidence and the client's card is queued to that
+ *    specialist (or, when the client has no field specialist with an e-mail address, to the
+ *    head of the remote specialist's department, then of the field specialist's) and sent by
+ *    `send-email` with retries. The reaction time is `signals.emailed_at − detected_at`,
+ *    `emailed_at` being set when the SMTP server accepts the alert.
+ */
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import { type ClientCard, departmentHeads, type Head, loadClientCards } from '../db/client-cards.js';
+import { type PoolClient, withTransaction } from '../db/pool.js';
+import { attachHandOff, insertSignals, type SignalInsert, type SignalRow } from '../db/signals.js';
+import { insertTasks, type NewTask } from '../db/tasks.js';
+import { localDate } from '../domain/dates.js';
+import type { NewSignal } from '../domain/signal-rules.js';
+import { addWorkingHours } from '../domain/working-hours.js';
+import { dispatchNotifications, queueNotification } from '../mail/outbox.js';
+import { renderSignalAlert, signalTitle } from './alert-email.js';
+
+export type { NewSignal } from '../domain/signal-rules.js';
+
+/** Serialises concurrent raises so the dedup window holds across transactions. */
+const RAISE_LOCK = 7_303_241_040;
+
+export interface RaisedSignal {
+  id: number;
+  clientId: number;
+  kind: string;
+  taskId: number | null;
+  /** The alert e-mail's outbox row; null when nobody could be addressed. */
+  notificationId: number | null;
+  /** Who the alert went to: the field specialist, or a department head as the fallback. */
+  recipient: { employeeId: number; email: string; role: 'field' | 'head' } | null;
+}
+
+export interface RaiseResult {
+  raised: RaisedSignal[];
+  /** Signals left out: same dedup key, or same client and kind within the window. */
+  suppressed: number;
+  /** Outbox rows to dispatch after the commit (`raiseSignals` does it). */
+  notificationIds: number[];
+}
+
+export interface RaiseOptions {
+  /** Recorded as the task's `created_by` (default `signals`). */
+  createdBy?: string;
+}
+
+/** When an unacknowledged signal detected at `detectedAt` is escalated. */
+export function escalationDeadline(app: App, detectedAt: Date): Date {
+  const s = app.config.signals;
+  return addWorkingHours(detectedAt, s.ackWorkingHours, app.calendar, app.config.ric.timeZone, s.workday);
+}
+
+/** The alert's addressee: the field specialist, else a department head (remote's, then field's). */
+export function alertRecipient(card: ClientCard, heads: ReadonlyMap<number, Head>): RaisedSignal['recipient'] {
+  if (card.field_id && card.field_active && card.field_email) return { employeeId: card.field_id, email: card.field_email, role: 'field' };
+  for (const dep of [card.remote_department_id, card.field_department_id]) {
+    const h = dep ? heads.get(dep) : undefined;
+    if (h) return { employeeId: h.id, email: h.email, role: 'head' };
+  }
+  return null;
+}
+
+function toInserts(app: App, signals: readonly NewSignal[], at: Date): SignalInsert[] {
+  const day = localDate(at, app.config.ric.timeZone);
+  const seen = new Set<string>();
+  const out: SignalInsert[] = [];
+  for (const s of signals) {
+    const key = s.dedupKey ?? `${s.kind}.${s.clientId}.${day}`;
+    // Within one batch, too: one windowed signal per client and kind.
+    const batchKey = s.dedupKey ?? `${s.kind}.${s.clientId}`;
+    if (seen.has(batchKey)) continue;
+    seen.add(batchKey);
+    out.push({
+      client_id: s.clientId,
+      kind: s.kind,
+      summary: s.summary,
+      evidence: { ...s.evidence, details: s.details },
+      dedup_key: key,
+      windowed: s.dedupKey === undefined,
+    });
+  }
+  return out;
+}
+
+function handOffTask(
+  s: SignalRow,
+  card: ClientCard,
+  recipient: RaisedSignal['recipient'],
+  at: Date,
+  dueAt: Date,
+  createdBy: string,
+): NewTask {
+  return {
+    kind: 'signal',
+    direction: 'service',
+    title: `Сигнал «${signalTitle(s.kind)}»: ${s.summary}. Связаться с клиентом и специалистом ДИС${card.remote_name ? ` (${card.remote_name})` : ''}.`,
+    assigneeId: card.field_id ?? recipient?.employeeId ?? null,
+    clientId: s.client_id,
+    plannedAt: at,
+    dueAt,
+    priority: 1,
+    payload: { signalId: s.id, kind: s.kind, evidence: s.evidence },
+    dedupKey: `signal.${s.id}`,
+    createdBy,
+  };
+}
+
+/**
+ * Record signals and hand them off, inside the caller's transaction. After the commit, call
+ * `dispatchNotifications(app, result.notificationIds)` (or use {@link raiseSignals}).
+ */
+export async function raiseSignalsIn(
+  app: App,
+  db: PoolClient,
+  signals: readonly NewSignal[],
+  opts: RaiseOptions = {},
+): Promise<RaiseResult> {
+  if (!signals.length) return { raised: [], suppressed: 0, notificationIds: [] };
+  await db.query('SELECT pg_advisory_xact_lock($1)', [RAISE_LOCK]);
+  const at = now();
+  const windowFrom = new Date(at.getTime() - app.config.signals.dedupDays * 86_400_000);
+  const rows = await insertSignals(db, toInserts(app, signals, at), at, windowFrom);
+  const cards = await loadClientCards(
+    db,
+    rows.map((r) => r.client_id),
+  );
+  const heads = await departmentHeads(db);
+  const plans = rows.map((s) => {
+    const card = cards.get(s.client_id) as ClientCard;
+    const recipient = alertRecipient(card, heads);
+    const deadline = escalationDeadline(app, s.detected_at);
+    return { s, card, recipient, deadline, task: handOffTask(s, card, recipient, at, deadline, opts.createdBy ?? 'signals') };
+  });
+  const taskIds = await insertTasks(
+    db,
+    plans.map((p) => p.task),
+    at,
+  );
+  const raised: RaisedSignal[] = [];
+  for (const p of plans) {
+    const taskId = taskIds.get(p.task.dedupKey) ?? null;
+    let notificationId: number | null = null;
+    if (p.recipient) {
+      const mail = await renderSignalAlert(app, p.s, p.card, { id: taskId, title: signalTitle(p.s.kind) }, p.deadline);
+      notificationId = (
+        await queueNotification(db, {
+          kind: 'signal-alert',
+          dedupKey: `signal-alert.${p.s.id}`,
+          employeeId: p.recipient.employeeId,
+          toEmail: p.recipient.email,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+        })
+      ).id;
+    } else {
+      app.log.warn({ signalId: p.s.id, clientId: p.s.client_id }, 'signal has nobody to alert: no field specialist and no department head');
+    }
+    raised.push({ id: p.s.id, clientId: p.s.client_id, kind: p.s.kind, taskId, notificationId, recipient: p.recipient });
+  }
+  await attachHandOff(
+    db,
+    raised.map((r) => ({ id: r.id, task_id: r.taskId, notification_id: r.notificationId })),
+  );
+  return {
+    raised,
+    suppressed: signals.length - rows.length,
+    notificationIds: raised.flatMap((r) => (r.notificationId ? [r.notificationId] : [])),
+  };
+}
+
+/**
+ * Record signals, create the field specialist's tasks and send the alert e-mails — the hand-off
+ * API for every capability. Safe to call twice with the same signals (deduplicated).
+ */
+export async function raiseSignals(app: App, signals: readonly NewSignal[], opts: RaiseOptions = {}): Promise<RaiseResult> {
+  const res = await withTransaction(app.pool, (db) => raiseSignalsIn(app, db, signals, opts));
+  await dispatchNotifications(app, res.notificationIds);
+  return res;
+}

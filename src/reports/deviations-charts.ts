@@ -1,0 +1,53 @@
+/** Charts of «Фиксация отклонений»: zones of the clients over the last weeks, and the top risers. */
+import type { App } from '../app.js';
+import { topRisers, zoneCounts } from '../db/deviations.js';
+import { periodRange, shiftPeriod } from '../domain/periods.js';
+import { scoreText } from '../domain/risk-model.js';
+import { clientLabel } from '../health/alert-email.js';
+import type { HBarsChart, StackedBarsChart } from './charts/types.js';
+import type { Chart } from './types.js';
+
+const CHART_WEEKS = 12;
+const RISERS = 10;
+
+const ZONE_SERIES = [
+  { zone: 'none', name: 'Нет угрозы', color: 'green' },
+  { zone: 'dynamic', name: 'Динамический риск', color: 'amber' },
+  { zone: 'high', name: 'Высокий риск', color: 'red' },
+  { zone: null, name: 'Нет данных (н/д)', color: 'grey' },
+] as const;
+
+export async function deviationCharts(app: App, week: string, department: string | null): Promise<Chart[]> {
+  const weeks = Array.from({ length: CHART_WEEKS }, (_, i) => shiftPeriod('isoweek', week, i - CHART_WEEKS + 1));
+  const counts = await zoneCounts(app.pool, shiftPeriod('isoweek', week, -CHART_WEEKS), week, department);
+  const shown = weeks.filter((w) => counts.some((c) => c.week === w));
+  const zones: StackedBarsChart = {
+    kind: 'stacked-bars',
+    title: `Зоны риска клиентов за ${CHART_WEEKS} недель`,
+    categories: shown.map((w) => {
+      const start = periodRange('isoweek', w).start;
+      return `${start.slice(8, 10)}.${start.slice(5, 7)}`;
+    }),
+    series: ZONE_SERIES.filter((z) => z.zone !== null || counts.some((c) => c.zone === null)).map((z) => ({
+      name: z.name,
+      color: z.color,
+      values: shown.map((w) => counts.find((c) => c.week === w && c.zone === z.zone)?.n ?? 0),
+    })),
+    xTitle: 'Неделя (с понедельника)',
+    yTitle: 'Клиентов',
+  };
+  const risers = await topRisers(app.pool, week, department, RISERS);
+  const rising: HBarsChart = {
+    kind: 'hbars',
+    title: `${RISERS} клиентов с наибольшим ростом индикатора за неделю`,
+    items: risers.map((r) => ({
+      label: clientLabel(r),
+      value: r.indicator_delta,
+      note: `${scoreText(r.indicator - r.indicator_delta)} → ${scoreText(r.indicator)}`,
+    })),
+    valueTitle: 'Рост индикатора за неделю',
+    format: 'score',
+    color: 'red',
+  };
+  return shown.length ? (risers.length ? [zones, rising] : [zones]) : [];
+}

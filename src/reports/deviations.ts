@@ -1,0 +1,104 @@
+/**
+ * «Фиксация отклонений»: the weekly risk report laid out like the CRM's OLAP report — a row
+ * `NNNNNN - Name` per responsible employee, the department, the five components, the indicator,
+ * a totals row `Итого: (N)` (sums of the components, mean of the indicator, as the CRM shows).
+ * Stale components are `н/д`, and notes under the table name the stale sources.
+ */
+import { UsageError } from '../cli/command.js';
+import { weekOption } from '../cli/week-option.js';
+import { now } from '../clock.js';
+import { type DeviationRow, listDeviations } from '../db/deviations.js';
+import { latestScoredWeek } from '../db/risk-scores.js';
+import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
+import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
+import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
+import { round3 } from '../domain/risk-model.js';
+import { dmy } from '../domain/ru-dates.js';
+import { clientLabel } from '../health/alert-email.js';
+import { deviationCharts } from './deviations-charts.js';
+import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
+
+const COLUMN: Record<ComponentKey, keyof DeviationRow> = {
+  training: 'training',
+  lk: 'lk',
+  lprContact: 'lpr_contact',
+  logins: 'logins',
+  webinars: 'webinars',
+};
+
+export const ND = 'н/д';
+
+const ZONES = ['high', 'dynamic', 'none'] as const;
+
+export const DEVIATION_COLUMNS: ReportColumn[] = [
+  { key: 'description', header: 'Описание' },
+  { key: 'employee', header: 'Сотрудник (упр)' },
+  { key: 'department', header: 'Подразделение' },
+  ...COMPONENTS.map((k): ReportColumn => ({ key: k, header: COMPONENT_HEADERS[k], type: 'score' })),
+  { key: 'indicator', header: 'Индикатор (-)', type: 'score' },
+  { key: 'delta', header: 'Изменение за неделю', type: 'score' },
+  { key: 'categories', header: 'Категории' },
+];
+
+/** The report rows, the totals row and the notes for stored rows of one week. */
+export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportRow[]; totals: ReportRow; notes: string[] } {
+  const out = rows.map((r) => {
+    const row: ReportRow = {
+      description: clientLabel(r),
+      employee: r.employee ?? '',
+      department: r.department ?? '',
+      indicator: r.indicator ?? ND,
+      delta: r.indicator_delta,
+      categories: r.categories.map((c) => CATEGORY_NAMES[c as RiskCategory] ?? c).join(', '),
+    };
+    for (const k of COMPONENTS) row[k] = (r[COLUMN[k]] as number | null) ?? ND;
+    return row;
+  });
+  const totals: ReportRow = { description: `Итого: (${rows.length})` };
+  for (const k of COMPONENTS) {
+    const vals = rows.map((r) => r[COLUMN[k]] as number | null).filter((v): v is number => v !== null);
+    totals[k] = vals.length ? Math.round(vals.reduce((a, b) => a + b, 0) * 100) / 100 : null;
+  }
+  const inds = rows.map((r) => r.indicator).filter((v): v is number => v !== null);
+  totals.indicator = inds.length ? round3(inds.reduce((a, b) => a + b, 0) / inds.length) : null;
+  const notes: string[] = [];
+  for (const k of COMPONENTS) {
+    const staleRow = rows.find((r) => r.stale_components.includes(k));
+    if (!staleRow) continue;
+    const n = new Set(rows.filter((r) => r.stale_components.includes(k)).map((r) => r.client_id)).size;
+    const reason = String(staleRow[`${COLUMN[k]}_reason` as keyof DeviationRow] ?? '').replace(/^н\/д:\s*/, '');
+    notes.push(`${ND} «${COMPONENT_HEADERS[k]}» (${n} кл.): нет свежих данных — ${reason}; в индикатор не входит.`);
+  }
+  return { rows: out, totals, notes };
+}
+
+export const deviationsReport: ReportDefinition = {
+  name: 'deviations',
+  description: 'Фиксация отклонений: the weekly risk indicator per client and responsible employee',
+  usage: 'report deviations [--week 2024-W23] [--department D] [--zone high|dynamic|none] [--limit N]',
+  options: { week: { type: 'string' }, department: { type: 'string' }, zone: { type: 'string' }, limit: { type: 'string' } },
+  async build(app, values) {
+    const week =
+      weekOption(values) ??
+      (await latestScoredWeek(app.pool)) ??
+      shiftPeriod('isoweek', periodOf('isoweek', now(), app.config.ric.timeZone), -1);
+    const zone = typeof values.zone === 'string' ? values.zone : null;
+    if (zone !== null && !(ZONES as readonly string[]).includes(zone)) {
+      throw new UsageError(`--zone: "${zone}" is not one of ${ZONES.join(', ')}`);
+    }
+    const limitRaw = typeof values.limit === 'string' ? values.limit : null;
+    const limit = limitRaw === null ? null : Number(limitRaw);
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit: "${limitRaw}" is not a whole number ≥ 1`);
+    const department = typeof values.department === 'string' ? values.department : null;
+    const rows = await listDeviations(app.pool, { week, department, zone: zone as (typeof ZONES)[number] | null, limit });
+    const { start, end } = periodRange('isoweek', week);
+    const filters = [department ? `подразделение «${department}»` : null, zone ? `зона ${zone}` : null].filter(Boolean);
+    return {
+      name: 'deviations',
+      title: 'Фиксация отклонений',
+      subtitle: `${app.config.ric.code}, неделя ${week} (с ${dmy(start)} по ${dmy(end)})${filters.length ? `; ${filters.join(', ')}` : ''}`,
+      charts: await deviationCharts(app, week, department),
+      sections: [{ columns: DEVIATION_COLUMNS, ...deviationSection(rows) }],
+    };
+  },
+};

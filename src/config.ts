@@ -158,6 +158,16 @@ const schema = z.strictObject({
   risk: riskConfigSchema,
   /** Worsening signals and their hand-off to field support (src/health/config.ts). */
   signals: signalsConfigSchema,
+  /** The specialist's diary (`GET /diary`). */
+  diary: z.strictObject({
+    /** A browser stays signed in this long after the sign-in link was opened. */
+    sessionHours: z
+      .number()
+      .positive()
+      .max(24 * 31),
+    /** Tasks listed per specialist at most (a head sees this many per member); the rest are counted. */
+    maxTasks: positiveInt,
+  }),
 });
 
 export type FileConfig = z.infer<typeof schema>;

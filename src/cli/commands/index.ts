@@ -1,6 +1,7 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
 import { contentLoadCommand } from './content.js';
+import { employeeTokenCommand } from './employee-token.js';
 import { explainCommand } from './explain.js';
 import { importCommand } from './import.js';
 import { importsCommand } from './imports.js';
@@ -33,4 +34,5 @@ export const COMMANDS: readonly Command[] = [
   seedDemoCommand,
   explainCommand,
   signalAckCommand,
+  employeeTokenCommand,
 ];

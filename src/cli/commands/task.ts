@@ -1,6 +1,7 @@
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db/pool.js';
-import { OUTCOME_NAMES, OUTCOMES, type Outcome, recordOutcome } from '../../db/task-outcomes.js';
+import { recordOutcome } from '../../db/task-outcomes.js';
+import { OUTCOME_NAMES, OUTCOMES, type Outcome } from '../../domain/task-outcomes.js';
 import { type Command, emit, oneOf, str, UsageError } from '../command.js';
 
 function taskId(raw: string | undefined): number {
@@ -27,6 +28,7 @@ export const taskDoneCommand: Command = {
       ctx.err(`task ${id} does not exist\n`);
       return 1;
     }
+    if (res.kind === 'not-applicable') throw new UsageError(`--outcome: ${res.message}`);
     if (res.kind === 'conflict') {
       ctx.err(`${res.message}\n`);
       return 1;

@@ -1,9 +1,23 @@
-/** The demo's story, in order. Each capability adds its step here. */
+/**
+ * The demo's story, in order: the RIC, its health, the campaigns, the people's answers, and
+ * every job once at the end (everyJobStep stays last).
+ */
+import { callsStep } from './calls.js';
 import { clicksStep } from './clicks.js';
 import { everyJobStep } from './every-job.js';
 import { healthStep } from './health.js';
 import { mailingStep } from './mailing.js';
+import { riskHistoryStep } from './risk-history.js';
 import { seedStep } from './seed.js';
 import type { DemoStep } from './types.js';
 
-export const DEMO_STEPS: readonly DemoStep[] = [seedStep, healthStep, mailingStep, clicksStep, everyJobStep];
+export const DEMO_STEPS: readonly DemoStep[] = [
+  seedStep,
+  healthStep,
+  riskHistoryStep,
+  // The competitor-diagnostics campaign with two findings (issue 7) goes here.
+  mailingStep,
+  clicksStep,
+  callsStep,
+  everyJobStep,
+];

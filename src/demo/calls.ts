@@ -51,10 +51,11 @@ export const callsStep: DemoStep = {
     say(`  the clock moves ${n} working days on, from ${from} to ${day} 09:00`);
     const made = await runQueued(app, lprCallTasks, day);
     say(`  lpr-call-tasks ${day}: ${made.callTasks} call task(s), ${made.verifyAddressTasks} "verify the address" task(s)`);
-    // The specialist whose calls show most people's clicks records the first three.
-    const { rows: picked } = await app.pool.query<{ id: number; assignee_id: number; name: string; client: string; clicks: number }>(
+    // The specialist whose calls show most people's clicks records three: one call whose person
+    // clicked, two others (the rest of the clicked ones stay open for the diary to show).
+    const { rows: open } = await app.pool.query<{ id: number; assignee_id: number; name: string; client: string; clicks: number }>(
       `WITH mine AS (
-         SELECT t.assignee_id, coalesce(sum(jsonb_array_length(t.payload->'humanClicks')), 0) AS clicks
+         SELECT t.assignee_id, count(*) FILTER (WHERE jsonb_array_length(t.payload->'humanClicks') > 0) AS clicked
            FROM tasks t WHERE t.kind = 'lpr-call' AND t.state = 'open' AND t.assignee_id IS NOT NULL GROUP BY t.assignee_id
           ORDER BY 2 DESC, 1 LIMIT 1)
        SELECT t.id, t.assignee_id, e.name, lpad(c.number::text, 6, '0') || ' - ' || c.name AS client,
@@ -62,13 +63,13 @@ export const callsStep: DemoStep = {
          FROM tasks t JOIN mine ON mine.assignee_id = t.assignee_id JOIN employees e ON e.id = t.assignee_id
          JOIN clients c ON c.id = t.client_id
         WHERE t.kind = 'lpr-call' AND t.state = 'open'
-        ORDER BY clicks DESC, t.id LIMIT $1`,
-      [CALLS.length],
+        ORDER BY t.id`,
     );
-    const shown = picked.find((p) => p.clicks > 0) ?? picked[0];
-    if (shown) {
-      const { rows } = await app.pool.query<{ text: string }>(`SELECT payload->>'text' AS text FROM tasks WHERE id = $1`, [shown.id]);
-      say(`  call task #${shown.id} for ${shown.name}:\n${(rows[0]?.text ?? '').replace(/^/gm, '    ')}`);
+    const first = open.find((t) => t.clicks > 0) ?? open[0];
+    const picked = first ? [first, ...open.filter((t) => t !== first && t.clicks === 0)].slice(0, CALLS.length) : [];
+    if (first) {
+      const { rows } = await app.pool.query<{ text: string }>(`SELECT payload->>'text' AS text FROM tasks WHERE id = $1`, [first.id]);
+      say(`  call task #${first.id} for ${first.name}:\n${(rows[0]?.text ?? '').replace(/^/gm, '    ')}`);
     }
     const recorded: CallsFacts['recorded'] = [];
     for (const [i, p] of picked.entries()) {

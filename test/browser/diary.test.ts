@@ -55,14 +55,17 @@ async function expectNoSidewaysScroll(page: Page): Promise<void> {
   expect(scrollWidth, 'the page scrolls sideways').toBeLessThanOrEqual(clientWidth);
 }
 
-/** A screenshot of what the screen shows (not the whole long page) or of one element, under test-artifacts/. */
-async function shot(what: Page | Locator, name: string): Promise<string> {
+/**
+ * A screenshot of what the screen shows (not the whole long page) or of one element, under
+ * test-artifacts/; with UPDATE_DOCS_SCREENSHOTS=1 also as docs/<docs>.png (the README's pictures).
+ */
+async function shot(what: Page | Locator, name: string, docs?: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);
   await what.screenshot({ path });
-  if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
+  if (docs && process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
     mkdirSync(DOCS, { recursive: true });
-    copyFileSync(path, join(DOCS, `${name}.png`));
+    copyFileSync(path, join(DOCS, `${docs}.png`));
   }
   return path;
 }
@@ -106,9 +109,9 @@ describe('the diary in Chromium', () => {
     await shot(page, 'diary-360');
     // For the README: the list as a phone shows it, and one call task opened.
     await page.setViewportSize({ width: 412, height: 1000 });
-    await shot(page, 'diary');
+    await shot(page, 'diary', 'diary');
     await call.locator(':scope > details > summary').click();
-    await shot(call, 'diary-task');
+    await shot(call, 'diary-task', 'diary-task');
     await page.close();
   });
 
@@ -147,7 +150,10 @@ describe('the diary in Chromium', () => {
     await card.locator(':scope > details > summary').click();
     await card.locator('input[name="outcome"]').first().check();
     await card.locator('input[name="csrf"]').evaluate((el) => el.setAttribute('value', 'forged-token'));
-    const [forged] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/outcome')), card.locator('button[type="submit"]').click()]);
+    const [forged] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/outcome')),
+      card.locator('button[type="submit"]').click(),
+    ]);
     expect(forged.status()).toBe(403);
     expect(await q('SELECT state FROM tasks WHERE id = $1', [id])).toEqual([{ state: 'open' }]);
 
@@ -194,11 +200,12 @@ describe('the overview in Chromium', () => {
     await page.goto(pathToFileURL(file).href);
     await expectNoSidewaysScroll(page);
     expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(7);
-    await shot(page, 'overview-desk-360');
+    await shot(page, 'desk-overview-360');
     await page.setViewportSize({ width: 1280, height: 1000 });
-    await shot(page, 'overview');
+    await shot(page, 'desk-overview', 'overview');
     // The seed's two results and the monthly contact, as charts.
-    for (const name of ['mailing-funnel', 'lpr-work', 'primary-advance']) await shot(page.locator(`#report-${name} div.charts`), `overview-${name}`);
+    for (const name of ['mailing-funnel', 'lpr-work', 'primary-advance'])
+      await shot(page.locator(`#report-${name} div.charts`), `desk-overview-${name}`, `overview-${name}`);
     await page.close();
   });
 });

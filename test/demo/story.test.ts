@@ -60,7 +60,13 @@ describe('the demo’s story', () => {
     const path = reportPathOf(story.t.app);
     const reports = await writeOverview(story.t.app, path);
     expect(reports).toBe(OVERVIEW.length);
-    const summary = await demoSummary(story.t.app, { facts: story.ctx.facts, mailDir: story.ctx.mailDir, reportPath: path, reports, seconds: 1 });
+    const summary = await demoSummary(story.t.app, {
+      facts: story.ctx.facts,
+      mailDir: story.ctx.mailDir,
+      reportPath: path,
+      reports,
+      seconds: 1,
+    });
     expect(summary.length).toBeLessThanOrEqual(12);
     const text = summary.join('\n');
     expect(text).toMatch(/seed: +300 clients/);
@@ -135,7 +141,10 @@ describe('every report on the demo data, as an Excel workbook', () => {
   it('has data in the reports of the overview', () => {
     for (const name of OVERVIEW) {
       const report = built.get(name) as Report;
-      expect(report.sections.some((s) => s.rows.length > 0), name).toBe(true);
+      expect(
+        report.sections.some((s) => s.rows.length > 0),
+        name,
+      ).toBe(true);
     }
   });
 });

@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import type { CallsFacts } from '../../src/demo/calls.js';
 import { writeOverview } from '../../src/demo/summary.js';
 import { runStory, type Story } from '../fixtures/story.js';
-import { ARTIFACTS_DIR, type BrowserSession, inPage, launchBrowser } from '../helpers/browser.js';
+import { ARTIFACTS_DIR, type BrowserSession, launchBrowser, pageWidths } from '../helpers/browser.js';
+import { cli } from '../imports/helpers.js';
 
 const PHONE = { width: 360, height: 740 };
 const DOCS = join(PROJECT_ROOT, 'docs');
@@ -39,18 +39,13 @@ afterAll(async () => {
 const q = async (sql: string, params: unknown[] = []) => (await story.t.app.pool.query(sql, params)).rows;
 
 async function signInLink(name: string): Promise<string> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['employee', 'token', name, '--json'], { out: (s) => (out += s), err: (s) => (err += s) }, story.t.config);
-  expect(code, err).toBe(0);
-  return JSON.parse(out).url;
+  const res = await cli(story.t, 'employee', 'token', name, '--json');
+  expect(res.code, res.err).toBe(0);
+  return JSON.parse(res.out).url;
 }
 
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const { scrollWidth, clientWidth } = await inPage<{ scrollWidth: number; clientWidth: number }>(
-    page,
-    '() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
-  );
+  const { scrollWidth, clientWidth } = await pageWidths(page);
   expect(clientWidth).toBe(PHONE.width);
   expect(scrollWidth, 'the page scrolls sideways').toBeLessThanOrEqual(clientWidth);
 }

@@ -117,6 +117,7 @@ describe('every report on the demo data, as an Excel workbook', () => {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load((await renderXlsx(report, 'Europe/Moscow')) as unknown as ArrayBuffer);
       expect(wb.worksheets.length).toBe(report.sections.length);
+      expect(report.sections[0]?.totals, `${def.name}: a totals row`).toBeDefined();
       report.sections.forEach((s, i) => {
         const ws = wb.worksheets[i] as ExcelJS.Worksheet;
         expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });

@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
 import { rub } from '../../src/domain/ru.js';
 import { serve } from '../delivery/serve.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { cli as cliOf } from '../imports/helpers.js';
 import { csrfOf, DiaryClient } from './client.js';
 import { buildDiaryWorld, DIARY_NOW, type DiaryWorld } from './fixtures.js';
 
@@ -32,12 +32,7 @@ afterAll(async () => {
   setClock(null);
 });
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
-}
+const cli = (...argv: string[]) => cliOf(t, ...argv);
 
 async function tokenFor(name: string): Promise<string> {
   const res = await cli('employee', 'token', name, '--json');
@@ -267,6 +262,17 @@ describe('the day’s tasks', () => {
     expect(page.body).toContain(`action="/diary/tasks/${w.tasks.risk}/outcome"`);
     expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
     expect(page.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('ends a session after diary.sessionHours', async () => {
+    const c = await signedIn('Савостина Ксения Андреевна');
+    expect((await c.get('/diary')).status).toBe(200);
+    setClock(new Date(DIARY_NOW.getTime() + (t.config.diary.sessionHours * 3600 + 60) * 1000));
+    try {
+      expect((await c.get('/diary')).status).toBe(401);
+    } finally {
+      setClock(DIARY_NOW);
+    }
   });
 
   it('signs out: the session ends', async () => {

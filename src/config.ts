@@ -181,6 +181,12 @@ export interface EnvConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** False when LOG_LEVEL is unset: the admin script then logs warnings only. */
   logLevelSet: boolean;
+  /**
+   * Trust X-Forwarded-For from these proxies (Fastify's trustProxy: a comma-separated list of
+   * addresses/CIDRs, or `true`); unset → the socket address is the client's (click IP prefixes
+   * cannot be forged by a header).
+   */
+  trustProxy: string | boolean;
   /** Redis key prefix for every queue; `{…}` keeps all keys in one Cluster slot. */
   queuePrefix: string;
   /** Where `var/` lives: mail sink, inbox, reports. */
@@ -257,6 +263,7 @@ function envConfig(env: Env): EnvConfig {
     roles: roles as Role[],
     logLevel,
     logLevelSet: Boolean(env.LOG_LEVEL),
+    trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY ? env.TRUST_PROXY : false,
     queuePrefix: prefix,
     varDir: resolve(env.VAR_DIR ?? join(PROJECT_ROOT, 'var')),
     now,

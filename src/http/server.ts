@@ -14,7 +14,7 @@ import { unsubscribeRoutes } from './unsubscribe.js';
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     logger: false,
-    trustProxy: true,
+    trustProxy: app.config.env.trustProxy,
     bodyLimit: 1024 * 1024,
     // Long-lived keep-alive from a proxy must not keep a stopping process alive.
     forceCloseConnections: 'idle',

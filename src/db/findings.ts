@@ -58,13 +58,13 @@ export async function insertFindings(
                          AND (t.state = 'open' OR t.payload ->> 'period' = f.half_year)
                        ORDER BY (t.state = 'open') DESC, t.created_at DESC LIMIT 1)),
             f.dedup_key, $2
-       FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS f(client_id bigint, competitor text, valid_until date,
+       FROM jsonb_to_recordset($1::jsonb) AS f(ord int, client_id bigint, competitor text, valid_until date,
             contact_name text, note text, found_by bigint, source text, diagnostics_task_id bigint, half_year text, dedup_key text)
        JOIN clients c ON c.id = f.client_id
-      ORDER BY f.ordinality
+      ORDER BY f.ord
      ON CONFLICT (dedup_key) DO NOTHING
      RETURNING *`,
-    [JSON.stringify(findings), at, DIAGNOSTICS_KIND],
+    [JSON.stringify(findings.map((f, ord) => ({ ord, ...f }))), at, DIAGNOSTICS_KIND],
   );
   const made = new Set(created.map((r) => r.dedup_key));
   const others = [...new Set(findings.map((f) => f.dedup_key))].filter((k) => !made.has(k));

@@ -76,7 +76,7 @@ export const diagnosticsStep: DemoStep = {
       competitor: 'Охрана труда',
       until: '2024-09',
       contact: safety.contact,
-      note: 'Выяснить ФИО специалиста по охране труда; договор с конкурентом до сентября',
+      note: 'пользуется специалист по охране труда; договор с конкурентом до сентября',
     };
     const added = (await recordFindings(app, [await resolveFinding(app.pool, first, 'admin')])).findings[0];
     say(

@@ -8,6 +8,7 @@
  * around what is already due. Runs are serialised by an advisory lock, so two at once (a forced
  * trigger and diagnostics-control) cannot both fill the same day.
  */
+import { performance } from 'node:perf_hooks';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { campaignCandidates, diagnosticsKey, dueCounts } from '../db/diagnostics.js';
@@ -51,6 +52,8 @@ export interface CampaignStats {
   withoutSpecialist: number;
   /** The most diagnostics of this campaign due on one working day for one specialist. */
   maxDuePerDay: number;
+  /** Milliseconds spent planning (reading, staggering, wording) and writing the tasks. */
+  ms: { plan: number; write: number };
 }
 
 function hm(s: string): [number, number] {
@@ -118,7 +121,9 @@ function maxPerDay(counts: DueCounts): number {
 export async function runCampaign(app: App, period: string): Promise<CampaignStats> {
   return withTransaction(app.pool, async (db) => {
     await db.query('SELECT pg_advisory_xact_lock($1)', [CAMPAIGN_LOCK]);
+    const t0 = performance.now();
     const plan = await planCampaign(app, db, period);
+    const t1 = performance.now();
     let created = 0;
     for (let i = 0; i < plan.tasks.length; i += CHUNK) created += (await insertTasks(db, plan.tasks.slice(i, i + CHUNK), now())).size;
     const bySegment: Record<Segment, number> = { small_medium: 0, large: 0 };
@@ -137,6 +142,7 @@ export async function runCampaign(app: App, period: string): Promise<CampaignSta
       beyondPeriod: plan.plans.filter((p) => p.beyondWindow).length,
       withoutSpecialist: plan.withoutSpecialist.length,
       maxDuePerDay: maxPerDay(plan.counts),
+      ms: { plan: Math.round(t1 - t0), write: Math.round(performance.now() - t1) },
     };
   });
 }

@@ -18,12 +18,14 @@ const TASKS: [string, string, string] = ['задача', 'задачи', 'зад
 
 /** A table for the HTML part and the same rows, tab-free, for the plain-text part. */
 function tableBlock(headers: string[], rows: string[][], totals?: string[]): { html: SafeHtml; text: string } {
-  const all = totals ? [...rows, totals] : rows;
   return {
     html: html`<table class="grid" cellpadding="0" cellspacing="0"><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr>${rows.map(
       (r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`,
     )}${totals ? html`<tr class="total">${totals.map((c) => html`<td>${c}</td>`)}</tr>` : ''}</table>`,
-    text: all.map((r) => r.map((c, i) => `${headers[i]}: ${c}`).join('; ')).join('\n'),
+    text: [
+      ...rows.map((r) => r.map((c, i) => `${headers[i]}: ${c}`).join('; ')),
+      ...(totals ? [[totals[0], ...totals.slice(1).map((c, i) => `${headers[i + 1]}: ${c}`)].join('; ')] : []),
+    ].join('\n'),
   };
 }
 

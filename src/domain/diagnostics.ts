@@ -133,6 +133,8 @@ function placeSegment(
 ): { dueOn: IsoDate; beyond: boolean }[] {
   const free = (d: IsoDate) => (perDay.get(d) ?? 0) < limit;
   const take = (d: IsoDate) => perDay.set(d, (perDay.get(d) ?? 0) + 1);
+  // Days after the period fill in order: every day before the cursor is full.
+  let cursor = calendar.addWorkingDays(days.at(-1) as IsoDate, 1);
   return group.map((_c, i) => {
     const target = Math.max(0, Math.ceil(((i + 1) * days.length) / group.length) - 1);
     let day: IsoDate | undefined;
@@ -142,11 +144,9 @@ function placeSegment(
       take(day);
       return { dueOn: day, beyond: false };
     }
-    let d = days.at(-1) as IsoDate;
-    do d = calendar.addWorkingDays(d, 1);
-    while (!free(d));
-    take(d);
-    return { dueOn: d, beyond: true };
+    while (!free(cursor)) cursor = calendar.addWorkingDays(cursor, 1);
+    take(cursor);
+    return { dueOn: cursor, beyond: true };
   });
 }
 

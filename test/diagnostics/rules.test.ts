@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { Calendar } from '../../src/domain/calendar.js';
 import { addDays } from '../../src/domain/dates.js';
 import {
@@ -25,6 +25,32 @@ function perDay(plans: { specialistId: number; dueOn: string }[]): Map<string, n
   for (const p of plans) m.set(`${p.specialistId}|${p.dueOn}`, (m.get(`${p.specialistId}|${p.dueOn}`) ?? 0) + 1);
   return m;
 }
+
+describe('configuration', () => {
+  it('has the seed\'s defaults and names a bad diagnostics setting', () => {
+    expect(config.diagnostics).toEqual({
+      largeFeeAbove: 15000,
+      segments: { small_medium: { plannedWeeks: 6, priority: 2 }, large: { plannedWeeks: 4, priority: 1 } },
+      maxDuePerDay: 5,
+      comparisonDueWorkingDays: 5,
+    });
+    expect(config.schedules['diagnostics-control']).toBe('0 9 * * 1');
+    const bad = (overrides: unknown) => {
+      try {
+        loadConfig({ env: {}, overrides });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(bad({ diagnostics: { maxDuePerDay: 0 } })).toMatch(/diagnostics\.maxDuePerDay: Too small/);
+    expect(bad({ diagnostics: { segments: { large: { plannedWeeks: 4, priority: 1, colour: 'red' } } } })).toMatch(
+      /unknown key "diagnostics\.segments\.large\.colour"/,
+    );
+    expect(bad({ diagnostics: { largeFeeAbove: '15 000' } })).toMatch(/diagnostics\.largeFeeAbove: /);
+  });
+});
 
 describe('segments', () => {
   it('puts 15 000,00 in small and medium and 15 000,01 in large (config boundary)', () => {

@@ -86,7 +86,11 @@ describe('diagnostics-control and the control reports', () => {
         expect(res.kind).toBe('done');
       } else if (p.end === 'none') expect((await closeTask(t.app, id, { outcome: 'no-competitor' })).kind).toBe('done');
       else if (p.end === 'cancel') await t.app.pool.query(`UPDATE tasks SET state = 'cancelled' WHERE id = $1`, [id]);
-      else await t.app.pool.query(`UPDATE tasks SET due_at = ($2::date + time '18:00') AT TIME ZONE 'Europe/Moscow' WHERE id = $1`, [id, p.end]);
+      else
+        await t.app.pool.query(`UPDATE tasks SET due_at = ($2::date + time '18:00') AT TIME ZONE 'Europe/Moscow' WHERE id = $1`, [
+          id,
+          p.end,
+        ]);
     }
     await waitFor('the alert of the finding', () => smtp.messages.length === 1);
     setClock(MONDAY);
@@ -94,7 +98,9 @@ describe('diagnostics-control and the control reports', () => {
     expect(res.code).toBe(0);
     const report = JSON.parse(res.out);
     expect(report.title).toBe('Анализ проблем, рекомендаций и заданий');
-    expect(report.subtitle).toMatch(/^РИЦ502, «Диагностика и профилактика появления конкурентов», 2024-H2 \(с 01\.07\.2024 по 31\.12\.2024\); на 29\.07\.2024 09:00/);
+    expect(report.subtitle).toMatch(
+      /^РИЦ502, «Диагностика и профилактика появления конкурентов», 2024-H2 \(с 01\.07\.2024 по 31\.12\.2024\); на 29\.07\.2024 09:00/,
+    );
     const [main, segments] = report.sections;
     expect(main.columns.map((c: { header: string }) => c.header)).toEqual([
       'Подразделение',
@@ -189,8 +195,27 @@ describe('diagnostics-control and the control reports', () => {
     workers = new JobWorkers(t.app, [sendEmail]);
     workers.start();
     const before = smtp.messages.length;
+    const dry = await cli('trigger', 'diagnostics-control', '--dry-run', '--json');
+    expect(JSON.parse(dry.out)).toMatchObject({
+      period: '2024-W31',
+      plan: {
+        campaign: '2024-H2',
+        overdue: 3,
+        reminders: { 'Лукина Е.И.': 2, 'Михайлов М.А.': 1 },
+        summaries: ['Фисун Е.А. (Дистанционный сервис 1_502)', 'Фомина Ю.В. (Дистанционный сервис 2_502)'],
+      },
+    });
     const run = await executeRun(t.app, diagnosticsControl, { period: '2024-W31', trigger: 'schedule' });
-    expect(run.stats).toMatchObject({ week: '2024-W31', campaign: '2024-H2', lateTasks: 0, open: 4, overdue: 3, reminders: 2, summaries: 2, notReminded: 0 });
+    expect(run.stats).toMatchObject({
+      week: '2024-W31',
+      campaign: '2024-H2',
+      lateTasks: 0,
+      open: 4,
+      overdue: 3,
+      reminders: 2,
+      summaries: 2,
+      notReminded: 0,
+    });
     const mails = (await smtp.waitForCount(before + 4)).slice(before);
     expect(mails.map((m) => m.to[0]).sort()).toEqual([
       'fisun@ric502.example',
@@ -203,8 +228,12 @@ describe('diagnostics-control and the control reports', () => {
     expect(lukina.parsed.subject).toBe('Просрочены 2 задачи «Диагностика и профилактика появления конкурентов»');
     const lt = lukina.parsed.text ?? '';
     expect(lt).toContain('Лукина Е.И., на 29.07.2024 у вас 2 просроченные задачи');
-    expect(lt).toMatch(/Клиент: 301002 - Клиент 301002; Сегмент: Крупный сегмент; Сумма ИО: 15\s000,01\s₽; Срок: 19\.07\.2024; Просрочено, раб\. дн\.: 6/);
-    expect(lt).toMatch(/Клиент: 301004 - Клиент 301004; Сегмент: Мелкий и средний сегмент; .*Срок: 22\.07\.2024; Просрочено, раб\. дн\.: 5/);
+    expect(lt).toMatch(
+      /Клиент: 301002 - Клиент 301002; Сегмент: Крупный сегмент; Сумма ИО: 15\s000,01\s₽; Срок: 19\.07\.2024; Просрочено, раб\. дн\.: 6/,
+    );
+    expect(lt).toMatch(
+      /Клиент: 301004 - Клиент 301004; Сегмент: Мелкий и средний сегмент; .*Срок: 22\.07\.2024; Просрочено, раб\. дн\.: 5/,
+    );
     expect(lt).not.toContain('301005');
     expect(lukina.parsed.html).toContain('<table class="grid"');
     expect(to('mikhailov@ric502.example').parsed.text).toContain('301008 - Клиент 301008');
@@ -213,7 +242,9 @@ describe('diagnostics-control and the control reports', () => {
     const ft = fisun.parsed.text ?? '';
     expect(ft).toContain('выполнено 4 из 7 (57 %), просрочено 2, выявлено конкурентов 1');
     expect(ft).toContain('Сотрудник: Лукина Е.И.; Заданий: 5; Выполнено: 2; Просрочено: 2; Выявлено конкурентов: 1; % выполнения: 40 %');
-    expect(ft).toContain('Сотрудник: Савостина К.А.; Заданий: 2; Выполнено: 2; Просрочено: 0; Выявлено конкурентов: 0; % выполнения: 100 %');
+    expect(ft).toContain(
+      'Сотрудник: Савостина К.А.; Заданий: 2; Выполнено: 2; Просрочено: 0; Выявлено конкурентов: 0; % выполнения: 100 %',
+    );
     expect(ft).toContain('Итого: (2); Заданий: 7; Выполнено: 4');
     expect(ft).not.toContain('Сотрудник: Итого');
     expect(ft).not.toContain('Михайлов');

@@ -87,7 +87,9 @@ describe('a competitor finding', () => {
       'юрист, зам. ген. директора',
     );
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/^finding \d+ recorded: «Охрана труда» до 30 сентября 2024; alert to the field specialist <kaydash@ric502\.example>/);
+    expect(first.out).toMatch(
+      /^finding \d+ recorded: «Охрана труда» до 30 сентября 2024; alert to the field specialist <kaydash@ric502\.example>/,
+    );
     // The same finding, written differently, by the admin script and over HTTP: nothing more.
     const second = await cli('finding', 'add', '--client', '207092', '--competitor', '«охрана  ТРУДА»', '--until', '09.2024');
     expect(second.code).toBe(0);
@@ -151,7 +153,13 @@ describe('a competitor finding', () => {
   });
 
   it('over HTTP: the admin token, a validated body, one finding for two simultaneous submissions', async () => {
-    const body = { client: '193643', competitor: 'Госфинансы', until: '2024-12', contact: 'Лазарева Анна Владимировна', foundBy: 'Савостина К.А.' };
+    const body = {
+      client: '193643',
+      competitor: 'Госфинансы',
+      until: '2024-12',
+      contact: 'Лазарева Анна Владимировна',
+      foundBy: 'Савостина К.А.',
+    };
     expect((await post('/api/findings', body, { 'content-type': 'application/json' })).status).toBe(401);
     const [a, b] = await Promise.all([post('/api/findings', body), post('/api/findings', body)]);
     expect([a.status, b.status].sort()).toEqual([200, 201]);
@@ -172,11 +180,17 @@ describe('a competitor finding', () => {
     };
     expect(await bad({ client: 193643 })).toMatch(/^body\.competitor: expected the competitor's system/);
     expect(await bad({ client: 193643, competitor: 'Кодекс', colour: 'red' })).toMatch(/body: unknown field "colour"/);
-    expect(await bad({ client: 999999, competitor: 'Кодекс' })).toBe('body.client: client 999999 is unknown (expected a client imported before)');
+    expect(await bad({ client: 999999, competitor: 'Кодекс' })).toBe(
+      'body.client: client 999999 is unknown (expected a client imported before)',
+    );
     expect(await bad({ client: 'двести', competitor: 'Кодекс' })).toMatch(/^body\.client: "двести" is not a client number/);
     expect(await bad({ client: 193643, competitor: '  ' })).toMatch(/^body\.competitor: empty/);
-    expect(await bad({ client: 193643, competitor: 'Кодекс', until: '2024-13' })).toMatch(/^body\.until: "2024-13" is not a month or a date/);
-    expect(await bad({ client: 193643, competitor: 'Кодекс', foundBy: 'Никто Н.Н.' })).toBe('body.foundBy: employee "Никто Н.Н." is unknown');
+    expect(await bad({ client: 193643, competitor: 'Кодекс', until: '2024-13' })).toMatch(
+      /^body\.until: "2024-13" is not a month or a date/,
+    );
+    expect(await bad({ client: 193643, competitor: 'Кодекс', foundBy: 'Никто Н.Н.' })).toBe(
+      'body.foundBy: employee "Никто Н.Н." is unknown',
+    );
     expect((await rows('SELECT count(*)::int AS n FROM competitor_findings'))[0].n).toBe(2);
   });
 
@@ -256,11 +270,18 @@ describe('closing a diagnostics task', () => {
     const bif = (await diagnosticsTaskOf(t.app.pool, '2024-H1', 207092)) as number;
     const linked = await cli('task', 'done', String(bif), '--outcome', 'competitor-found');
     expect(linked.code).toBe(0);
-    expect(linked.out).toMatch(new RegExp(`^task ${bif} done: Выявлен конкурент\\nfinding \\d+ \\(«Охрана труда» до 30 сентября 2024\\) was already recorded`));
+    expect(linked.out).toMatch(
+      new RegExp(`^task ${bif} done: Выявлен конкурент\\nfinding \\d+ \\(«Охрана труда» до 30 сентября 2024\\) was already recorded`),
+    );
 
     const before = mailsTo('fisun@ric502.example').length;
     const biruch = (await diagnosticsTaskOf(t.app.pool, '2024-H1', 193643)) as number;
-    const res = await post(`/api/tasks/${biruch}/outcome`, { outcome: 'competitor-found', competitor: 'Кодекс', until: '2025-06', contact: 'Бунина А.В.' });
+    const res = await post(`/api/tasks/${biruch}/outcome`, {
+      outcome: 'competitor-found',
+      competitor: 'Кодекс',
+      until: '2025-06',
+      contact: 'Бунина А.В.',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ task: { id: biruch, state: 'done', outcome: 'competitor_found' }, finding: { created: true } });
     const [f] = await rows(`SELECT * FROM competitor_findings WHERE competitor = 'Кодекс'`);
@@ -269,8 +290,13 @@ describe('closing a diagnostics task', () => {
     expect(mailsTo('fisun@ric502.example').at(-1)?.parsed.subject).toBe('Сигнал: Выявлен конкурент — 193643 - Телерадиокомпания Бирюч');
 
     const badBody = await post(`/api/tasks/${biruch}/outcome`, { outcome: 'competitor-found', until: '2025-06' });
-    expect(badBody).toMatchObject({ status: 400, body: { error: 'body.competitor: required with until and contact (they describe a finding)' } });
+    expect(badBody).toMatchObject({
+      status: 400,
+      body: { error: 'body.competitor: required with until and contact (they describe a finding)' },
+    });
     const badOutcome = await post(`/api/tasks/${biruch}/outcome`, { outcome: 'maybe' });
-    expect(badOutcome.body.error).toMatch(/body\.outcome: expected one of held, held-with-login, not-reached, refused, no-competitor, competitor-found/);
+    expect(badOutcome.body.error).toMatch(
+      /body\.outcome: expected one of held, held-with-login, not-reached, refused, no-competitor, competitor-found/,
+    );
   });
 });

@@ -27,7 +27,7 @@ function perDay(plans: { specialistId: number; dueOn: string }[]): Map<string, n
 }
 
 describe('configuration', () => {
-  it('has the seed\'s defaults and names a bad diagnostics setting', () => {
+  it("has the seed's defaults and names a bad diagnostics setting", () => {
     expect(config.diagnostics).toEqual({
       largeFeeAbove: 15000,
       segments: { small_medium: { plannedWeeks: 6, priority: 2 }, large: { plannedWeeks: 4, priority: 1 } },
@@ -74,7 +74,13 @@ describe('segments', () => {
       expect(text).toMatch(/мероприятие по сравнению/);
     }
     expect(CHECKLISTS.large.length).toBeGreaterThan(CHECKLISTS.small_medium.length);
-    const text = diagnosticsText({ period: '2024-H2', segment: 'large', fee: '20 000,00 ₽', plannedFrom: '2024-07-15', dueOn: '2024-08-09' });
+    const text = diagnosticsText({
+      period: '2024-H2',
+      segment: 'large',
+      fee: '20 000,00 ₽',
+      plannedFrom: '2024-07-15',
+      dueOn: '2024-08-09',
+    });
     expect(text).toContain('Крупный сегмент');
     expect(text).toContain('Плановый период: с 15.07.2024 до 09.08.2024.');
     expect(text).toContain('7. Договориться о встрече ЛПР со специалистом ТС');
@@ -93,8 +99,18 @@ describe('staggered due dates', () => {
     expect(small.every((p) => p.dueOn >= '2024-07-15' && p.dueOn <= '2024-08-25' && p.priority === 2)).toBe(true);
     expect(plans.every((p) => calendar.isWorkingDay(p.dueOn) && !p.beyondWindow)).toBe(true);
     // Evenly: the last of each segment on the period's last working day, not all at the start.
-    expect(large.map((p) => p.dueOn).sort().at(-1)).toBe('2024-08-09');
-    expect(small.map((p) => p.dueOn).sort().at(-1)).toBe('2024-08-23');
+    expect(
+      large
+        .map((p) => p.dueOn)
+        .sort()
+        .at(-1),
+    ).toBe('2024-08-09');
+    expect(
+      small
+        .map((p) => p.dueOn)
+        .sort()
+        .at(-1),
+    ).toBe('2024-08-23');
     expect(new Set(plans.map((p) => p.dueOn)).size).toBeGreaterThan(20);
   });
 

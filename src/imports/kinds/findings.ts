@@ -6,6 +6,7 @@
  * counts as unchanged and sets nothing off again. «Действует до» takes a month (`09.2024`,
  * `2024-09`, `сентябрь 2024`: through its last day) or a date.
  */
+import type { FindingInsert } from '../../db/findings.js';
 import type { PoolClient } from '../../db/pool.js';
 import { recordFindingsIn } from '../../diagnostics/record-findings.js';
 import { cleanCompetitor, parseValidUntil } from '../../domain/findings.js';
@@ -37,14 +38,7 @@ function validUntil(raw: string): string {
   }
 }
 
-interface StagedFinding {
-  client_id: number;
-  competitor: string;
-  valid_until: string | null;
-  contact_name: string | null;
-  note: string | null;
-  found_by: number | null;
-}
+type StagedFinding = Pick<FindingInsert, 'client_id' | 'competitor' | 'valid_until' | 'contact_name' | 'note' | 'found_by'>;
 
 async function applyFindings(db: PoolClient, ctx: ApplyContext): Promise<ApplyResult> {
   const { rows } = await db.query<StagedFinding>(

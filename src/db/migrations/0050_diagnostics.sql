@@ -6,7 +6,7 @@
 ALTER TABLE competitor_findings ADD COLUMN signal_id bigint REFERENCES signals(id);
 ALTER TABLE competitor_findings ADD COLUMN comparison_task_id bigint REFERENCES tasks(id);
 CREATE INDEX competitor_findings_found_idx ON competitor_findings (found_at);
-CREATE INDEX competitor_findings_task_idx ON competitor_findings (diagnostics_task_id);
+-- (competitor_findings (diagnostics_task_id) is indexed by 0090_reference_indexes.)
 CREATE INDEX competitor_findings_signal_idx ON competitor_findings (signal_id);
 
 -- Reaction time = SMTP acceptance of the alert − finding. The send-email job records

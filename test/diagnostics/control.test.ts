@@ -92,7 +92,12 @@ describe('diagnostics-control and the control reports', () => {
           p.end,
         ]);
     }
-    await waitFor('the alert of the finding', () => smtp.messages.length === 1);
+    // Accepted by the SMTP server, and the acceptance recorded on the finding.
+    await waitFor(
+      'the alert of the finding',
+      async () => (await t.app.pool.query('SELECT field_notified_at FROM competitor_findings')).rows[0]?.field_notified_at,
+    );
+    expect(smtp.messages).toHaveLength(1);
     setClock(MONDAY);
     const res = await cli('report', 'tasks-control', '--period', '2024-H2', '--format', 'json');
     expect(res.code).toBe(0);

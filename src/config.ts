@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { diagnosticsConfigSchema } from './diagnostics/config.js';
 import { riskConfigSchema, signalsConfigSchema } from './health/config.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -158,6 +159,8 @@ const schema = z.strictObject({
   risk: riskConfigSchema,
   /** Worsening signals and their hand-off to field support (src/health/config.ts). */
   signals: signalsConfigSchema,
+  /** The twice-yearly competitor diagnostics campaign (src/diagnostics/config.ts). */
+  diagnostics: diagnosticsConfigSchema,
 });
 
 export type FileConfig = z.infer<typeof schema>;

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { boardRoutes } from './board.js';
 import { clickRoutes } from './click.js';
+import { findingsApiRoutes } from './findings-api.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 import { tasksApiRoutes } from './tasks-api.js';
@@ -28,6 +29,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await metricsRoutes(server, app);
   await boardRoutes(server, app);
   await tasksApiRoutes(server, app);
+  await findingsApiRoutes(server, app);
   await clickRoutes(server, app);
   await unsubscribeRoutes(server, app);
   return server;

@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { contentLoadCommand } from './content.js';
 import { explainCommand } from './explain.js';
+import { findingAddCommand } from './finding.js';
 import { importCommand } from './import.js';
 import { importsCommand } from './imports.js';
 import { migrateCommand } from './migrate.js';
@@ -33,4 +34,5 @@ export const COMMANDS: readonly Command[] = [
   seedDemoCommand,
   explainCommand,
   signalAckCommand,
+  findingAddCommand,
 ];

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { diagnosticsConfigSchema } from './diagnostics/config.js';
 import { riskConfigSchema, signalsConfigSchema } from './health/config.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -158,6 +159,8 @@ const schema = z.strictObject({
   risk: riskConfigSchema,
   /** Worsening signals and their hand-off to field support (src/health/config.ts). */
   signals: signalsConfigSchema,
+  /** The twice-yearly competitor diagnostics campaign (src/diagnostics/config.ts). */
+  diagnostics: diagnosticsConfigSchema,
   /** The specialist's diary (`GET /diary`). */
   diary: z.strictObject({
     /** A browser stays signed in this long after the sign-in link was opened. */
@@ -191,6 +194,12 @@ export interface EnvConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** False when LOG_LEVEL is unset: the admin script then logs warnings only. */
   logLevelSet: boolean;
+  /**
+   * Trust X-Forwarded-For from these proxies (Fastify's trustProxy: a comma-separated list of
+   * addresses/CIDRs, or `true`); unset → the socket address is the client's (click IP prefixes
+   * cannot be forged by a header).
+   */
+  trustProxy: string | boolean;
   /** Redis key prefix for every queue; `{…}` keeps all keys in one Cluster slot. */
   queuePrefix: string;
   /** Where `var/` lives: mail sink, inbox, reports. */
@@ -267,6 +276,7 @@ function envConfig(env: Env): EnvConfig {
     roles: roles as Role[],
     logLevel,
     logLevelSet: Boolean(env.LOG_LEVEL),
+    trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY ? env.TRUST_PROXY : false,
     queuePrefix: prefix,
     varDir: resolve(env.VAR_DIR ?? join(PROJECT_ROOT, 'var')),
     now,

@@ -3,11 +3,10 @@
  * call tasks fall due (`lpr.callAfterWorkingDays` after the e-mail, Russian production calendar),
  * `lpr-call-tasks` runs through the queue — the tasks now carry what people clicked — and one
  * remote specialist records three outcomes through the same code as `admin task done` and the
- * diary's form.
+ * diary's form (`closeTask`).
  */
 import { now, setClock } from '../clock.js';
-import { withTransaction } from '../db/pool.js';
-import { recordOutcome } from '../db/task-outcomes.js';
+import { closeTask } from '../diagnostics/close-task.js';
 import { localDate, zonedTime } from '../domain/dates.js';
 import { type Outcome, outcomeDef } from '../domain/task-outcomes.js';
 import { lprCallTasks } from '../jobs/lpr-call-tasks.js';
@@ -74,9 +73,7 @@ export const callsStep: DemoStep = {
     const recorded: CallsFacts['recorded'] = [];
     for (const [i, p] of picked.entries()) {
       const call = CALLS[i] as (typeof CALLS)[number];
-      const res = await withTransaction(app.pool, (db) =>
-        recordOutcome(db, p.id, { outcome: call.outcome, note: call.note, next: call.next }, now()),
-      );
+      const res = await closeTask(app, p.id, { outcome: call.outcome, note: call.note, next: call.next });
       if (res.kind !== 'done') throw new Error(`demo: task ${p.id} was not closed (${res.kind})`);
       recorded.push({ taskId: p.id, outcome: call.outcome, client: p.client });
       say(

@@ -4,6 +4,7 @@
  */
 import { callsStep } from './calls.js';
 import { clicksStep } from './clicks.js';
+import { diagnosticsStep } from './diagnostics.js';
 import { everyJobStep } from './every-job.js';
 import { healthStep } from './health.js';
 import { mailingStep } from './mailing.js';
@@ -15,7 +16,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   seedStep,
   healthStep,
   riskHistoryStep,
-  // The competitor-diagnostics campaign with two findings (issue 7) goes here.
+  diagnosticsStep,
   mailingStep,
   clicksStep,
   callsStep,

@@ -29,6 +29,9 @@ interface Counts {
   risk_tasks: number;
   signals: number;
   signals_emailed: number;
+  diagnostics: number;
+  findings: number;
+  findings_notified: number;
   mailed: number;
   bounced: number;
   human_clicks: number;
@@ -51,6 +54,9 @@ async function counts(app: App): Promise<Counts> {
             (SELECT count(*) FROM tasks WHERE kind = 'risk-review')::int AS risk_tasks,
             (SELECT count(*) FROM signals)::int AS signals,
             (SELECT count(*) FROM signals WHERE emailed_at IS NOT NULL)::int AS signals_emailed,
+            (SELECT count(*) FROM tasks WHERE kind = 'competitor-diagnostics')::int AS diagnostics,
+            (SELECT count(*) FROM competitor_findings)::int AS findings,
+            (SELECT count(*) FROM competitor_findings WHERE field_notified_at IS NOT NULL)::int AS findings_notified,
             (SELECT count(*) FROM messages WHERE state = 'sent')::int AS mailed,
             (SELECT count(*) FROM messages WHERE state = 'bounced')::int AS bounced,
             (SELECT count(*) FROM clicks WHERE is_bot = false)::int AS human_clicks,
@@ -84,6 +90,7 @@ export async function demoSummary(app: App, s: SummaryInput): Promise<string[]> 
     `  seed:            ${c.clients} clients, ${c.contacts} contact persons, ${c.imports} CRM files imported`,
     `  risk scoring:    week ${c.week ?? '—'}: high risk ${c.high}, dynamic ${c.dynamic}, no threat ${c.none}; ${c.risk_tasks} risk-review task(s)`,
     `  signals:         ${c.signals} handed to field support, ${c.signals_emailed} alert e-mail(s) accepted by SMTP`,
+    `  diagnostics:     ${c.diagnostics} campaign task(s); ${c.findings} competitor(s) found, ${c.findings_notified} alert(s) to field support accepted`,
     `  monthly mailing: ${c.mailed} e-mail(s) sent, ${c.bounced} bounced`,
     `  clicks:          ${c.human_clicks} by people, ${c.bot_clicks} by scanners (not counted); ${c.unsubscribed} unsubscribed`,
     `  call tasks:      ${c.call_tasks}${calls ? ` on ${calls.day}` : ''}; ${c.outcomes} outcome(s) recorded${calls?.specialist ? ` by ${calls.specialist}` : ''}`,

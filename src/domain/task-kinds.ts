@@ -8,6 +8,8 @@ export const TASK_KIND_NAMES: Readonly<Record<string, string>> = {
   'fix-email': 'Уточнить e-mail контактного лица',
   'risk-review': 'Клиент с высоким риском отключения',
   signal: 'Сигнал об ухудшении ситуации с клиентом',
+  'competitor-diagnostics': 'Диагностика и профилактика появления конкурентов',
+  'competitor-comparison': 'Мероприятие по сравнению с системой конкурента',
 };
 
 export function taskKindName(kind: string): string {

@@ -5,9 +5,11 @@
  *
  * An outcome either applies to every task kind (the contact outcomes, the CRM's states of a
  * «Работа») or names the kinds it is for. A kind that has outcomes of its own gets only those:
- * e.g. a competitor-diagnostics task closes as "no competitor" or "competitor found", not as
- * "contact held". Later capabilities add their entries here.
+ * a competitor-diagnostics task closes as "no competitor" or "competitor found", not as
+ * "contact held" (src/diagnostics/close-task.ts does what those two need: the finding). Later
+ * capabilities add their entries here.
  */
+import { DIAGNOSTICS_KIND } from './diagnostics.js';
 
 /** `contact_events.outcome` values a closed task can record. */
 export type ContactEventOutcome = 'held' | 'held_with_login' | 'not_held' | 'refused';
@@ -28,6 +30,9 @@ export const OUTCOMES = {
   'held-with-login': { title: 'Контакт состоялся с входом', taskOutcome: 'held_with_login', event: 'held_with_login' },
   'not-reached': { title: 'Не состоялся', taskOutcome: 'not_held', event: 'not_held' },
   refused: { title: 'Отказ от контакта', taskOutcome: 'refused', event: 'refused' },
+  // The diagnostics is not a contact of its own: no contact event (src/diagnostics/close-task.ts).
+  'no-competitor': { title: 'Конкурент не выявлен', taskOutcome: 'no_competitor', event: null, kinds: [DIAGNOSTICS_KIND] },
+  'competitor-found': { title: 'Выявлен конкурент', taskOutcome: 'competitor_found', event: null, kinds: [DIAGNOSTICS_KIND] },
 } as const satisfies Record<string, OutcomeDef>;
 
 /** An outcome's name as the CLI, the API and the diary's form take it (`held-with-login`). */

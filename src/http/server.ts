@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import { boardRoutes } from './board.js';
 import { clickRoutes } from './click.js';
 import { diaryRoutes } from './diary/routes.js';
+import { findingsApiRoutes } from './findings-api.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 import { tasksApiRoutes } from './tasks-api.js';
@@ -15,7 +16,7 @@ import { unsubscribeRoutes } from './unsubscribe.js';
 export async function buildServer(app: App): Promise<FastifyInstance> {
   const server = Fastify({
     logger: false,
-    trustProxy: true,
+    trustProxy: app.config.env.trustProxy,
     bodyLimit: 1024 * 1024,
     // Long-lived keep-alive from a proxy must not keep a stopping process alive.
     forceCloseConnections: 'idle',
@@ -29,6 +30,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await metricsRoutes(server, app);
   await boardRoutes(server, app);
   await tasksApiRoutes(server, app);
+  await findingsApiRoutes(server, app);
   await clickRoutes(server, app);
   await unsubscribeRoutes(server, app);
   await diaryRoutes(server, app);

@@ -1,28 +1,31 @@
 /**
  * `POST /api/tasks/:id/outcome` (bearer ADMIN_TOKEN): the specialist's outcome of a task, as
  * `admin task done` records it. Body: `{ "outcome": "held" | "held-with-login" | "not-reached"
- * | "refused", "note"?: string, "next"?: string }` (the outcomes of src/domain/task-outcomes.ts that
- * apply to the task's kind). 200 with the task and the contact event; 400 naming the bad field;
- * 404 unknown task; 409 a task already closed otherwise.
+ * | "refused", "note"?: string, "next"?: string }`; a competitor-diagnostics task: `{ "outcome":
+ * "no-competitor" | "competitor-found", "competitor"?, "until"?, "contact"?, "note"? }`. 200 with
+ * the task and the contact event (or the finding); 400 naming the bad field; 404 unknown task;
+ * 409 a task already closed otherwise, or an outcome of another kind of task.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
-import { now } from '../clock.js';
-import { withTransaction } from '../db/pool.js';
-import { recordOutcome } from '../db/task-outcomes.js';
-import { OUTCOME_NAMES, type Outcome } from '../domain/task-outcomes.js';
+import { closeTask, type OutcomeFinding, TASK_OUTCOME_NAMES } from '../diagnostics/close-task.js';
+import { FindingFieldError, findingDetails, LIMITS } from '../diagnostics/finding-input.js';
 import { adminGuard } from './auth.js';
 
 const params = z.strictObject({ id: z.string().regex(/^\d{1,15}$/, 'expected a task number') });
 
 const body = z.strictObject({
-  outcome: z.enum(OUTCOME_NAMES as [Outcome, ...Outcome[]], { error: () => `expected one of ${OUTCOME_NAMES.join(', ')}` }),
+  outcome: z.enum(TASK_OUTCOME_NAMES, { error: () => `expected one of ${TASK_OUTCOME_NAMES.join(', ')}` }),
   note: z.string().trim().max(4000).optional(),
   next: z.string().trim().max(4000).optional(),
+  competitor: z.string().max(LIMITS.competitor).optional(),
+  until: z.string().max(40).optional(),
+  contact: z.string().max(LIMITS.contact).optional(),
 });
 
-function problems(error: z.ZodError, where: string): string {
+/** Zod issues as one line, each naming its field (`body.outcome: …`). */
+export function problems(error: z.ZodError, where: string): string {
   return error.issues
     .map((i) =>
       i.code === 'unrecognized_keys'
@@ -39,16 +42,29 @@ export async function tasksApiRoutes(server: FastifyInstance, app: App): Promise
     const b = body.safeParse(req.body ?? null);
     if (!b.success) return reply.code(400).send({ error: problems(b.error, 'body') });
     const id = Number(p.data.id);
-    const res = await withTransaction(app.pool, (db) =>
-      recordOutcome(db, id, { outcome: b.data.outcome, note: b.data.note || null, next: b.data.next || null }, now()),
-    );
+    const { competitor, until, contact, outcome, note, next } = b.data;
+    if (competitor === undefined && (until ?? contact) !== undefined)
+      return reply.code(400).send({ error: 'body.competitor: required with until and contact (they describe a finding)' });
+    if (competitor !== undefined && outcome !== 'competitor-found')
+      return reply.code(400).send({ error: 'body.competitor: goes with the outcome competitor-found' });
+    let finding: OutcomeFinding | null = null;
+    if (competitor !== undefined) {
+      try {
+        finding = findingDetails({ competitor, until, contact, note });
+      } catch (err) {
+        if (err instanceof FindingFieldError) return reply.code(400).send({ error: `body.${err.field}: ${err.message}` });
+        throw err;
+      }
+    }
+    const res = await closeTask(app, id, { outcome, note: note || null, next: next || null, finding });
+    if (res.kind === 'incomplete') return reply.code(400).send({ error: `body.competitor: ${res.message}` });
     if (res.kind === 'not-found') return reply.code(404).send({ error: `task ${id} does not exist` });
-    if (res.kind === 'not-applicable') return reply.code(400).send({ error: `body.outcome: ${res.message}` });
     if (res.kind === 'conflict') return reply.code(409).send({ error: res.message });
     return reply.send({
       task: { id: res.task.id, state: res.task.state, outcome: res.task.outcome, note: res.task.note, nextPrep: res.task.next_prep },
       eventId: res.eventId,
       changed: res.changed,
+      ...(res.finding ? { finding: { id: res.finding.finding.id, created: res.finding.created, signalId: res.finding.signalId } } : {}),
     });
   });
 }

@@ -5,8 +5,9 @@
  * Glossary of the CRM's exports: Сотрудники (employees), Клиенты (clients), Контактные лица
  * (contacts), Статистика использования онлайн-версии (online usage), Обучение (trainings),
  * Вебинары (webinars), Обращения в ЛК (lk-requests), Горячая линия (hotline), Работы
- * (contact events), Начисления и оплаты (payments).
+ * (contact events), Начисления и оплаты (payments), Конкуренты (competitor findings).
  */
+import type { App } from '../app.js';
 import type { PoolClient } from '../db/pool.js';
 import { type ColumnSpec, describeColumns, type Header, isBlank, isTotals, matchHeader, RowReader } from './columns.js';
 import type { ImportErrors } from './errors.js';
@@ -25,6 +26,7 @@ export const IMPORT_KINDS = [
   'hotline',
   'contact-events',
   'payments',
+  'findings',
 ] as const;
 export type ImportKindName = (typeof IMPORT_KINDS)[number];
 
@@ -53,6 +55,8 @@ export interface StageColumn {
 }
 
 export interface ApplyContext {
+  /** For kinds whose rows set off more than table writes (findings hand threats to field support). */
+  app: App;
   importId: number;
   /** The RIC's code (`РИЦ502`), for rows that do not name one. */
   ric: string;
@@ -70,6 +74,8 @@ export interface ApplyResult {
   unchanged: number;
   /** Kind-specific facts for the summary (deactivated contacts, key-person changes …). */
   extra?: Record<string, unknown>;
+  /** Outbox rows (e-mails) the apply queued; sent right after the import commits. */
+  notificationIds?: number[];
 }
 
 export interface ImportKind {

@@ -6,6 +6,7 @@ import { contactEventsKind } from './kinds/contact-events.js';
 import { contactsKind } from './kinds/contacts.js';
 import { employeesKind } from './kinds/employees.js';
 import { hotlineKind, lkRequestsKind, trainingsKind, webinarsKind } from './kinds/events.js';
+import { findingsKind } from './kinds/findings.js';
 import { onlineUsageKind } from './kinds/online-usage.js';
 import { paymentsKind } from './kinds/payments.js';
 
@@ -20,6 +21,7 @@ const KINDS: Record<ImportKindName, ImportKind> = {
   hotline: hotlineKind,
   'contact-events': contactEventsKind,
   payments: paymentsKind,
+  findings: findingsKind,
 };
 
 export function isImportKind(s: string): s is ImportKindName {

@@ -14,6 +14,7 @@ import { loadEmployeeNames } from '../db/employees.js';
 import { findDoneImport, finishImport, recordFailedImport, startImport } from '../db/imports.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import { localDate } from '../domain/dates.js';
+import { dispatchNotifications } from '../mail/outbox.js';
 import { ImportErrors, ImportFailed } from './errors.js';
 import type { ImportKindName, ParseContext, Refs } from './kind.js';
 import { EmployeeIndex } from './people.js';
@@ -83,7 +84,8 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       errors.add(1, 1, err.message);
       throw new ImportFailed(errors);
     });
-    return await withTransaction(app.pool, async (db) => {
+    let notify: number[] = [];
+    const outcome = await withTransaction(app.pool, async (db): Promise<ImportOutcome> => {
       await db.query('SELECT pg_advisory_xact_lock($1)', [IMPORT_LOCK]);
       const raced = await findDoneImport(db, req.kind, sha256);
       if (raced) return already(raced);
@@ -105,12 +107,16 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       if (errors.any) throw new ImportFailed(errors);
       const at = now();
       const today = localDate(at, app.config.ric.timeZone);
-      const result = await def.apply(db, { importId, now: at, staged, ric: app.config.ric.code, today, present: ctx.present });
+      const result = await def.apply(db, { app, importId, now: at, staged, ric: app.config.ric.code, today, present: ctx.present });
+      notify = result.notificationIds ?? [];
       const summary = { ...source.format, rows: staged, ...ctx.facts, ...result.extra, from, to };
       const counts = { rows: staged, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, summary };
       await finishImport(db, importId, counts, now());
       return { status: 'imported' as const, importId, kind: req.kind, file, ...counts };
     });
+    // Committed: a failure to queue the e-mails is not the file's; reconcile sends them later.
+    await dispatchNotifications(app, notify).catch((err) => app.log.warn({ err }, 'import committed; its e-mails wait for reconcile'));
+    return outcome;
   } catch (err) {
     if (!(err instanceof ImportFailed)) {
       // Data exceptions and constraint violations (classes 22, 23) the row checks did not

@@ -3,7 +3,9 @@
  * name; its schedule is `config.schedules[job.schedule]`.
  */
 import { clickCheck } from './click-check.js';
+import { competitorDiagnostics } from './competitor-diagnostics.js';
 import { deliveryCheck } from './delivery-check.js';
+import { diagnosticsControl } from './diagnostics-control.js';
 import { housekeeping } from './housekeeping.js';
 import { importInbox } from './import-inbox.js';
 import { lprCallTasks } from './lpr-call-tasks.js';
@@ -25,6 +27,8 @@ export const JOBS: readonly AnyJob[] = [
   riskScore,
   signalsScan,
   signalEscalation,
+  competitorDiagnostics,
+  diagnosticsControl,
 ];
 
 export function getJob(name: string): AnyJob | undefined {

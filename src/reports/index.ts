@@ -1,5 +1,6 @@
 /** The report registry: `admin report <name>`. */
 import { clicksReport } from './clicks.js';
+import { competitorsReport } from './competitors.js';
 import { contactsReport } from './contacts.js';
 import { deliveryReport } from './delivery.js';
 import { deviationsReport } from './deviations.js';
@@ -9,6 +10,7 @@ import { mailingFunnelReport } from './mailing-funnel.js';
 import { onlineUsageReport } from './online-usage.js';
 import { primaryAdvanceReport } from './primary-advance.js';
 import { signalsReport } from './signals.js';
+import { tasksControlReport } from './tasks-control.js';
 import type { ReportDefinition } from './types.js';
 
 export const REPORTS: readonly ReportDefinition[] = [
@@ -19,6 +21,8 @@ export const REPORTS: readonly ReportDefinition[] = [
   deliveryReport,
   deviationsReport,
   signalsReport,
+  tasksControlReport,
+  competitorsReport,
   mailingFunnelReport,
   lprWorkReport,
   primaryAdvanceReport,
@@ -27,13 +31,15 @@ export const REPORTS: readonly ReportDefinition[] = [
 /**
  * The reports `admin report overview` puts on one page, in this order, each built with its
  * default options (so each must have sensible defaults). The order is how a team lead reads
- * the desk: risk first (who is at risk, what got worse), then the campaigns (competitor
- * diagnostics — its report goes right after `signals` — and the monthly ЛПР contact), the two
- * results of the seed's talk, delivery, and last the service's own health.
+ * the desk: risk first (who is at risk, what got worse), then the campaigns (the competitor
+ * diagnostics' progress and findings, the monthly ЛПР contact), the two results of the seed's
+ * talk, delivery, and last the service's own health.
  */
 export const OVERVIEW: readonly string[] = [
   'deviations',
   'signals',
+  'tasks-control',
+  'competitors',
   'mailing-funnel',
   'lpr-work',
   'primary-advance',

@@ -42,7 +42,7 @@ function rawRequest(target: string, extraHeaders = ''): Promise<{ status: number
 }
 
 beforeAll(async () => {
-  t = await createTestEnv();
+  t = await createTestEnv({ env: { TRUST_PROXY: '127.0.0.1' } }); // the test plays the loopback proxy
   secret = t.config.env.trackingSecret;
   const r = await addRecipient(t.app.pool);
   const mailingId = await addMailing(t.app.pool);

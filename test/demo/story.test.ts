@@ -31,7 +31,16 @@ describe('the demo’s story', () => {
   it('runs its steps in the order of the issue, everyJobStep last', () => {
     const titles = story.lines.filter((l) => l.startsWith('== ')).map((l) => l.slice(3));
     expect(titles).toEqual(DEMO_STEPS.map((s) => s.title));
-    const order = [/^Seed/, /^Client health/, /^Risk history/, /^Monthly contact/, /^Clicks, unsubscribe/, /^Call tasks/, /^Every job/];
+    const order = [
+      /^Seed/,
+      /^Client health/,
+      /^Risk history/,
+      /^Competitor diagnostics/,
+      /^Monthly contact/,
+      /^Clicks, unsubscribe/,
+      /^Call tasks/,
+      /^Every job/,
+    ];
     expect(titles.map((t) => order.findIndex((re) => re.test(t)))).toEqual(order.map((_, i) => i));
   });
 
@@ -71,6 +80,7 @@ describe('the demo’s story', () => {
     const text = summary.join('\n');
     expect(text).toMatch(/seed: +300 clients/);
     expect(text).toMatch(/risk scoring: +week 2024-W22: high risk \d+/);
+    expect(text).toMatch(/diagnostics: +\d+ campaign task\(s\); 2 competitor\(s\) found, 2 alert\(s\) to field support accepted/);
     expect(text).toMatch(/monthly mailing: +\d+ e-mail\(s\) sent/);
     expect(text).toMatch(/clicks: +\d+ by people, \d+ by scanners \(not counted\); 1 unsubscribed/);
     expect(text).toMatch(/call tasks: +\d+ on 2024-06-06; 3 outcome\(s\) recorded by /);
@@ -82,6 +92,7 @@ describe('the demo’s story', () => {
     // Every chart the issue asks for is on the page.
     for (const title of [
       'Зоны риска клиентов за 12 недель',
+      'Выполнение диагностики по специалистам',
       '10 клиентов с наибольшим ростом индикатора за неделю',
       'Воронка: ',
       'Доля клиентов с состоявшимся контактом с ЛПР за 3 месяца',

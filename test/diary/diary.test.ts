@@ -139,8 +139,8 @@ describe('the day’s tasks', () => {
     const c = await signedIn('Лукина Елена Ивановна');
     const page = (await c.get('/diary')).body;
     const order = [...page.matchAll(/<article class="task[^"]*" id="task-(\d+)"/g)].map((m) => Number(m[1]));
-    expect(order).toEqual([w.tasks.overdue, w.tasks.risk, w.tasks.call, w.tasks.signal]);
-    expect(page).toContain('6 июня 2024 · на сегодня 4 задачи, из них просрочено 1');
+    expect(order).toEqual([w.tasks.overdue, w.tasks.risk, w.tasks.call, w.tasks.diagnostics, w.tasks.signal]);
+    expect(page).toContain('6 июня 2024 · на сегодня 5 задач, из них просрочено 1');
     expect(page).toContain('<span class="badge overdue">Просрочена</span>');
     expect(page).toContain('Звонок ЛПР: обратная связь по письму');
     expect(page).toContain('Клиент с высоким риском отключения');
@@ -251,7 +251,55 @@ describe('the day’s tasks', () => {
       { id: w.tasks.boris, state: 'open', assignee_id: w.borisId },
       { id: w.tasks.other, state: 'open', assignee_id: w.otherId },
     ]);
-    expect(await q('SELECT count(*)::int AS n FROM contact_events WHERE task_id <> $1', [w.tasks.call])).toEqual([{ n: 0 }]);
+    expect(
+      await q('SELECT count(*)::int AS n FROM contact_events WHERE task_id <> $1 AND task_id <> $2', [w.tasks.call, w.tasks.diagnostics]),
+    ).toEqual([{ n: 0 }]);
+  });
+
+  it('closes a diagnostics task with its own outcomes, like `task done`: competitor-found records the finding', async () => {
+    const c = await signedIn('Лукина Елена Ивановна');
+    const page = (await c.get(`/diary/tasks/${w.tasks.diagnostics}`)).body;
+    expect(page).toContain('Диагностика и профилактика появления конкурентов');
+    expect(page).toContain('name="outcome" value="no-competitor" required> Конкурент не выявлен');
+    expect(page).toContain('name="outcome" value="competitor-found" required> Выявлен конкурент');
+    expect(page).not.toContain('value="held"');
+    expect(page).toContain('<input type="text" name="competitor"');
+    expect(page).not.toContain('name="next"');
+    const csrf = csrfOf(page);
+    const url = `/diary/tasks/${w.tasks.diagnostics}/outcome`;
+    expect((await c.post(url, { csrf, outcome: 'held' })).status).toBe(400);
+    expect((await c.post(url, { csrf, outcome: 'competitor-found' })).body).toContain('Не указан конкурент');
+    const badMonth = await c.post(url, { csrf, outcome: 'competitor-found', competitor: 'Охрана труда', until: 'когда-нибудь' });
+    expect(badMonth.status).toBe(400);
+    expect(badMonth.body).toContain('Поле «Действует до» заполнено неверно');
+    expect((await c.post(url, { csrf, outcome: 'no-competitor', competitor: 'Охрана труда' })).status).toBe(400);
+    expect(await q('SELECT state FROM tasks WHERE id = $1', [w.tasks.diagnostics])).toEqual([{ state: 'open' }]);
+    const ok = await c.post(url, {
+      csrf,
+      outcome: 'competitor-found',
+      competitor: 'Охрана труда',
+      until: '09.2024',
+      contact: 'Зыкова Юлия Анатольевна',
+      note: 'стоит система конкурента Охрана труда',
+    });
+    expect(ok.status).toBe(303);
+    expect((await c.get(ok.location as string)).body).toContain('закрыта: Выявлен конкурент. Конкурент передан специалисту ТС.');
+    expect(await q('SELECT state, outcome FROM tasks WHERE id = $1', [w.tasks.diagnostics])).toEqual([
+      { state: 'done', outcome: 'competitor_found' },
+    ]);
+    const findings = await q('SELECT competitor, valid_until, contact_name, source, diagnostics_task_id FROM competitor_findings');
+    expect(findings).toEqual([
+      {
+        competitor: 'Охрана труда',
+        valid_until: '2024-09-30',
+        contact_name: 'Зыкова Юлия Анатольевна',
+        source: 'task',
+        diagnostics_task_id: w.tasks.diagnostics,
+      },
+    ]);
+    // The diagnostics is not a contact: no contact event; the field specialist got the signal's task.
+    expect(await q('SELECT count(*)::int AS n FROM contact_events WHERE task_id = $1', [w.tasks.diagnostics])).toEqual([{ n: 0 }]);
+    expect(await q(`SELECT count(*)::int AS n FROM signals WHERE kind = 'competitor'`)).toEqual([{ n: 1 }]);
   });
 
   it('shows one task on its own page, opened', async () => {

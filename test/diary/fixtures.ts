@@ -28,6 +28,7 @@ export interface DiaryWorld {
     closed: number;
     boris: number;
     other: number;
+    diagnostics: number;
   };
 }
 
@@ -175,6 +176,22 @@ export async function buildDiaryWorld(db: Queryable): Promise<DiaryWorld> {
         payload: { questions: ['Получили письмо?'], subject: 'Июнь 2024' },
       }),
       task({
+        dedupKey: 'diagnostics',
+        kind: 'competitor-diagnostics',
+        direction: 'anti_competitor',
+        title: 'Диагностика и профилактика появления конкурентов',
+        assigneeId: annaId,
+        clientId: vetId,
+        priority: 1,
+        plannedAt: at('2024-06-03T09:00:00+03:00'),
+        dueAt: at('2024-06-20T18:00:00+03:00'),
+        payload: {
+          period: '2024-H1',
+          segment: 'large',
+          text: 'Выяснить, пользуется ли клиент системой конкурента: какой, до какого срока, кто принимает решение.',
+        },
+      }),
+      task({
         dedupKey: 'other',
         title: 'Задача другой группы',
         assigneeId: otherId,
@@ -203,6 +220,7 @@ export async function buildDiaryWorld(db: Queryable): Promise<DiaryWorld> {
       closed: id('closed'),
       boris: id('boris'),
       other: id('other'),
+      diagnostics: id('diagnostics'),
     },
   };
 }

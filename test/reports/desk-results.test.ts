@@ -91,6 +91,25 @@ beforeAll(async () => {
     createdBy: 'test',
   });
   const ids = await insertTasks(db, [call(m1, r1, x1), call(m2, r1, x2), call(m3, r2, y1)], new Date());
+  // A diagnostics campaign begun on Monday 20 May: Лукина closes one task that week and one on 5 June.
+  const diag = (clientId: number, assigneeId: number) => ({
+    kind: 'competitor-diagnostics',
+    title: 'Диагностика и профилактика появления конкурентов',
+    assigneeId,
+    clientId,
+    payload: { period: '2024-H1', segment: 'small_medium' },
+    dedupKey: `competitor-diagnostics.2024-H1.${clientId}`,
+    createdBy: 'test',
+  });
+  const d = await insertTasks(db, [diag(x1, r1), diag(x2, r1), diag(y1, r2)], new Date('2024-05-20T10:00:00+03:00'));
+  await db.query(`UPDATE tasks SET state = 'done', outcome = 'no_competitor', closed_at = $2 WHERE id = $1`, [
+    d.get(`competitor-diagnostics.2024-H1.${x1}`),
+    '2024-05-22T12:00:00+03:00',
+  ]);
+  await db.query(`UPDATE tasks SET state = 'done', outcome = 'no_competitor', closed_at = $2 WHERE id = $1`, [
+    d.get(`competitor-diagnostics.2024-H1.${x2}`),
+    '2024-06-05T12:00:00+03:00',
+  ]);
   await db.query(`UPDATE tasks SET state = 'done', outcome = 'held', next_prep = 'подборку по НДС' WHERE id = $1`, [
     ids.get(`lpr-call.${m1}`),
   ]);
@@ -196,5 +215,19 @@ describe('primary-advance', () => {
     ]);
     // The advance ending within two weeks is listed to work with now.
     expect(rowsOf(r, 1).map((x) => [x.client, x.primary_advance_until])).toEqual([['555001 - Новый клиент ООО', '2024-06-25']]);
+  });
+});
+
+describe('tasks-control: diagnostics progress over the campaign', () => {
+  it('draws each specialist’s share of tasks done at the end of every week since the campaign began', async () => {
+    const r = await build('tasks-control', { period: '2024-H1' });
+    const chart = r.charts?.find((c) => c.kind === 'lines') as LinesChart;
+    expect(chart.title).toBe('Выполнение диагностики по неделям кампании');
+    expect(chart.categories).toEqual(['20.05', '27.05', '03.06', '10.06', '17.06']);
+    expect(chart.series).toEqual([
+      { name: 'Лукина Е.И.', values: [0.5, 0.5, 1, 1, 1] },
+      { name: 'Савостина К.А.', values: [0, 0, 0, 0, 0] },
+    ]);
+    expect(chart.format).toBe('percent');
   });
 });

@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { contentLoadCommand } from './content.js';
 import { employeeTokenCommand } from './employee-token.js';
 import { explainCommand } from './explain.js';
+import { findingAddCommand } from './finding.js';
 import { importCommand } from './import.js';
 import { importsCommand } from './imports.js';
 import { migrateCommand } from './migrate.js';
@@ -34,5 +35,6 @@ export const COMMANDS: readonly Command[] = [
   seedDemoCommand,
   explainCommand,
   signalAckCommand,
+  findingAddCommand,
   employeeTokenCommand,
 ];

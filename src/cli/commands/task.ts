@@ -1,8 +1,7 @@
-import { now } from '../../clock.js';
-import { withTransaction } from '../../db/pool.js';
-import { recordOutcome } from '../../db/task-outcomes.js';
-import { OUTCOME_NAMES, OUTCOMES, type Outcome } from '../../domain/task-outcomes.js';
+import { closeTask, type OutcomeFinding, outcomeTitle, TASK_OUTCOME_NAMES, type TaskOutcome } from '../../diagnostics/close-task.js';
+import { findingDetails } from '../../diagnostics/finding-input.js';
 import { type Command, emit, oneOf, str, UsageError } from '../command.js';
+import { describeFinding, FINDING_OPTIONS, findingUsageError } from './finding.js';
 
 function taskId(raw: string | undefined): number {
   const id = Number(raw);
@@ -12,30 +11,47 @@ function taskId(raw: string | undefined): number {
 
 export const taskDoneCommand: Command = {
   name: 'task done',
-  summary: 'close a task with the outcome of the contact; records the contact event (Работа)',
-  usage: `task done <id> --outcome ${OUTCOME_NAMES.join('|')} [--note TEXT] [--next TEXT] [--json]`,
-  options: { outcome: { type: 'string' }, note: { type: 'string' }, next: { type: 'string' } },
+  summary: 'close a task with its outcome: a contact records the contact event (Работа); a diagnostics task its finding',
+  usage: `task done <id> --outcome ${TASK_OUTCOME_NAMES.join('|')} [--note TEXT] [--next TEXT] [--json]
+task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT]
+  no-competitor and competitor-found close competitor-diagnostics tasks; competitor-found without --competitor
+  takes the finding recorded for the client since the task was given.`,
+  options: { outcome: { type: 'string' }, next: { type: 'string' }, ...FINDING_OPTIONS },
   args: { min: 1, max: 1 },
   async run(ctx, values, [raw]) {
     const id = taskId(raw);
-    const outcome = oneOf(values, 'outcome', OUTCOME_NAMES);
-    if (!outcome) throw new UsageError(`--outcome is required (${OUTCOME_NAMES.join(', ')})`);
+    const outcome = oneOf(values, 'outcome', TASK_OUTCOME_NAMES);
+    if (!outcome) throw new UsageError(`--outcome is required (${TASK_OUTCOME_NAMES.join(', ')})`);
     const note = str(values, 'note')?.trim() || null;
     const next = str(values, 'next')?.trim() || null;
-    const app = ctx.app();
-    const res = await withTransaction(app.pool, (db) => recordOutcome(db, id, { outcome: outcome as Outcome, note, next }, now()));
+    const competitor = str(values, 'competitor');
+    if (competitor === undefined && (str(values, 'until') ?? str(values, 'contact')) !== undefined)
+      throw new UsageError('--until and --contact describe a finding: give --competitor with them');
+    if (competitor !== undefined && outcome !== 'competitor-found')
+      throw new UsageError('--competitor goes with --outcome competitor-found');
+    let finding: OutcomeFinding | null = null;
+    if (competitor !== undefined) {
+      try {
+        finding = findingDetails({ competitor, until: str(values, 'until'), contact: str(values, 'contact'), note });
+      } catch (err) {
+        findingUsageError(err);
+      }
+    }
+    const res = await closeTask(ctx.app(), id, { outcome: outcome as TaskOutcome, note, next, finding });
     if (res.kind === 'not-found') {
       ctx.err(`task ${id} does not exist\n`);
       return 1;
     }
-    if (res.kind === 'not-applicable') throw new UsageError(`--outcome: ${res.message}`);
+    if (res.kind === 'incomplete') throw new UsageError(`${res.message}: give --competitor NAME [--until YYYY-MM] [--contact NAME]`);
     if (res.kind === 'conflict') {
       ctx.err(`${res.message}\n`);
       return 1;
     }
-    emit(ctx, { task: res.task, eventId: res.eventId, changed: res.changed }, () =>
+    emit(ctx, { task: res.task, eventId: res.eventId, changed: res.changed, finding: res.finding ?? null }, () =>
       res.changed
-        ? `task ${id} done: ${OUTCOMES[outcome].title}${res.eventId ? `; contact event ${res.eventId} recorded` : ''}\n`
+        ? `task ${id} done: ${outcomeTitle(outcome as TaskOutcome)}${res.eventId ? `; contact event ${res.eventId} recorded` : ''}\n${
+            res.finding ? describeFinding(res.finding, ctx.config.ric.timeZone) : ''
+          }`
         : `task ${id} was already done with this outcome; nothing changed\n`,
     );
     return 0;

@@ -5,7 +5,8 @@
  * - `GET /diary`: the day's and overdue tasks of the signed-in employee (a head: the team's too);
  * - `GET /diary/tasks/:id`: one task; `POST /diary/tasks/:id/outcome`: close one's own task
  *   through the same code as `admin task done`; `POST /diary/tasks/:id/reassign`: a head gives
- *   a task of the team to another member; `POST /diary/logout`.
+ *   a task of the team to another member; `POST /diary/logout`. A diagnostics task closes as
+ *   «конкурент не выявлен» or «выявлен конкурент» with the competitor's system, as `task done`.
  * Nothing without a live session (401 page to sign in; 403 for a form). Every form carries the
  * session's CSRF token and the cookie is SameSite=Strict. Another specialist's task is "not
  * found" (404), whether it exists or not.
@@ -16,10 +17,11 @@ import { now } from '../../clock.js';
 import { reassignTask } from '../../db/diary.js';
 import { closeSession, type DiaryUser, openSession, sessionUser } from '../../db/diary-auth.js';
 import { withTransaction } from '../../db/pool.js';
-import { recordOutcome } from '../../db/task-outcomes.js';
+import { closeTask, type OutcomeFinding } from '../../diagnostics/close-task.js';
+import { type FindingField, FindingFieldError, findingDetails } from '../../diagnostics/finding-input.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, newToken, tokenHash } from '../../diary/tokens.js';
 import { loadDiary, loadTaskPage } from '../../diary/view.js';
-import { isOutcome, outcomeDef, outcomesFor } from '../../domain/task-outcomes.js';
+import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
 import { counter } from '../../metrics.js';
 import { sendPage } from '../pages.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
@@ -31,6 +33,14 @@ const actions = counter('churnguard_diary_actions_total', 'Diary actions by kind
 /** Largest form we read: two comments of 4 000 characters, URL-encoded. */
 const BODY_LIMIT = 64 * 1024;
 const TEXT_LIMIT = 4000;
+
+/** The diary's names of a finding's fields (the form's labels). */
+const FINDING_FIELDS: Partial<Record<FindingField, string>> = {
+  competitor: 'Система конкурента',
+  until: 'Действует до',
+  contact: 'Контактное лицо',
+  note: 'Комментарий к действию',
+};
 
 type Form = Record<string, string>;
 interface Session {
@@ -119,6 +129,19 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     return t === '' ? null : t;
   };
 
+  /** The competitor's system given with `competitor-found`: the finding, null, or what is wrong (in Russian). */
+  const findingOf = (form: Form, outcome: string, note: string | null): OutcomeFinding | null | string => {
+    const competitor = textField(form.competitor);
+    if (competitor === null) return null;
+    if (outcome !== 'competitor-found') return 'Система конкурента указывается только с результатом «Выявлен конкурент».';
+    try {
+      return findingDetails({ competitor, until: textField(form.until), contact: textField(form.contact), note });
+    } catch (err) {
+      if (!(err instanceof FindingFieldError)) throw err;
+      return `Поле «${FINDING_FIELDS[err.field] ?? err.field}» заполнено неверно: ${err.message}.`;
+    }
+  };
+
   await server.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -163,7 +186,13 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       const q = req.query;
       let flash: Flash | null = null;
       if (q.done && taskId(q.done) !== null && q.outcome && isOutcome(q.outcome)) {
-        flash = { text: `Задача №${q.done} закрыта: ${outcomeDef(q.outcome).title}. Контакт записан в «Работы».` };
+        const def = outcomeDef(q.outcome);
+        const after = def.event
+          ? ' Контакт записан в «Работы».'
+          : q.outcome === 'competitor-found'
+            ? ' Конкурент передан специалисту ТС.'
+            : '';
+        flash = { text: `Задача №${q.done} закрыта: ${def.title}.${after}` };
       } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача №${q.moved} передана другому сотруднику.` };
       return sendPage(reply, 200, diaryPage(view, ctxOf(s), flash));
     });
@@ -181,31 +210,30 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       const s = await postSession(req, reply, 'outcome');
       if (!s) return reply;
       const id = taskId(req.params.id);
-      const outcome = req.body?.outcome ?? '';
-      const note = textField(req.body?.note);
-      const next = textField(req.body?.next);
+      if (id === null) return refuse(reply, 404, 'Задача не найдена', 'Такой задачи нет среди ваших задач.', 'outcome');
+      const form = req.body ?? {};
+      const outcome = form.outcome ?? '';
+      const note = textField(form.note);
+      const next = textField(form.next);
+      if (!isOutcome(outcome)) {
+        return refuse(reply, 400, 'Результат не выбран', 'Выберите результат из списка и отправьте форму ещё раз.', 'outcome');
+      }
       if ((note?.length ?? 0) > TEXT_LIMIT || (next?.length ?? 0) > TEXT_LIMIT) {
         return refuse(reply, 400, 'Слишком длинный текст', `Комментарий и ответ — не длиннее ${TEXT_LIMIT} знаков.`, 'outcome');
       }
-      const res =
-        id === null
-          ? ({ kind: 'not-found' } as const)
-          : await withTransaction(app.pool, async (db) => {
-              const { rows } = await db.query<{ kind: string; assignee_id: number | null }>(
-                'SELECT kind, assignee_id FROM tasks WHERE id = $1 FOR UPDATE',
-                [id],
-              );
-              const task = rows[0];
-              // Only the assignee records the outcome: anyone else's task is "not found".
-              if (!task || task.assignee_id !== s.user.id) return { kind: 'not-found' } as const;
-              if (!isOutcome(outcome) || !outcomesFor(task.kind).includes(outcome)) return { kind: 'bad-outcome' } as const;
-              return recordOutcome(db, id, { outcome, note, next }, now());
-            });
+      const finding = findingOf(form, outcome, note);
+      if (typeof finding === 'string') return refuse(reply, 400, 'Конкурент указан неверно', finding, 'outcome');
+      // The same code as `task done`; anyone else's task is "not found".
+      const res = await closeTask(app, id, { outcome, note, next, finding }, { assigneeId: s.user.id });
       if (res.kind === 'not-found') return refuse(reply, 404, 'Задача не найдена', 'Такой задачи нет среди ваших задач.', 'outcome');
-      if (res.kind === 'bad-outcome' || res.kind === 'not-applicable') {
-        return refuse(reply, 400, 'Результат не выбран', 'Выберите результат контакта из списка и отправьте форму ещё раз.', 'outcome');
+      if (res.kind === 'incomplete') {
+        return refuse(reply, 400, 'Не указан конкурент', 'Для результата «Выявлен конкурент» укажите систему конкурента.', 'outcome');
       }
-      if (res.kind === 'conflict') return refuse(reply, 409, 'Задача уже закрыта', 'Результат этой задачи уже записан.', 'outcome');
+      if (res.kind === 'conflict') {
+        return res.task.state === 'open'
+          ? refuse(reply, 400, 'Результат не подходит', 'Этот результат не подходит к задаче: выберите из предложенных.', 'outcome')
+          : refuse(reply, 409, 'Задача уже закрыта', 'Результат этой задачи уже записан.', 'outcome');
+      }
       actions.inc({ action: 'outcome', result: 'ok' });
       return reply
         .code(303)

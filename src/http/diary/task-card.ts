@@ -101,12 +101,27 @@ function contactBlock(v: TaskView): SafeHtml {
 function outcomeForm(v: TaskView, csrf: string): SafeHtml {
   const t = v.task;
   const call = t.kind === 'lpr-call';
+  // A contact records the "prepare next time" answer; a diagnostics finding its competitor.
+  const contact = v.outcomes.some((o) => outcomeDef(o).event !== null);
+  const finding = v.outcomes.includes('competitor-found');
   return html`<form class="outcome" method="post" action="/diary/tasks/${t.id}/outcome">
 <input type="hidden" name="csrf" value="${csrf}">
-<fieldset><legend>Результат контакта</legend>${v.outcomes.map(
+<fieldset><legend>${contact ? 'Результат контакта' : 'Результат'}</legend>${v.outcomes.map(
     (o) => html`<label class="choice"><input type="radio" name="outcome" value="${o}" required> ${outcomeDef(o).title}</label>`,
   )}</fieldset>
-<label class="field">${call ? 'Что подготовить к следующему звонку?' : 'Что подготовить к следующему контакту?'}<textarea name="next" rows="2" maxlength="4000"></textarea></label>
+${
+  finding
+    ? html`<fieldset><legend>Если выявлен конкурент</legend>
+<label class="field">Система конкурента<input type="text" name="competitor" maxlength="200"></label>
+<label class="field">Действует до (месяц и год, например 09.2024)<input type="text" name="until" maxlength="40"></label>
+<label class="field">Контактное лицо<input type="text" name="contact" maxlength="200"></label></fieldset>`
+    : ''
+}
+${
+  contact
+    ? html`<label class="field">${call ? 'Что подготовить к следующему звонку?' : 'Что подготовить к следующему контакту?'}<textarea name="next" rows="2" maxlength="4000"></textarea></label>`
+    : ''
+}
 <label class="field">Комментарий к действию<textarea name="note" rows="2" maxlength="4000"></textarea></label>
 <button type="submit">Записать результат</button>
 </form>`;

@@ -1,0 +1,87 @@
+/**
+ * `finding add --client N --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT]
+ * [--by NAME]`: record a competitor found at a client. A new finding goes to the client's field
+ * (ТС) specialist at once (alert e-mail, task, `competitor` signal) and gives the remote
+ * specialist a comparison-event task; the same finding again changes nothing.
+ */
+import { type FindingField, FindingFieldError, resolveFinding } from '../../diagnostics/finding-input.js';
+import { type RecordedFinding, recordFindings } from '../../diagnostics/record-findings.js';
+import { validUntilText } from '../../domain/findings.js';
+import { ruDateTime } from '../../reports/render.js';
+import { type Command, emit, type OptionsConfig, str, UsageError, type Values } from '../command.js';
+
+/** The options naming a finding's details (shared with `task done --outcome competitor-found`). */
+export const FINDING_OPTIONS: OptionsConfig = {
+  competitor: { type: 'string' },
+  until: { type: 'string' },
+  contact: { type: 'string' },
+  note: { type: 'string' },
+};
+
+const OPTION_OF: Record<FindingField, string> = {
+  client: '--client',
+  competitor: '--competitor',
+  until: '--until',
+  contact: '--contact',
+  note: '--note',
+  foundBy: '--by',
+};
+
+/** A {@link FindingFieldError} as a usage error naming the option. */
+export function findingUsageError(err: unknown): never {
+  if (err instanceof FindingFieldError) throw new UsageError(`${OPTION_OF[err.field]}: ${err.message}`);
+  throw err;
+}
+
+/** One line on what happened to a finding. */
+export function describeFinding(r: RecordedFinding, tz: string): string {
+  const f = r.finding;
+  const what = `«${f.competitor}» ${validUntilText(f.valid_until)}`;
+  if (!r.created) return `finding ${f.id} (${what}) was already recorded at ${ruDateTime(f.found_at, tz)}; nothing changed\n`;
+  const alert = r.alert
+    ? `alert to ${r.alert.role === 'field' ? 'the field specialist' : 'the department head'} <${r.alert.email}> (signal ${r.signalId}, task ${r.fieldTaskId})`
+    : `no alert: nobody to address (signal ${r.signalId})`;
+  const comparison = r.comparisonTaskId ? `; comparison task ${r.comparisonTaskId} for the remote specialist` : '';
+  return `finding ${f.id} recorded: ${what}; ${alert}${comparison}\n`;
+}
+
+export const findingAddCommand: Command = {
+  name: 'finding add',
+  summary: "record a competitor's system found at a client: alert and task to field support, comparison task",
+  usage: 'finding add --client N --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT] [--by EMPLOYEE] [--json]',
+  options: { client: { type: 'string' }, by: { type: 'string' }, ...FINDING_OPTIONS },
+  async run(ctx, values: Values) {
+    const client = str(values, 'client');
+    if (!client) throw new UsageError('--client is required (the client number, e.g. 193254)');
+    if (str(values, 'competitor') === undefined)
+      throw new UsageError("--competitor is required (the competitor's system, e.g. «Охрана труда»)");
+    const app = ctx.app();
+    const input = await resolveFinding(
+      app.pool,
+      {
+        client,
+        competitor: str(values, 'competitor') as string,
+        until: str(values, 'until'),
+        contact: str(values, 'contact'),
+        note: str(values, 'note'),
+        foundBy: str(values, 'by'),
+      },
+      'admin',
+    ).catch(findingUsageError);
+    const res = await recordFindings(app, [input]);
+    const r = res.findings[0] as RecordedFinding;
+    emit(
+      ctx,
+      {
+        finding: r.finding,
+        created: r.created,
+        signalId: r.signalId,
+        fieldTaskId: r.fieldTaskId,
+        comparisonTaskId: r.comparisonTaskId,
+        alert: r.alert,
+      },
+      () => describeFinding(r, ctx.config.ric.timeZone),
+    );
+    return 0;
+  },
+};

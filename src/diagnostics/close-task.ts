@@ -1,0 +1,143 @@
+/**
+ * Closing a task (`task done`, `POST /api/tasks/:id/outcome`, the diary's form). A contact task
+ * closes with the contact's outcome (src/db/task-outcomes.ts); a competitor-diagnostics task
+ * closes only as `no-competitor` or `competitor-found`, and these close nothing else — the
+ * outcomes and the kinds they are for are the registry's (src/domain/task-outcomes.ts).
+ *
+ * `competitor-found` needs a finding: the one given with the outcome (recorded and handed to
+ * field support like any other), or one recorded for the client since the task was given. The
+ * diagnostics is not a contact of its own, so no contact event is recorded.
+ */
+import type { App } from '../app.js';
+import { now } from '../clock.js';
+import { latestFindingSince, linkFindingToTask } from '../db/findings.js';
+import { withTransaction } from '../db/pool.js';
+import { type OutcomeResult, recordOutcome } from '../db/task-outcomes.js';
+import type { TaskRow } from '../db/tasks.js';
+import { DIAGNOSTICS_KIND } from '../domain/diagnostics.js';
+import { OUTCOME_NAMES, type Outcome, outcomeDef } from '../domain/task-outcomes.js';
+import { dispatchNotifications } from '../mail/outbox.js';
+import { type FindingInput, type RecordedFinding, recordFindingsIn } from './record-findings.js';
+
+/** The outcomes of a diagnostics task (in the registry, src/domain/task-outcomes.ts). */
+export type DiagnosticsOutcome = 'no-competitor' | 'competitor-found';
+export type TaskOutcome = Outcome;
+
+/** Every outcome a task can be closed with: the contact's, then the diagnostics'. */
+export const TASK_OUTCOME_NAMES = OUTCOME_NAMES as [TaskOutcome, ...TaskOutcome[]];
+
+export function isDiagnosticsOutcome(o: TaskOutcome): o is DiagnosticsOutcome {
+  return (outcomeDef(o).kinds ?? []).includes(DIAGNOSTICS_KIND);
+}
+
+export function outcomeTitle(o: TaskOutcome): string {
+  return outcomeDef(o).title;
+}
+
+/** The finding given with `competitor-found` (its client is the task's). */
+export type OutcomeFinding = Pick<FindingInput, 'competitor' | 'validUntil' | 'contactName' | 'note'>;
+
+export interface CloseInput {
+  outcome: TaskOutcome;
+  note?: string | null;
+  next?: string | null;
+  finding?: OutcomeFinding | null;
+}
+
+export type CloseResult =
+  | (Extract<OutcomeResult, { kind: 'done' }> & { finding?: RecordedFinding | null })
+  | Exclude<OutcomeResult, { kind: 'done' | 'not-applicable' }>
+  /** The request lacks what the outcome needs (a finding for competitor-found). */
+  | { kind: 'incomplete'; task: TaskRow; message: string };
+
+type Db = Parameters<typeof recordOutcome>[0];
+
+async function closeDiagnostics(
+  app: App,
+  db: Db,
+  task: TaskRow,
+  input: CloseInput & { outcome: DiagnosticsOutcome },
+  at: Date,
+): Promise<{ result: CloseResult; notificationIds: number[] }> {
+  const value = outcomeDef(input.outcome).taskOutcome;
+  if (task.state === 'cancelled')
+    return { result: { kind: 'conflict', task, message: `task ${task.id} was cancelled; nothing recorded` }, notificationIds: [] };
+  if (task.state === 'done') {
+    const message = `task ${task.id} is already done with outcome "${task.outcome}"; nothing changed`;
+    return {
+      result: task.outcome === value ? { kind: 'done', task, eventId: null, changed: false } : { kind: 'conflict', task, message },
+      notificationIds: [],
+    };
+  }
+  let finding: RecordedFinding | null = null;
+  let notificationIds: number[] = [];
+  if (input.outcome === 'competitor-found') {
+    if (input.finding) {
+      const res = await recordFindingsIn(app, db, [
+        { ...input.finding, clientId: task.client_id as number, foundBy: task.assignee_id, source: 'task', diagnosticsTaskId: task.id },
+      ]);
+      finding = res.findings[0] ?? null;
+      notificationIds = res.notificationIds;
+      if (finding && !finding.created) await linkFindingToTask(db, finding.finding.id, task.id);
+    } else {
+      const earlier = await latestFindingSince(db, task.client_id as number, task.created_at);
+      if (!earlier) {
+        const message = `task ${task.id}: competitor-found needs the competitor's system (no finding was recorded for the client since the task was given)`;
+        return { result: { kind: 'incomplete', task, message }, notificationIds: [] };
+      }
+      await linkFindingToTask(db, earlier.id, task.id);
+      finding = {
+        finding: earlier,
+        created: false,
+        signalId: earlier.signal_id,
+        fieldTaskId: null,
+        comparisonTaskId: earlier.comparison_task_id,
+        alert: null,
+      };
+    }
+  }
+  const { rows } = await db.query<TaskRow>(
+    `UPDATE tasks SET state = 'done', outcome = $2, note = coalesce($3, note), closed_at = $4, closed_by = assignee_id
+      WHERE id = $1 RETURNING *`,
+    [task.id, value, input.note ?? null, at],
+  );
+  return { result: { kind: 'done', task: rows[0] as TaskRow, eventId: null, changed: true, finding }, notificationIds };
+}
+
+export interface CloseOptions {
+  /** Close only a task of this assignee; anyone else's is `not-found` (the diary's own tasks). */
+  assigneeId?: number;
+}
+
+/**
+ * Close a task with an outcome — the one way `task done`, the task API, the diary and the demo
+ * close tasks; a finding's alert is sent after the commit.
+ */
+export async function closeTask(app: App, taskId: number, input: CloseInput, opts: CloseOptions = {}): Promise<CloseResult> {
+  const at = now();
+  const { result, notificationIds } = await withTransaction(app.pool, async (db) => {
+    const { rows } = await db.query<TaskRow>('SELECT * FROM tasks WHERE id = $1 FOR UPDATE', [taskId]);
+    const task = rows[0];
+    if (!task || (opts.assigneeId !== undefined && task.assignee_id !== opts.assigneeId)) {
+      return { result: { kind: 'not-found' } as CloseResult, notificationIds: [] };
+    }
+    const diagnostics = task.kind === DIAGNOSTICS_KIND;
+    if (isDiagnosticsOutcome(input.outcome)) {
+      if (!diagnostics) {
+        const message = `task ${taskId} is not a competitor diagnostics task (kind "${task.kind}"); ${input.outcome} closes only those`;
+        return { result: { kind: 'conflict', task, message } as CloseResult, notificationIds: [] };
+      }
+      return closeDiagnostics(app, db, task, { ...input, outcome: input.outcome }, at);
+    }
+    if (diagnostics) {
+      const message = `task ${taskId} is a competitor diagnostics task: close it as no-competitor or competitor-found`;
+      return { result: { kind: 'conflict', task, message } as CloseResult, notificationIds: [] };
+    }
+    const res = await recordOutcome(db, taskId, { outcome: input.outcome, note: input.note, next: input.next }, at);
+    // An outcome of another kind of task, as for the diagnostics above.
+    const result: CloseResult = res.kind === 'not-applicable' ? { kind: 'conflict', task: res.task, message: res.message } : res;
+    return { result, notificationIds: [] };
+  });
+  await dispatchNotifications(app, notificationIds);
+  return result;
+}

@@ -1,0 +1,90 @@
+/**
+ * A finding as a person submits it (admin command, HTTP API, a diagnostics task's outcome):
+ * checked field by field and resolved to ids. A bad field is a {@link FindingFieldError} naming
+ * the field (`client`, `competitor`, `until`, `contact`, `note`, `foundBy`); nothing is written.
+ */
+import { loadEmployeeNames } from '../db/employees.js';
+import type { FindingSource } from '../db/findings.js';
+import type { Queryable } from '../db/pool.js';
+import { cleanCompetitor, parseValidUntil } from '../domain/findings.js';
+import { EmployeeIndex } from '../imports/people.js';
+import type { FindingInput } from './record-findings.js';
+
+export type FindingField = 'client' | 'competitor' | 'until' | 'contact' | 'note' | 'foundBy';
+
+export class FindingFieldError extends Error {
+  override name = 'FindingFieldError';
+  constructor(
+    readonly field: FindingField,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RawFinding {
+  /** Client number (`193254`). */
+  client: number | string;
+  competitor: string;
+  /** `YYYY-MM`, `mm.yyyy`, a month name with the year, or a date. */
+  until?: string | null;
+  contact?: string | null;
+  note?: string | null;
+  /** The employee who found it, by name as the CRM writes it; default the client's remote specialist. */
+  foundBy?: string | null;
+}
+
+export const LIMITS = { competitor: 200, contact: 200, note: 4000 } as const;
+
+function text(field: FindingField, v: string | null | undefined, max: number): string | null {
+  const s = (v ?? '').replace(/\s+/g, ' ').trim();
+  if (s.length > max) throw new FindingFieldError(field, `too long (${s.length} characters, at most ${max})`);
+  return s || null;
+}
+
+/** The client's number as a positive whole number. */
+export function clientNumber(v: number | string): number {
+  const n = typeof v === 'number' ? v : /^\s*\d{1,8}\s*$/.test(v) ? Number(v) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 99_999_999)
+    throw new FindingFieldError('client', `"${v}" is not a client number (expected e.g. 193254)`);
+  return n;
+}
+
+/** The competitor's system, the end of validity, the contact and the note of a submitted finding. */
+export function findingDetails(raw: Pick<RawFinding, 'competitor' | 'until' | 'contact' | 'note'>) {
+  const competitor = cleanCompetitor(raw.competitor ?? '');
+  if (!competitor) throw new FindingFieldError('competitor', "empty (expected the competitor's system, e.g. «Охрана труда»)");
+  if (competitor.length > LIMITS.competitor)
+    throw new FindingFieldError('competitor', `too long (${competitor.length} characters, at most ${LIMITS.competitor})`);
+  let validUntil: string | null = null;
+  if (raw.until?.trim()) {
+    try {
+      validUntil = parseValidUntil(raw.until);
+    } catch (err) {
+      throw new FindingFieldError('until', (err as Error).message);
+    }
+  }
+  return {
+    competitor,
+    validUntil,
+    contactName: text('contact', raw.contact, LIMITS.contact),
+    note: text('note', raw.note, LIMITS.note),
+  };
+}
+
+/** Check a submitted finding and resolve its client and employee. */
+export async function resolveFinding(db: Queryable, raw: RawFinding, source: FindingSource): Promise<FindingInput> {
+  const number = clientNumber(raw.client);
+  const details = findingDetails(raw);
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM clients WHERE number = $1', [number]);
+  const client = rows[0];
+  if (!client) throw new FindingFieldError('client', `client ${number} is unknown (expected a client imported before)`);
+  let foundBy: number | null = null;
+  if (raw.foundBy?.trim()) {
+    const id = new EmployeeIndex(await loadEmployeeNames(db)).find(raw.foundBy);
+    if (id === 'ambiguous') throw new FindingFieldError('foundBy', `"${raw.foundBy}" fits more than one employee (expected the full name)`);
+    if (id === undefined) throw new FindingFieldError('foundBy', `employee "${raw.foundBy}" is unknown`);
+    foundBy = id;
+  }
+  return { clientId: client.id, ...details, foundBy, source };
+}

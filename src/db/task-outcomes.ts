@@ -1,10 +1,11 @@
 /**
- * Closing a task with the outcome of the contact — the one code path behind `admin task done`,
- * `POST /api/tasks/:id/outcome` and the diary's form: the task becomes `done` with outcome,
- * note and the "prepare next time" answer, and a contact event (Работа) is recorded for the
- * client and contact — what the risk model counts as a contact with an ЛПР. The event's natural
- * key is the task's, so repeating the call is harmless. Which outcomes a task may take comes
- * from the registry in src/domain/task-outcomes.ts.
+ * Closing a task with the outcome of the contact — the contact part of `closeTask`
+ * (src/diagnostics/close-task.ts), behind `admin task done`, `POST /api/tasks/:id/outcome` and
+ * the diary's form: the task becomes `done` with outcome, note and the "prepare next time"
+ * answer, and a contact event (Работа) is recorded for the client and contact — what the risk
+ * model counts as a contact with an ЛПР. The event's natural key is the task's, so repeating the
+ * call is harmless. Which outcomes a task may take comes from the registry in
+ * src/domain/task-outcomes.ts; call `closeTask`, which also does what a diagnostics outcome needs.
  */
 import { type Outcome, outcomeDef, outcomesFor } from '../domain/task-outcomes.js';
 import type { PoolClient } from './pool.js';

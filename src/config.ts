@@ -161,6 +161,16 @@ const schema = z.strictObject({
   signals: signalsConfigSchema,
   /** The twice-yearly competitor diagnostics campaign (src/diagnostics/config.ts). */
   diagnostics: diagnosticsConfigSchema,
+  /** The specialist's diary (`GET /diary`). */
+  diary: z.strictObject({
+    /** A browser stays signed in this long after the sign-in link was opened. */
+    sessionHours: z
+      .number()
+      .positive()
+      .max(24 * 31),
+    /** Tasks listed per specialist at most (a head sees this many per member); the rest are counted. */
+    maxTasks: positiveInt,
+  }),
 });
 
 export type FileConfig = z.infer<typeof schema>;

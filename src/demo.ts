@@ -1,24 +1,30 @@
 /**
- * `npm run demo [-- --now <ISO date-time>]`: the whole desk on sample data, once, on a fresh
- * database of its own (`DEMO_DATABASE_URL`, default `churnguard_demo`) and queue prefix, with
- * e-mails going into the embedded SMTP sink (`var/mail/*.eml`). The clock starts at Monday
- * 3 June 2024, 09:00 Moscow time (the month of the source talk's reports) unless `--now` says
- * otherwise. Every job runs through the real queue and workers; the HTTP server runs too.
+ * `npm run demo [-- --now <ISO date-time>] [--serve [--port N]]`: the whole desk on sample data,
+ * once, on a fresh database of its own (`DEMO_DATABASE_URL`, default `churnguard_demo`) and
+ * queue prefix, with e-mails going into the embedded SMTP sink (`var/mail/*.eml`). The clock
+ * starts at Monday 3 June 2024, 09:00 Moscow time (the month of the source talk's reports)
+ * unless `--now` says otherwise. Every job runs through the real queue and workers; the HTTP
+ * server runs too. It ends with a short summary and the overview report in `var/report.html`;
+ * `--serve` then keeps the service up (all roles, the demo's database, clock and port) and
+ * prints a diary sign-in link for one specialist.
  */
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { type App, createApp } from './app.js';
-import { collectStatus, formatStatus } from './cli/commands/status.js';
 import { setClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
+import type { CallsFacts } from './demo/calls.js';
 import { DEMO_STEPS } from './demo/steps.js';
+import { demoSummary, reportPathOf, writeOverview } from './demo/summary.js';
 import type { DemoContext } from './demo/types.js';
+import { issueSignInToken } from './diary/sign-in.js';
 import { startServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { freePort } from './net.js';
+import { Scheduler } from './queue/scheduler.js';
 import { JobWorkers } from './queue/worker.js';
 
 export const DEMO_START = '2024-06-03T09:00:00+03:00';
@@ -49,14 +55,21 @@ async function clearPrefix(app: App): Promise<void> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const { values } = parseArgs({ options: { now: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { now: { type: 'string' }, serve: { type: 'boolean' }, port: { type: 'string' } },
+    strict: true,
+  });
   const at = new Date(values.now ?? DEMO_START);
   if (Number.isNaN(at.getTime())) throw new Error(`--now: "${values.now}" is not an ISO date-time`);
+  const askedPort = values.port === undefined ? null : Number(values.port);
+  if (askedPort !== null && (!Number.isInteger(askedPort) || askedPort < 1 || askedPort > 65535)) {
+    throw new Error(`--port: "${values.port}" is not a port number (1..65535)`);
+  }
   setClock(at);
   const say = (s: string) => process.stdout.write(`${s}\n`);
   const databaseUrl = loadConfig().env.demoDatabaseUrl;
   const dbName = new URL(databaseUrl).pathname.slice(1);
-  const port = await freePort();
+  const port = askedPort ?? (await freePort());
   // Its own database, queue prefix and port, and always the embedded SMTP sink.
   const config = loadConfig({
     envOverrides: {
@@ -85,16 +98,41 @@ async function main(): Promise<void> {
       say(`\n== ${step.title}`);
       await step.run(ctx);
     }
-    say('');
-    say(formatStatus(await collectStatus(app)));
-    const mails = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length;
-    say(`e-mails in the sink: ${mails} (${mailDir})`);
-    say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const reportPath = reportPathOf(app);
+    const reports = await writeOverview(app, reportPath);
+    say('\n== Summary');
+    const seconds = (Date.now() - started) / 1000;
+    for (const line of await demoSummary(app, { facts: ctx.facts, mailDir, reportPath, reports, seconds })) say(line);
+    say(`  more: DATABASE_URL=${databaseUrl} npm run admin -- status | tasks | report <name>`);
+    if (values.serve) await serve(app, ctx.facts.calls as CallsFacts | undefined, say);
   } finally {
     await server.close();
     await workers.close(10_000);
     await app.close();
   }
+}
+
+/** `--serve`: the scheduler joins the workers and the HTTP server; a diary link; until Ctrl+C. */
+async function serve(app: App, calls: CallsFacts | undefined, say: (s: string) => void): Promise<void> {
+  const scheduler = new Scheduler(app);
+  await scheduler.start();
+  const { rows } = await app.pool.query<{ id: number; name: string }>(
+    `SELECT id, name FROM employees WHERE active AND (id = $1 OR role = 'remote') ORDER BY (id = $1) DESC NULLS LAST, name LIMIT 1`,
+    [calls?.specialistId ?? null],
+  );
+  say(`\n== Serving ${app.config.env.publicBaseUrl} (scheduler, worker, http; the demo's clock runs on). Ctrl+C stops.`);
+  const who = rows[0];
+  if (who) {
+    const issued = await issueSignInToken(app, who.id);
+    say(`  diary of ${who.name}: ${issued.url}`);
+    say('  for another employee: npm run admin -- employee token "<ФИО>" (with the DATABASE_URL above)');
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  say('stopping…');
+  await scheduler.stop();
 }
 
 await main();

@@ -1,22 +1,15 @@
 /**
- * Closing a task with the outcome of the contact (admin `task done`, `POST /api/tasks/:id/outcome`):
- * the task becomes `done` with outcome, note and the "prepare next time" answer, and a contact
- * event (Работа) is recorded for the client and contact — what the risk model counts as a
- * contact with an ЛПР. The event's natural key is the task's, so repeating the call is harmless.
+ * Closing a task with the outcome of the contact — the contact part of `closeTask`
+ * (src/diagnostics/close-task.ts), behind `admin task done`, `POST /api/tasks/:id/outcome` and
+ * the diary's form: the task becomes `done` with outcome, note and the "prepare next time"
+ * answer, and a contact event (Работа) is recorded for the client and contact — what the risk
+ * model counts as a contact with an ЛПР. The event's natural key is the task's, so repeating the
+ * call is harmless. Which outcomes a task may take comes from the registry in
+ * src/domain/task-outcomes.ts; call `closeTask`, which also does what a diagnostics outcome needs.
  */
+import { type Outcome, outcomeDef, outcomesFor } from '../domain/task-outcomes.js';
 import type { PoolClient } from './pool.js';
 import type { TaskRow } from './tasks.js';
-
-/** What the specialist reports; the CRM's states in Russian. */
-export const OUTCOMES = {
-  held: { event: 'held', title: 'Контакт состоялся' },
-  'held-with-login': { event: 'held_with_login', title: 'Контакт состоялся с входом' },
-  'not-reached': { event: 'not_held', title: 'Не состоялся' },
-  refused: { event: 'refused', title: 'Отказ от контакта' },
-} as const;
-
-export type Outcome = keyof typeof OUTCOMES;
-export const OUTCOME_NAMES = Object.keys(OUTCOMES) as Outcome[];
 
 export interface OutcomeInput {
   outcome: Outcome;
@@ -28,17 +21,24 @@ export interface OutcomeInput {
 export type OutcomeResult =
   | { kind: 'done'; task: TaskRow; eventId: number | null; changed: boolean }
   | { kind: 'not-found' }
-  | { kind: 'conflict'; task: TaskRow; message: string };
+  | { kind: 'conflict'; task: TaskRow; message: string }
+  /** The outcome is not one a task of this kind can close with. */
+  | { kind: 'not-applicable'; task: TaskRow; message: string; allowed: Outcome[] };
 
 /** Inside a transaction: close the task and record its contact event (once). */
 export async function recordOutcome(db: PoolClient, taskId: number, input: OutcomeInput, at: Date): Promise<OutcomeResult> {
   const { rows } = await db.query<TaskRow>('SELECT * FROM tasks WHERE id = $1 FOR UPDATE', [taskId]);
   const task = rows[0];
   if (!task) return { kind: 'not-found' };
-  const eventOutcome = OUTCOMES[input.outcome].event;
+  const allowed = outcomesFor(task.kind);
+  if (!allowed.includes(input.outcome)) {
+    const message = `outcome "${input.outcome}" does not apply to a ${task.kind} task (expected one of ${allowed.join(', ')})`;
+    return { kind: 'not-applicable', task, message, allowed };
+  }
+  const def = outcomeDef(input.outcome);
   if (task.state === 'cancelled') return { kind: 'conflict', task, message: `task ${taskId} was cancelled; nothing recorded` };
   if (task.state === 'done') {
-    if (task.outcome !== eventOutcome) {
+    if (task.outcome !== def.taskOutcome) {
       return { kind: 'conflict', task, message: `task ${taskId} is already done with outcome "${task.outcome}"; nothing changed` };
     }
     const ev = await db.query<{ id: number }>('SELECT id FROM contact_events WHERE natural_key = $1', [`task.${taskId}`]);
@@ -48,20 +48,20 @@ export async function recordOutcome(db: PoolClient, taskId: number, input: Outco
     `UPDATE tasks SET state = 'done', outcome = $2, note = coalesce($3, note), next_prep = coalesce($4, next_prep),
                       closed_at = $5, closed_by = assignee_id
       WHERE id = $1 RETURNING *`,
-    [taskId, eventOutcome, input.note ?? null, input.next ?? null, at],
+    [taskId, def.taskOutcome, input.note ?? null, input.next ?? null, at],
   );
   const closed = updated.rows[0] as TaskRow;
-  if (closed.client_id === null) return { kind: 'done', task: closed, eventId: null, changed: true };
+  if (closed.client_id === null || def.event === null) return { kind: 'done', task: closed, eventId: null, changed: true };
   const ev = await db.query<{ id: number }>(
     `INSERT INTO contact_events (client_id, contact_id, contact_name, employee_id, channel, planned_at, occurred_at, outcome,
                                  goal, note, result, task_id, natural_key)
-     SELECT t.client_id, t.contact_id, k.full_name, t.assignee_id, 'phone', t.planned_at, $2, t.outcome,
+     SELECT t.client_id, t.contact_id, k.full_name, t.assignee_id, 'phone', t.planned_at, $2, $4,
             t.title, t.note, $3, t.id, 'task.' || t.id
        FROM tasks t LEFT JOIN contacts k ON k.id = t.contact_id
       WHERE t.id = $1
      ON CONFLICT (natural_key) DO UPDATE SET outcome = EXCLUDED.outcome
      RETURNING id`,
-    [taskId, at, [OUTCOMES[input.outcome].title, input.next ? `подготовить: ${input.next}` : null].filter(Boolean).join('; ')],
+    [taskId, at, [def.title, input.next ? `подготовить: ${input.next}` : null].filter(Boolean).join('; '), def.event],
   );
   return { kind: 'done', task: closed, eventId: ev.rows[0]?.id ?? null, changed: true };
 }

@@ -182,7 +182,12 @@ export function generateRic(opts: GenerateOptions): DemoRic {
             ['risk', 2],
           ] as const);
     const newClient = state === 'primary_advance';
-    const connected = newClient ? addDays(opts.today, -rng.int(40, 150)) : addMonths(opts.today, -rng.int(14, 120));
+    // Some clients connected within the last year and went through a primary advance of one or two
+    // months: most were brought out of it, several disconnected (the seed's closing chart). Derived
+    // from the index, not drawn, so the rest of the RIC stays as it was.
+    const recent = !newClient && (state === 'disconnected' ? i % 3 !== 0 : i % 7 === 3);
+    const drawn = newClient ? addDays(opts.today, -rng.int(40, 150)) : addMonths(opts.today, -rng.int(14, 120));
+    const connected = recent ? addDays(addMonths(opts.today, -(3 + (i % 10))), -(i % 20)) : drawn;
     const head = person(rng);
     const name = organisation(rng, `${head.surname} ${head.first} ${head.patronymic}`);
     // One client writes from a Cyrillic domain; everyone else from reserved example domains.
@@ -198,7 +203,11 @@ export function generateRic(opts: GenerateOptions): DemoRic {
       state,
       connected,
       // Several primary advances end within two weeks: new clients at risk.
-      primaryAdvanceUntil: newClient ? addDays(opts.today, rng.chance(0.5) ? rng.int(3, 14) : rng.int(15, 45)) : null,
+      primaryAdvanceUntil: newClient
+        ? addDays(opts.today, rng.chance(0.5) ? rng.int(3, 14) : rng.int(15, 45))
+        : recent
+          ? addMonths(connected, 1 + (i % 2))
+          : null,
       remote: remote[i % remote.length] as DemoEmployee,
       field: rng.chance(0.8) ? (field[i % field.length] as DemoEmployee) : null,
       flags: [...(rng.chance(0.06) ? (['double'] as const) : []), ...(rng.chance(0.06) ? (['retention'] as const) : [])],

@@ -1,8 +1,8 @@
 /**
- * Demo: the monthly two-stage contact with decision makers. Loads the sample month
+ * Demo: the monthly two-stage contact with decision makers, stage 1. Loads the sample month
  * (content/2024-06), runs `lpr-monthly` through the queue into the embedded SMTP sink
- * (var/mail/*.eml), prints the messages per variant and state, then runs `lpr-call-tasks` for
- * the day the call tasks fall due and prints what the specialists get.
+ * (var/mail/*.eml) and prints the messages per variant and state. Stage 2, the call tasks,
+ * comes after the clicks (src/demo/calls.ts), so the tasks show what people clicked.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +14,6 @@ import { readContentDir } from '../content/load.js';
 import { saveContent } from '../db/contents.js';
 import { getMailing, mailingCounts } from '../db/mailings.js';
 import { withTransaction } from '../db/pool.js';
-import { localDate } from '../domain/dates.js';
-import { lprCallTasks } from '../jobs/lpr-call-tasks.js';
 import { LPR_KIND, lprMonthly } from '../jobs/lpr-monthly.js';
 import type { PeriodicJob } from '../jobs/types.js';
 import { enqueueRun } from '../queue/enqueue.js';
@@ -25,7 +23,7 @@ import { formatTable } from '../reports/render.js';
 import type { DemoStep } from './types.js';
 
 /** Queue a run and wait for the worker's result. */
-async function runQueued(app: App, def: PeriodicJob<Record<string, never>>, period: string): Promise<Record<string, unknown>> {
+export async function runQueued(app: App, def: PeriodicJob<Record<string, never>>, period: string): Promise<Record<string, unknown>> {
   const events = new QueueEvents(def.name, { connection: redisConnection(app.config.env.redisUrl), prefix: app.config.env.queuePrefix });
   try {
     await events.waitUntilReady();
@@ -50,7 +48,7 @@ async function waitForSending(app: App, mailingId: number): Promise<void> {
 }
 
 export const mailingStep: DemoStep = {
-  title: 'Monthly contact with decision makers: the e-mail (stage 1), then the call tasks (stage 2)',
+  title: 'Monthly contact with decision makers: the e-mail (stage 1)',
   async run({ app, say, mailDir }) {
     const loaded = readContentDir(join(PROJECT_ROOT, 'content', '2024-06'));
     await withTransaction(app.pool, (db) => saveContent(db, LPR_KIND, loaded, now()));
@@ -84,15 +82,5 @@ export const mailingStep: DemoStep = {
     );
     const after = readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length;
     say(`  ${after - before} e-mail(s) accepted by the embedded SMTP sink (${mailDir})`);
-    const n = app.config.lpr.callAfterWorkingDays;
-    const callDay = app.calendar.addWorkingDays(localDate(now(), app.config.ric.timeZone), n);
-    const tasks = await runQueued(app, lprCallTasks, callDay);
-    say(
-      `  lpr-call-tasks ${callDay} (${n} working days later): ${tasks.callTasks} call task(s), ${tasks.verifyAddressTasks} "verify the address" task(s)`,
-    );
-    const { rows } = await app.pool.query<{ text: string }>(
-      `SELECT payload->>'text' AS text FROM tasks WHERE kind = 'lpr-call' ORDER BY id LIMIT 1`,
-    );
-    if (rows[0]) say(`  the first call task:\n${rows[0].text.replace(/^/gm, '    ')}`);
   },
 };

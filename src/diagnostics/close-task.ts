@@ -1,7 +1,8 @@
 /**
- * Closing a task (`task done`, `POST /api/tasks/:id/outcome`). A contact task closes with the
- * contact's outcome (src/db/task-outcomes.ts, unchanged); a competitor-diagnostics task closes
- * only as `no-competitor` or `competitor-found`, and these close nothing else.
+ * Closing a task (`task done`, `POST /api/tasks/:id/outcome`, the diary's form). A contact task
+ * closes with the contact's outcome (src/db/task-outcomes.ts); a competitor-diagnostics task
+ * closes only as `no-competitor` or `competitor-found`, and these close nothing else — the
+ * outcomes and the kinds they are for are the registry's (src/domain/task-outcomes.ts).
  *
  * `competitor-found` needs a finding: the one given with the outcome (recorded and handed to
  * field support like any other), or one recorded for the client since the task was given. The
@@ -11,32 +12,26 @@ import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { latestFindingSince, linkFindingToTask } from '../db/findings.js';
 import { withTransaction } from '../db/pool.js';
-import { OUTCOME_NAMES, OUTCOMES, type Outcome, type OutcomeResult, recordOutcome } from '../db/task-outcomes.js';
+import { type OutcomeResult, recordOutcome } from '../db/task-outcomes.js';
 import type { TaskRow } from '../db/tasks.js';
 import { DIAGNOSTICS_KIND } from '../domain/diagnostics.js';
+import { OUTCOME_NAMES, type Outcome, outcomeDef } from '../domain/task-outcomes.js';
 import { dispatchNotifications } from '../mail/outbox.js';
 import { type FindingInput, type RecordedFinding, recordFindingsIn } from './record-findings.js';
 
-export const DIAGNOSTICS_OUTCOMES = {
-  'no-competitor': { value: 'no_competitor', title: 'Конкурент не выявлен' },
-  'competitor-found': { value: 'competitor_found', title: 'Выявлен конкурент' },
-} as const;
-
-export type DiagnosticsOutcome = keyof typeof DIAGNOSTICS_OUTCOMES;
-export type TaskOutcome = Outcome | DiagnosticsOutcome;
+/** The outcomes of a diagnostics task (in the registry, src/domain/task-outcomes.ts). */
+export type DiagnosticsOutcome = 'no-competitor' | 'competitor-found';
+export type TaskOutcome = Outcome;
 
 /** Every outcome a task can be closed with: the contact's, then the diagnostics'. */
-export const TASK_OUTCOME_NAMES = [...OUTCOME_NAMES, ...(Object.keys(DIAGNOSTICS_OUTCOMES) as DiagnosticsOutcome[])] as [
-  TaskOutcome,
-  ...TaskOutcome[],
-];
+export const TASK_OUTCOME_NAMES = OUTCOME_NAMES as [TaskOutcome, ...TaskOutcome[]];
 
 export function isDiagnosticsOutcome(o: TaskOutcome): o is DiagnosticsOutcome {
-  return o in DIAGNOSTICS_OUTCOMES;
+  return (outcomeDef(o).kinds ?? []).includes(DIAGNOSTICS_KIND);
 }
 
 export function outcomeTitle(o: TaskOutcome): string {
-  return isDiagnosticsOutcome(o) ? DIAGNOSTICS_OUTCOMES[o].title : OUTCOMES[o].title;
+  return outcomeDef(o).title;
 }
 
 /** The finding given with `competitor-found` (its client is the task's). */
@@ -51,7 +46,7 @@ export interface CloseInput {
 
 export type CloseResult =
   | (Extract<OutcomeResult, { kind: 'done' }> & { finding?: RecordedFinding | null })
-  | Exclude<OutcomeResult, { kind: 'done' }>
+  | Exclude<OutcomeResult, { kind: 'done' | 'not-applicable' }>
   /** The request lacks what the outcome needs (a finding for competitor-found). */
   | { kind: 'incomplete'; task: TaskRow; message: string };
 
@@ -64,7 +59,7 @@ async function closeDiagnostics(
   input: CloseInput & { outcome: DiagnosticsOutcome },
   at: Date,
 ): Promise<{ result: CloseResult; notificationIds: number[] }> {
-  const value = DIAGNOSTICS_OUTCOMES[input.outcome].value;
+  const value = outcomeDef(input.outcome).taskOutcome;
   if (task.state === 'cancelled')
     return { result: { kind: 'conflict', task, message: `task ${task.id} was cancelled; nothing recorded` }, notificationIds: [] };
   if (task.state === 'done') {
@@ -109,13 +104,23 @@ async function closeDiagnostics(
   return { result: { kind: 'done', task: rows[0] as TaskRow, eventId: null, changed: true, finding }, notificationIds };
 }
 
-/** Close a task with an outcome; a finding's alert is sent after the commit. */
-export async function closeTask(app: App, taskId: number, input: CloseInput): Promise<CloseResult> {
+export interface CloseOptions {
+  /** Close only a task of this assignee; anyone else's is `not-found` (the diary's own tasks). */
+  assigneeId?: number;
+}
+
+/**
+ * Close a task with an outcome — the one way `task done`, the task API, the diary and the demo
+ * close tasks; a finding's alert is sent after the commit.
+ */
+export async function closeTask(app: App, taskId: number, input: CloseInput, opts: CloseOptions = {}): Promise<CloseResult> {
   const at = now();
   const { result, notificationIds } = await withTransaction(app.pool, async (db) => {
     const { rows } = await db.query<TaskRow>('SELECT * FROM tasks WHERE id = $1 FOR UPDATE', [taskId]);
     const task = rows[0];
-    if (!task) return { result: { kind: 'not-found' } as CloseResult, notificationIds: [] };
+    if (!task || (opts.assigneeId !== undefined && task.assignee_id !== opts.assigneeId)) {
+      return { result: { kind: 'not-found' } as CloseResult, notificationIds: [] };
+    }
     const diagnostics = task.kind === DIAGNOSTICS_KIND;
     if (isDiagnosticsOutcome(input.outcome)) {
       if (!diagnostics) {
@@ -128,10 +133,10 @@ export async function closeTask(app: App, taskId: number, input: CloseInput): Pr
       const message = `task ${taskId} is a competitor diagnostics task: close it as no-competitor or competitor-found`;
       return { result: { kind: 'conflict', task, message } as CloseResult, notificationIds: [] };
     }
-    return {
-      result: await recordOutcome(db, taskId, { outcome: input.outcome, note: input.note, next: input.next }, at),
-      notificationIds: [],
-    };
+    const res = await recordOutcome(db, taskId, { outcome: input.outcome, note: input.note, next: input.next }, at);
+    // An outcome of another kind of task, as for the diagnostics above.
+    const result: CloseResult = res.kind === 'not-applicable' ? { kind: 'conflict', task: res.task, message: res.message } : res;
+    return { result, notificationIds: [] };
   });
   await dispatchNotifications(app, notificationIds);
   return result;

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { boardRoutes } from './board.js';
 import { clickRoutes } from './click.js';
+import { diaryRoutes } from './diary/routes.js';
 import { findingsApiRoutes } from './findings-api.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
@@ -32,6 +33,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await findingsApiRoutes(server, app);
   await clickRoutes(server, app);
   await unsubscribeRoutes(server, app);
+  await diaryRoutes(server, app);
   return server;
 }
 

@@ -8,7 +8,8 @@ import { monthOfYear } from '../domain/ru.js';
 import { monthOption } from './month-option.js';
 import type { ReportDefinition, ReportRow } from './types.js';
 
-const MAILINGS_OF_MONTH = `(ml.period = $1 OR (ml.created_at >= $2 AND ml.created_at < $3))`;
+/** The mailings of a month: `$1` the period, `$2`–`$3` its instants (a mailing created in the month counts too). */
+export const MAILINGS_OF_MONTH = `(ml.period = $1 OR (ml.created_at >= $2 AND ml.created_at < $3))`;
 
 const COUNTS = ['selected', 'sent', 'hard', 'soft', 'failed', 'unknown', 'unsubscribed', 'clicked_people', 'clicked_bots'] as const;
 

@@ -28,16 +28,24 @@ function cellClass(type: ColumnType | undefined): string {
   return type === 'date' || type === 'datetime' ? 'date' : 'text';
 }
 
+/** What a page other than a report (the diary) changes: its policy and more styles. */
+export interface PageOptions {
+  /** Content-Security-Policy instead of the reports' (which allows no forms). */
+  csp?: string;
+  /** Appended to the reports' stylesheet. */
+  css?: string;
+}
+
 /** A page around `body`, with the stylesheet inlined. */
-export function htmlPage(title: string, body: SafeHtml): string {
+export function htmlPage(title: string, body: SafeHtml, opts: PageOptions = {}): string {
   return html`<!doctype html>
 <html lang="ru">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${opts.csp ?? CSP}">
 <title>${title}</title>
-<style>${new SafeHtml(REPORT_CSS)}</style>
+<style>${new SafeHtml(REPORT_CSS + (opts.css ?? ''))}</style>
 </head>
 <body>
 <main>

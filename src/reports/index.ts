@@ -5,7 +5,10 @@ import { contactsReport } from './contacts.js';
 import { deliveryReport } from './delivery.js';
 import { deviationsReport } from './deviations.js';
 import { jobRunsReport } from './job-runs.js';
+import { lprWorkReport } from './lpr-work.js';
+import { mailingFunnelReport } from './mailing-funnel.js';
 import { onlineUsageReport } from './online-usage.js';
+import { primaryAdvanceReport } from './primary-advance.js';
 import { signalsReport } from './signals.js';
 import { tasksControlReport } from './tasks-control.js';
 import type { ReportDefinition } from './types.js';
@@ -20,13 +23,29 @@ export const REPORTS: readonly ReportDefinition[] = [
   signalsReport,
   tasksControlReport,
   competitorsReport,
+  mailingFunnelReport,
+  lprWorkReport,
+  primaryAdvanceReport,
 ];
 
 /**
  * The reports `admin report overview` puts on one page, in this order, each built with its
- * default options (so each must have sensible defaults).
+ * default options (so each must have sensible defaults). The order is how a team lead reads
+ * the desk: risk first (who is at risk, what got worse), then the campaigns (the competitor
+ * diagnostics' progress and findings, the monthly ЛПР contact), the two results of the seed's
+ * talk, delivery, and last the service's own health.
  */
-export const OVERVIEW: readonly string[] = ['deviations', 'signals', 'tasks-control', 'competitors', 'job-runs'];
+export const OVERVIEW: readonly string[] = [
+  'deviations',
+  'signals',
+  'tasks-control',
+  'competitors',
+  'mailing-funnel',
+  'lpr-work',
+  'primary-advance',
+  'delivery',
+  'job-runs',
+];
 
 export function getReport(name: string): ReportDefinition | undefined {
   return REPORTS.find((r) => r.name === name);

@@ -1,8 +1,8 @@
 /**
  * «Анализ проблем, рекомендаций и заданий» for a competitor-diagnostics campaign: per
  * department, specialist and segment — tasks, done, overdue (open past the due date now),
- * competitors found, percent done — with the totals, then the totals per segment; the chart
- * shows each specialist's progress.
+ * competitors found, percent done — with the totals, then the totals per segment; the charts
+ * show each specialist's progress, now and week by week over the campaign.
  */
 import { UsageError } from '../cli/command.js';
 import { now } from '../clock.js';
@@ -11,6 +11,7 @@ import { DIAGNOSTICS_TITLE, SEGMENT_NAMES, type Segment, sumFigures } from '../d
 import { PeriodError, periodOf, periodRange } from '../domain/periods.js';
 import { dmy } from '../domain/ru-dates.js';
 import type { HBarsChart } from './charts/types.js';
+import { diagnosticsProgressChart } from './diagnostics-progress.js';
 import { ruDateTime } from './render.js';
 import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
 
@@ -74,7 +75,7 @@ export const tasksControlReport: ReportDefinition = {
       name: 'tasks-control',
       title: 'Анализ проблем, рекомендаций и заданий',
       subtitle: `${app.config.ric.code}, «${DIAGNOSTICS_TITLE}», ${period} (с ${dmy(start)} по ${dmy(end)}); на ${ruDateTime(at, tz).slice(0, 16)}`,
-      charts: rows.length ? [progressChart(rows)] : [],
+      charts: rows.length ? [progressChart(rows), ...[await diagnosticsProgressChart(app, period, at)].filter((c) => c !== null)] : [],
       sections: [
         {
           columns: [

@@ -13,7 +13,15 @@ import { renderChart } from '../../src/reports/charts/index.js';
 import { renderHtml } from '../../src/reports/html.js';
 import { OVERVIEW } from '../../src/reports/index.js';
 import { ALL_CHARTS, galleryReport } from '../fixtures/charts.js';
-import { ARTIFACTS_DIR, type BrowserSession, inPage, launchBrowser, recordRequests, saveScreenshot } from '../helpers/browser.js';
+import {
+  ARTIFACTS_DIR,
+  type BrowserSession,
+  inPage,
+  launchBrowser,
+  pageWidths,
+  recordRequests,
+  saveScreenshot,
+} from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 const PHONE = { width: 360, height: 740 };
@@ -66,10 +74,7 @@ async function openAtPhoneWidth(file: string): Promise<{ page: Page; requests: s
 }
 
 async function expectFitsThePhone(page: Page): Promise<void> {
-  const { scrollWidth, clientWidth } = await inPage<{ scrollWidth: number; clientWidth: number }>(
-    page,
-    '() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })',
-  );
+  const { scrollWidth, clientWidth } = await pageWidths(page);
   expect(clientWidth).toBe(PHONE.width);
   expect(scrollWidth, 'the page scrolls sideways').toBeLessThanOrEqual(clientWidth);
 }

@@ -89,3 +89,8 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** The page's scroll width against the width of its window: a page that scrolls sideways has the first larger. */
+export async function pageWidths(page: Page): Promise<{ scrollWidth: number; clientWidth: number }> {
+  return inPage(page, '() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })');
+}

@@ -1,6 +1,7 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
 import { contentLoadCommand } from './content.js';
+import { employeeTokenCommand } from './employee-token.js';
 import { explainCommand } from './explain.js';
 import { findingAddCommand } from './finding.js';
 import { importCommand } from './import.js';
@@ -35,4 +36,5 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   signalAckCommand,
   findingAddCommand,
+  employeeTokenCommand,
 ];

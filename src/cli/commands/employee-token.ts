@@ -1,0 +1,45 @@
+/**
+ * `employee token <name>`: a new sign-in token for the employee's diary (`GET /diary`), printed
+ * once with its sign-in link. Only its hash is stored; issuing a new one revokes the old one
+ * and signs the employee out everywhere.
+ */
+import { findEmployeesByName } from '../../db/diary-auth.js';
+import { issueSignInToken } from '../../diary/sign-in.js';
+import { type Command, emit, UsageError } from '../command.js';
+
+export const employeeTokenCommand: Command = {
+  name: 'employee token',
+  summary: "issue an employee's sign-in token for the diary (/diary); revokes the previous one",
+  usage: 'employee token <name> [--json]\n  name: the full name as imported, or a part of it that only one employee has',
+  args: { min: 1, max: 8 },
+  async run(ctx, _values, words) {
+    const name = words.join(' ').trim();
+    if (!name) throw new UsageError('name: give the employee\'s name, e.g. "Иванов В.В."');
+    const app = ctx.app();
+    const found = await findEmployeesByName(app.pool, name);
+    if (!found.length) {
+      ctx.err(`employee "${name}" not found (see the employees import: admin imports --kind employees)\n`);
+      return 1;
+    }
+    if (found.length > 1) {
+      ctx.err(`"${name}" matches ${found.length} employees; give the full name:\n${found.map((e) => `  ${e.name}\n`).join('')}`);
+      return 1;
+    }
+    const employee = found[0] as (typeof found)[number];
+    if (!employee.active) {
+      ctx.err(`employee "${employee.name}" is not active; no token issued\n`);
+      return 1;
+    }
+    const issued = await issueSignInToken(app, employee.id);
+    emit(ctx, { employee: { id: employee.id, name: employee.name }, token: issued.token, url: issued.url }, () =>
+      [
+        `sign-in token for ${employee.name}${employee.department ? ` (${employee.department})` : ''}; the previous one no longer works:`,
+        `  ${issued.token}`,
+        'sign-in link (give it to the employee only):',
+        `  ${issued.url}`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};

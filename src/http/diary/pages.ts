@@ -1,0 +1,110 @@
+/**
+ * The diary's pages: the day's tasks (and, for a head, the team's), one task, the sign-in
+ * form, and short messages (refused, not found). Server-rendered Russian HTML without
+ * scripts, built from the reports' page (`htmlPage`) with the diary's policy and styles.
+ */
+
+import type { DiaryUser } from '../../db/diary-auth.js';
+import type { DiaryView, TaskPageView, TaskView } from '../../diary/view.js';
+import { longDate, plural } from '../../domain/ru.js';
+import { storedOutcomeTitle } from '../../domain/task-outcomes.js';
+import { html, type SafeHtml } from '../../mail/render.js';
+import { htmlPage } from '../../reports/html.js';
+import { DIARY_CSP, DIARY_CSS } from './style.js';
+import { type CardOptions, taskCard } from './task-card.js';
+
+export interface PageContext {
+  tz: string;
+  csrf: string;
+  reasonFrom: number;
+}
+
+/** A message shown at the top of the page after a form was sent. */
+export interface Flash {
+  text: string;
+  error?: boolean;
+}
+
+function page(title: string, body: SafeHtml): string {
+  return htmlPage(title, body, { csp: DIARY_CSP, css: DIARY_CSS });
+}
+
+function header(user: DiaryUser, csrf: string, sub: SafeHtml | string): SafeHtml {
+  return html`<header class="diary"><div><h1>Ежедневник</h1><p class="subtitle">${user.name}${user.department ? html`, ${user.department}` : ''}</p><p class="meta">${sub}</p></div>
+<form method="post" action="/diary/logout"><input type="hidden" name="csrf" value="${csrf}"><button type="submit" class="secondary">Выйти</button></form></header>`;
+}
+
+const tasksWord = (n: number) => `${n} ${plural(n, ['задача', 'задачи', 'задач'])}`;
+
+function flashBlock(flash: Flash | null): SafeHtml {
+  return flash ? html`<p class="flash${flash.error ? ' error' : ''}" role="status">${flash.text}</p>` : html``;
+}
+
+function cards(list: TaskView[], o: Omit<CardOptions, 'canRecord'> & { canRecord: boolean }): SafeHtml {
+  return html`<div class="tasks">${list.map((v) => taskCard(v, o))}</div>`;
+}
+
+function teamSection(view: DiaryView, ctx: PageContext): SafeHtml {
+  if (!view.team.length) return html``;
+  return html`<section class="team"><h2>Задачи группы${view.user.department ? html` «${view.user.department}»` : ''}</h2>
+${view.team.map(
+  (
+    m,
+  ) => html`<h3>${m.member.name} — ${tasksWord(m.total)}${m.tasks.some((t) => t.overdue) ? html`, просрочено ${m.tasks.filter((t) => t.overdue).length}` : ''}</h3>
+${m.tasks.length ? cards(m.tasks, { ...ctx, canRecord: false, members: view.members }) : html`<p class="muted">Задач на сегодня нет.</p>`}
+${m.total > m.tasks.length ? html`<p class="muted">Показаны первые ${m.tasks.length} из ${m.total}.</p>` : ''}`,
+)}</section>`;
+}
+
+export function diaryPage(view: DiaryView, ctx: PageContext, flash: Flash | null): string {
+  const overdue = view.mine.filter((t) => t.overdue).length;
+  const sub = html`${longDate(view.today)} · на сегодня ${tasksWord(view.mineTotal)}${overdue ? html`, из них просрочено ${overdue}` : ''}`;
+  const mine = view.mine.length
+    ? cards(view.mine, { ...ctx, canRecord: true, members: view.members })
+    : html`<p class="empty">На сегодня задач нет.</p>`;
+  const more =
+    view.mineTotal > view.mine.length ? html`<p class="muted">Показаны первые ${view.mine.length} из ${view.mineTotal}.</p>` : '';
+  const body = html`${header(view.user, ctx.csrf, sub)}${flashBlock(flash)}
+<section class="mine"><h2>Мои задачи на сегодня и просроченные</h2>${mine}${more}</section>
+${teamSection(view, ctx)}`;
+  return page(`Ежедневник — ${view.user.name}`, body);
+}
+
+export function taskPage(user: DiaryUser, p: TaskPageView, ctx: PageContext, flash: Flash | null): string {
+  const t = p.view.task;
+  const state =
+    t.state === 'open'
+      ? html`Открыта${t.assignee_name && p.access === 'team' ? html` · исполнитель ${t.assignee_name}` : ''}`
+      : html`${t.state === 'done' ? 'Выполнена' : 'Отменена'}${t.outcome ? html`: ${storedOutcomeTitle(t.outcome)}` : ''}`;
+  const body = html`${header(user, ctx.csrf, html`Задача №${t.id} · ${state}`)}${flashBlock(flash)}
+<p><a href="/diary">← К задачам на сегодня</a></p>
+${taskCard(p.view, { ...ctx, canRecord: p.access === 'own', members: p.members, open: true })}`;
+  return page(`Задача №${t.id} — ежедневник`, body);
+}
+
+/** The sign-in form (the page of a request without a session). */
+export function loginPage(csrf: string, flash: Flash | null): string {
+  const body = html`<header class="page"><h1>Вход в ежедневник</h1><p class="subtitle">План дня специалиста: задачи на сегодня и просроченные</p></header>
+${flashBlock(flash)}
+<p>Откройте ссылку для входа, которую выдал администратор, или вставьте ключ из неё.</p>
+<form class="outcome" method="post" action="/diary/login">
+<input type="hidden" name="csrf" value="${csrf}">
+<label class="field">Ключ входа<input type="password" name="token" autocomplete="off" required></label>
+<button type="submit">Войти</button>
+</form>
+<p class="muted">Ключ выдаёт команда <code>admin employee token &lt;ФИО&gt;</code>; новый ключ отменяет прежний.</p>`;
+  return page('Вход в ежедневник', body);
+}
+
+/** After the sign-in link was opened from another site: the cookie is set, the page moves on by itself. */
+export function signedInPage(): string {
+  const body = html`<header class="page"><h1>Вход выполнен</h1></header><p><a href="/diary">Открыть ежедневник</a></p>`;
+  return page('Вход выполнен', body).replace('<title>', '<meta http-equiv="refresh" content="0; url=/diary">\n<title>');
+}
+
+export function messagePage(title: string, text: string, signedIn = true): string {
+  const body = html`<header class="page"><h1>${title}</h1></header><p>${text}</p><p><a href="${signedIn ? '/diary' : '/diary/login'}">${
+    signedIn ? '← К задачам на сегодня' : 'Войти'
+  }</a></p>`;
+  return page(title, body);
+}

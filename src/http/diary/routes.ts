@@ -1,0 +1,275 @@
+/**
+ * The specialist's diary («Ежедневник»), served by the `http` role:
+ * - `GET /diary/login?token=…` (the link of `admin employee token`) or the form at
+ *   `GET|POST /diary/login` signs in: a session cookie, then on to `/diary`;
+ * - `GET /diary`: the day's and overdue tasks of the signed-in employee (a head: the team's too);
+ * - `GET /diary/tasks/:id`: one task; `POST /diary/tasks/:id/outcome`: close one's own task
+ *   through the same code as `admin task done`; `POST /diary/tasks/:id/reassign`: a head gives
+ *   a task of the team to another member; `POST /diary/logout`. A diagnostics task closes as
+ *   «конкурент не выявлен» or «выявлен конкурент» with the competitor's system, as `task done`.
+ * Nothing without a live session (401 page to sign in; 403 for a form). Every form carries the
+ * session's CSRF token and the cookie is SameSite=Strict. Another specialist's task is "not
+ * found" (404), whether it exists or not.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import { now } from '../../clock.js';
+import { reassignTask } from '../../db/diary.js';
+import { closeSession, type DiaryUser, openSession, sessionUser } from '../../db/diary-auth.js';
+import { withTransaction } from '../../db/pool.js';
+import { closeTask, type OutcomeFinding } from '../../diagnostics/close-task.js';
+import { type FindingField, FindingFieldError, findingDetails } from '../../diagnostics/finding-input.js';
+import { csrfToken, isValidCsrf, isWellFormedToken, newToken, tokenHash } from '../../diary/tokens.js';
+import { loadDiary, loadTaskPage } from '../../diary/view.js';
+import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
+import { counter } from '../../metrics.js';
+import { sendPage } from '../pages.js';
+import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
+import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
+import { DIARY_CSP } from './style.js';
+
+const actions = counter('churnguard_diary_actions_total', 'Diary actions by kind and result (sign-in, outcome, reassign, refused).');
+
+/** Largest form we read: two comments of 4 000 characters, URL-encoded. */
+const BODY_LIMIT = 64 * 1024;
+const TEXT_LIMIT = 4000;
+
+/** The diary's names of a finding's fields (the form's labels). */
+const FINDING_FIELDS: Partial<Record<FindingField, string>> = {
+  competitor: 'Система конкурента',
+  until: 'Действует до',
+  contact: 'Контактное лицо',
+  note: 'Комментарий к действию',
+};
+
+type Form = Record<string, string>;
+interface Session {
+  user: DiaryUser;
+  token: string;
+}
+
+export async function diaryRoutes(server: FastifyInstance, app: App): Promise<void> {
+  const secure = app.config.env.publicBaseUrl.startsWith('https:');
+  const sessionSeconds = Math.round(app.config.diary.sessionHours * 3600);
+  const ctxOf = (s: Session): PageContext => ({
+    tz: app.config.ric.timeZone,
+    csrf: csrfToken(s.token),
+    reasonFrom: app.config.risk.scores.dynamic,
+  });
+
+  async function sessionOf(req: FastifyRequest): Promise<Session | null> {
+    const token = readCookie(req, SESSION_COOKIE);
+    if (!isWellFormedToken(token)) return null;
+    const user = await sessionUser(app.pool, tokenHash(token), now());
+    return user ? { user, token } : null;
+  }
+
+  /** The sign-in form, with a fresh nonce cookie its CSRF field is derived from. */
+  function showLogin(reply: FastifyReply, status: number, flash: Flash | null): FastifyReply {
+    const nonce = newToken();
+    setCookie(reply, LOGIN_COOKIE, nonce, { maxAge: 3600, secure });
+    return sendPage(reply, status, loginPage(csrfToken(nonce), flash));
+  }
+
+  async function signIn(req: FastifyRequest, reply: FastifyReply, token: unknown): Promise<FastifyReply> {
+    const session = newToken();
+    const at = now();
+    const employeeId = isWellFormedToken(token)
+      ? await openSession(app.pool, tokenHash(token), tokenHash(session), at, new Date(at.getTime() + sessionSeconds * 1000))
+      : null;
+    if (employeeId === null) {
+      actions.inc({ action: 'sign-in', result: 'refused' });
+      return showLogin(reply, 401, {
+        text: 'Ключ входа недействителен: он набран с ошибкой или заменён новым. Попросите новую ссылку.',
+        error: true,
+      });
+    }
+    actions.inc({ action: 'sign-in', result: 'ok' });
+    setCookie(reply, SESSION_COOKIE, session, { maxAge: sessionSeconds, secure });
+    setCookie(reply, LOGIN_COOKIE, '', { maxAge: 0, secure });
+    // A SameSite=Strict cookie is not sent on a redirect that began on another site (the
+    // link in a mail client): there the page moves on by itself, as a same-site navigation.
+    const site = req.headers['sec-fetch-site'];
+    if (site === undefined || site === 'same-origin' || site === 'none') return reply.code(303).header('location', '/diary').send();
+    return sendPage(reply, 200, signedInPage());
+  }
+
+  const refuse = (reply: FastifyReply, status: number, title: string, text: string, action: string) => {
+    actions.inc({ action, result: 'refused' });
+    return sendPage(reply, status, messagePage(title, text, action !== 'session'));
+  };
+
+  /** A POST's session and CSRF check; null when the reply has been sent. */
+  async function postSession(
+    req: FastifyRequest<{ Body: Form | undefined }>,
+    reply: FastifyReply,
+    action: string,
+  ): Promise<Session | null> {
+    const s = await sessionOf(req);
+    if (!s) {
+      await refuse(reply, 403, 'Нужно войти', 'Сессия не найдена или истекла. Войдите по ссылке ещё раз.', 'session');
+      return null;
+    }
+    if (!isValidCsrf(s.token, req.body?.csrf)) {
+      await refuse(
+        reply,
+        403,
+        'Форма не принята',
+        'Форма устарела или отправлена с другой страницы. Обновите страницу и повторите.',
+        action,
+      );
+      return null;
+    }
+    return s;
+  }
+
+  const taskId = (raw: string): number | null => (/^\d{1,15}$/.test(raw) ? Number(raw) : null);
+  const textField = (v: string | undefined): string | null => {
+    const t = v?.trim() ?? '';
+    return t === '' ? null : t;
+  };
+
+  /** The competitor's system given with `competitor-found`: the finding, null, or what is wrong (in Russian). */
+  const findingOf = (form: Form, outcome: string, note: string | null): OutcomeFinding | null | string => {
+    const competitor = textField(form.competitor);
+    if (competitor === null) return null;
+    if (outcome !== 'competitor-found') return 'Система конкурента указывается только с результатом «Выявлен конкурент».';
+    try {
+      return findingDetails({ competitor, until: textField(form.until), contact: textField(form.contact), note });
+    } catch (err) {
+      if (!(err instanceof FindingFieldError)) throw err;
+      return `Поле «${FINDING_FIELDS[err.field] ?? err.field}» заполнено неверно: ${err.message}.`;
+    }
+  };
+
+  await server.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    scope.addHook('onSend', async (_req, reply, payload) => {
+      reply
+        .header('content-security-policy', DIARY_CSP)
+        .header('x-frame-options', 'DENY')
+        .header('referrer-policy', 'no-referrer')
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store');
+      return payload;
+    });
+
+    scope.get<{ Querystring: { token?: string } }>('/diary/login', async (req, reply) => {
+      if (req.query.token !== undefined) return signIn(req, reply, req.query.token);
+      if (await sessionOf(req)) return reply.code(303).header('location', '/diary').send();
+      return showLogin(reply, 200, null);
+    });
+
+    scope.post<{ Body: Form | undefined }>('/diary/login', async (req, reply) => {
+      const nonce = readCookie(req, LOGIN_COOKIE);
+      if (!isWellFormedToken(nonce) || !isValidCsrf(nonce, req.body?.csrf)) {
+        actions.inc({ action: 'sign-in', result: 'refused' });
+        return showLogin(reply, 403, { text: 'Форма входа устарела или отправлена с другой страницы. Повторите вход.', error: true });
+      }
+      return signIn(req, reply, req.body?.token?.trim());
+    });
+
+    scope.post<{ Body: Form | undefined }>('/diary/logout', async (req, reply) => {
+      const s = await postSession(req, reply, 'logout');
+      if (!s) return reply;
+      await closeSession(app.pool, tokenHash(s.token));
+      setCookie(reply, SESSION_COOKIE, '', { maxAge: 0, secure });
+      return reply.code(303).header('location', '/diary/login').send();
+    });
+
+    scope.get<{ Querystring: { done?: string; outcome?: string; moved?: string } }>('/diary', async (req, reply) => {
+      const s = await sessionOf(req);
+      if (!s) return showLogin(reply, 401, null);
+      const view = await loadDiary(app, s.user);
+      const q = req.query;
+      let flash: Flash | null = null;
+      if (q.done && taskId(q.done) !== null && q.outcome && isOutcome(q.outcome)) {
+        const def = outcomeDef(q.outcome);
+        const after = def.event
+          ? ' Контакт записан в «Работы».'
+          : q.outcome === 'competitor-found'
+            ? ' Конкурент передан специалисту ТС.'
+            : '';
+        flash = { text: `Задача №${q.done} закрыта: ${def.title}.${after}` };
+      } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача №${q.moved} передана другому сотруднику.` };
+      return sendPage(reply, 200, diaryPage(view, ctxOf(s), flash));
+    });
+
+    scope.get<{ Params: { id: string } }>('/diary/tasks/:id', async (req, reply) => {
+      const s = await sessionOf(req);
+      if (!s) return showLogin(reply, 401, null);
+      const id = taskId(req.params.id);
+      const p = id === null ? null : await loadTaskPage(app, s.user, id);
+      if (!p) return refuse(reply, 404, 'Задача не найдена', 'Такой задачи нет среди ваших задач.', 'view');
+      return sendPage(reply, 200, taskPage(s.user, p, ctxOf(s), null));
+    });
+
+    scope.post<{ Params: { id: string }; Body: Form | undefined }>('/diary/tasks/:id/outcome', async (req, reply) => {
+      const s = await postSession(req, reply, 'outcome');
+      if (!s) return reply;
+      const id = taskId(req.params.id);
+      if (id === null) return refuse(reply, 404, 'Задача не найдена', 'Такой задачи нет среди ваших задач.', 'outcome');
+      const form = req.body ?? {};
+      const outcome = form.outcome ?? '';
+      const note = textField(form.note);
+      const next = textField(form.next);
+      if (!isOutcome(outcome)) {
+        return refuse(reply, 400, 'Результат не выбран', 'Выберите результат из списка и отправьте форму ещё раз.', 'outcome');
+      }
+      if ((note?.length ?? 0) > TEXT_LIMIT || (next?.length ?? 0) > TEXT_LIMIT) {
+        return refuse(reply, 400, 'Слишком длинный текст', `Комментарий и ответ — не длиннее ${TEXT_LIMIT} знаков.`, 'outcome');
+      }
+      const finding = findingOf(form, outcome, note);
+      if (typeof finding === 'string') return refuse(reply, 400, 'Конкурент указан неверно', finding, 'outcome');
+      // The same code as `task done`; anyone else's task is "not found".
+      const res = await closeTask(app, id, { outcome, note, next, finding }, { assigneeId: s.user.id });
+      if (res.kind === 'not-found') return refuse(reply, 404, 'Задача не найдена', 'Такой задачи нет среди ваших задач.', 'outcome');
+      if (res.kind === 'incomplete') {
+        return refuse(reply, 400, 'Не указан конкурент', 'Для результата «Выявлен конкурент» укажите систему конкурента.', 'outcome');
+      }
+      if (res.kind === 'conflict') {
+        return res.task.state === 'open'
+          ? refuse(reply, 400, 'Результат не подходит', 'Этот результат не подходит к задаче: выберите из предложенных.', 'outcome')
+          : refuse(reply, 409, 'Задача уже закрыта', 'Результат этой задачи уже записан.', 'outcome');
+      }
+      actions.inc({ action: 'outcome', result: 'ok' });
+      return reply
+        .code(303)
+        .header('location', `/diary?done=${id}&outcome=${encodeURIComponent(outcome)}`)
+        .send();
+    });
+
+    scope.post<{ Params: { id: string }; Body: Form | undefined }>('/diary/tasks/:id/reassign', async (req, reply) => {
+      const s = await postSession(req, reply, 'reassign');
+      if (!s) return reply;
+      const { user } = s;
+      if (!user.isHead || user.departmentId === null) {
+        return refuse(reply, 403, 'Недостаточно прав', 'Передавать задачи может руководитель группы.', 'reassign');
+      }
+      const id = taskId(req.params.id);
+      const to = taskId(req.body?.to ?? '');
+      if (id === null) return refuse(reply, 404, 'Задача не найдена', 'Такой задачи нет среди задач группы.', 'reassign');
+      if (to === null) return refuse(reply, 400, 'Сотрудник не выбран', 'Выберите, кому передать задачу.', 'reassign');
+      const departmentId = user.departmentId;
+      const res = await withTransaction(app.pool, (db) =>
+        reassignTask(db, { taskId: id, toId: to, byId: user.id, departmentId, at: now() }),
+      );
+      if (res.kind === 'not-found')
+        return refuse(reply, 404, 'Задача не найдена', 'Такой открытой задачи нет среди задач группы.', 'reassign');
+      if (res.kind === 'bad-assignee')
+        return refuse(reply, 400, 'Сотрудник не из группы', 'Задачу можно передать только сотруднику вашей группы.', 'reassign');
+      actions.inc({ action: 'reassign', result: res.kind === 'moved' ? 'ok' : 'unchanged' });
+      app.log.info({ taskId: id, to, by: user.id }, 'diary: task reassigned');
+      return reply.code(303).header('location', `/diary?moved=${id}`).send();
+    });
+
+    scope.all('/diary/*', async (req, reply) => {
+      const s = await sessionOf(req);
+      if (!s)
+        return req.method === 'GET' ? showLogin(reply, 401, null) : refuse(reply, 403, 'Нужно войти', 'Войдите по ссылке.', 'session');
+      return refuse(reply, 404, 'Страница не найдена', 'Такой страницы в ежедневнике нет.', 'view');
+    });
+  });
+}

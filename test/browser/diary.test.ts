@@ -1,0 +1,206 @@
+/**
+ * The diary and the overview in a real headless Chromium, on the demo's story: a specialist signs
+ * in with the link of `admin employee token`, sees the day's tasks on a 360 px phone without
+ * sideways scrolling, records an outcome through the form (the task leaves the list, the contact
+ * event is stored); no token, a forged CSRF token or another specialist's task is refused; a head
+ * gives a task to another member. Screenshots of the diary and the overview go to
+ * test-artifacts/; with UPDATE_DOCS_SCREENSHOTS=1 they are copied to docs/ for the README.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.js';
+import type { CallsFacts } from '../../src/demo/calls.js';
+import { writeOverview } from '../../src/demo/summary.js';
+import { runStory, type Story } from '../fixtures/story.js';
+import { ARTIFACTS_DIR, type BrowserSession, launchBrowser, pageWidths } from '../helpers/browser.js';
+import { cli } from '../imports/helpers.js';
+
+const PHONE = { width: 360, height: 740 };
+const DOCS = join(PROJECT_ROOT, 'docs');
+
+let story: Story;
+let browser: BrowserSession;
+let specialist: { id: number; name: string };
+
+beforeAll(async () => {
+  story = await runStory();
+  browser = await launchBrowser();
+  const calls = story.ctx.facts.calls as CallsFacts;
+  specialist = { id: calls.specialistId as number, name: calls.specialist as string };
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await story?.close();
+});
+
+const q = async (sql: string, params: unknown[] = []) => (await story.t.app.pool.query(sql, params)).rows;
+
+async function signInLink(name: string): Promise<string> {
+  const res = await cli(story.t, 'employee', 'token', name, '--json');
+  expect(res.code, res.err).toBe(0);
+  return JSON.parse(res.out).url;
+}
+
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const { scrollWidth, clientWidth } = await pageWidths(page);
+  expect(clientWidth).toBe(PHONE.width);
+  expect(scrollWidth, 'the page scrolls sideways').toBeLessThanOrEqual(clientWidth);
+}
+
+/**
+ * A screenshot of what the screen shows (not the whole long page) or of one element, under
+ * test-artifacts/; with UPDATE_DOCS_SCREENSHOTS=1 also as docs/<docs>.png (the README's pictures).
+ */
+async function shot(what: Page | Locator, name: string, docs?: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  await what.screenshot({ path });
+  if (docs && process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
+    mkdirSync(DOCS, { recursive: true });
+    copyFileSync(path, join(DOCS, `${docs}.png`));
+  }
+  return path;
+}
+
+const taskIds = async (page: Page) =>
+  (await page.locator('section.mine article.task').evaluateAll((els) => els.map((e) => e.id))).map((id) => Number(id.slice(5)));
+
+describe('the diary in Chromium', () => {
+  it('signs in with the link and shows the day’s tasks on a 360 px phone without sideways scrolling', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.newPage(PHONE);
+    const res = await page.goto(await signInLink(specialist.name));
+    expect(res?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/diary');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Ежедневник');
+    expect(await page.locator('header.diary .subtitle').textContent()).toContain(specialist.name);
+    const ids = await taskIds(page);
+    const [open] = await q(
+      `SELECT count(*)::int AS n FROM tasks WHERE assignee_id = $1 AND state = 'open' AND coalesce(planned_at, due_at, created_at) < '2024-06-07T00:00:00+03:00'`,
+      [specialist.id],
+    );
+    expect(ids.length).toBe(Math.min(open.n, story.t.config.diary.maxTasks));
+    await expectNoSidewaysScroll(page);
+    // Opened, a call task shows the script and the form, still within the screen's width.
+    // A call whose person clicked a link, when there is one left open.
+    const [clicked] = await q(
+      `SELECT id FROM tasks WHERE assignee_id = $1 AND kind = 'lpr-call' AND state = 'open'
+          AND jsonb_array_length(payload->'humanClicks') > 0 ORDER BY id LIMIT 1`,
+      [specialist.id],
+    );
+    const call = clicked
+      ? page.locator(`#task-${clicked.id}`)
+      : page.locator('section.mine article.task', { hasText: 'Звонок ЛПР' }).first();
+    await call.locator(':scope > details > summary').click();
+    await expect.poll(() => call.locator('ol.questions li').count()).toBe(5);
+    expect(await call.locator('input[name="outcome"]').count()).toBe(4);
+    await expectNoSidewaysScroll(page);
+    await shot(call, 'diary-task-360');
+    await call.locator(':scope > details > summary').click();
+    await page.evaluate('window.scrollTo(0, 0)');
+    await shot(page, 'diary-360');
+    // For the README: the list as a phone shows it, and one call task opened.
+    await page.setViewportSize({ width: 412, height: 1000 });
+    await shot(page, 'diary', 'diary');
+    await call.locator(':scope > details > summary').click();
+    await shot(call, 'diary-task', 'diary-task');
+    await page.close();
+  });
+
+  it('records an outcome through the form: the task leaves the list and the contact event is stored', async () => {
+    const page = await browser.newPage(PHONE);
+    await page.goto(await signInLink(specialist.name));
+    const card = page.locator('section.mine article.task', { hasText: 'Звонок ЛПР' }).first();
+    const id = Number((await card.getAttribute('id'))?.slice(5));
+    await card.locator(':scope > details > summary').click();
+    await card.locator('input[value="held"]').check();
+    await card.locator('textarea[name="next"]').fill('сравнение с системой конкурента по охране труда');
+    await card.locator('textarea[name="note"]').fill('письмо получила, ссылки работают');
+    await Promise.all([page.waitForURL(/\/diary\?done=/), card.locator('button[type="submit"]').click()]);
+    expect(await page.locator('p.flash').textContent()).toContain(`Задача №${id} закрыта: Контакт состоялся.`);
+    expect(await taskIds(page)).not.toContain(id);
+    expect(await q('SELECT state, outcome, next_prep FROM tasks WHERE id = $1', [id])).toEqual([
+      { state: 'done', outcome: 'held', next_prep: 'сравнение с системой конкурента по охране труда' },
+    ]);
+    expect(await q('SELECT outcome, employee_id FROM contact_events WHERE task_id = $1', [id])).toEqual([
+      { outcome: 'held', employee_id: specialist.id },
+    ]);
+    await page.close();
+  });
+
+  it('refuses a request without a token, with a forged CSRF token, or for another specialist’s task', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.newPage(PHONE);
+    const none = await page.goto(`${story.base}/diary`);
+    expect(none?.status()).toBe(401);
+    expect(await page.locator('h1').textContent()).toBe('Вход в ежедневник');
+    expect(await page.locator('article.task').count()).toBe(0);
+
+    await page.goto(await signInLink(specialist.name));
+    const card = page.locator('section.mine article.task').first();
+    const id = Number((await card.getAttribute('id'))?.slice(5));
+    await card.locator(':scope > details > summary').click();
+    await card.locator('input[name="outcome"]').first().check();
+    await card.locator('input[name="csrf"]').evaluate((el) => el.setAttribute('value', 'forged-token'));
+    const [forged] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/outcome')),
+      card.locator('button[type="submit"]').click(),
+    ]);
+    expect(forged.status()).toBe(403);
+    expect(await q('SELECT state FROM tasks WHERE id = $1', [id])).toEqual([{ state: 'open' }]);
+
+    const [other] = await q(`SELECT id FROM tasks WHERE state = 'open' AND assignee_id <> $1 ORDER BY id LIMIT 1`, [specialist.id]);
+    const foreign = await page.goto(`${story.base}/diary/tasks/${other.id}`);
+    expect(foreign?.status()).toBe(404);
+    expect(await page.locator('h1').textContent()).toBe('Задача не найдена');
+    await page.close();
+  });
+
+  it('lets a head of department give a team member’s task to another member', async () => {
+    const [head] = await q(
+      `SELECT h.name FROM employees h JOIN employees s ON s.department_id = h.department_id
+        WHERE s.id = $1 AND h.is_department_head AND h.active`,
+      [specialist.id],
+    );
+    const page = await browser.newPage(PHONE);
+    await page.goto(await signInLink(head.name));
+    expect(await page.locator('section.team h2').textContent()).toContain('Задачи группы');
+    const card = page.locator('section.team article.task').first();
+    const id = Number((await card.getAttribute('id'))?.slice(5));
+    const [before] = await q('SELECT assignee_id FROM tasks WHERE id = $1', [id]);
+    await card.locator(':scope > details > summary').click();
+    const select = card.locator('form.reassign select[name="to"]');
+    const options = await select.locator('option').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+    const to = Number(options.find((v) => v !== '' && Number(v) !== before.assignee_id));
+    await select.selectOption(String(to));
+    await Promise.all([page.waitForURL(/\/diary\?moved=/), card.locator('form.reassign button').click()]);
+    expect(await page.locator('p.flash').textContent()).toContain(`Задача №${id} передана`);
+    expect(await q('SELECT assignee_id FROM tasks WHERE id = $1', [id])).toEqual([{ assignee_id: to }]);
+    expect(await q('SELECT from_employee_id, to_employee_id FROM task_reassignments WHERE task_id = $1', [id])).toEqual([
+      { from_employee_id: before.assignee_id, to_employee_id: to },
+    ]);
+    await expectNoSidewaysScroll(page);
+    await page.close();
+  });
+});
+
+describe('the overview in Chromium', () => {
+  it('shows every report with its charts, fits a phone, and is photographed for the README', async () => {
+    const file = join(story.t.varDir, 'report.html');
+    await writeOverview(story.t.app, file);
+    const page = await browser.newPage(PHONE);
+    await page.goto(pathToFileURL(file).href);
+    await expectNoSidewaysScroll(page);
+    expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(7);
+    await shot(page, 'desk-overview-360');
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await shot(page, 'desk-overview', 'overview');
+    // The seed's two results and the monthly contact, as charts.
+    for (const name of ['mailing-funnel', 'lpr-work', 'primary-advance'])
+      await shot(page.locator(`#report-${name} div.charts`), `desk-overview-${name}`, `overview-${name}`);
+    await page.close();
+  });
+});

@@ -36,6 +36,17 @@ export function counter(name: string, help: string) {
       if (cur) cur.value += by;
       else m.values.set(k, { labels, value: by });
     },
+    /** One label set, its key computed once: for counters on hot paths. */
+    bind(labels: Labels) {
+      const k = key(labels);
+      const entry = m.values.get(k) ?? { labels, value: 0 };
+      m.values.set(k, entry);
+      return {
+        inc(by = 1) {
+          entry.value += by;
+        },
+      };
+    },
     get(labels: Labels = {}): number {
       return m.values.get(key(labels))?.value ?? 0;
     },

@@ -33,6 +33,8 @@ export async function findLinkUrl(db: Queryable, messageId: number, linkId: numb
  */
 export async function insertClickEvents(db: Queryable, events: readonly ClickEvent[]): Promise<number> {
   if (!events.length) return 0;
+  // The join keeps only events of existing messages and links (clicks has no foreign keys:
+  // see migration 0091); event_id makes a retried batch harmless.
   const res = await db.query(
     `INSERT INTO clicks (event_id, message_id, link_id, clicked_at, method, user_agent, ip_prefix)
      SELECT e.event_id, e.message_id, e.link_id, e.clicked_at, e.method, e.user_agent, e.ip_prefix

@@ -10,6 +10,9 @@ import type { Logger } from '../log.js';
 import { counter, gauge } from '../metrics.js';
 
 const events = counter('churnguard_click_events_total', 'Click events by outcome: buffered, written, overflow, dropped.');
+// Bound once: push() runs on every redirect.
+const overflowEvents = events.bind({ outcome: 'overflow' });
+const bufferedEvents = events.bind({ outcome: 'buffered' });
 const flushFailures = counter('churnguard_click_flush_failures_total', 'Failed attempts to write a batch of click events.');
 const buffered = gauge('churnguard_click_buffer_events', 'Click events waiting in memory for PostgreSQL.');
 
@@ -47,11 +50,11 @@ export class ClickBuffer {
   /** Add an event; false (and counted) when the buffer is full. Never blocks. */
   push(event: ClickEvent): boolean {
     if (this.closed || this.pending >= this.opts.capacity) {
-      events.inc({ outcome: 'overflow' });
+      overflowEvents.inc();
       return false;
     }
     this.queue.push(event);
-    events.inc({ outcome: 'buffered' });
+    bufferedEvents.inc();
     // A running drain takes this event too; while backing off, the retry timer stands.
     if (this.running || this.backingOff) return true;
     if (this.queue.length >= this.opts.batchSize) this.schedule(0);

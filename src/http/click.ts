@@ -18,12 +18,13 @@
  * HEAD requests are answered like GET (scanners then see the same thing) and recorded with
  * method HEAD; click-check counts them as bots.
  */
-import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { findLinkUrl, insertClickEvents } from '../db/clicks.js';
 import { ipPrefix } from '../domain/ip-prefix.js';
+import { uuid7 } from '../domain/uuid7.js';
 import { verifyClickToken } from '../mail/tracking.js';
 import { ClickBuffer } from './click-buffer.js';
 import { LinkCache } from './link-cache.js';
@@ -46,7 +47,16 @@ export function redirectTarget(stored: string): string | null {
 export interface ClickRecorder {
   cache: LinkCache;
   buffer: ClickBuffer;
+  /**
+   * The hot path, called by the HTTP server before Fastify routes a request: a GET or HEAD of
+   * `/c/<token>` with a valid token of a cached link is answered here (the same 302 and event
+   * as the route below); it returns false for everything else, which Fastify then handles.
+   * Only when the socket address is the client's (no trusted proxy), so the IP is the same.
+   */
+  fastPath(req: IncomingMessage, res: ServerResponse): boolean;
 }
+
+const REDIRECT_HEADERS = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } as const;
 
 export async function clickRoutes(server: FastifyInstance, app: App): Promise<ClickRecorder> {
   const cfg = app.config.clicks;
@@ -68,21 +78,30 @@ export async function clickRoutes(server: FastifyInstance, app: App): Promise<Cl
   // Events still in memory are written before the pool closes (the server closes first).
   server.addHook('onClose', async () => buffer.close(Math.min(10_000, app.config.shutdown.graceMs)));
 
-  const record = (req: FastifyRequest, messageId: number, linkId: number) => {
+  const record = (
+    req: { method?: string; headers: IncomingMessage['headers'] },
+    ip: string | undefined,
+    messageId: number,
+    linkId: number,
+  ) => {
     const ua = req.headers['user-agent'];
+    const at = now();
     buffer.push({
-      eventId: randomUUID(),
+      eventId: uuid7(at.getTime()),
       messageId,
       linkId,
-      clickedAt: now(),
-      method: req.method,
+      clickedAt: at,
+      method: req.method ?? 'GET',
       userAgent: ua ? ua.slice(0, MAX_USER_AGENT) : null,
-      ipPrefix: ipPrefix(req.ip),
+      ipPrefix: ipPrefix(ip),
     });
   };
 
   const redirect = (reply: FastifyReply, target: string) =>
-    reply.code(302).header('location', target).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send();
+    reply
+      .code(302)
+      .headers({ location: target, ...REDIRECT_HEADERS })
+      .send();
 
   server.route<{ Params: { token: string } }>({
     method: ['GET', 'HEAD'],
@@ -93,7 +112,7 @@ export async function clickRoutes(server: FastifyInstance, app: App): Promise<Cl
       if (!ids) return sendPage(reply, 404, NOT_FOUND);
       const cached = cache.peek(ids.linkId);
       if (cached !== undefined) {
-        record(req, ids.messageId, ids.linkId);
+        record(req, req.ip, ids.messageId, ids.linkId);
         return redirect(reply, cached);
       }
       return cache.fetch(ids.messageId, ids.linkId).then((found) => {
@@ -102,7 +121,7 @@ export async function clickRoutes(server: FastifyInstance, app: App): Promise<Cl
           return sendPage(reply.header('retry-after', '30'), 503, UNAVAILABLE);
         }
         if (found.kind === 'unknown') return sendPage(reply, 404, NOT_FOUND);
-        record(req, ids.messageId, ids.linkId);
+        record(req, req.ip, ids.messageId, ids.linkId);
         return redirect(reply, found.url);
       });
     },
@@ -114,5 +133,23 @@ export async function clickRoutes(server: FastifyInstance, app: App): Promise<Cl
     exposeHeadRoute: false,
     handler: (_req, reply) => sendPage(reply, 404, NOT_FOUND),
   });
-  return { cache, buffer };
+  const direct = app.config.env.trustProxy === false;
+  const fastPath = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '';
+    if (!direct || !url.startsWith('/c/') || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    const token = url.slice(3);
+    if (!TOKEN_CHARS.test(token)) return false;
+    const ids = verifyClickToken(secret, token);
+    if (!ids) return false;
+    const cached = cache.peek(ids.linkId);
+    if (cached === undefined) return false;
+    record(req, req.socket.remoteAddress, ids.messageId, ids.linkId);
+    res.writeHead(302, { location: cached, ...REDIRECT_HEADERS });
+    res.end();
+    return true;
+  };
+  return { cache, buffer, fastPath };
 }
+
+/** A whole path segment of token characters: nothing to decode, no query, no further segments. */
+const TOKEN_CHARS = /^[0-9A-Za-z_-]{1,200}$/;

@@ -2,6 +2,7 @@
  * The `http` role: a Fastify server with health, metrics and the queue board; later
  * capabilities register their routes here (click redirect, unsubscribe, task API, diary).
  */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { boardRoutes } from './board.js';
@@ -14,7 +15,14 @@ import { tasksApiRoutes } from './tasks-api.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
 
 export async function buildServer(app: App): Promise<FastifyInstance> {
+  // Tracked links are the one hot path: answered before Fastify's routing when they can be.
+  let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   const server = Fastify({
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        if (fastPath?.(req, res)) return;
+        handler(req, res);
+      }),
     logger: false,
     trustProxy: app.config.env.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -31,7 +39,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await boardRoutes(server, app);
   await tasksApiRoutes(server, app);
   await findingsApiRoutes(server, app);
-  await clickRoutes(server, app);
+  fastPath = (await clickRoutes(server, app)).fastPath;
   await unsubscribeRoutes(server, app);
   await diaryRoutes(server, app);
   return server;

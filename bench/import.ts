@@ -143,8 +143,8 @@ export async function run(): Promise<void> {
       `Import rate / COPY rate (plain layout, first import): **${(rate(first.ms) / copyRate).toFixed(2)}** (target ≥ 0.5); ` +
         `against the bare table ${(rate(first.ms) / rate(bare.ms)).toFixed(2)}. The gap to the bare table is the target's own ` +
         'cost: a primary-key index entry and two foreign-key checks per row, which any load into online_usage pays. ' +
-        `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, load average ${loadavg()[0]?.toFixed(1)} ` +
-        '(other work shared the machine: repeated runs gave ratios between 0.40 and 0.62).',
+        `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, load average ${loadavg()[0]?.toFixed(1)} at the end ` +
+        '(a busy machine lowers the ratio: runs beside other test suites gave 0.40–0.62).',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     writeSection('import', lines.join('\n'));

@@ -5,6 +5,7 @@ import { insertTasks } from '../../src/db/tasks.js';
 import { housekeeping } from '../../src/jobs/housekeeping.js';
 import { JOBS } from '../../src/jobs/index.js';
 import { JobWorkers } from '../../src/queue/worker.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { runAdmin } from '../helpers/process.js';
 
@@ -20,11 +21,8 @@ afterEach(async () => {
 });
 afterAll(() => t.close());
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+function cli(...argv: string[]) {
+  return runCapturedCli(t.config, argv);
 }
 
 describe('admin script exit codes', () => {

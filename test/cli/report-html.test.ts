@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { getReport, OVERVIEW, REPORTS } from '../../src/reports/index.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 let t: TestEnv;
@@ -25,11 +25,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli([...argv, '--now', '2024-06-03T09:00:00+03:00'], { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+function cli(...argv: string[]) {
+  return runCapturedCli(t.config, [...argv, '--now', '2024-06-03T09:00:00+03:00']);
 }
 
 describe('admin report --format html', () => {

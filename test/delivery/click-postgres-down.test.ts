@@ -9,10 +9,10 @@ import { migrate } from '../../src/db/migrate.js';
 import { createLogger } from '../../src/log.js';
 import { clickToken } from '../../src/mail/tracking.js';
 import { counter } from '../../src/metrics.js';
+import { serve } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 import { addLink, addMailing, addMessage, addRecipient } from './mailing.js';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.js';
-import { serve } from './serve.js';
 
 const events = counter('churnguard_click_events_total', '');
 const flushFailures = counter('churnguard_click_flush_failures_total', '');

@@ -6,9 +6,9 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { clickToken } from '../../src/mail/tracking.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { serve } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 import { addLink, addMailing, addMessage, addRecipient } from './mailing.js';
-import { serve } from './serve.js';
 
 let t: TestEnv;
 let server: FastifyInstance;

@@ -6,8 +6,8 @@ import { clicksStep } from '../../src/demo/clicks.js';
 import { mailingMessageId } from '../../src/mail/message-ids.js';
 import { clickToken, clickUrl, verpAddress } from '../../src/mail/tracking.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { serve } from '../helpers/http.js';
 import { addLink, addMailing, addMessage, addRecipient } from './mailing.js';
-import { serve } from './serve.js';
 
 let t: TestEnv;
 let server: FastifyInstance;

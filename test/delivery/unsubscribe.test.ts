@@ -4,8 +4,8 @@ import { loadCandidates } from '../../src/db/recipients.js';
 import { selectRecipients } from '../../src/domain/recipients.js';
 import { unsubscribeToken } from '../../src/mail/tracking.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { serve } from '../helpers/http.js';
 import { addMailing, addMessage, addRecipient, type Recipient } from './mailing.js';
-import { serve } from './serve.js';
 
 /** Of these contacts, the ones the real selection of the next month's mailing would e-mail. */
 async function nextMonthRecipients(contactIds: number[]): Promise<number[]> {

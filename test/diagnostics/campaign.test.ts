@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
 import { competitorDiagnostics } from '../../src/jobs/competitor-diagnostics.js';
 import { diagnosticsControl } from '../../src/jobs/diagnostics-control.js';
 import { latestDue, scheduledJobs } from '../../src/queue/schedules.js';
 import { executeRun } from '../../src/queue/worker.js';
 import { addClient, addDepartment, addEmployee } from '../fixtures/desk.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 let t: TestEnv;
@@ -13,11 +13,8 @@ const staff: Record<string, number> = {};
 const clients: Record<string, number> = {};
 const LIMIT = 2;
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+function cli(...argv: string[]) {
+  return runCapturedCli(t.config, argv);
 }
 
 async function diagnosticsTasks() {

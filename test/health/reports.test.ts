@@ -2,21 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
 import { riskScore } from '../../src/jobs/risk-score.js';
 import { executeRun } from '../../src/queue/worker.js';
 import { addClient, addContact, addDepartment, addEmployee } from '../fixtures/desk.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { addLk, addUsage, addWebinar, importAll } from './fixtures.js';
 
 let t: TestEnv;
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+function cli(...argv: string[]) {
+  return runCapturedCli(t.config, argv);
 }
 
 beforeAll(async () => {

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
 import { getRun } from '../../src/db/job-runs.js';
 import { raiseSignals } from '../../src/health/raise-signals.js';
@@ -8,6 +7,7 @@ import { signalEscalation } from '../../src/jobs/signal-escalation.js';
 import { requestSignalsScan, signalsScan } from '../../src/jobs/signals-scan.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { addClient, addContact, addDepartment, addEmployee, type ClientSpec } from '../fixtures/desk.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -25,11 +25,8 @@ function startWorkers() {
   workers.start();
 }
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+function cli(...argv: string[]) {
+  return runCapturedCli(t.config, argv);
 }
 
 /** Mondays of the `n` weeks before 3 June 2024, newest first. */

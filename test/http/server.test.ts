@@ -1,23 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { startServer } from '../../src/http/server.js';
 import { housekeeping } from '../../src/jobs/housekeeping.js';
 import { createLogger } from '../../src/log.js';
 import { executeRun } from '../../src/queue/worker.js';
 import { ADMIN_TOKEN, createTestEnv, type TestEnv } from '../helpers/env.js';
+import { serve } from '../helpers/http.js';
 
 let t: TestEnv;
 let server: FastifyInstance;
 let base: string;
-
-async function serve(app: App): Promise<{ server: FastifyInstance; base: string }> {
-  const s = await startServer(app, 0, '127.0.0.1');
-  const addr = s.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no address');
-  return { server: s, base: `http://127.0.0.1:${addr.port}` };
-}
 
 beforeAll(async () => {
   t = await createTestEnv();

@@ -1,18 +1,15 @@
 /** Shared by the import tests: fixture paths, the admin script in-process, and small table writers. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/admin.js';
 import { PROJECT_ROOT } from '../../src/config.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import type { TestEnv } from '../helpers/env.js';
 
 export const CRM = join(PROJECT_ROOT, 'test', 'fixtures', 'crm');
 export const fixture = (name: string) => join(CRM, name);
 
-export async function cli(t: TestEnv, ...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+export function cli(t: TestEnv, ...argv: string[]) {
+  return runCapturedCli(t.config, argv);
 }
 
 /** Write a UTF-8 tab-separated file into the test's var dir. */

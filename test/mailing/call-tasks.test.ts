@@ -1,7 +1,6 @@
 /** Stage 2: the specialist's call task N working days after the e-mail, and the outcome it records. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
 import { addressTaskKey, insertTasks } from '../../src/db/tasks.js';
 import { buildServer } from '../../src/http/server.js';
@@ -10,6 +9,7 @@ import { lprMonthly } from '../../src/jobs/lpr-monthly.js';
 import { sendEmail } from '../../src/jobs/send-email.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { addClient, addContact, addEmployee } from '../fixtures/desk.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { ADMIN_TOKEN, createTestEnv, type TestEnv } from '../helpers/env.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -77,11 +77,8 @@ async function tasksFor(contactId: number, kind: string) {
   return rows;
 }
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+function cli(...argv: string[]) {
+  return runCapturedCli(t.config, argv);
 }
 
 describe('call tasks', () => {

@@ -3,8 +3,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { ContentError, parseContent, readContentDir } from '../../src/content/load.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { SAMPLE_DIR } from './fixtures.js';
 
@@ -20,11 +20,8 @@ afterAll(async () => {
   await t.close();
 });
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+function cli(...argv: string[]) {
+  return runCapturedCli(t.config, argv);
 }
 
 function problems(text: string): string[] {

@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
 import { readContentDir } from '../../src/content/load.js';
 import { saveContent } from '../../src/db/contents.js';
@@ -16,6 +15,7 @@ import { verifyClickToken, verpAddress } from '../../src/mail/tracking.js';
 import { reconcile } from '../../src/queue/reconcile.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { addClient, addContact, addEmployee } from '../fixtures/desk.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -56,11 +56,8 @@ function startWorkers() {
   workers.start();
 }
 
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (s) => (out += s), err: (s) => (err += s) }, t.config);
-  return { code, out, err };
+function cli(...argv: string[]) {
+  return runCapturedCli(t.config, argv);
 }
 
 const received = (address: string) => smtp.messages.filter((m) => m.to.includes(address));

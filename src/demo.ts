@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { type App, createApp } from './app.js';
+import { collectStatus, formatStatus } from './cli/commands/status.js';
 import { setClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
@@ -51,6 +52,19 @@ async function clearPrefix(app: App): Promise<void> {
     cursor = next;
     if (keys.length) await r.unlink(...keys);
   } while (cursor !== '0');
+}
+
+/** Wait until the workers have sent every e-mail the steps queued (alerts, reminders, escalations). */
+async function drainOutbox(app: App, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await app.pool.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM notifications WHERE state IN ('queued', 'sending', 'retry'))
+            + (SELECT count(*) FROM messages WHERE state IN ('queued', 'sending', 'retry'))::int AS n`,
+    );
+    if (!rows[0]?.n || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function main(): Promise<void> {
@@ -98,6 +112,13 @@ async function main(): Promise<void> {
       say(`\n== ${step.title}`);
       await step.run(ctx);
     }
+    await drainOutbox(app, 60_000);
+    say('\n== Status (npm run admin -- status)');
+    say(
+      formatStatus(await collectStatus(app))
+        .trimEnd()
+        .replace(/^/gm, '  '),
+    );
     const reportPath = reportPathOf(app);
     const reports = await writeOverview(app, reportPath);
     say('\n== Summary');

@@ -95,12 +95,14 @@ export async function escalationCandidates(db: Queryable, before: Date): Promise
   return rows;
 }
 
-export async function markEscalated(db: Queryable, id: number, notificationId: number | null, at: Date): Promise<boolean> {
+/** Mark signals escalated by one e-mail; returns how many were still open and unescalated. */
+export async function markEscalated(db: Queryable, ids: readonly number[], notificationId: number | null, at: Date): Promise<number> {
   const { rowCount } = await db.query(
-    `UPDATE signals SET escalated_at = $3, escalation_notification_id = $2 WHERE id = $1 AND escalated_at IS NULL AND acknowledged_at IS NULL`,
-    [id, notificationId, at],
+    `UPDATE signals SET escalated_at = $3, escalation_notification_id = $2
+      WHERE id = ANY($1::bigint[]) AND escalated_at IS NULL AND acknowledged_at IS NULL`,
+    [ids, notificationId, at],
   );
-  return rowCount === 1;
+  return rowCount ?? 0;
 }
 
 export interface SignalListRow extends SignalRow {

@@ -94,3 +94,42 @@ export async function renderEscalation(app: App, s: SignalRow, card: ClientCard,
   });
   return { subject, ...r };
 }
+
+/** Several overdue signals of one head's department: one digest e-mail instead of one each. */
+export async function renderEscalationDigest(app: App, items: readonly { signal: SignalRow; card: ClientCard }[]): Promise<RenderedMail> {
+  const tz = app.config.ric.timeZone;
+  const hours = count(app.config.signals.ackWorkingHours, ['рабочий час', 'рабочих часа', 'рабочих часов']);
+  const n = count(items.length, ['сигнал', 'сигнала', 'сигналов']);
+  const subject = `Не подтверждены сигналы (${items.length}): нужна реакция специалистов ТС`;
+  const rows = items.map(({ signal: s, card }) => ({
+    id: s.id,
+    detected: ruDateTime(s.detected_at, tz).slice(0, 16),
+    kind: signalTitle(s.kind),
+    client: clientLabel(card),
+    field: card.field_name ?? 'специалист ТС не назначен',
+    summary: s.summary,
+  }));
+  const r = await renderTemplate('notification', {
+    subject,
+    heading: 'Сигналы не подтверждены',
+    lead: `${n} не подтверждены за ${hours}. Проконтролируйте реакцию специалистов ТС.`,
+    body_html: html`<table class="card" cellpadding="0" cellspacing="0">
+        <tr><td class="k">№</td><td class="k">Обнаружен</td><td class="k">Сигнал</td><td class="k">Клиент</td><td class="k">Специалист ТС</td></tr>
+        ${rows.map((x) => html`<tr><td>${x.id}</td><td>${x.detected}</td><td>${x.kind}: ${x.summary}</td><td>${x.client}</td><td>${x.field}</td></tr>`)}
+      </table>
+      <p>Подтверждение: churnguard signal ack &lt;№&gt;.</p>`,
+    footer: `${app.config.ric.name} · churnguard`,
+  });
+  const text = [
+    'Сигналы не подтверждены',
+    '',
+    `${n} не подтверждены за ${hours}. Проконтролируйте реакцию специалистов ТС.`,
+    '',
+    ...rows.map((x) => `№ ${x.id} от ${x.detected} — ${x.kind}: ${x.summary}\n  ${x.client}; специалист ТС: ${x.field}`),
+    '',
+    'Подтверждение: churnguard signal ack <№>.',
+    '',
+    `${app.config.ric.name} · churnguard`,
+  ].join('\n');
+  return { subject, html: r.html, text };
+}

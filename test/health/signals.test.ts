@@ -248,14 +248,17 @@ describe('escalation and acknowledgement', () => {
     const due = await executeRun(t.app, signalEscalation, { period: '2024-06-05T1501', trigger: 'schedule' });
     // Nine from the first scan, one after the import; one acknowledged by ack, one by its task.
     expect(due.stats).toMatchObject({ overdue: 8, escalated: 8, noHead: 0 });
-    await smtp.waitForCount(before + 8);
-    const heads = smtp.messages.slice(before);
-    const pay = heads.find((m) => m.parsed.subject?.includes('300002'));
-    expect(pay?.to).toEqual(['tikhonenko@ric502.example']);
-    expect(pay?.parsed.subject).toBe('Не подтверждён сигнал: Снижение платежеспособности — 300002 - Должник');
-    expect(pay?.parsed.text).toMatch(/не подтверждён за 24 рабочих часа\. Ответственный: Нелина А\.Ю\./);
+    // One e-mail per head: the field specialists' head gets a digest, the remote one a single signal.
+    const heads = await smtp.waitForCount(before + 2).then((all) => all.slice(before));
+    expect(heads).toHaveLength(2);
+    const digest = heads.find((m) => m.to.includes('tikhonenko@ric502.example'));
+    expect(digest?.parsed.subject).toBe('Не подтверждены сигналы (7): нужна реакция специалистов ТС');
+    expect(digest?.parsed.text).toMatch(/7 сигналов не подтверждены за 24 рабочих часа/);
+    expect(digest?.parsed.text).toMatch(/Снижение платежеспособности: .*\n {2}300002 - Должник; специалист ТС: Нелина А\.Ю\./);
     // Without a field specialist, the remote specialist's department head.
-    expect(heads.find((m) => m.parsed.subject?.includes('300010'))?.to).toEqual(['melnikova@ric502.example']);
+    const single = heads.find((m) => m.to.includes('melnikova@ric502.example'));
+    expect(single?.parsed.subject).toMatch(/^Не подтверждён сигнал: .* — 300010 - /);
+    expect(single?.parsed.text).toMatch(/не подтверждён за 24 рабочих часа\. Ответственный: специалист ТС не назначен/);
     const again = await executeRun(t.app, signalEscalation, { period: '2024-06-05T1515', trigger: 'schedule' });
     expect(again.stats).toMatchObject({ escalated: 0 });
     const { rows } = await t.app.pool.query('SELECT count(*)::int AS n FROM signals WHERE escalated_at IS NOT NULL');

@@ -19,7 +19,7 @@ import {
 import type { Queryable } from '../db/pool.js';
 import type { ItemJobSpec } from '../queue/enqueue.js';
 import { enqueueItems } from '../queue/enqueue.js';
-import { headerSafe, SmtpSendError } from './transport.js';
+import { headerSafe, type SendResult, SmtpSendError } from './transport.js';
 
 export const SEND_QUEUE = 'send-email';
 
@@ -64,8 +64,9 @@ export async function sendNotification(app: App, id: number, attempt: SendAttemp
   const row = await claimNotification(app.pool, id, now());
   if (!row) return { state: 'not-claimable' };
   const mailer = await app.mailer();
+  let res: SendResult;
   try {
-    const res = await mailer.send({
+    res = await mailer.send({
       from: app.config.smtp.from,
       to: row.to_email,
       subject: row.subject,
@@ -74,8 +75,6 @@ export async function sendNotification(app: App, id: number, attempt: SendAttemp
       messageId: `<notification-${row.id}@${app.config.smtp.messageIdDomain}>`,
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Churnguard-Kind': row.kind },
     });
-    await markNotification(app.pool, id, 'sent', now(), res.response, null);
-    return { state: 'sent' };
   } catch (err) {
     const e = err instanceof SmtpSendError ? err : new SmtpSendError((err as Error).message, false, null, null, { cause: err });
     const last = attempt.attemptsMade + 1 >= attempt.maxAttempts;
@@ -84,4 +83,11 @@ export async function sendNotification(app: App, id: number, attempt: SendAttemp
     if (e.permanent) throw new UnrecoverableError(e.message);
     throw e;
   }
+  // Accepted: never sent again, even if recording it fails (the row then becomes `unknown`).
+  try {
+    await markNotification(app.pool, id, 'sent', now(), res.response, null);
+  } catch (err) {
+    throw new UnrecoverableError(`accepted by SMTP, but not recorded as sent: ${(err as Error).message}`);
+  }
+  return { state: 'sent' };
 }

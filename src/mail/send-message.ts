@@ -13,7 +13,7 @@ import { counter } from '../metrics.js';
 import { enqueueItems } from '../queue/enqueue.js';
 import { mailingAssets, messageMail } from './mailing.js';
 import { messageJob, SEND_QUEUE, type SendAttempt } from './outbox.js';
-import { SmtpSendError } from './transport.js';
+import { type SendResult, SmtpSendError } from './transport.js';
 
 const sentTotal = counter('churnguard_messages_total', 'Mailing messages handled by this process, by resulting state.');
 
@@ -48,11 +48,9 @@ export async function sendMessage(app: App, id: number, attempt: SendAttempt): P
     throw new UnrecoverableError((err as Error).message);
   }
   const mailer = await app.mailer();
+  let res: SendResult;
   try {
-    const res = await mailer.send(mail);
-    await markMessageSent(app.pool, id, now(), res.response);
-    sentTotal.inc({ state: 'sent' });
-    return { state: 'sent' };
+    res = await mailer.send(mail);
   } catch (err) {
     const e = err instanceof SmtpSendError ? err : new SmtpSendError((err as Error).message, false, null, null, { cause: err });
     if (e.permanent && e.responseCode !== null && e.responseCode >= 500) {
@@ -66,4 +64,13 @@ export async function sendMessage(app: App, id: number, attempt: SendAttempt): P
     if (e.permanent) throw new UnrecoverableError(e.message);
     throw e;
   }
+  // Accepted: whatever happens now, never send it again. A row that cannot be marked stays
+  // `sending` and becomes `unknown`.
+  try {
+    await markMessageSent(app.pool, id, now(), res.response);
+  } catch (err) {
+    throw new UnrecoverableError(`accepted by SMTP, but not recorded as sent: ${(err as Error).message}`);
+  }
+  sentTotal.inc({ state: 'sent' });
+  return { state: 'sent' };
 }

@@ -82,7 +82,12 @@ export async function enqueueItems(
   const CHUNK = 1000;
   for (let i = 0; i < items.length; i += CHUNK) {
     await queue.addBulk(
-      items.slice(i, i + CHUNK).map((it) => ({ name: jobName, data: it.data, opts: { jobId: it.jobId, ...(delay ? { delay } : {}) } })),
+      items.slice(i, i + CHUNK).map((it) => ({
+        name: jobName,
+        data: it.data,
+        // An item's outcome lives in its own row (PostgreSQL); a finished job is not kept.
+        opts: { jobId: it.jobId, removeOnComplete: true, ...(delay ? { delay } : {}) },
+      })),
     );
   }
 }

@@ -119,8 +119,8 @@ describe('notification outbox', () => {
     );
     workers = new JobWorkers(t.app, [sendEmail]);
     workers.start();
-    const job = await t.app.queues.get('send-email').getJob(`notify.${id}`);
-    await waitFor('the job to finish', async () => (await job?.getState()) === 'completed');
+    // Finished send jobs are not kept: the job is gone once it ran.
+    await waitFor('the job to finish', async () => (await t.app.queues.get('send-email').getJob(`notify.${id}`)) === undefined);
     expect(smtp.messages.filter((m) => m.to.includes('cut@ric502.example'))).toHaveLength(0);
     const run = await executeRun(t.app, housekeeping, { period: '2024-06-03T1015', trigger: 'admin' });
     expect(run.stats).toMatchObject({ notificationsMarkedUnknown: 1 });
@@ -133,6 +133,31 @@ describe('notification outbox', () => {
     expect(retried.requeued).toEqual([id]);
     await waitFor('sent', async () => (await state(id)).state === 'sent');
     expect(smtp.messages.filter((m) => m.to.includes('cut@ric502.example'))).toHaveLength(1);
+  });
+
+  it('never sends again an e-mail the SMTP server accepted when recording it fails', async () => {
+    await t.app.pool.query(`
+      CREATE FUNCTION test_refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.state = 'sent' AND NEW.to_email = 'unrecorded@ric502.example' THEN RAISE EXCEPTION 'disk full (test)'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER test_refuse_sent BEFORE UPDATE ON notifications FOR EACH ROW EXECUTE FUNCTION test_refuse_sent();`);
+    try {
+      workers = new JobWorkers(t.app, [sendEmail]);
+      workers.start();
+      const id = await notify('n.6', 'unrecorded@ric502.example');
+      const queue = t.app.queues.get('send-email');
+      await waitFor('the job to fail', async () => (await (await queue.getJob(`notify.${id}`))?.getState()) === 'failed');
+      const job = await queue.getJob(`notify.${id}`);
+      expect(job?.attemptsMade).toBe(1);
+      expect(job?.failedReason).toMatch(/accepted by SMTP, but not recorded as sent: disk full/);
+      expect(smtp.messages.filter((m) => m.to.includes('unrecorded@ric502.example'))).toHaveLength(1);
+      // Left `sending`: housekeeping will call it unknown; nothing re-sends it on its own.
+      expect((await state(id)).state).toBe('sending');
+    } finally {
+      await t.app.pool.query('DROP TRIGGER test_refuse_sent ON notifications; DROP FUNCTION test_refuse_sent()');
+    }
   });
 });
 

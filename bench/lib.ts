@@ -12,6 +12,7 @@ import { type App, createApp } from '../src/app.js';
 import { loadConfig, PROJECT_ROOT } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/log.js';
+import { deleteQueueKeys } from '../src/queue/queues.js';
 
 export interface BenchContext {
   app: App;
@@ -38,13 +39,7 @@ export async function benchContext(overrides: Record<string, string> = {}): Prom
     db,
     env,
     async close() {
-      const r = app.queues.redis();
-      let cursor = '0';
-      do {
-        const [next, keys] = await r.scan(cursor, 'MATCH', `${config.env.queuePrefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await r.unlink(...keys);
-      } while (cursor !== '0');
+      await deleteQueueKeys(app.queues.redis(), config.env.queuePrefix);
       await app.close();
       const c = new pg.Client({ connectionString: `${PG_BASE}/postgres` });
       await c.connect();

@@ -25,6 +25,7 @@ import { issueSignInToken } from './diary/sign-in.js';
 import { startServer } from './http/server.js';
 import { createLogger } from './log.js';
 import { freePort } from './net.js';
+import { deleteQueueKeys } from './queue/queues.js';
 import { Scheduler } from './queue/scheduler.js';
 import { JobWorkers } from './queue/worker.js';
 
@@ -42,16 +43,6 @@ async function freshDatabase(url: string): Promise<void> {
   } finally {
     await c.end();
   }
-}
-
-async function clearPrefix(app: App): Promise<void> {
-  const r = app.queues.redis();
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${app.config.env.queuePrefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await r.unlink(...keys);
-  } while (cursor !== '0');
 }
 
 /** Wait until the workers have sent every e-mail the steps queued (alerts, reminders, escalations). */
@@ -105,7 +96,7 @@ async function main(): Promise<void> {
   try {
     const m = await migrate(app.pool);
     say(`migrations applied: ${m.applied.join(', ')}`);
-    await clearPrefix(app);
+    await deleteQueueKeys(app.queues.redis(), app.config.env.queuePrefix);
     workers.start();
     const ctx: DemoContext = { app, say, mailDir, baseUrl: config.env.publicBaseUrl, facts: {} };
     for (const step of DEMO_STEPS) {

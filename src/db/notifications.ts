@@ -29,16 +29,41 @@ export interface NewNotification {
   text: string;
 }
 
-/** Insert once per dedup key; returns the id and whether this call created it. */
-export async function insertNotification(db: Queryable, n: NewNotification, at: Date): Promise<{ id: number; created: boolean }> {
-  const ins = await db.query<{ id: number }>(
-    `INSERT INTO notifications (kind, dedup_key, employee_id, to_email, subject, html, text_body, queued_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-    [n.kind, n.dedupKey, n.employeeId, n.toEmail, n.subject, n.html, n.text, at],
+/**
+ * Insert once per dedup key, set-based; returns each notification's id (new or existing) by
+ * dedup key, and the keys this call created.
+ */
+export async function insertNotifications(
+  db: Queryable,
+  list: readonly NewNotification[],
+  at: Date,
+): Promise<{ ids: Map<string, number>; created: Set<string> }> {
+  if (!list.length) return { ids: new Map(), created: new Set() };
+  const rows = list.map((n) => ({
+    kind: n.kind,
+    dedup_key: n.dedupKey,
+    employee_id: n.employeeId,
+    to_email: n.toEmail,
+    subject: n.subject,
+    html: n.html,
+    text_body: n.text,
+  }));
+  const { rows: out } = await db.query<{ id: number; dedup_key: string; created: boolean }>(
+    `WITH ins AS (
+       INSERT INTO notifications (kind, dedup_key, employee_id, to_email, subject, html, text_body, queued_at)
+       SELECT kind, dedup_key, employee_id, to_email, subject, html, text_body, $2
+         FROM jsonb_to_recordset($1::jsonb) AS n(kind text, dedup_key text, employee_id bigint, to_email text,
+                                                 subject text, html text, text_body text)
+       ON CONFLICT (dedup_key) DO NOTHING
+       RETURNING id, dedup_key
+     )
+     SELECT id, dedup_key, true AS created FROM ins
+     UNION ALL
+     SELECT n.id, n.dedup_key, false FROM notifications n
+      WHERE n.dedup_key = ANY($3::text[]) AND n.dedup_key NOT IN (SELECT dedup_key FROM ins)`,
+    [JSON.stringify(rows), at, list.map((n) => n.dedupKey)],
   );
-  if (ins.rows[0]) return { id: ins.rows[0].id, created: true };
-  const { rows } = await db.query<{ id: number }>('SELECT id FROM notifications WHERE dedup_key = $1', [n.dedupKey]);
-  return { id: (rows[0] as { id: number }).id, created: false };
+  return { ids: new Map(out.map((r) => [r.dedup_key, r.id])), created: new Set(out.filter((r) => r.created).map((r) => r.dedup_key)) };
 }
 
 /** Take a notification for sending; null when it is not queued or waiting for a retry. */

@@ -15,13 +15,14 @@
 import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { type ClientCard, departmentHeads, type Head, loadClientCards } from '../db/client-cards.js';
+import type { NewNotification } from '../db/notifications.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import { attachHandOff, insertSignals, type SignalInsert, type SignalRow } from '../db/signals.js';
 import { insertTasks, type NewTask } from '../db/tasks.js';
 import { localDate } from '../domain/dates.js';
 import type { NewSignal } from '../domain/signal-rules.js';
 import { addWorkingHours } from '../domain/working-hours.js';
-import { dispatchNotifications, queueNotification } from '../mail/outbox.js';
+import { dispatchNotifications, queueNotifications } from '../mail/outbox.js';
 import { renderSignalAlert, signalTitle } from './alert-email.js';
 
 export type { NewSignal } from '../domain/signal-rules.js';
@@ -145,28 +146,33 @@ export async function raiseSignalsIn(
     plans.map((p) => p.task),
     at,
   );
-  const raised: RaisedSignal[] = [];
+  const alerts: NewNotification[] = [];
   for (const p of plans) {
-    const taskId = taskIds.get(p.task.dedupKey) ?? null;
-    let notificationId: number | null = null;
-    if (p.recipient) {
-      const mail = await renderSignalAlert(app, p.s, p.card, { id: taskId, title: signalTitle(p.s.kind) }, p.deadline);
-      notificationId = (
-        await queueNotification(db, {
-          kind: 'signal-alert',
-          dedupKey: `signal-alert.${p.s.id}`,
-          employeeId: p.recipient.employeeId,
-          toEmail: p.recipient.email,
-          subject: mail.subject,
-          html: mail.html,
-          text: mail.text,
-        })
-      ).id;
-    } else {
+    if (!p.recipient) {
       app.log.warn({ signalId: p.s.id, clientId: p.s.client_id }, 'signal has nobody to alert: no field specialist and no department head');
+      continue;
     }
-    raised.push({ id: p.s.id, clientId: p.s.client_id, kind: p.s.kind, taskId, notificationId, recipient: p.recipient });
+    const taskId = taskIds.get(p.task.dedupKey) ?? null;
+    const mail = await renderSignalAlert(app, p.s, p.card, { id: taskId, title: signalTitle(p.s.kind) }, p.deadline);
+    alerts.push({
+      kind: 'signal-alert',
+      dedupKey: `signal-alert.${p.s.id}`,
+      employeeId: p.recipient.employeeId,
+      toEmail: p.recipient.email,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+    });
   }
+  const { ids: alertIds } = await queueNotifications(db, alerts);
+  const raised: RaisedSignal[] = plans.map((p) => ({
+    id: p.s.id,
+    clientId: p.s.client_id,
+    kind: p.s.kind,
+    taskId: taskIds.get(p.task.dedupKey) ?? null,
+    notificationId: p.recipient ? (alertIds.get(`signal-alert.${p.s.id}`) ?? null) : null,
+    recipient: p.recipient,
+  }));
   await attachHandOff(
     db,
     raised.map((r) => ({ id: r.id, task_id: r.taskId, notification_id: r.notificationId })),

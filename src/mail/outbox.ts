@@ -11,7 +11,7 @@ import { now } from '../clock.js';
 import { outboxMessageIds } from '../db/messages.js';
 import {
   claimNotification,
-  insertNotification,
+  insertNotifications,
   markNotification,
   type NewNotification,
   pendingNotificationIds,
@@ -34,7 +34,17 @@ export function messageJob(id: number): ItemJobSpec {
 
 /** Queue an internal e-mail (once per dedup key) inside the caller's transaction. */
 export async function queueNotification(db: Queryable, n: NewNotification): Promise<{ id: number; created: boolean }> {
-  return insertNotification(db, { ...n, subject: headerSafe(n.subject), toEmail: headerSafe(n.toEmail) }, now());
+  const { ids, created } = await queueNotifications(db, [n]);
+  return { id: ids.get(n.dedupKey) as number, created: created.has(n.dedupKey) };
+}
+
+/** Many at once, in one statement: ids by dedup key, and the keys this call created. */
+export function queueNotifications(db: Queryable, list: readonly NewNotification[]) {
+  return insertNotifications(
+    db,
+    list.map((n) => ({ ...n, subject: headerSafe(n.subject), toEmail: headerSafe(n.toEmail) })),
+    now(),
+  );
 }
 
 /**

@@ -13,6 +13,16 @@ export function redisConnection(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...extra });
 }
 
+/** Delete every key under `prefix` (all queues of a test, a bench or the demo). */
+export async function deleteQueueKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
 export class Queues {
   private connection: Redis | null = null;
   private readonly queues = new Map<string, Queue>();

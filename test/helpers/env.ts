@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { type App, createApp } from '../../src/app.js';
 import { type AppConfig, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { deleteQueueKeys } from '../../src/queue/queues.js';
 import { createTestDatabase, dbUrl, dropTestDatabase } from './db.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -105,12 +106,7 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
 export async function deleteRedisPrefix(prefix: string): Promise<void> {
   const r = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteQueueKeys(r, prefix);
   } finally {
     r.disconnect();
   }

@@ -29,6 +29,16 @@ export interface TestSmtpOptions {
   port?: number;
 }
 
+/**
+ * A common reply policy: `flaky…` addresses get 451 on their first try, `gone…` addresses 550
+ * on every try, the rest 250.
+ */
+export function flakyAndGone(address: string, attempt: number): { code: number; message: string } | null {
+  if (address.startsWith('flaky') && attempt === 1) return { code: 451, message: '4.3.0 try again later' };
+  if (address.startsWith('gone')) return { code: 550, message: '5.1.1 mailbox unavailable' };
+  return null;
+}
+
 export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmtp> {
   const messages: Received[] = [];
   const attempts = new Map<string, number>();

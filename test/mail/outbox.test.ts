@@ -9,7 +9,7 @@ import { compileMjml, fill, html, mjmlCompilations, renderTemplate, SafeHtml, Te
 import { reconcile } from '../../src/queue/reconcile.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { createTestEnv, deleteRedisPrefix, type TestEnv } from '../helpers/env.js';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { flakyAndGone, startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { waitFor } from '../helpers/wait.js';
 
 let t: TestEnv;
@@ -17,13 +17,7 @@ let smtp: TestSmtp;
 let workers: JobWorkers | null = null;
 
 beforeAll(async () => {
-  smtp = await startTestSmtp({
-    rcptReply(address, attempt) {
-      if (address.startsWith('flaky') && attempt === 1) return { code: 451, message: '4.3.0 try again later' };
-      if (address.startsWith('gone')) return { code: 550, message: '5.1.1 mailbox unavailable' };
-      return null;
-    },
-  });
+  smtp = await startTestSmtp({ rcptReply: flakyAndGone });
   t = await createTestEnv({ env: { SMTP_URL: smtp.url } });
 });
 afterEach(async () => {

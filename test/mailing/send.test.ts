@@ -17,7 +17,7 @@ import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { addClient, addContact, addEmployee } from '../fixtures/desk.js';
 import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { flakyAndGone, startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { waitFor } from '../helpers/wait.js';
 import { loadSample, messageOf, SAMPLE_DIR } from './fixtures.js';
 
@@ -26,13 +26,7 @@ let smtp: TestSmtp;
 let workers: JobWorkers | null = null;
 
 beforeAll(async () => {
-  smtp = await startTestSmtp({
-    rcptReply(address, attempt) {
-      if (address.startsWith('flaky') && attempt === 1) return { code: 451, message: '4.3.0 try again later' };
-      if (address.startsWith('gone')) return { code: 550, message: '5.1.1 mailbox unavailable' };
-      return null;
-    },
-  });
+  smtp = await startTestSmtp({ rcptReply: flakyAndGone });
   t = await createTestEnv({ env: { SMTP_URL: smtp.url } });
   for (const period of ['2024-06', '2024-08', '2024-09', '2024-10', '2024-11', '2025-01', '2025-02', '2025-03'])
     await loadSample(t.app, period);

@@ -2,14 +2,14 @@
  * One pooled nodemailer SMTP transport per process, and the classification of SMTP replies:
  * 2xx sent; 4xx, timeouts and connection errors transient (retry with backoff); 5xx and
  * malformed envelopes permanent (never retried). Without `SMTP_URL` the embedded sink
- * (sink.ts) is started and used.
+ * (sink.ts, loaded on demand) is started and used.
  */
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { type SmtpSink, startSmtpSink } from './sink.js';
+import type { SmtpSink } from './sink.js';
 
 export type MailOptions = Mail.Options;
 
@@ -81,6 +81,9 @@ export async function createMailer(config: AppConfig, log: Logger): Promise<Mail
   let sink: SmtpSink | null = null;
   let url = config.env.smtpUrl;
   if (!url) {
+    // Loaded only here: the sink's `smtp-server` is a dev dependency (demo, development), absent
+    // from a production install, where SMTP_URL is required.
+    const { startSmtpSink } = await import('./sink.js');
     sink = await startSmtpSink(join(config.env.varDir, 'mail'));
     url = sink.url;
     log.info({ dir: sink.dir, port: sink.port }, 'SMTP_URL is not set: e-mails go to the embedded sink');

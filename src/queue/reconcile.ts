@@ -4,6 +4,12 @@
  * - catch-up: each schedule whose latest due period has no completed or live run is queued
  *   (trigger `catch-up`); a failed run whose job is still kept in Redis waits for `retry`;
  * - outbox: e-mails still `queued`/`retry` in PostgreSQL get their send job back.
+ *
+ * Catch-up policy after downtime over several periods: only the latest due period of each
+ * schedule is run (and only a tick within the last 366 days counts). Older missed periods are
+ * not run on their own: a monthly mailing or a weekly score for a past period, sent late, would
+ * show stale data as current. They stay without a row in `job_runs` (the admin script's `runs`
+ * lists what ran), and the admin script runs one on request (`trigger <job> --period <period>`).
  */
 import type { App } from '../app.js';
 import { now } from '../clock.js';

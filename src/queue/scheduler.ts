@@ -5,6 +5,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.js';
+import { fromSystemTime } from '../clock.js';
 import { JOBS } from '../jobs/index.js';
 import type { AnyJob, PeriodicJob } from '../jobs/types.js';
 import { type EnqueuedRun, enqueueRun } from './enqueue.js';
@@ -27,7 +28,10 @@ export class Scheduler {
       const task = cron.schedule(
         s.expr,
         async (ctx) => {
-          await this.tick(s.def, ctx.date).catch((err) => this.app.log.error({ err, job: s.def.name }, 'scheduled enqueue failed'));
+          // node-cron reads the system time; a set clock (tests, demo, --now) moves the tick's period too.
+          await this.tick(s.def, fromSystemTime(ctx.date)).catch((err) =>
+            this.app.log.error({ err, job: s.def.name }, 'scheduled enqueue failed'),
+          );
         },
         { timezone: tz, name: `cg-${s.def.name}` },
       );

@@ -5,12 +5,22 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { clickToken } from '../../src/mail/tracking.js';
+import { counter } from '../../src/metrics.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { serve } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 import { addLink, addMailing, addMessage, addRecipient } from './mailing.js';
 
 let t: TestEnv;
+// The click buffer's own counters (one registry per process): every event it took in has been
+// written (or dropped) once `buffered` equals `written + dropped`.
+const events = counter('churnguard_click_events_total', '');
+const bufferIdle = () =>
+  waitFor(
+    'the click buffer to write what it holds',
+    () => events.get({ outcome: 'buffered' }) === events.get({ outcome: 'written' }) + events.get({ outcome: 'dropped' }),
+  );
+
 let server: FastifyInstance;
 let base: string;
 let secret: string;
@@ -114,7 +124,9 @@ describe('GET /c/<token>', () => {
 
   it('answers every single-byte change of a valid token with the Russian 404 page and writes nothing', async () => {
     await waitFor('earlier clicks flushed', async () => (await clickCount()) >= 2);
+    await bufferIdle();
     const before = await clickCount();
+    const bufferedBefore = events.get({ outcome: 'buffered' });
     const token = clickToken(secret, messageId, linkId);
     const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
     let tried = 0;
@@ -131,7 +143,9 @@ describe('GET /c/<token>', () => {
     // A valid signature for ids that do not exist is unknown too.
     const unknown = await fetch(`${base}/c/${clickToken(secret, 999999, 888888)}`, { redirect: 'manual' });
     expect(unknown.status).toBe(404);
-    await new Promise((r) => setTimeout(r, 3 * t.config.clicks.flushIntervalMs));
+    // A click is buffered before its answer is sent: none of these took an event in.
+    expect(events.get({ outcome: 'buffered' })).toBe(bufferedBefore);
+    await bufferIdle();
     expect(await clickCount()).toBe(before);
   });
 
@@ -180,7 +194,7 @@ describe('GET /c/<token>', () => {
   });
 
   it('records exactly 1 000 events for 1 000 concurrent clicks', async () => {
-    await new Promise((r) => setTimeout(r, 3 * t.config.clicks.flushIntervalMs));
+    await bufferIdle();
     const before = await clickCount();
     const token = clickToken(secret, messageId, linkId);
     const results = await Promise.all(
@@ -190,7 +204,7 @@ describe('GET /c/<token>', () => {
     );
     expect(results.every((s) => s === 302)).toBe(true);
     await waitFor('1 000 click rows', async () => (await clickCount()) >= before + 1000, 30_000);
-    await new Promise((r) => setTimeout(r, 3 * t.config.clicks.flushIntervalMs));
+    await bufferIdle();
     expect(await clickCount()).toBe(before + 1000);
     const { rows } = await t.app.pool.query(`SELECT count(DISTINCT user_agent)::int AS n FROM clicks WHERE user_agent LIKE 'load-%'`);
     expect(rows[0].n).toBe(1000);
@@ -202,7 +216,7 @@ describe('GET /c/<token>', () => {
     const app = createApp(config, { log: createLogger('silent') });
     const other = await serve(app);
     try {
-      await new Promise((r) => setTimeout(r, 3 * t.config.clicks.flushIntervalMs));
+      await bufferIdle();
       const before = await clickCount();
       const token = clickToken(secret, messageId, linkId);
       for (let i = 0; i < 5; i++) {

@@ -11,8 +11,9 @@ import { sendEmail } from '../../src/jobs/send-email.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { addClient, addDepartment, addEmployee } from '../fixtures/desk.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { nothingMoreSent } from '../helpers/outbox.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { sleep, waitFor } from '../helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 import { cli as runCli } from '../imports/helpers.js';
 
 let t: TestEnv;
@@ -258,8 +259,7 @@ describe('diagnostics-control and the control reports', () => {
     // Once a week: a forced re-run of the week sends nothing more.
     const again = await executeRun(t.app, diagnosticsControl, { period: '2024-W31', trigger: 'admin', force: true });
     expect(again.stats).toMatchObject({ reminders: 2, summaries: 2 });
-    await sleep(1000);
-    expect(smtp.messages).toHaveLength(before + 4);
+    expect(await nothingMoreSent(t.app, smtp)).toBe(before + 4);
     const { rows } = await t.app.pool.query(`SELECT kind, dedup_key FROM notifications WHERE kind LIKE 'diagnostics-%' ORDER BY dedup_key`);
     expect(rows.map((r) => r.dedup_key)).toEqual([
       `diagnostics-reminder.2024-W31.${staff.lukina}`,

@@ -9,8 +9,9 @@ import { freePort } from '../../src/net.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { addClient, addDepartment, addEmployee } from '../fixtures/desk.js';
 import { ADMIN_TOKEN, createTestEnv, type TestEnv } from '../helpers/env.js';
+import { nothingMoreSent } from '../helpers/outbox.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { sleep, waitFor } from '../helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 import { cli as runCli, writeTsv } from '../imports/helpers.js';
 
 let t: TestEnv;
@@ -99,8 +100,7 @@ describe('a competitor finding', () => {
     expect(third.body).toMatchObject({ created: false });
 
     await smtp.waitForCount(1);
-    await sleep(1500);
-    expect(smtp.messages).toHaveLength(1);
+    expect(await nothingMoreSent(t.app, smtp)).toBe(1);
     const m = smtp.messages[0] as (typeof smtp.messages)[number];
     expect(m.to).toEqual(['kaydash@ric502.example']);
     expect(m.parsed.subject).toBe('Сигнал: Выявлен конкурент — 207092 - Белгородский информационный фонд');
@@ -232,8 +232,7 @@ describe('a competitor finding', () => {
     expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:2: Конкурент is empty/);
     expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:4: employee "Никто Н\.Н\." is unknown/);
     expect((await rows(`SELECT count(*)::int AS n FROM competitor_findings WHERE client_id = $1`, [clients.fourth]))[0].n).toBe(0);
-    await sleep(500);
-    expect(smtp.messages).toHaveLength(before + 1);
+    expect(await nothingMoreSent(t.app, smtp)).toBe(before + 1);
   });
 });
 

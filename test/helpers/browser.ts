@@ -34,7 +34,7 @@ export interface BrowserSession {
 export async function launchBrowser(): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM}: the browser tests need Debian's chromium. Run .ci/run (it installs the system packages the tests need) or apt-get install -y chromium.`,
+      `Chromium not found at ${CHROMIUM}: the browser tests need Debian's chromium. Run .ci/system-deps (npm test runs it first), or set CHROMIUM_PATH.`,
     );
   }
   const profile = mkdtempSync(join(tmpdir(), 'cg-chromium-'));

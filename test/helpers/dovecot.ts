@@ -1,7 +1,7 @@
 /**
  * A private Dovecot IMAP server on loopback for one test file: its own config dir, port and
- * maildir, user `bounces` / `secret`. Debian's `dovecot-imapd` is installed when missing
- * (CI installs it through .ci/run's SYSTEM_DEPS; this covers a bare machine).
+ * maildir, user `bounces` / `secret`. Debian's `dovecot-imapd` must be installed: `npm test`'s
+ * pretest step (.ci/system-deps) installs it or says how; no test runs apt-get.
  */
 import { execFileSync, execSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,14 +30,12 @@ function hasDovecot(): boolean {
   }
 }
 
-export function ensureDovecotInstalled(): void {
-  if (hasDovecot()) return;
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd', {
-    stdio: 'ignore',
-    shell: '/bin/sh',
-    timeout: 300_000,
-  });
-  if (!hasDovecot()) throw new Error('dovecot-imapd could not be installed (apt-get install -y dovecot-imapd)');
+function requireDovecot(): void {
+  if (!hasDovecot()) {
+    throw new Error(
+      "dovecot is not installed: the bounce-mailbox tests need Debian's dovecot-imapd. Run .ci/system-deps (npm test runs it first).",
+    );
+  }
 }
 
 function config(dir: string, port: number): string {
@@ -81,7 +79,7 @@ namespace inbox {
 }
 
 export async function startDovecot(): Promise<Dovecot> {
-  ensureDovecotInstalled();
+  requireDovecot();
   const dir = mkdtempSync(join(tmpdir(), 'cg-dovecot-'));
   chmodSync(dir, 0o755);
   const port = await freePort();

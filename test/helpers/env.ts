@@ -17,11 +17,23 @@ import { createTestDatabase, dbUrl, dropTestDatabase } from './db.js';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-/** Test defaults: fast retries and stall detection, so fault tests finish in seconds. */
+/**
+ * Test defaults: fast retries. Locks, stall detection and run leases keep the service's
+ * defaults (config/default.json): tight ones make a busy machine re-deliver jobs that are
+ * merely slow, and tests that count attempts then see two.
+ */
 export const TEST_OVERRIDES = {
-  queues: { backoffMs: 200, lockDurationMs: 3000, stalledIntervalMs: 1000 },
-  runs: { leaseMs: 5000, heartbeatMs: 500 },
+  queues: { backoffMs: 200 },
   shutdown: { graceMs: 15000 },
+};
+
+/**
+ * For the tests about stalls only (a worker killed mid-job): its jobs come back after
+ * `stalledIntervalMs` and its run's lease ends after `leaseMs`, in seconds instead of minutes.
+ */
+export const STALL_OVERRIDES = {
+  queues: { lockDurationMs: 3000, stalledIntervalMs: 1000 },
+  runs: { leaseMs: 5000, heartbeatMs: 500 },
 };
 
 export interface TestEnv {

@@ -3,7 +3,7 @@
  * deadline; `killAll()` in afterEach makes sure a failing test leaves nothing running.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 
 export interface Child {
@@ -16,9 +16,14 @@ export interface Child {
 
 const children = new Set<Child>();
 
-export function spawnNode(script: string, args: string[], env: Record<string, string>, deadlineMs = 120_000): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, script), ...args], {
-    cwd: PROJECT_ROOT,
+/**
+ * `script` relative to `cwd` (the project by default) or absolute; a `.ts` file runs through tsx,
+ * a `.js` file (compiled code) on plain node.
+ */
+export function spawnNode(script: string, args: string[], env: Record<string, string>, deadlineMs = 120_000, cwd = PROJECT_ROOT): Child {
+  const path = isAbsolute(script) ? script : join(cwd, script);
+  const proc = spawn(process.execPath, [...(path.endsWith('.js') ? [] : ['--import', 'tsx']), path, ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -16,3 +16,26 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * "Nothing more happens": poll `probe` until its value has not changed for `quietMs`, counted
+ * from its last change (not from the call), and return that value. Use after waiting for the
+ * event that ends the work (a queue drained, a row's final state), to show nothing follows it;
+ * never a fixed sleep. Fails when the value keeps changing for `timeoutMs`.
+ */
+export async function quietFor<T>(what: string, probe: () => Promise<T> | T, quietMs = 1000, timeoutMs = 30_000): Promise<T> {
+  const start = Date.now();
+  let last = JSON.stringify(await probe());
+  let changedAt = Date.now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, Math.min(100, quietMs / 4)));
+    const value = await probe();
+    const now = Date.now();
+    const text = JSON.stringify(value);
+    if (text !== last) {
+      last = text;
+      changedAt = now;
+    } else if (now - changedAt >= quietMs) return value;
+    if (now - start > timeoutMs) throw new Error(`${what} kept changing for ${timeoutMs} ms (last: ${text})`);
+  }
+}

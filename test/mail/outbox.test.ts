@@ -86,9 +86,14 @@ describe('notification outbox', () => {
     const s = await state(id);
     expect(s.attempts).toBe(1);
     expect(s.error).toMatch(/SMTP 550/);
-    const job = await t.app.queues.get('send-email').getJob(`notify.${id}`);
-    expect(await job?.getState()).toBe('failed');
+    // The row is marked failed inside the job, before BullMQ moves the job to failed: wait for
+    // that move, then read the job afresh (a copy read while it was active says attemptsMade 0).
+    const queue = t.app.queues.get('send-email');
+    await waitFor('the job to fail', async () => (await queue.getJobState(`notify.${id}`)) === 'failed');
+    const job = await queue.getJob(`notify.${id}`);
     expect(job?.attemptsMade).toBe(1);
+    expect(job?.failedReason).toMatch(/SMTP 550/);
+    expect(smtp.attempts.get('gone@ric502.example')).toBe(1);
   });
 
   it('gets a queued row sent after Redis lost its job', async () => {

@@ -2,14 +2,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueRun } from '../../src/queue/enqueue.js';
 import { createEffectTables, slowJob } from '../fixtures/jobs.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
+import { createTestEnv, STALL_OVERRIDES, type TestEnv } from '../helpers/env.js';
 import { killAll, spawnNode } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait.js';
 
 let t: TestEnv;
 
 beforeAll(async () => {
-  t = await createTestEnv();
+  // About stalls: a killed worker's job comes back after the (short) stall detection and lease.
+  t = await createTestEnv({ overrides: STALL_OVERRIDES });
   await createEffectTables(t.app.pool);
 });
 afterEach(killAll);

@@ -46,7 +46,7 @@ export function spawnNode(script: string, args: string[], env: Record<string, st
     proc,
     output: () => out,
     exited,
-    waitForOutput(re, timeoutMs = 30_000) {
+    waitForOutput(re, timeoutMs = 90_000) {
       return new Promise<void>((resolve, reject) => {
         const check = () => {
           if (re.test(out)) {

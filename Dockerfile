@@ -16,7 +16,9 @@ RUN npm run build
 
 # --- runtime: production dependencies and dist/ only ----------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+# HOST: inside a container the published port reaches the service only on all interfaces.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -191,7 +191,7 @@ describe('delivery-check against a real IMAP server', () => {
     // A report quoting two of our real Message-IDs names neither.
     await imap.append(
       'INBOX',
-      exchange.replace(`Message-ID: ${ourId}`, `Message-ID: ${ourId}\r\nReferences: ${mailingMessageId(secret, mOther, domain)}`),
+      exchange.replace(`Message-ID: ${ourId}`, `Message-ID: ${ourId}\r\nMessage-ID: ${mailingMessageId(secret, mOther, domain)}`),
     );
     const reviewBefore = (await imap.messages('Review')).length;
     expect((await run()).stats).toMatchObject({ fetched: 3, hard: 0, review: 3, suppressed: 0, eventsRecorded: 0, tasksCreated: 0 });

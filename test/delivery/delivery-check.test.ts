@@ -3,6 +3,8 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { deliveryCheck } from '../../src/jobs/delivery-check.js';
 import { createLogger } from '../../src/log.js';
+import { mailingMessageId } from '../../src/mail/message-ids.js';
+import type { TrackingKeys } from '../../src/mail/tracking.js';
 import { executeRun } from '../../src/queue/worker.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
@@ -10,8 +12,6 @@ import { killAll, runAdmin, spawnNode } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait.js';
 import { bounceSample } from './bounce-samples.js';
 import { addMailing, addMessage, addRecipient, type Recipient } from './mailing.js';
-import { mailingMessageId } from '../../src/mail/message-ids.js';
-import type { TrackingKeys } from '../../src/mail/tracking.js';
 
 let t: TestEnv;
 let imap: Dovecot;

@@ -215,11 +215,11 @@ describe('health configuration', () => {
     expect(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { risk: { staleAfterDays: { contacts: 0 } } } })).toThrow(
       /risk\.staleAfterDays\.contacts: Too small/,
     );
-    expect(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { risk: { zones: { dynamicFrom: 0.4, highFrom: 0.34 } } } })).toThrow(
-      /zones\.dynamicFrom must not exceed zones\.highFrom/,
-    );
-    expect(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { signals: { workday: { start: '9:00', end: '18:00' } } } })).toThrow(
-      /signals\.workday\.start: expected a time HH:MM/,
-    );
+    expect(() =>
+      loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { risk: { zones: { dynamicFrom: 0.4, highFrom: 0.34 } } } }),
+    ).toThrow(/zones\.dynamicFrom must not exceed zones\.highFrom/);
+    expect(() =>
+      loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { signals: { workday: { start: '9:00', end: '18:00' } } } }),
+    ).toThrow(/signals\.workday\.start: expected a time HH:MM/);
   });
 });

@@ -31,7 +31,7 @@ interface TokenKind {
   alphabet: string;
 }
 
-export const TOKEN_KINDS: TokenKind[] = [
+const TOKEN_KINDS: TokenKind[] = [
   {
     name: 'click',
     make: (k) => clickToken(k, 123456, 42),

@@ -45,7 +45,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   return server;
 }
 
-export async function startServer(app: App, port = app.config.env.port, host = '0.0.0.0'): Promise<FastifyInstance> {
+/** Listens on HOST (default 127.0.0.1: put a proxy in front, or set HOST=0.0.0.0 in a container). */
+export async function startServer(app: App, port = app.config.env.port, host = app.config.env.host): Promise<FastifyInstance> {
   const server = await buildServer(app);
   await server.listen({ port, host });
   return server;

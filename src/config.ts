@@ -13,6 +13,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { diagnosticsConfigSchema } from './diagnostics/config.js';
 import { riskConfigSchema, signalsConfigSchema } from './health/config.js';
+import { tlsParamProblem } from './mail/tls.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -310,11 +311,18 @@ function envConfig(env: Env): EnvConfig {
   const databaseUrl = url('DATABASE_URL', 'postgres://root@127.0.0.1:5432/churnguard', ['postgres:', 'postgresql:']) as string;
   const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) as string;
   const smtpUrl = url('SMTP_URL', null, ['smtp:', 'smtps:']);
+  const imapUrl = url('IMAP_URL', null, ['imap:', 'imaps:']);
+  for (const [key, value] of [
+    ['SMTP_URL', smtpUrl],
+    ['IMAP_URL', imapUrl],
+  ] as const) {
+    const problem = value ? tlsParamProblem(key, value) : null;
+    if (problem) problems.push(problem);
+  }
   if (smtpUrl === null && production) {
     problems.push('SMTP_URL: not set (the embedded SMTP sink is for the demo and the tests; set e.g. smtp://user:pass@relay:587)');
   }
   const publicBaseUrl = (url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']) as string).replace(/\/+$/, '');
-  const imapUrl = url('IMAP_URL', null, ['imap:', 'imaps:']);
   const demoDatabaseUrl = url('DEMO_DATABASE_URL', 'postgres://root@127.0.0.1:5432/churnguard_demo', [
     'postgres:',
     'postgresql:',

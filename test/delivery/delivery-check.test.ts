@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { deliveryCheck } from '../../src/jobs/delivery-check.js';
 import { createLogger } from '../../src/log.js';
+import { openBounceMailbox } from '../../src/mail/mailbox.js';
 import { mailingMessageId } from '../../src/mail/message-ids.js';
 import type { TrackingKeys } from '../../src/mail/tracking.js';
 import { executeRun } from '../../src/queue/worker.js';
@@ -202,6 +203,13 @@ describe('delivery-check against a real IMAP server', () => {
     // The same report with our signed Message-ID alone is accepted (the test above would pass for a reader that accepts nothing).
     await imap.append('INBOX', exchange);
     expect((await run()).stats).toMatchObject({ hard: 1, suppressed: 1 });
+  });
+
+  it('requires TLS of the bounce mailbox unless IMAP_URL says tls=off', async () => {
+    expect(imap.url).toMatch(/\?tls=off$/);
+    await expect(openBounceMailbox(imap.url.replace('?tls=off', ''), { folders: [], timeoutMs: 10_000 })).rejects.toThrow(/cannot log in/);
+    const box = await openBounceMailbox(imap.url, { folders: [], timeoutMs: 10_000 });
+    await box.close();
   });
 
   it('changes nothing twice: the same bounce read again adds no event and no task', async () => {

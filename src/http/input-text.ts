@@ -26,6 +26,9 @@ export function findBadText(value: unknown, path = '', depth = 0): { field: stri
     return problem ? { field: path || '(body)', problem } : null;
   }
   if (value === null || typeof value !== 'object' || depth > 20) return null;
+  // Parsed JSON, forms and query strings are plain objects and arrays; an uploaded file's bytes are not text.
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return null;
   const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   for (const [k, v] of entries) {
     const field = path ? `${path}.${k}` : k;

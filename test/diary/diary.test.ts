@@ -12,7 +12,7 @@ import { rub } from '../../src/domain/ru.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { serve } from '../helpers/http.js';
 import { cli as cliOf } from '../imports/helpers.js';
-import { csrfOf, DiaryClient } from './client.js';
+import { csrfOf, DiaryClient, linkTokenOf, openSignInLink } from './client.js';
 import { buildDiaryWorld, DIARY_NOW, type DiaryWorld } from './fixtures.js';
 
 let t: TestEnv;
@@ -42,7 +42,7 @@ async function tokenFor(name: string): Promise<string> {
 
 async function signedIn(name: string): Promise<DiaryClient> {
   const c = new DiaryClient(base);
-  const res = await c.get(`/diary/login?token=${await tokenFor(name)}`);
+  const res = await openSignInLink(c, await tokenFor(name));
   expect(res.status).toBe(303);
   return c;
 }
@@ -73,33 +73,69 @@ describe('sign-in tokens', () => {
     expect((await cli('employee', 'token')).code).toBe(2);
   });
 
-  it('signs in with the link: an HttpOnly SameSite=Strict cookie, then on to /diary', async () => {
+  it('signs in with the link: its page posts the token, then an HttpOnly SameSite=Strict cookie and on to /diary', async () => {
     const c = new DiaryClient(base);
-    const res = await c.get(`/diary/login?token=${await tokenFor('Лукина Елена Ивановна')}`);
+    const token = await tokenFor('Лукина Елена Ивановна');
+    // Opened from a mail client (another site): the link's page signs nobody in, it carries the token in its form.
+    const page = await c.get(`/diary/login?token=${token}`, { 'sec-fetch-site': 'cross-site' });
+    expect(page.status).toBe(200);
+    expect(c.cookies.has('cg_diary')).toBe(false);
+    expect(page.body).toContain('<form class="outcome" method="post" action="/diary/login">');
+    expect(linkTokenOf(page.body)).toBe(token);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    // A link scanner opening the page again uses nothing up.
+    expect((await new DiaryClient(base).get(`/diary/login?token=${token}`)).status).toBe(200);
+    const res = await c.post('/diary/login', { csrf: csrfOf(page.body), token: linkTokenOf(page.body) });
     expect(res.status).toBe(303);
+    // The signed-in page's address carries no token.
     expect(res.location).toBe('/diary');
     const cookie = res.headers.getSetCookie().find((s) => s.startsWith('cg_diary='));
     expect(cookie).toMatch(/^cg_diary=[A-Za-z0-9_-]{43}; Path=\/diary; Max-Age=43200; HttpOnly; SameSite=Strict$/);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await c.get('/diary')).status).toBe(200);
-    // Opened from a mail client (another site): the page moves on by itself, so the Strict cookie goes along.
-    const fromMail = new DiaryClient(base);
-    const page = await fromMail.get(`/diary/login?token=${await tokenFor('Лукина Елена Ивановна')}`, { 'sec-fetch-site': 'cross-site' });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<meta http-equiv="refresh" content="0; url=/diary">');
-    expect(fromMail.cookies.has('cg_diary')).toBe(true);
+  });
+
+  it('refuses a link used once already, and keeps the first session', async () => {
+    const token = await tokenFor('Лукина Елена Ивановна');
+    const first = new DiaryClient(base);
+    expect((await openSignInLink(first, token)).status).toBe(303);
+    const second = new DiaryClient(base);
+    const again = await openSignInLink(second, token);
+    expect(again.status).toBe(401);
+    expect(again.body).toContain('Ключ входа недействителен: он уже использован');
+    expect(second.cookies.has('cg_diary')).toBe(false);
+    expect((await first.get('/diary')).status).toBe(200);
+    expect(await q('SELECT 1 FROM employee_tokens WHERE employee_id = $1', [w.annaId])).toEqual([]);
+  });
+
+  it('refuses a link older than diary.tokenHours', async () => {
+    const token = await tokenFor('Савостина Ксения Андреевна');
+    const hours = t.config.diary.tokenHours;
+    expect(hours).toBe(72);
+    try {
+      setClock(new Date(DIARY_NOW.getTime() + (hours * 3600 + 60) * 1000));
+      const late = await openSignInLink(new DiaryClient(base), token);
+      expect(late.status).toBe(401);
+      expect(late.body).toContain('выдан больше 72 ч назад');
+      // Just inside the limit the same link still works (the refusal above is the age, not the token).
+      setClock(new Date(DIARY_NOW.getTime() + (hours * 3600 - 60) * 1000));
+      expect((await openSignInLink(new DiaryClient(base), token)).status).toBe(303);
+    } finally {
+      setClock(DIARY_NOW);
+    }
   });
 
   it('revokes the old token and its sessions when a new one is issued', async () => {
     const oldToken = await tokenFor('Лукина Елена Ивановна');
     const c = new DiaryClient(base);
-    expect((await c.get(`/diary/login?token=${oldToken}`)).status).toBe(303);
-    expect((await c.get('/diary')).status).toBe(200);
+    const page = await c.get(`/diary/login?token=${oldToken}`);
     await tokenFor('Лукина Елена Ивановна');
-    expect((await c.get('/diary')).status).toBe(401);
-    const again = await new DiaryClient(base).get(`/diary/login?token=${oldToken}`);
+    const again = await c.post('/diary/login', { csrf: csrfOf(page.body), token: oldToken });
     expect(again.status).toBe(401);
     expect(again.body).toContain('Ключ входа недействителен');
+    const signedInBefore = await signedIn('Лукина Елена Ивановна');
+    expect((await signedInBefore.get('/diary')).status).toBe(200);
+    await tokenFor('Лукина Елена Ивановна');
+    expect((await signedInBefore.get('/diary')).status).toBe(401);
   });
 
   it('signs in through the form only with the form’s own nonce', async () => {

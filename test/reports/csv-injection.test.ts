@@ -4,7 +4,10 @@ import { renderCsv } from '../../src/reports/render.js';
 import type { Report } from '../../src/reports/types.js';
 
 function csvRows(report: Report): string[] {
-  return renderCsv(report).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+  return renderCsv(report)
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
 }
 
 describe('CSV injection', () => {

@@ -6,7 +6,6 @@
  * nothing is written.
  */
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /** With the u flag a well-formed pair is one astral code point; only a lone half is in category Cs. */
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -26,9 +25,8 @@ export function findBadText(value: unknown, path = '', depth = 0): { field: stri
     return problem ? { field: path || '(body)', problem } : null;
   }
   if (value === null || typeof value !== 'object' || depth > 20) return null;
-  // Parsed JSON, forms and query strings are plain objects and arrays; an uploaded file's bytes are not text.
-  const proto = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return null;
+  // An uploaded file's bytes are not text (and may be megabytes long).
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return null;
   const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   for (const [k, v] of entries) {
     const field = path ? `${path}.${k}` : k;

@@ -11,7 +11,7 @@ import { setClock } from '../../src/clock.js';
 import { rub } from '../../src/domain/ru.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { serve } from '../helpers/http.js';
-import { cli as cliOf } from '../imports/helpers.js';
+import { cli as cliOf, writeTsv } from '../imports/helpers.js';
 import { csrfOf, DiaryClient, linkTokenOf, openSignInLink } from './client.js';
 import { buildDiaryWorld, DIARY_NOW, type DiaryWorld } from './fixtures.js';
 
@@ -400,5 +400,83 @@ describe('a head of department', () => {
       { assignee_id: w.annaId },
       { assignee_id: w.otherId },
     ]);
+  });
+});
+
+describe('input that cannot hurt', () => {
+  it('answers NUL or a control character in a form or the query with 400 naming the field, changing nothing', async () => {
+    const c = await signedIn('Лукина Елена Ивановна');
+    expect((await q('SELECT state FROM tasks WHERE id = $1', [w.tasks.overdue]))[0].state).toBe('open');
+    const csrf = csrfOf((await c.get(`/diary/tasks/${w.tasks.overdue}`)).body);
+    for (const [field, bad] of [
+      ['note', 'Перезвонить\u0000завтра'],
+      ['next', 'подготовить\u001bподборку'],
+    ] as const) {
+      const res = await c.post(`/diary/tasks/${w.tasks.overdue}/outcome`, { csrf, outcome: 'held', [field]: bad });
+      expect(res.status, field).toBe(400);
+      expect(res.body).toContain(`Поле «${field}» содержит недопустимые символы`);
+    }
+    const query = await c.get('/diary?done=1%00&outcome=held');
+    expect(query.status).toBe(400);
+    expect(query.body).toContain('Поле «done»');
+    expect((await q('SELECT state FROM tasks WHERE id = $1', [w.tasks.overdue]))[0].state).toBe('open');
+    // Line breaks and tabs are text.
+    expect((await c.post(`/diary/tasks/${w.tasks.overdue}/outcome`, { csrf, outcome: 'nope', note: 'a\r\n\tb' })).status).toBe(400);
+  });
+
+  it('reads form bodies only: JSON or text gets 415 and changes nothing', async () => {
+    const c = await signedIn('Лукина Елена Ивановна');
+    const csrf = csrfOf((await c.get(`/diary/tasks/${w.tasks.overdue}`)).body);
+    const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    for (const [type, body] of [
+      ['application/json', JSON.stringify({ csrf, outcome: 'held', note: '\ud800' })],
+      ['text/plain', `csrf=${csrf}&outcome=held`],
+    ]) {
+      const res = await fetch(`${base}/diary/tasks/${w.tasks.overdue}/outcome`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': type as string, cookie },
+        body,
+      });
+      expect(res.status, type).toBe(415);
+    }
+    expect((await q('SELECT state FROM tasks WHERE id = $1', [w.tasks.overdue]))[0].state).toBe('open');
+  });
+});
+
+describe('an employee deactivated by the employees import', () => {
+  let n = 0;
+  // Each file differs (a file imported before is skipped by its hash).
+  const staff = (active: string) =>
+    writeTsv(t, `staff-${++n}.tsv`, [
+      ['ФИО', 'Подразделение', 'Роль', 'Активен', 'Телефон'],
+      ['Лаптева Ольга Юрьевна', 'Дистанционный сервис 2_502', 'ДИС', active, ''],
+      ['Лукина Елена Ивановна', 'Дистанционный сервис 1_502', 'ДИС', 'да', `8-900-100-00-1${n}`],
+    ]);
+  const importStaff = async (active: string) => {
+    const res = await cli('import', 'employees', staff(active), '--json');
+    expect(res.code, res.err).toBe(0);
+  };
+
+  it('loses every open session at once', async () => {
+    const before = await signedIn('Лаптева Ольга Юрьевна');
+    expect((await before.get('/diary')).status).toBe(200);
+    await importStaff('нет');
+    expect(await q('SELECT active FROM employees WHERE id = $1', [w.otherId])).toEqual([{ active: false }]);
+    expect(await q('SELECT 1 FROM diary_sessions WHERE employee_id = $1', [w.otherId])).toEqual([]);
+    expect((await before.get('/diary')).status).toBe(401);
+    // Another employee of the same file keeps her access.
+    expect(await q('SELECT active FROM employees WHERE id = $1', [w.annaId])).toEqual([{ active: true }]);
+  });
+
+  it('loses a sign-in link not used yet', async () => {
+    await importStaff('да');
+    const link = await tokenFor('Лаптева Ольга Юрьевна');
+    expect(await q('SELECT 1 FROM employee_tokens WHERE employee_id = $1', [w.otherId])).toHaveLength(1);
+    await importStaff('нет');
+    expect(await q('SELECT 1 FROM employee_tokens WHERE employee_id = $1', [w.otherId])).toEqual([]);
+    // Even back in the staff, the old link stays dead.
+    await importStaff('да');
+    expect((await openSignInLink(new DiaryClient(base), link)).status).toBe(401);
   });
 });

@@ -1,8 +1,9 @@
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { startServer } from '../../src/http/server.js';
+import { buildServer, startServer } from '../../src/http/server.js';
 import { housekeeping } from '../../src/jobs/housekeeping.js';
 import { createLogger } from '../../src/log.js';
 import { executeRun } from '../../src/queue/worker.js';
@@ -120,6 +121,61 @@ describe('http basics', () => {
     expect(asBearer.status).toBe(400);
     const task = await fetch(`${base}/api/tasks/1/outcome`, { method: 'POST', headers: { authorization: `Basic ${basic}` } });
     expect(task.status).toBe(401);
+  });
+
+  it('answers NUL, control characters and lone surrogates in API input with 400 naming the field', async () => {
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const before = (await t.app.pool.query('SELECT count(*)::int AS n FROM competitor_findings')).rows[0].n;
+    for (const [body, field, what] of [
+      [{ client: 193254, competitor: 'Охрана\u0000труда' }, 'competitor', /U\+0000/],
+      [{ client: 193254, competitor: 'x', note: 'половина пары \ud800' }, 'note', /lone surrogate/],
+      [{ client: 193254, competitor: 'x', contact: 'a\u0007b' }, 'contact', /U\+0007/],
+      [{ client: 193254, competitor: ['ok', 'bad\u007f'] }, 'competitor.1', /U\+007F/],
+    ] as const) {
+      const res = await fetch(`${base}/api/findings`, { method: 'POST', headers, body: JSON.stringify(body) });
+      expect(res.status, field).toBe(400);
+      const error = ((await res.json()) as { error: string }).error;
+      expect(error.startsWith(`${field}: `), error).toBe(true);
+      expect(error).toMatch(what);
+    }
+    const outcome = await fetch(`${base}/api/tasks/1/outcome`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ outcome: 'held', note: 'x\u0000' }),
+    });
+    expect(outcome.status).toBe(400);
+    expect(((await outcome.json()) as { error: string }).error).toMatch(/^note: /);
+    expect((await t.app.pool.query('SELECT count(*)::int AS n FROM competitor_findings')).rows[0].n).toBe(before);
+  });
+
+  it('logs a failed request by its route pattern, never its URL with a token', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const app = createApp(t.config, { log: createLogger('info', stream) });
+    const server = await buildServer(app);
+    server.get('/diary/boom/:token', async () => {
+      throw new Error('something broke');
+    });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = server.server.address() as { port: number };
+    const secret = 'Qw3rTy9uIoP1aSdFgHjKlZxCvBnM0123456789-_abc';
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/diary/boom/${secret}?token=${secret}`);
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: 'internal error' });
+    } finally {
+      await server.close();
+      await app.close();
+    }
+    const out = lines.join('');
+    expect(out).toMatch(/"route":"\/diary\/boom\/:token"/);
+    expect(out).toMatch(/request failed/);
+    expect(out).not.toContain(secret);
   });
 
   it('guards /metrics with METRICS_TOKEN when it is set', async () => {

@@ -33,11 +33,11 @@ function mac(secret: string, purpose: string, payload: string, f: SigFormat): Bu
   return createHmac('sha256', secret).update(`${purpose}:${payload}`).digest().subarray(0, f.bytes);
 }
 
-/** The signature of a payload with the signing (first) key, encoded. */
-export function sign(keys: TrackingKeys, purpose: string, payload: string, f: SigFormat = LINK_SIG): string {
+/** The signature of a payload with the signing (first) key; the caller encodes it (`toString(f.encoding)`). */
+export function sign(keys: TrackingKeys, purpose: string, payload: string, f: SigFormat = LINK_SIG): Buffer {
   const [first] = keyList(keys);
   if (first === undefined) throw new Error('no tracking key');
-  return mac(first, purpose, payload, f).toString(f.encoding);
+  return mac(first, purpose, payload, f);
 }
 
 /**
@@ -67,7 +67,7 @@ function parseId(s: string | undefined): number | null {
 /** `<messageId36>-<linkId36>-<sig>` — only [0-9a-z_-], safe in a path. */
 export function clickToken(secret: TrackingKeys, messageId: number, linkId: number): string {
   const payload = `${messageId.toString(36)}-${linkId.toString(36)}`;
-  return `${payload}-${sign(secret, 'c', payload)}`;
+  return `${payload}-${sign(secret, 'c', payload).toString('base64url')}`;
 }
 
 export function verifyClickToken(secret: TrackingKeys, token: string): { messageId: number; linkId: number } | null {
@@ -85,7 +85,7 @@ export function verifyClickToken(secret: TrackingKeys, token: string): { message
 
 export function unsubscribeToken(secret: TrackingKeys, messageId: number): string {
   const payload = messageId.toString(36);
-  return `${payload}-${sign(secret, 'u', payload)}`;
+  return `${payload}-${sign(secret, 'u', payload).toString('base64url')}`;
 }
 
 export function verifyUnsubscribeToken(secret: TrackingKeys, token: string): { messageId: number } | null {
@@ -105,7 +105,7 @@ export function verifyUnsubscribeToken(secret: TrackingKeys, token: string): { m
  */
 export function verpAddress(secret: TrackingKeys, messageId: number, domain: string): string {
   const id = String(messageId);
-  return `bounce+${id}.${sign(secret, 'v', id, VERP_SIG)}@${domain}`;
+  return `bounce+${id}.${sign(secret, 'v', id, VERP_SIG).toString('hex')}@${domain}`;
 }
 
 export function parseVerpAddress(secret: TrackingKeys, address: string): { messageId: number } | null {
@@ -122,7 +122,7 @@ export function parseVerpAddress(secret: TrackingKeys, address: string): { messa
  * bounce quoting one names our message only when we wrote it.
  */
 export function messageIdSignature(secret: TrackingKeys, messageId: number): string {
-  return sign(secret, 'm', String(messageId), VERP_SIG);
+  return sign(secret, 'm', String(messageId), VERP_SIG).toString('hex');
 }
 
 export function verifyMessageIdSignature(secret: TrackingKeys, messageId: number, sig: string): boolean {

@@ -48,7 +48,11 @@ async function signInLink(name: string): Promise<string> {
 async function openSignInLink(page: Page, name: string) {
   const link = await page.goto(await signInLink(name));
   expect(link?.status()).toBe(200);
-  const [res] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Войти' }).click()]);
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/diary' && r.request().method() === 'GET'),
+    page.getByRole('button', { name: 'Войти' }).click(),
+  ]);
+  await page.waitForURL(/\/diary$/);
   return res;
 }
 

@@ -19,7 +19,7 @@ if (mode === 'bare') {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
 } else {
-  const config = loadConfig();
+  const config = loadConfig({ envOverrides: { CHURNGUARD_RUN: 'test' } });
   const app = createApp(config, { log: createLogger('warn') });
   const server = await buildServer(app);
   await server.listen({ port: 0, host: '127.0.0.1' });

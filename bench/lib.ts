@@ -30,7 +30,14 @@ export async function benchContext(overrides: Record<string, string> = {}): Prom
   await admin.connect();
   await admin.query(`CREATE DATABASE ${db}`);
   await admin.end();
-  const env = { DATABASE_URL: `${PG_BASE}/${db}`, QUEUE_PREFIX: `{cgb-${db.slice(-8)}}`, LOG_LEVEL: 'warn', ...overrides };
+  // Benchmarks are not production: they may use the development key (src/config.ts, RunKind).
+  const env = {
+    CHURNGUARD_RUN: 'test',
+    DATABASE_URL: `${PG_BASE}/${db}`,
+    QUEUE_PREFIX: `{cgb-${db.slice(-8)}}`,
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
   const config = loadConfig({ envOverrides: env });
   const app = createApp(config, { log: createLogger('warn', 2), poolSize: 20 });
   await migrate(app.pool);

@@ -37,7 +37,7 @@ async function startSink(): Promise<{ url: string; stop(): void }> {
     });
     proc.once('exit', () => reject(new Error('the SMTP sink exited')));
   });
-  return { url: `smtp://127.0.0.1:${port}`, stop: () => proc.stdin.end() };
+  return { url: `smtp://127.0.0.1:${port}?tls=off`, stop: () => proc.stdin.end() };
 }
 
 async function seed(pool: import('pg').Pool, n: number): Promise<void> {

@@ -13,6 +13,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { diagnosticsConfigSchema } from './diagnostics/config.js';
 import { riskConfigSchema, signalsConfigSchema } from './health/config.js';
+import { tlsParamProblem } from './mail/tls.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -170,6 +171,11 @@ const schema = z.strictObject({
       .max(24 * 31),
     /** Tasks listed per specialist at most (a head sees this many per member); the rest are counted. */
     maxTasks: positiveInt,
+    /** A sign-in link works once, and only this long after it was issued. */
+    tokenHours: z
+      .number()
+      .positive()
+      .max(24 * 31),
   }),
 });
 
@@ -179,17 +185,51 @@ export type Role = 'scheduler' | 'worker' | 'http';
 export const ALL_ROLES: readonly Role[] = ['scheduler', 'worker', 'http'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * Who is running: `production` unless the demo or the test helpers say otherwise with
+ * `CHURNGUARD_RUN=demo|test` (`NODE_ENV=production` always means production). Only outside
+ * production may secrets be missing (a development tracking key, the embedded SMTP sink).
+ */
+export type RunKind = 'production' | 'demo' | 'test';
+
+/** Tracking keys given in `TRACKING_SECRET` (`kid1:secret1,kid2:secret2`): the first signs, all verify. */
+export type TrackingKeys = readonly string[];
+
+/** Values of TRACKING_SECRET that are public (this repository's defaults and examples): refused in production. */
+export const KNOWN_TRACKING_SECRETS: readonly string[] = [
+  'churnguard-development-secret-change-me',
+  'change-me-to-a-long-random-secret',
+  'test-tracking-secret-0123456789',
+  'test-tracking-secret-0123456789-0123456789',
+  'change-me',
+];
+
+/** Production secrets at least this long (TRACKING_SECRET's keys, ADMIN_TOKEN, METRICS_TOKEN). */
+export const MIN_SECRET_LENGTH = 32;
+
 export interface EnvConfig {
+  run: RunKind;
   databaseUrl: string;
   redisUrl: string;
-  /** Unset → the embedded SMTP sink writing `.eml` files under `var/mail/`. */
+  /**
+   * Unset → the embedded SMTP sink writing `.eml` files under `var/mail/` (demo and tests only).
+   * TLS is required (STARTTLS or smtps:) unless the URL ends in `?tls=off`.
+   */
   smtpUrl: string | null;
   publicBaseUrl: string;
-  trackingSecret: string;
+  /** The tracking keys; the first signs (see {@link TrackingKeys}). */
+  trackingSecret: TrackingKeys;
   /** Unset → admin routes refuse to run. */
   adminToken: string | null;
+  /** Set → `/metrics` wants `Authorization: Bearer <METRICS_TOKEN>`. */
+  metricsToken: string | null;
+  /** Bull Board may change queues (retry, delete, obliterate) only with BOARD_WRITE=true. */
+  boardWrite: boolean;
+  /** TLS required unless the URL ends in `?tls=off`, as SMTP_URL. */
   imapUrl: string | null;
   port: number;
+  /** The address the HTTP server binds (HOST; default 127.0.0.1). */
+  host: string;
   roles: Role[];
   logLevel: (typeof LOG_LEVELS)[number];
   /** False when LOG_LEVEL is unset: the admin script then logs warnings only. */
@@ -244,8 +284,23 @@ function envConfig(env: Env): EnvConfig {
   }
   const logLevel = (env.LOG_LEVEL ?? 'info') as EnvConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" (expected one of ${LOG_LEVELS.join(', ')})`);
-  const secret = env.TRACKING_SECRET ?? '';
-  if (secret !== '' && secret.length < 16) problems.push('TRACKING_SECRET: too short (expected at least 16 characters)');
+  const runFlag = env.CHURNGUARD_RUN ?? '';
+  if (runFlag !== '' && runFlag !== 'demo' && runFlag !== 'test') {
+    problems.push(`CHURNGUARD_RUN: "${runFlag}" (expected demo or test, or unset for production)`);
+  }
+  const run: RunKind = env.NODE_ENV === 'production' || (runFlag !== 'demo' && runFlag !== 'test') ? 'production' : runFlag;
+  const production = run === 'production';
+  const trackingSecret = trackingKeys(env.TRACKING_SECRET ?? '', production, problems);
+  const adminToken = env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null;
+  if (adminToken !== null && production && adminToken.length < MIN_SECRET_LENGTH) {
+    problems.push(`ADMIN_TOKEN: too short (expected at least ${MIN_SECRET_LENGTH} random characters, or unset)`);
+  }
+  const metricsToken = env.METRICS_TOKEN ? env.METRICS_TOKEN : null;
+  if (metricsToken !== null && production && metricsToken.length < MIN_SECRET_LENGTH) {
+    problems.push(`METRICS_TOKEN: too short (expected at least ${MIN_SECRET_LENGTH} random characters, or unset)`);
+  }
+  const host = env.HOST ?? '127.0.0.1';
+  if (host === '' || /\s/.test(host)) problems.push(`HOST: "${host}" is not an address to bind (expected e.g. 127.0.0.1 or 0.0.0.0)`);
   let now: Date | null = null;
   if (env.CHURNGUARD_NOW) {
     now = new Date(env.CHURNGUARD_NOW);
@@ -256,23 +311,36 @@ function envConfig(env: Env): EnvConfig {
   const databaseUrl = url('DATABASE_URL', 'postgres://root@127.0.0.1:5432/churnguard', ['postgres:', 'postgresql:']) as string;
   const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) as string;
   const smtpUrl = url('SMTP_URL', null, ['smtp:', 'smtps:']);
-  const publicBaseUrl = (url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']) as string).replace(/\/+$/, '');
   const imapUrl = url('IMAP_URL', null, ['imap:', 'imaps:']);
+  for (const [key, value] of [
+    ['SMTP_URL', smtpUrl],
+    ['IMAP_URL', imapUrl],
+  ] as const) {
+    const problem = value ? tlsParamProblem(key, value) : null;
+    if (problem) problems.push(problem);
+  }
+  if (smtpUrl === null && production) {
+    problems.push('SMTP_URL: not set (the embedded SMTP sink is for the demo and the tests; set e.g. smtp://user:pass@relay:587)');
+  }
+  const publicBaseUrl = (url('PUBLIC_BASE_URL', `http://127.0.0.1:${port}`, ['http:', 'https:']) as string).replace(/\/+$/, '');
   const demoDatabaseUrl = url('DEMO_DATABASE_URL', 'postgres://root@127.0.0.1:5432/churnguard_demo', [
     'postgres:',
     'postgresql:',
   ]) as string;
   if (problems.length) throw new ConfigError(`invalid environment:\n  ${problems.join('\n  ')}`);
   return {
+    run,
     databaseUrl,
     redisUrl,
     smtpUrl,
     publicBaseUrl,
-    // A fixed development secret keeps `npm run demo` working out of the box; production sets its own.
-    trackingSecret: secret || 'churnguard-development-secret-change-me',
-    adminToken: env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null,
+    trackingSecret,
+    adminToken,
+    metricsToken,
+    boardWrite: env.BOARD_WRITE === 'true',
     imapUrl,
     port,
+    host,
     roles: roles as Role[],
     logLevel,
     logLevelSet: Boolean(env.LOG_LEVEL),
@@ -282,6 +350,37 @@ function envConfig(env: Env): EnvConfig {
     now,
     demoDatabaseUrl,
   };
+}
+
+const KEY_ID = /^([A-Za-z0-9_-]{1,16}):(.+)$/s;
+
+/**
+ * TRACKING_SECRET: one secret, or `kid1:secret1,kid2:secret2` (the first signs, all verify, so
+ * a new key goes first and the old one stays until the links it signed no longer matter).
+ * Unset outside production → a fixed development key, so `npm run demo` works out of the box.
+ */
+function trackingKeys(raw: string, production: boolean, problems: string[]): TrackingKeys {
+  if (raw === '') {
+    if (production) problems.push(`TRACKING_SECRET: not set (expected at least ${MIN_SECRET_LENGTH} random characters)`);
+    return [KNOWN_TRACKING_SECRETS[0] as string];
+  }
+  const keys: string[] = [];
+  const ids = new Set<string>();
+  for (const item of raw.split(',')) {
+    const m = KEY_ID.exec(item.trim());
+    const [kid, secret] = m ? [m[1] as string, m[2] as string] : ['', item.trim()];
+    const name = kid ? `TRACKING_SECRET key "${kid}"` : 'TRACKING_SECRET';
+    if (kid && ids.has(kid)) problems.push(`${name}: given twice`);
+    ids.add(kid);
+    if (secret === '') problems.push(`${name}: empty`);
+    else if (KNOWN_TRACKING_SECRETS.includes(secret)) {
+      if (production) problems.push(`${name}: a public default value (set your own random secret)`);
+    } else if (secret.length < (production ? MIN_SECRET_LENGTH : 16)) {
+      problems.push(`${name}: too short (expected at least ${production ? MIN_SECRET_LENGTH : 16} characters)`);
+    }
+    keys.push(secret);
+  }
+  return keys;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -72,12 +72,15 @@ async function main(): Promise<void> {
   }
   setClock(at);
   const say = (s: string) => process.stdout.write(`${s}\n`);
-  const databaseUrl = loadConfig().env.demoDatabaseUrl;
+  // The demo says so: without it, missing secrets and SMTP_URL stop the run (src/config.ts, RunKind).
+  const demoRun = { CHURNGUARD_RUN: 'demo' };
+  const databaseUrl = loadConfig({ envOverrides: demoRun }).env.demoDatabaseUrl;
   const dbName = new URL(databaseUrl).pathname.slice(1);
   const port = askedPort ?? (await freePort());
   // Its own database, queue prefix and port, and always the embedded SMTP sink.
   const config = loadConfig({
     envOverrides: {
+      ...demoRun,
       DATABASE_URL: databaseUrl,
       QUEUE_PREFIX: `{cg-${dbName}}`,
       SMTP_URL: '',

@@ -1,19 +1,59 @@
 /**
- * The pino root logger. JSON lines; e-mail addresses and phone numbers are scrubbed from
- * every message and every string field before a line is written, so no personal contact
- * data reaches the logs whatever a caller passes.
+ * The pino root logger. JSON lines; one scrubber ({@link scrub}) runs over every message and
+ * every string field before a line is written — passwords in URLs, every kind of token
+ * (tracking links, diary sign-in and session tokens, Bearer/Basic credentials; VERP and
+ * Message-ID signatures go with their addresses), e-mail addresses and phone numbers — and
+ * pino's `redact` drops fields that are secrets by name, so neither personal contact data nor
+ * a credential reaches the logs whatever a caller passes.
  */
 import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
-const EMAIL = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+/gu;
-// +7 / 8 followed by ten digits in the usual groupings: 8-906-600-50-06, +7 (962) 300-82-52, 79623008252.
-const PHONE = /(?<![\d.])(?:\+7|7|8)[\s\-(]*\d{3}[\s\-)]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?![\d.])/g;
+// `scheme://user:password@host` with any host, dotted or not (`redis://u:p@redis:6379`).
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):[^\s@/]*@/gi;
+// Tracking links `/c/<token>`, `/u/<token>`, `/a/<token>`, whole or relative.
+const LINK_TOKEN = /(\/[cua]\/)[0-9a-z]+-[A-Za-z0-9_-]+/g;
+// A tracking token on its own: base-36 ids, then a 16-character signature with an upper-case letter, digit or _.
+const BARE_TOKEN = /(?<![\w-])[0-9a-z]{1,12}(?:-[0-9a-z]{1,12})?-(?=[A-Za-z0-9_-]*[A-Z0-9_])[A-Za-z0-9_-]{16}(?![\w-])/g;
+// Diary sign-in and session tokens (32 random bytes, base64url), in a query string or anywhere.
+const QUERY_TOKEN = /([?&;]token=)[^&\s"'#]+/gi;
+const RANDOM_TOKEN = /(?<![\w-])[A-Za-z0-9_-]{43}(?![\w-])/g;
+const AUTH_HEADER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+// The local part stops at brackets, so `user:[redacted]@host` stays a URL, not an address.
+const EMAIL = /[^\s@<>"'(),;:[\]]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+/gu;
+// +7 / 7 / 8 and ten digits in any grouping of spaces, dashes and brackets: 8-906-600-50-06,
+// +7 (962) 300-82-52, 79623008252, 8 (4722) 33-44-55, 8-4722-33-44-55, 8(4722)334455.
+const PHONE = /(?<![\d.])(?:\+7|7|8)(?:[ \t\-()]*\d){10}(?![\d.])/g;
+// A city number with its code in brackets and no prefix: (4722) 33-44-55.
+const CITY_PHONE = /\(\d{3,5}\)[ \t-]*\d{1,3}(?:[ \t-]*\d{2}){2}(?!\d)/g;
 
+/** The one scrubber of everything logged (see the module comment). */
 export function scrub(text: string): string {
-  return text.replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+  return text
+    .replace(URL_PASSWORD, '$1:[redacted]@')
+    .replace(AUTH_HEADER, '$1 [token]')
+    .replace(QUERY_TOKEN, '$1[token]')
+    .replace(LINK_TOKEN, '$1[token]')
+    .replace(EMAIL, '[email]')
+    .replace(BARE_TOKEN, '[token]')
+    .replace(RANDOM_TOKEN, '[token]')
+    .replace(PHONE, '[phone]')
+    .replace(CITY_PHONE, '[phone]');
 }
+
+/** Fields that are secrets by name, at the top level or one below (pino's redact paths). */
+const SECRET_KEYS = ['password', 'pass', 'token', 'secret', 'trackingSecret', 'adminToken', 'metricsToken', 'authorization', 'cookie'];
+const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.headers.authorization',
+  '*.headers.cookie',
+];
 
 function scrubValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
@@ -33,6 +73,7 @@ export function createLogger(level: string, dest: 1 | 2 | pino.DestinationStream
     {
       level,
       base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { log: (obj) => scrubValue(obj) as Record<string, unknown> },
       hooks: {

@@ -4,6 +4,7 @@ import type { App } from './app.js';
 import { startServer } from './http/server.js';
 import { JOBS } from './jobs/index.js';
 import type { AnyJob } from './jobs/types.js';
+import { warnPlaintext } from './mail/tls.js';
 import { Scheduler } from './queue/scheduler.js';
 import { JobWorkers } from './queue/worker.js';
 
@@ -16,6 +17,7 @@ export interface Service {
 
 export async function startService(app: App, jobs: readonly AnyJob[] = JOBS): Promise<Service> {
   const { roles } = app.config.env;
+  warnPlaintext(app.config, app.log);
   const scheduler = roles.includes('scheduler') ? new Scheduler(app, jobs) : null;
   const workers = roles.includes('worker') ? new JobWorkers(app, jobs) : null;
   workers?.start();

@@ -20,7 +20,7 @@ function configError(fn: () => unknown): string {
 
 describe('configuration', () => {
   it('loads the defaults with the documented environment defaults', () => {
-    const c = loadConfig({ env: {} });
+    const c = loadConfig({ env: { CHURNGUARD_RUN: 'test' } });
     expect(c.ric.timeZone).toBe('Europe/Moscow');
     expect(c.env.databaseUrl).toBe('postgres://root@127.0.0.1:5432/churnguard');
     expect(c.env.redisUrl).toBe('redis://127.0.0.1:6379');
@@ -31,28 +31,34 @@ describe('configuration', () => {
   });
 
   it('names an unknown key', () => {
-    expect(configError(() => loadConfig({ env: {}, overrides: { queues: { atempts: 3 } } }))).toMatch(/unknown key "queues\.atempts"/);
+    expect(configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { queues: { atempts: 3 } } }))).toMatch(
+      /unknown key "queues\.atempts"/,
+    );
   });
 
   it('names a key of the wrong form and the expected form', () => {
-    const msg = configError(() => loadConfig({ env: {}, overrides: { ric: { timeZone: 'Mars/Olympus' } } }));
+    const msg = configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { ric: { timeZone: 'Mars/Olympus' } } }));
     expect(msg).toMatch(/ric\.timeZone: expected an IANA time zone/);
-    expect(configError(() => loadConfig({ env: {}, overrides: { schedules: { housekeeping: '61 * * * *' } } }))).toMatch(
-      /schedules\.housekeeping: expected a cron expression/,
-    );
-    expect(configError(() => loadConfig({ env: {}, overrides: { calendar: { holidays: ['2024-13-01x'] } } }))).toMatch(
-      /calendar\.holidays\.0: expected a date YYYY-MM-DD/,
-    );
+    expect(
+      configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { schedules: { housekeeping: '61 * * * *' } } })),
+    ).toMatch(/schedules\.housekeeping: expected a cron expression/);
+    expect(
+      configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { calendar: { holidays: ['2024-13-01x'] } } })),
+    ).toMatch(/calendar\.holidays\.0: expected a date YYYY-MM-DD/);
   });
 
   it('names a bad environment variable', () => {
-    expect(configError(() => loadConfig({ env: { PORT: 'eighty' } }))).toMatch(/PORT: "eighty" is not a port number/);
-    expect(configError(() => loadConfig({ env: { ROLES: 'worker,cook' } }))).toMatch(/ROLES: unknown role "cook"/);
-    expect(configError(() => loadConfig({ env: { DATABASE_URL: 'mysql://x/y' } }))).toMatch(/DATABASE_URL: "mysql:" is not allowed/);
+    expect(configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test', PORT: 'eighty' } }))).toMatch(
+      /PORT: "eighty" is not a port number/,
+    );
+    expect(configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test', ROLES: 'worker,cook' } }))).toMatch(/ROLES: unknown role "cook"/);
+    expect(configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test', DATABASE_URL: 'mysql://x/y' } }))).toMatch(
+      /DATABASE_URL: "mysql:" is not allowed/,
+    );
   });
 
   it('rejects a schedule for a job that does not exist', () => {
-    const c = loadConfig({ env: {}, overrides: { schedules: { 'risk-scroe': '0 7 * * 1' } } });
+    const c = loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { schedules: { 'risk-scroe': '0 7 * * 1' } } });
     expect(configError(() => validateSchedules(c))).toMatch(/unknown key "schedules\.risk-scroe"/);
   });
 

@@ -43,9 +43,11 @@ export async function replaceEmployeeToken(db: PoolClient, employeeId: number, h
 }
 
 /**
- * A session for the active employee holding the sign-in token of `tokenHash`; null when the
- * token is unknown (never issued, or replaced) or the employee is no longer active. Expired
- * sessions of everyone are swept on the way.
+ * A session for the active employee holding the sign-in token of `tokenHash`, issued after
+ * `issuedAfter`; the token is used up in the same statement (a link works once, even for two
+ * requests at the same moment). Null when the token is unknown (never issued, replaced, used)
+ * or too old, or the employee is no longer active. Expired sessions of everyone are swept on
+ * the way.
  */
 export async function openSession(
   db: Queryable,
@@ -53,17 +55,27 @@ export async function openSession(
   sessionHash: string,
   at: Date,
   expiresAt: Date,
+  issuedAfter: Date,
 ): Promise<number | null> {
   await db.query('DELETE FROM diary_sessions WHERE expires_at <= $1', [at]);
   const { rows } = await db.query<{ employee_id: number }>(
-    `INSERT INTO diary_sessions (id_sha256, employee_id, created_at, expires_at)
-     SELECT $2, t.employee_id, $3, $4
-       FROM employee_tokens t JOIN employees e ON e.id = t.employee_id AND e.active
-      WHERE t.token_sha256 = $1
+    `WITH used AS (
+       DELETE FROM employee_tokens t USING employees e
+        WHERE t.token_sha256 = $1 AND e.id = t.employee_id AND e.active AND t.issued_at > $5
+       RETURNING t.employee_id)
+     INSERT INTO diary_sessions (id_sha256, employee_id, created_at, expires_at)
+     SELECT $2, employee_id, $3, $4 FROM used
      RETURNING employee_id`,
-    [tokenHash, sessionHash, at, expiresAt],
+    [tokenHash, sessionHash, at, expiresAt, issuedAfter],
   );
   return rows[0]?.employee_id ?? null;
+}
+
+/** Sign-in tokens and sessions of employees no longer active end (an import deactivated them). */
+export async function endInactiveEmployeesAccess(db: Queryable): Promise<number> {
+  const tokens = await db.query('DELETE FROM employee_tokens t USING employees e WHERE e.id = t.employee_id AND NOT e.active');
+  const sessions = await db.query('DELETE FROM diary_sessions s USING employees e WHERE e.id = s.employee_id AND NOT e.active');
+  return (tokens.rowCount ?? 0) + (sessions.rowCount ?? 0);
 }
 
 /** The employee of a live session, or null. */

@@ -1,4 +1,8 @@
-/** The queue dashboard (Bull Board) at `/admin/queues`, behind the admin token. */
+/**
+ * The queue dashboard (Bull Board) at `/admin/queues`, behind the admin token; read-only
+ * (Bull Board's readOnlyMode: no retry, promote, clean, pause, obliterate, add or edit) unless
+ * BOARD_WRITE=true.
+ */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -13,7 +17,7 @@ export async function boardRoutes(server: FastifyInstance, app: App): Promise<vo
   const adapter = new FastifyAdapter();
   adapter.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: JOBS.map((j) => new BullMQAdapter(app.queues.get(j.name))),
+    queues: JOBS.map((j) => new BullMQAdapter(app.queues.get(j.name), { readOnlyMode: !app.config.env.boardWrite })),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'churnguard' } },
   });

@@ -1,4 +1,8 @@
-/** `GET /healthz`: 200 when PostgreSQL and Redis answer, 503 naming the one that does not. */
+/**
+ * `GET /healthz`: 200 when PostgreSQL and Redis answer, 503 naming the one that does not —
+ * `ok` or `down` only: the reason (hosts, users, driver messages) goes to the log, not to
+ * whoever asks.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 
@@ -14,10 +18,17 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
   }
 }
 
-export async function checkHealth(app: App): Promise<{ ok: boolean; postgres: string; redis: string }> {
+type DependencyState = 'ok' | 'down';
+
+export async function checkHealth(app: App): Promise<{ ok: boolean; postgres: DependencyState; redis: DependencyState }> {
   const [pg, redis] = await Promise.allSettled([within(2000, app.pool.query('SELECT 1')), within(2000, app.queues.redis().ping())]);
-  const postgres = pg.status === 'fulfilled' ? 'ok' : `down: ${(pg.reason as Error).message}`;
-  const r = redis.status === 'fulfilled' ? 'ok' : `down: ${(redis.reason as Error).message}`;
+  const state = (name: string, r: PromiseSettledResult<unknown>): DependencyState => {
+    if (r.status === 'fulfilled') return 'ok';
+    app.log.warn({ dependency: name, err: r.reason }, 'health check: dependency down');
+    return 'down';
+  };
+  const postgres = state('postgres', pg);
+  const r = state('redis', redis);
   return { ok: postgres === 'ok' && r === 'ok', postgres, redis: r };
 }
 

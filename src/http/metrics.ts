@@ -9,6 +9,7 @@ import { runTotals } from '../db/job-runs.js';
 import { messageStateCounts } from '../db/messages.js';
 import { JOBS } from '../jobs/index.js';
 import { formatFamily, renderProcessMetrics } from '../metrics.js';
+import { metricsGuard } from './auth.js';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
@@ -62,7 +63,7 @@ export async function renderMetrics(app: App): Promise<string> {
 }
 
 export async function metricsRoutes(server: FastifyInstance, app: App): Promise<void> {
-  server.get('/metrics', async (_req, reply) => {
+  server.get('/metrics', { onRequest: metricsGuard(app.config.env.metricsToken) }, async (_req, reply) => {
     reply.type('text/plain; version=0.0.4; charset=utf-8');
     return renderMetrics(app);
   });

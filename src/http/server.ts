@@ -10,6 +10,7 @@ import { clickRoutes } from './click.js';
 import { diaryRoutes } from './diary/routes.js';
 import { findingsApiRoutes } from './findings-api.js';
 import { healthRoutes } from './health.js';
+import { badRequestText } from './input-text.js';
 import { metricsRoutes } from './metrics.js';
 import { tasksApiRoutes } from './tasks-api.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
@@ -31,8 +32,15 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   });
   server.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    if (status >= 500) app.log.error({ err, url: req.url }, 'request failed');
+    // The route's pattern (`/diary/login`), never the URL: a query string may carry a token.
+    if (status >= 500) app.log.error({ err, method: req.method, route: req.routeOptions.url ?? '(no route)' }, 'request failed');
     reply.code(status).send({ error: status >= 500 ? 'internal error' : err.message });
+  });
+  // The task API: text with NUL, control characters or lone surrogates is refused, naming the field.
+  server.addHook('preValidation', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    const bad = badRequestText(req);
+    if (bad) return reply.code(400).send({ error: `${bad.field}: ${bad.problem}` });
   });
   await healthRoutes(server, app);
   await metricsRoutes(server, app);
@@ -45,7 +53,8 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   return server;
 }
 
-export async function startServer(app: App, port = app.config.env.port, host = '0.0.0.0'): Promise<FastifyInstance> {
+/** Listens on HOST (default 127.0.0.1: put a proxy in front, or set HOST=0.0.0.0 in a container). */
+export async function startServer(app: App, port = app.config.env.port, host = app.config.env.host): Promise<FastifyInstance> {
   const server = await buildServer(app);
   await server.listen({ port, host });
   return server;

@@ -2,15 +2,16 @@
  * What a message in the bounce mailbox is: a bounce (RFC 3464 delivery status notification,
  * or the plain-text report of Postfix, Exim, Exchange, Gmail, Yandex, Mail.ru), an automatic
  * reply to ignore, or something a person has to look at. A bounce names our message by the
- * signed VERP address it was returned to (or quotes), or by our Message-ID in the returned
- * headers; the caller checks the latter against the recipient.
+ * signed VERP address it was returned to (or quotes), or by our signed Message-ID in the
+ * returned headers; the caller checks the latter against the recipient. A report naming several
+ * of our messages (a forged or mass report) names none: it goes to Review.
  */
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { type BounceKind, bounceKind, normaliseStatus } from '../domain/bounce-kind.js';
 import { autoReplyReason } from './auto-reply.js';
 import { detectLayout, dsnRecipients, quotedMessageIds, type TextLayout, textRecipient, textReply } from './bounce-text.js';
 import { parseMailingMessageId } from './message-ids.js';
-import { parseVerpAddress, verifyUnsubscribeToken } from './tracking.js';
+import { parseVerpAddress, type TrackingKeys, verifyUnsubscribeToken } from './tracking.js';
 
 export type BounceFormat = 'rfc3464' | TextLayout;
 
@@ -23,9 +24,12 @@ export interface Bounce {
   /** The address that failed, as the report names it. */
   recipient: string | null;
   format: BounceFormat;
-  /** From a signed VERP address anywhere in the message (trusted). */
+  /** From signed VERP addresses in the message (trusted); null when none, or several messages are named. */
   verpMessageId: number | null;
-  /** From our Message-ID in the returned headers (to be checked against the recipient). */
+  /**
+   * From our signed Message-IDs in the returned headers (to be checked against the recipient);
+   * empty when none, or when several messages are quoted.
+   */
   quotedMessageIds: number[];
   receivedAt: Date | null;
 }
@@ -37,7 +41,7 @@ export type MailboxItem =
   | { type: 'unparseable'; reason: string; subject: string | null };
 
 export interface BounceReadOptions {
-  trackingSecret: string;
+  trackingSecret: TrackingKeys;
   messageIdDomain: string;
   bounceDomain: string;
 }
@@ -52,19 +56,21 @@ function rawHeader(mail: ParsedMail, name: string): string | null {
   return line ? line.line.slice(line.line.indexOf(':') + 1).trim() : null;
 }
 
-function verpMessageId(source: string, secret: string): number | null {
+/** The one message our signed VERP addresses in the source name; null for none or several. */
+function verpMessageId(source: string, secret: TrackingKeys): number | null {
+  const ids = new Set<number>();
   for (const m of source.matchAll(VERP_ANYWHERE)) {
     const ok = parseVerpAddress(secret, m[0]);
-    if (ok) return ok.messageId;
+    if (ok) ids.add(ok.messageId);
   }
-  return null;
+  return ids.size === 1 ? (ids.values().next().value as number) : null;
 }
 
 /**
  * The mailto of List-Unsubscribe, `unsubscribe+<token>@<bounce domain>`, lands in this mailbox
  * too: a message sent to such an address with a valid token is an unsubscribe request.
  */
-function unsubscribeRequest(mail: ParsedMail, secret: string): number | null {
+function unsubscribeRequest(mail: ParsedMail, secret: TrackingKeys): number | null {
   const re = /\bunsubscribe\+([0-9a-z]+-[A-Za-z0-9_-]+)@/g;
   for (const h of mail.headerLines) {
     if (!['to', 'cc', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to'].includes(h.key)) continue;
@@ -126,8 +132,9 @@ export async function readMailboxItem(raw: Buffer | string, opts: BounceReadOpti
   // The body only: the bounce's own Message-ID header is not a quote.
   const body = source.slice(Math.max(0, source.search(/\r?\n\r?\n/)));
   const headerIds = quotedMessageIds(`${text}\n${body}`)
-    .map((id) => parseMailingMessageId(id, opts.messageIdDomain))
+    .map((id) => parseMailingMessageId(opts.trackingSecret, id, opts.messageIdDomain))
     .filter((id): id is number => id !== null);
+  const quoted = [...new Set(headerIds)];
   return {
     type: 'bounce',
     kind,
@@ -136,7 +143,8 @@ export async function readMailboxItem(raw: Buffer | string, opts: BounceReadOpti
     recipient: recipient?.toLowerCase() ?? null,
     format: isDsn || block ? 'rfc3464' : (layout ?? 'text'),
     verpMessageId: verpMessageId(source, opts.trackingSecret),
-    quotedMessageIds: [...new Set(headerIds)],
+    // Several of our messages quoted in one report: it cannot be about one address of ours.
+    quotedMessageIds: quoted.length === 1 ? quoted : [],
     receivedAt: mail.date ?? null,
   };
 }

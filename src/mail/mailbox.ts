@@ -4,6 +4,7 @@
  * between leaves the message in INBOX to be read again (and its effects are idempotent).
  */
 import { ImapFlow, type MailboxLockObject } from 'imapflow';
+import { plaintextAllowed } from './tls.js';
 
 export interface MailboxMessage {
   uid: number;
@@ -19,11 +20,12 @@ export interface BounceMailbox {
   close(): Promise<void>;
 }
 
-/** The IMAP URL without user and password. */
+/** The IMAP URL without user, password and parameters. */
 export function publicMailboxUrl(imapUrl: string): string {
   const u = new URL(imapUrl);
   u.username = '';
   u.password = '';
+  u.search = '';
   return u.toString();
 }
 
@@ -34,6 +36,8 @@ export async function openBounceMailbox(imapUrl: string, opts: { folders: string
     host: u.hostname,
     port: u.port ? Number(u.port) : secure ? 993 : 143,
     secure,
+    // STARTTLS or no connection (imapflow otherwise goes on in cleartext), unless the URL says tls=off.
+    doSTARTTLS: secure || plaintextAllowed(imapUrl) ? undefined : true,
     auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) },
     logger: false,
     disableAutoIdle: true,

@@ -140,7 +140,7 @@ export function messageMail(config: AppConfig, assets: MailingAssets, m: Message
     date: at,
     html: fill(v.html, values),
     text: fill(v.text, values, 'text'),
-    messageId: mailingMessageId(m.id, messageIdDomain),
+    messageId: mailingMessageId(config.env.trackingSecret, m.id, messageIdDomain),
     envelope: { from: verpAddress(config.env.trackingSecret, m.id, bounceDomain), to: [headerSafe(m.to_email)] },
     headers: {
       'List-Unsubscribe': `<${values.unsubscribe_url}>, <mailto:unsubscribe+${token}@${bounceDomain}>`,

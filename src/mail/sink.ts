@@ -56,7 +56,8 @@ export async function startSmtpSink(dir: string, port = 0): Promise<SmtpSink> {
   const actual = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
   return {
     port: actual,
-    url: `smtp://127.0.0.1:${actual}`,
+    // Loopback in the same process: no TLS to ask for.
+    url: `smtp://127.0.0.1:${actual}?tls=off`,
     dir,
     accepted: () => count,
     close: () => new Promise<void>((r) => server.close(() => r())),

@@ -8,35 +8,69 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** 12 bytes of HMAC (96 bits): far beyond guessing, short enough for links. */
-const SIG_BYTES = 12;
+/**
+ * The tracking keys (TRACKING_SECRET, see src/config.ts): the first signs, every one verifies,
+ * so a key can be rotated without breaking the links already sent. A single string is one key.
+ */
+export type TrackingKeys = string | readonly string[];
 
-function sign(secret: string, purpose: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(`${purpose}:${payload}`).digest().subarray(0, SIG_BYTES);
+function keyList(keys: TrackingKeys): readonly string[] {
+  return typeof keys === 'string' ? [keys] : keys;
 }
 
-function verify(secret: string, purpose: string, payload: string, sig: string): boolean {
-  const given = Buffer.from(sig, 'base64url');
-  const expected = sign(secret, purpose, payload);
-  // Compare lengths without a shortcut on content; timingSafeEqual needs equal lengths.
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** How a kind of token writes its signature: base64url of 12 bytes (links), or hex of 8 (VERP). */
+interface SigFormat {
+  bytes: number;
+  encoding: 'base64url' | 'hex';
+}
+
+/** 12 bytes of HMAC (96 bits): far beyond guessing, short enough for links (16 base64url characters). */
+const LINK_SIG: SigFormat = { bytes: 12, encoding: 'base64url' };
+/** 8 bytes in lower-case hex: mail systems may fold the case of a local part. */
+const VERP_SIG: SigFormat = { bytes: 8, encoding: 'hex' };
+
+function mac(secret: string, purpose: string, payload: string, f: SigFormat): Buffer {
+  return createHmac('sha256', secret).update(`${purpose}:${payload}`).digest().subarray(0, f.bytes);
+}
+
+/** The signature of a payload with the signing (first) key; the caller encodes it (`toString(f.encoding)`). */
+export function sign(keys: TrackingKeys, purpose: string, payload: string, f: SigFormat = LINK_SIG): Buffer {
+  const [first] = keyList(keys);
+  if (first === undefined) throw new Error('no tracking key');
+  return mac(first, purpose, payload, f);
+}
+
+/**
+ * The one check of every token kind: the signature must be in its canonical form — exactly
+ * the expected length, and decoding then re-encoding gives the same text (base64url decoding
+ * ignores trailing bits and stray characters; hex decoding stops at the first bad pair) —
+ * and equal, in constant time, to the HMAC under one of the keys. Every key is tried, so the
+ * time does not tell which one matched.
+ */
+export function verify(keys: TrackingKeys, purpose: string, payload: string, sig: string, f: SigFormat = LINK_SIG): boolean {
+  const given = Buffer.from(sig, f.encoding);
+  if (given.length !== f.bytes || given.toString(f.encoding) !== sig) return false;
+  let ok = false;
+  for (const key of keyList(keys)) ok = timingSafeEqual(given, mac(key, purpose, payload, f)) || ok;
+  return ok;
 }
 
 const ID = /^[0-9a-z]{1,12}$/;
 
+/** A base-36 id in its canonical form only (no leading zeros). */
 function parseId(s: string | undefined): number | null {
   if (!s || !ID.test(s)) return null;
   const n = Number.parseInt(s, 36);
-  return Number.isSafeInteger(n) && n > 0 ? n : null;
+  return Number.isSafeInteger(n) && n > 0 && n.toString(36) === s ? n : null;
 }
 
 /** `<messageId36>-<linkId36>-<sig>` — only [0-9a-z_-], safe in a path. */
-export function clickToken(secret: string, messageId: number, linkId: number): string {
+export function clickToken(secret: TrackingKeys, messageId: number, linkId: number): string {
   const payload = `${messageId.toString(36)}-${linkId.toString(36)}`;
   return `${payload}-${sign(secret, 'c', payload).toString('base64url')}`;
 }
 
-export function verifyClickToken(secret: string, token: string): { messageId: number; linkId: number } | null {
+export function verifyClickToken(secret: TrackingKeys, token: string): { messageId: number; linkId: number } | null {
   const parts = token.split('-');
   // base64url may itself contain '-': the signature is everything after the second dash.
   if (parts.length < 3) return null;
@@ -49,12 +83,12 @@ export function verifyClickToken(secret: string, token: string): { messageId: nu
   return verify(secret, 'c', payload, sig) ? { messageId, linkId } : null;
 }
 
-export function unsubscribeToken(secret: string, messageId: number): string {
+export function unsubscribeToken(secret: TrackingKeys, messageId: number): string {
   const payload = messageId.toString(36);
   return `${payload}-${sign(secret, 'u', payload).toString('base64url')}`;
 }
 
-export function verifyUnsubscribeToken(secret: string, token: string): { messageId: number } | null {
+export function verifyUnsubscribeToken(secret: TrackingKeys, token: string): { messageId: number } | null {
   const i = token.indexOf('-');
   if (i <= 0) return null;
   const payload = token.slice(0, i);
@@ -66,23 +100,33 @@ export function verifyUnsubscribeToken(secret: string, token: string): { message
 
 /**
  * VERP: `bounce+<messageId>.<sig>@<domain>`. The signature is lower-case hex (mail systems
- * may fold the case of a local part) and shorter (8 bytes) to keep the address readable.
+ * may fold the case of a local part, so an upper-case copy is folded back before the check)
+ * and shorter (8 bytes) to keep the address readable.
  */
-export function verpAddress(secret: string, messageId: number, domain: string): string {
+export function verpAddress(secret: TrackingKeys, messageId: number, domain: string): string {
   const id = String(messageId);
-  const sig = createHmac('sha256', secret).update(`v:${id}`).digest().subarray(0, 8).toString('hex');
-  return `bounce+${id}.${sig}@${domain}`;
+  return `bounce+${id}.${sign(secret, 'v', id, VERP_SIG).toString('hex')}@${domain}`;
 }
 
-export function parseVerpAddress(secret: string, address: string): { messageId: number } | null {
-  const m = /^bounce\+(\d{1,15})\.([0-9a-f]{16})@/i.exec(address.trim().replace(/^<|>$/g, ''));
+export function parseVerpAddress(secret: TrackingKeys, address: string): { messageId: number } | null {
+  const m = /^bounce\+([1-9]\d{0,14})\.([0-9a-f]{16})@[A-Za-z0-9.-]+$/i.exec(address.replace(/^<([^<>]*)>$/, '$1'));
   if (!m) return null;
   const id = m[1] as string;
-  const expected = createHmac('sha256', secret).update(`v:${id}`).digest().subarray(0, 8);
-  const given = Buffer.from((m[2] as string).toLowerCase(), 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  if (!verify(secret, 'v', id, (m[2] as string).toLowerCase(), VERP_SIG)) return null;
   const messageId = Number(id);
-  return Number.isSafeInteger(messageId) && messageId > 0 ? { messageId } : null;
+  return Number.isSafeInteger(messageId) ? { messageId } : null;
+}
+
+/**
+ * The signed part of our Message-IDs (src/mail/message-ids.ts): `message-<id>.<sig>@…`, so a
+ * bounce quoting one names our message only when we wrote it.
+ */
+export function messageIdSignature(secret: TrackingKeys, messageId: number): string {
+  return sign(secret, 'm', String(messageId), VERP_SIG).toString('hex');
+}
+
+export function verifyMessageIdSignature(secret: TrackingKeys, messageId: number, sig: string): boolean {
+  return verify(secret, 'm', String(messageId), sig.toLowerCase(), VERP_SIG);
 }
 
 /** The public URL of a tracked click. */

@@ -10,6 +10,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { SmtpSink } from './sink.js';
+import { plaintextAllowed } from './tls.js';
 
 export type MailOptions = Mail.Options;
 
@@ -36,6 +37,7 @@ interface NodemailerError extends Error {
   code?: string;
   responseCode?: number;
   response?: string;
+  command?: string;
 }
 
 const TRANSIENT_CODES = new Set(['ETIMEDOUT', 'ECONNECTION', 'ESOCKET', 'EDNS', 'ECONNRESET', 'EPROTOCOL', 'EABORT', 'ESTREAM']);
@@ -44,6 +46,19 @@ export function classifySmtpError(err: unknown): SmtpSendError {
   const e = err as NodemailerError;
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
   const response = e.response ?? null;
+  // TLS could not be set up (no STARTTLS, a bad certificate): the relay's fault or ours, never
+  // the recipient's — retried, and never recorded as a bounce, whatever the reply code.
+  if (e.code === 'ETLS' || e.command === 'STARTTLS') {
+    return new SmtpSendError(
+      `SMTP STARTTLS failed (TLS is required unless SMTP_URL says ?tls=off): ${response ?? e.message}`,
+      false,
+      code,
+      response,
+      {
+        cause: err,
+      },
+    );
+  }
   let permanent: boolean;
   if (code !== null) permanent = code >= 500;
   else permanent = !TRANSIENT_CODES.has(e.code ?? '') && e.code === 'EENVELOPE';
@@ -69,6 +84,8 @@ function transportOptions(url: string, config: AppConfig) {
     host: u.hostname,
     port: u.port ? Number(u.port) : secure ? 465 : 25,
     secure,
+    // Never fall back to plaintext when STARTTLS is missing or stripped, unless the URL says tls=off.
+    requireTLS: !secure && !plaintextAllowed(url),
     auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
     connectionTimeout: config.smtp.timeoutMs,
     greetingTimeout: config.smtp.timeoutMs,

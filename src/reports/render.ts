@@ -84,6 +84,17 @@ export function renderText(report: Report, tz?: string): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`, or
+ * one behind a tab or CR) gets a leading `'` (OWASP's CSV-injection advice). Every text cell
+ * passes here — CRM data, API input, a person's notes, titles — so no caller can forget it.
+ * Numbers are not text: a negative number we computed (`-3`, a fall in a trend) is written as
+ * is, while a text cell `-3` typed by a person gets the quote like any other.
+ */
+export function neutraliseCsvText(v: string): string {
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
@@ -92,8 +103,8 @@ function csvValue(v: unknown, type: ColumnType | undefined, tz?: string): string
   if (v === null || v === undefined) return '';
   if (type === 'date') return ruDate(v, tz);
   if (type === 'datetime') return ruDateTime(v, tz);
-  if (typeof v === 'number') return String(v);
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return neutraliseCsvText(String(v));
 }
 
 /** CSV with a BOM so Excel reads UTF-8; numbers with a dot, dates as dd.mm.yyyy. Sections are separated by a blank line. */
@@ -101,8 +112,8 @@ export function renderCsv(report: Report, tz?: string): string {
   const lines: string[] = [];
   report.sections.forEach((s, i) => {
     if (i > 0) lines.push('');
-    if (report.sections.length > 1 && s.title) lines.push(csvField(s.title));
-    lines.push(s.columns.map((c) => csvField(c.header)).join(','));
+    if (report.sections.length > 1 && s.title) lines.push(csvField(neutraliseCsvText(s.title)));
+    lines.push(s.columns.map((c) => csvField(neutraliseCsvText(c.header))).join(','));
     for (const r of allRows(s)) lines.push(s.columns.map((c) => csvField(csvValue(r[c.key], c.type, tz))).join(','));
   });
   return `\uFEFF${lines.join('\r\n')}\r\n`;

@@ -44,6 +44,18 @@ async function signInLink(name: string): Promise<string> {
   return JSON.parse(res.out).url;
 }
 
+/** Open a sign-in link as the employee does: its page, then «Войти» (which posts the token); the diary's response. */
+async function openSignInLink(page: Page, name: string) {
+  const link = await page.goto(await signInLink(name));
+  expect(link?.status()).toBe(200);
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/diary' && r.request().method() === 'GET'),
+    page.getByRole('button', { name: 'Войти' }).click(),
+  ]);
+  await page.waitForURL(/\/diary$/);
+  return res;
+}
+
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const { scrollWidth, clientWidth } = await pageWidths(page);
   expect(clientWidth).toBe(PHONE.width);
@@ -72,9 +84,11 @@ describe('the diary in Chromium', () => {
   it('signs in with the link and shows the day’s tasks on a 360 px phone without sideways scrolling', async () => {
     await browser.context.clearCookies();
     const page = await browser.newPage(PHONE);
-    const res = await page.goto(await signInLink(specialist.name));
+    const res = await openSignInLink(page, specialist.name);
     expect(res?.status()).toBe(200);
     expect(new URL(page.url()).pathname).toBe('/diary');
+    // The signed-in page's address carries no token.
+    expect(page.url()).not.toContain('token');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Ежедневник');
     expect(await page.locator('header.diary .subtitle').textContent()).toContain(specialist.name);
     const ids = await taskIds(page);
@@ -112,7 +126,7 @@ describe('the diary in Chromium', () => {
 
   it('records an outcome through the form: the task leaves the list and the contact event is stored', async () => {
     const page = await browser.newPage(PHONE);
-    await page.goto(await signInLink(specialist.name));
+    await openSignInLink(page, specialist.name);
     const card = page.locator('section.mine article.task', { hasText: 'Звонок ЛПР' }).first();
     const id = Number((await card.getAttribute('id'))?.slice(5));
     await card.locator(':scope > details > summary').click();
@@ -139,7 +153,7 @@ describe('the diary in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('Вход в ежедневник');
     expect(await page.locator('article.task').count()).toBe(0);
 
-    await page.goto(await signInLink(specialist.name));
+    await openSignInLink(page, specialist.name);
     const card = page.locator('section.mine article.task').first();
     const id = Number((await card.getAttribute('id'))?.slice(5));
     await card.locator(':scope > details > summary').click();
@@ -166,7 +180,7 @@ describe('the diary in Chromium', () => {
       [specialist.id],
     );
     const page = await browser.newPage(PHONE);
-    await page.goto(await signInLink(head.name));
+    await openSignInLink(page, head.name);
     expect(await page.locator('section.team h2').textContent()).toContain('Задачи группы');
     const card = page.locator('section.team article.task').first();
     const id = Number((await card.getAttribute('id'))?.slice(5));

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { mailingMessageId } from '../../src/mail/message-ids.js';
-import { unsubscribeToken, verpAddress } from '../../src/mail/tracking.js';
+import { type TrackingKeys, unsubscribeToken, verpAddress } from '../../src/mail/tracking.js';
 
 const DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'bounces');
 
@@ -14,7 +14,7 @@ export function sampleNames(): string[] {
 }
 
 export interface SampleValues {
-  secret: string;
+  secret: TrackingKeys;
   messageId: number;
   recipient: string;
   bounceDomain?: string;
@@ -26,6 +26,6 @@ export function bounceSample(name: string, v: SampleValues): string {
     .replaceAll('{{VERP}}', verpAddress(v.secret, v.messageId, v.bounceDomain ?? 'bounce.ric502.example'))
     .replaceAll('{{RCPT}}', v.recipient)
     .replaceAll('{{UNSUB}}', unsubscribeToken(v.secret, v.messageId))
-    .replaceAll('{{MSGID}}', mailingMessageId(v.messageId, v.messageIdDomain ?? 'ric502.example'))
+    .replaceAll('{{MSGID}}', mailingMessageId(v.secret, v.messageId, v.messageIdDomain ?? 'ric502.example'))
     .replace(/\r?\n/g, '\r\n');
 }

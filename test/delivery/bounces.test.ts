@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bounceKind } from '../../src/domain/bounce-kind.js';
 import { readMailboxItem } from '../../src/mail/bounces.js';
-import { parseMailingMessageId } from '../../src/mail/message-ids.js';
+import { mailingMessageId, parseMailingMessageId } from '../../src/mail/message-ids.js';
 import { bounceSample, sampleNames } from './bounce-samples.js';
 
 const SECRET = 'bounce-test-secret-0123456789';
@@ -89,10 +89,17 @@ describe('bounce kind rules', () => {
     expect(bounceKind({ status: null, diagnostic: 'something odd' })).toBeNull();
   });
 
-  it('reads our Message-IDs only for our domain', () => {
-    expect(parseMailingMessageId('<message-42@ric502.example>', 'ric502.example')).toBe(42);
-    expect(parseMailingMessageId('<message-42.a1@RIC502.example>', 'ric502.example')).toBe(42);
-    expect(parseMailingMessageId('<message-42@evil.example>', 'ric502.example')).toBeNull();
-    expect(parseMailingMessageId('<notification-42@ric502.example>', 'ric502.example')).toBeNull();
+  it('reads our Message-IDs only for our domain and with our signature', () => {
+    const ours = mailingMessageId(SECRET, 42, 'ric502.example');
+    expect(ours).toMatch(/^<message-42\.[0-9a-f]{16}@ric502\.example>$/);
+    expect(parseMailingMessageId(SECRET, ours, 'ric502.example')).toBe(42);
+    expect(parseMailingMessageId(SECRET, ours.replace('ric502', 'RIC502'), 'ric502.example')).toBe(42);
+    expect(parseMailingMessageId(SECRET, ours.replace('ric502.example', 'evil.example'), 'ric502.example')).toBeNull();
+    expect(parseMailingMessageId(SECRET, ours.replace('message-42', 'message-43'), 'ric502.example')).toBeNull();
+    expect(parseMailingMessageId('another-secret-0123456789abcdef', ours, 'ric502.example')).toBeNull();
+    // The unsigned form of the past: anyone can write it, so it names nothing.
+    expect(parseMailingMessageId(SECRET, '<message-42@ric502.example>', 'ric502.example')).toBeNull();
+    expect(parseMailingMessageId(SECRET, '<message-42.a1@ric502.example>', 'ric502.example')).toBeNull();
+    expect(parseMailingMessageId(SECRET, '<notification-42@ric502.example>', 'ric502.example')).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { clickToken } from '../../src/mail/tracking.js';
+import { clickToken, type TrackingKeys } from '../../src/mail/tracking.js';
 import { counter } from '../../src/metrics.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { serve } from '../helpers/http.js';
@@ -24,7 +24,7 @@ const bufferIdle = () =>
 
 let server: FastifyInstance;
 let base: string;
-let secret: string;
+let secret: TrackingKeys;
 let messageId: number;
 let linkId: number;
 const STORED = 'https://www.consultant.ru/document/cons_doc_LAW_34683/?utm=ric502#stat';
@@ -141,6 +141,12 @@ describe('GET /c/<token>', () => {
       tried++;
     }
     expect(tried).toBe(token.length);
+    // Appended or removed characters (base64url decoding ignores a trailing one).
+    for (const bad of [`${token}A`, `${token}Q`, `${token}-`, `${token}AA`, token.slice(0, -1), `${token}=`]) {
+      const res = await fetch(`${base}/c/${bad}`, { redirect: 'manual' });
+      expect(res.status, bad).toBe(404);
+      expect(res.headers.get('location')).toBeNull();
+    }
     // A valid signature for ids that do not exist is unknown too.
     const unknown = await fetch(`${base}/c/${clickToken(secret, 999999, 888888)}`, { redirect: 'manual' });
     expect(unknown.status).toBe(404);

@@ -3,6 +3,9 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { deliveryCheck } from '../../src/jobs/delivery-check.js';
 import { createLogger } from '../../src/log.js';
+import { openBounceMailbox } from '../../src/mail/mailbox.js';
+import { mailingMessageId } from '../../src/mail/message-ids.js';
+import type { TrackingKeys } from '../../src/mail/tracking.js';
 import { executeRun } from '../../src/queue/worker.js';
 import { type Dovecot, startDovecot } from '../helpers/dovecot.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
@@ -13,7 +16,7 @@ import { addMailing, addMessage, addRecipient, type Recipient } from './mailing.
 
 let t: TestEnv;
 let imap: Dovecot;
-let secret: string;
+let secret: TrackingKeys;
 let slot = 0;
 
 /** A fresh schedule slot per run, so each run is a new period. */
@@ -171,6 +174,42 @@ describe('delivery-check against a real IMAP server', () => {
       /Bounce mailbox: imap:\/\/127\.0\.0\.1:\d+\/?; last check .*: 8 read, 2 hard, 1 soft, 1 policy, 0 delayed, 1 auto-replies, 0 unsubscribes, 3 to Review, 2 suppressed/,
     );
     expect(status.stdout).not.toMatch(/secret/);
+  });
+
+  it('files to Review, changing nothing, a bounce that names our message unsigned, forged, or among several', async () => {
+    const victim = await addRecipient(t.app.pool);
+    const other = await addRecipient(t.app.pool);
+    const mVictim = await sentMessage(victim);
+    const mOther = await sentMessage(other);
+    const domain = t.config.smtp.messageIdDomain;
+    const exchange = sample('exchange', mVictim, victim.email);
+    const ourId = mailingMessageId(secret, mVictim, domain);
+    expect(exchange).toContain(ourId);
+    // The attack of the review: the sequential id and the victim's address, no signature.
+    await imap.append('INBOX', exchange.replace(ourId, `<message-${mVictim}@${domain}>`));
+    // A signature made with another key (the public development one).
+    await imap.append('INBOX', exchange.replace(ourId, mailingMessageId('churnguard-development-secret-change-me', mVictim, domain)));
+    // A report quoting two of our real Message-IDs names neither.
+    await imap.append(
+      'INBOX',
+      exchange.replace(`Message-ID: ${ourId}`, `Message-ID: ${ourId}\r\nMessage-ID: ${mailingMessageId(secret, mOther, domain)}`),
+    );
+    const reviewBefore = (await imap.messages('Review')).length;
+    expect((await run()).stats).toMatchObject({ fetched: 3, hard: 0, review: 3, suppressed: 0, eventsRecorded: 0, tasksCreated: 0 });
+    expect(await message(mVictim)).toMatchObject({ state: 'sent', bounced_at: null });
+    expect(await contact(victim.contactId)).toMatchObject({ email_status: 'unknown', suppressed_at: null });
+    expect(await fixEmailTasks(victim.contactId)).toHaveLength(0);
+    expect(await imap.messages('Review')).toHaveLength(reviewBefore + 3);
+    // The same report with our signed Message-ID alone is accepted (the test above would pass for a reader that accepts nothing).
+    await imap.append('INBOX', exchange);
+    expect((await run()).stats).toMatchObject({ hard: 1, suppressed: 1 });
+  });
+
+  it('requires TLS of the bounce mailbox unless IMAP_URL says tls=off', async () => {
+    expect(imap.url).toMatch(/\?tls=off$/);
+    await expect(openBounceMailbox(imap.url.replace('?tls=off', ''), { folders: [], timeoutMs: 10_000 })).rejects.toThrow(/cannot log in/);
+    const box = await openBounceMailbox(imap.url, { folders: [], timeoutMs: 10_000 });
+    await box.close();
   });
 
   it('changes nothing twice: the same bounce read again adds no event and no task', async () => {

@@ -51,7 +51,7 @@ describe('demo step: clicks', () => {
         from: t.config.smtp.from,
         to: r.email,
         subject: 'Налоги, взносы и отчетность в июле',
-        messageId: mailingMessageId(m, t.config.smtp.messageIdDomain),
+        messageId: mailingMessageId(secret, m, t.config.smtp.messageIdDomain),
         envelope: { from: verpAddress(secret, m, t.config.smtp.bounceDomain), to: r.email },
         html: `<p>Добрый день!</p><p><a href="${urls[0]}">Налоги в июле</a></p><p><a href="${urls[1]}">Вебинары</a></p><a href="${urls[2]}" style="display:none">&nbsp;</a>`,
         text: `Налоги в июле: ${urls[0]}\nВебинары: ${urls[1]}`,

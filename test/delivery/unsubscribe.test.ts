@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCandidates } from '../../src/db/recipients.js';
 import { selectRecipients } from '../../src/domain/recipients.js';
-import { unsubscribeToken } from '../../src/mail/tracking.js';
+import { type TrackingKeys, unsubscribeToken } from '../../src/mail/tracking.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { serve } from '../helpers/http.js';
 import { addMailing, addMessage, addRecipient, type Recipient } from './mailing.js';
@@ -21,7 +21,7 @@ async function nextMonthRecipients(contactIds: number[]): Promise<number[]> {
 let t: TestEnv;
 let server: FastifyInstance;
 let base: string;
-let secret: string;
+let secret: TrackingKeys;
 
 beforeAll(async () => {
   t = await createTestEnv();
@@ -125,7 +125,8 @@ describe('unsubscribe /u/<token>', () => {
     const { r, sent } = await setup();
     const token = unsubscribeToken(secret, sent);
     const bad = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
-    for (const path of [`/u/${bad}`, `/u/${unsubscribeToken(secret, 987654)}`, '/u/', '/u/x/y']) {
+    const appended = [`${token}A`, `${token}Q`, `${token}_`, token.slice(0, -1)].map((x) => `/u/${x}`);
+    for (const path of [`/u/${bad}`, ...appended, `/u/${unsubscribeToken(secret, 987654)}`, '/u/', '/u/x/y']) {
       const get = await fetch(`${base}${path}`);
       expect(get.status, path).toBe(404);
       expect(await get.text()).toMatch(/Ссылка недействительна/);

@@ -12,7 +12,7 @@ import {
 } from '../../src/domain/diagnostics.js';
 import { comparisonTitle, findingKey, findingSummary, parseValidUntil } from '../../src/domain/findings.js';
 
-const config = loadConfig({ env: {} });
+const config = loadConfig({ env: { CHURNGUARD_RUN: 'test' } });
 const calendar = new Calendar(config.calendar);
 const rules = { ...config.diagnostics, maxDuePerDay: 3 };
 
@@ -37,7 +37,7 @@ describe('configuration', () => {
     expect(config.schedules['diagnostics-control']).toBe('0 9 * * 1');
     const bad = (overrides: unknown) => {
       try {
-        loadConfig({ env: {}, overrides });
+        loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides });
       } catch (err) {
         expect(err).toBeInstanceOf(ConfigError);
         return (err as Error).message;

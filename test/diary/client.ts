@@ -43,6 +43,20 @@ export class DiaryClient {
   }
 }
 
+/** The hidden token of a sign-in link's page. */
+export function linkTokenOf(page: string): string {
+  const m = page.match(/name="token" value="([^"]+)"/);
+  if (!m) throw new Error('no sign-in token field on the page');
+  return m[1] as string;
+}
+
+/** Open a sign-in link as a browser does: the link's page, then its button (a POST of the token). */
+export async function openSignInLink(c: DiaryClient, token: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const page = await c.get(`/diary/login?token=${token}`, headers);
+  if (page.status !== 200) return page;
+  return c.post('/diary/login', { csrf: csrfOf(page.body), token: linkTokenOf(page.body) });
+}
+
 /** The CSRF token in a page's forms. */
 export function csrfOf(page: string): string {
   const m = page.match(/name="csrf" value="([^"]+)"/);

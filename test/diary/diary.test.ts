@@ -11,8 +11,8 @@ import { setClock } from '../../src/clock.js';
 import { rub } from '../../src/domain/ru.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { serve } from '../helpers/http.js';
-import { cli as cliOf } from '../imports/helpers.js';
-import { csrfOf, DiaryClient } from './client.js';
+import { cli as cliOf, writeTsv } from '../imports/helpers.js';
+import { csrfOf, DiaryClient, linkTokenOf, openSignInLink } from './client.js';
 import { buildDiaryWorld, DIARY_NOW, type DiaryWorld } from './fixtures.js';
 
 let t: TestEnv;
@@ -42,7 +42,7 @@ async function tokenFor(name: string): Promise<string> {
 
 async function signedIn(name: string): Promise<DiaryClient> {
   const c = new DiaryClient(base);
-  const res = await c.get(`/diary/login?token=${await tokenFor(name)}`);
+  const res = await openSignInLink(c, await tokenFor(name));
   expect(res.status).toBe(303);
   return c;
 }
@@ -73,33 +73,69 @@ describe('sign-in tokens', () => {
     expect((await cli('employee', 'token')).code).toBe(2);
   });
 
-  it('signs in with the link: an HttpOnly SameSite=Strict cookie, then on to /diary', async () => {
+  it('signs in with the link: its page posts the token, then an HttpOnly SameSite=Strict cookie and on to /diary', async () => {
     const c = new DiaryClient(base);
-    const res = await c.get(`/diary/login?token=${await tokenFor('Лукина Елена Ивановна')}`);
+    const token = await tokenFor('Лукина Елена Ивановна');
+    // Opened from a mail client (another site): the link's page signs nobody in, it carries the token in its form.
+    const page = await c.get(`/diary/login?token=${token}`, { 'sec-fetch-site': 'cross-site' });
+    expect(page.status).toBe(200);
+    expect(c.cookies.has('cg_diary')).toBe(false);
+    expect(page.body).toContain('<form class="outcome" method="post" action="/diary/login">');
+    expect(linkTokenOf(page.body)).toBe(token);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    // A link scanner opening the page again uses nothing up.
+    expect((await new DiaryClient(base).get(`/diary/login?token=${token}`)).status).toBe(200);
+    const res = await c.post('/diary/login', { csrf: csrfOf(page.body), token: linkTokenOf(page.body) });
     expect(res.status).toBe(303);
+    // The signed-in page's address carries no token.
     expect(res.location).toBe('/diary');
     const cookie = res.headers.getSetCookie().find((s) => s.startsWith('cg_diary='));
     expect(cookie).toMatch(/^cg_diary=[A-Za-z0-9_-]{43}; Path=\/diary; Max-Age=43200; HttpOnly; SameSite=Strict$/);
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await c.get('/diary')).status).toBe(200);
-    // Opened from a mail client (another site): the page moves on by itself, so the Strict cookie goes along.
-    const fromMail = new DiaryClient(base);
-    const page = await fromMail.get(`/diary/login?token=${await tokenFor('Лукина Елена Ивановна')}`, { 'sec-fetch-site': 'cross-site' });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<meta http-equiv="refresh" content="0; url=/diary">');
-    expect(fromMail.cookies.has('cg_diary')).toBe(true);
+  });
+
+  it('refuses a link used once already, and keeps the first session', async () => {
+    const token = await tokenFor('Лукина Елена Ивановна');
+    const first = new DiaryClient(base);
+    expect((await openSignInLink(first, token)).status).toBe(303);
+    const second = new DiaryClient(base);
+    const again = await openSignInLink(second, token);
+    expect(again.status).toBe(401);
+    expect(again.body).toContain('Ключ входа недействителен: он уже использован');
+    expect(second.cookies.has('cg_diary')).toBe(false);
+    expect((await first.get('/diary')).status).toBe(200);
+    expect(await q('SELECT 1 FROM employee_tokens WHERE employee_id = $1', [w.annaId])).toEqual([]);
+  });
+
+  it('refuses a link older than diary.tokenHours', async () => {
+    const token = await tokenFor('Савостина Ксения Андреевна');
+    const hours = t.config.diary.tokenHours;
+    expect(hours).toBe(72);
+    try {
+      setClock(new Date(DIARY_NOW.getTime() + (hours * 3600 + 60) * 1000));
+      const late = await openSignInLink(new DiaryClient(base), token);
+      expect(late.status).toBe(401);
+      expect(late.body).toContain('выдан больше 72 ч назад');
+      // Just inside the limit the same link still works (the refusal above is the age, not the token).
+      setClock(new Date(DIARY_NOW.getTime() + (hours * 3600 - 60) * 1000));
+      expect((await openSignInLink(new DiaryClient(base), token)).status).toBe(303);
+    } finally {
+      setClock(DIARY_NOW);
+    }
   });
 
   it('revokes the old token and its sessions when a new one is issued', async () => {
     const oldToken = await tokenFor('Лукина Елена Ивановна');
     const c = new DiaryClient(base);
-    expect((await c.get(`/diary/login?token=${oldToken}`)).status).toBe(303);
-    expect((await c.get('/diary')).status).toBe(200);
+    const page = await c.get(`/diary/login?token=${oldToken}`);
     await tokenFor('Лукина Елена Ивановна');
-    expect((await c.get('/diary')).status).toBe(401);
-    const again = await new DiaryClient(base).get(`/diary/login?token=${oldToken}`);
+    const again = await c.post('/diary/login', { csrf: csrfOf(page.body), token: oldToken });
     expect(again.status).toBe(401);
     expect(again.body).toContain('Ключ входа недействителен');
+    const signedInBefore = await signedIn('Лукина Елена Ивановна');
+    expect((await signedInBefore.get('/diary')).status).toBe(200);
+    await tokenFor('Лукина Елена Ивановна');
+    expect((await signedInBefore.get('/diary')).status).toBe(401);
   });
 
   it('signs in through the form only with the form’s own nonce', async () => {
@@ -364,5 +400,83 @@ describe('a head of department', () => {
       { assignee_id: w.annaId },
       { assignee_id: w.otherId },
     ]);
+  });
+});
+
+describe('input that cannot hurt', () => {
+  it('answers NUL or a control character in a form or the query with 400 naming the field, changing nothing', async () => {
+    const c = await signedIn('Лукина Елена Ивановна');
+    expect((await q('SELECT state FROM tasks WHERE id = $1', [w.tasks.overdue]))[0].state).toBe('open');
+    const csrf = csrfOf((await c.get(`/diary/tasks/${w.tasks.overdue}`)).body);
+    for (const [field, bad] of [
+      ['note', 'Перезвонить\u0000завтра'],
+      ['next', 'подготовить\u001bподборку'],
+    ] as const) {
+      const res = await c.post(`/diary/tasks/${w.tasks.overdue}/outcome`, { csrf, outcome: 'held', [field]: bad });
+      expect(res.status, field).toBe(400);
+      expect(res.body).toContain(`Поле «${field}» содержит недопустимые символы`);
+    }
+    const query = await c.get('/diary?done=1%00&outcome=held');
+    expect(query.status).toBe(400);
+    expect(query.body).toContain('Поле «done»');
+    expect((await q('SELECT state FROM tasks WHERE id = $1', [w.tasks.overdue]))[0].state).toBe('open');
+    // Line breaks and tabs are text.
+    expect((await c.post(`/diary/tasks/${w.tasks.overdue}/outcome`, { csrf, outcome: 'nope', note: 'a\r\n\tb' })).status).toBe(400);
+  });
+
+  it('reads form bodies only: JSON or text gets 415 and changes nothing', async () => {
+    const c = await signedIn('Лукина Елена Ивановна');
+    const csrf = csrfOf((await c.get(`/diary/tasks/${w.tasks.overdue}`)).body);
+    const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    for (const [type, body] of [
+      ['application/json', JSON.stringify({ csrf, outcome: 'held', note: '\ud800' })],
+      ['text/plain', `csrf=${csrf}&outcome=held`],
+    ]) {
+      const res = await fetch(`${base}/diary/tasks/${w.tasks.overdue}/outcome`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': type as string, cookie },
+        body,
+      });
+      expect(res.status, type).toBe(415);
+    }
+    expect((await q('SELECT state FROM tasks WHERE id = $1', [w.tasks.overdue]))[0].state).toBe('open');
+  });
+});
+
+describe('an employee deactivated by the employees import', () => {
+  let n = 0;
+  // Each file differs (a file imported before is skipped by its hash).
+  const staff = (active: string) =>
+    writeTsv(t, `staff-${++n}.tsv`, [
+      ['ФИО', 'Подразделение', 'Роль', 'Активен', 'Телефон'],
+      ['Лаптева Ольга Юрьевна', 'Дистанционный сервис 2_502', 'ДИС', active, ''],
+      ['Лукина Елена Ивановна', 'Дистанционный сервис 1_502', 'ДИС', 'да', `8-900-100-00-1${n}`],
+    ]);
+  const importStaff = async (active: string) => {
+    const res = await cli('import', 'employees', staff(active), '--json');
+    expect(res.code, res.err).toBe(0);
+  };
+
+  it('loses every open session at once', async () => {
+    const before = await signedIn('Лаптева Ольга Юрьевна');
+    expect((await before.get('/diary')).status).toBe(200);
+    await importStaff('нет');
+    expect(await q('SELECT active FROM employees WHERE id = $1', [w.otherId])).toEqual([{ active: false }]);
+    expect(await q('SELECT 1 FROM diary_sessions WHERE employee_id = $1', [w.otherId])).toEqual([]);
+    expect((await before.get('/diary')).status).toBe(401);
+    // Another employee of the same file keeps her access.
+    expect(await q('SELECT active FROM employees WHERE id = $1', [w.annaId])).toEqual([{ active: true }]);
+  });
+
+  it('loses a sign-in link not used yet', async () => {
+    await importStaff('да');
+    const link = await tokenFor('Лаптева Ольга Юрьевна');
+    expect(await q('SELECT 1 FROM employee_tokens WHERE employee_id = $1', [w.otherId])).toHaveLength(1);
+    await importStaff('нет');
+    expect(await q('SELECT 1 FROM employee_tokens WHERE employee_id = $1', [w.otherId])).toEqual([]);
+    // Even back in the staff, the old link stays dead.
+    await importStaff('да');
+    expect((await openSignInLink(new DiaryClient(base), link)).status).toBe(401);
   });
 });

@@ -64,7 +64,7 @@ describe('cron fire times', () => {
 });
 
 describe('production calendar', () => {
-  const cal = new Calendar(loadConfig({ env: {} }).calendar);
+  const cal = new Calendar(loadConfig({ env: { CHURNGUARD_RUN: 'test' } }).calendar);
 
   it('knows holidays, transferred days off and working Saturdays', () => {
     expect(cal.isWorkingDay('2024-06-12')).toBe(false); // Russia Day

@@ -15,7 +15,7 @@ import {
 import { indicatorOf, zoneOf } from '../../src/domain/risk-model.js';
 import { staleComponents, staleReason } from '../../src/domain/sources.js';
 
-const cfg = loadConfig({ env: {} }).risk;
+const cfg = loadConfig({ env: { CHURNGUARD_RUN: 'test' } }).risk;
 
 const comps = (training: number | null, lk: number | null, lprContact: number | null, logins: number | null, webinars: number | null) =>
   Object.fromEntries(
@@ -212,14 +212,14 @@ describe('categories', () => {
 
 describe('health configuration', () => {
   it('refuses bad health settings, naming the key', () => {
-    expect(() => loadConfig({ env: {}, overrides: { risk: { staleAfterDays: { contacts: 0 } } } })).toThrow(
+    expect(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { risk: { staleAfterDays: { contacts: 0 } } } })).toThrow(
       /risk\.staleAfterDays\.contacts: Too small/,
     );
-    expect(() => loadConfig({ env: {}, overrides: { risk: { zones: { dynamicFrom: 0.4, highFrom: 0.34 } } } })).toThrow(
-      /zones\.dynamicFrom must not exceed zones\.highFrom/,
-    );
-    expect(() => loadConfig({ env: {}, overrides: { signals: { workday: { start: '9:00', end: '18:00' } } } })).toThrow(
-      /signals\.workday\.start: expected a time HH:MM/,
-    );
+    expect(() =>
+      loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { risk: { zones: { dynamicFrom: 0.4, highFrom: 0.34 } } } }),
+    ).toThrow(/zones\.dynamicFrom must not exceed zones\.highFrom/);
+    expect(() =>
+      loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { signals: { workday: { start: '9:00', end: '18:00' } } } }),
+    ).toThrow(/signals\.workday\.start: expected a time HH:MM/);
   });
 });

@@ -17,7 +17,7 @@ import {
 import { median, percentile } from '../../src/domain/stats.js';
 import { addWorkingHours } from '../../src/domain/working-hours.js';
 
-const config = loadConfig({ env: {} });
+const config = loadConfig({ env: { CHURNGUARD_RUN: 'test' } });
 const cfg = config.signals;
 const NOW = new Date('2024-06-03T08:00:00+03:00');
 const ctx = (fresh = true): ScanContext => ({ now: NOW, tz: 'Europe/Moscow', cfg, fresh: () => fresh });

@@ -94,7 +94,8 @@ export async function startDovecot(): Promise<Dovecot> {
   writeFileSync(conf, config(dir, port));
   // The daemon keeps inherited pipes open: no captured output, or this call would wait for it forever.
   execFileSync('dovecot', ['-c', conf], { stdio: 'ignore' });
-  const url = `imap://bounces:secret@127.0.0.1:${port}`;
+  // dovecot here has ssl = no: the URL must allow plaintext (the service requires TLS otherwise).
+  const url = `imap://bounces:secret@127.0.0.1:${port}?tls=off`;
   const client = () =>
     new ImapFlow({
       host: '127.0.0.1',

@@ -78,6 +78,8 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
   const configFile = join(varDir, 'config.test.json');
   writeFileSync(configFile, JSON.stringify(overrides));
   const env: Record<string, string> = {
+    // Not production: the tests may run without SMTP_URL and with a development key.
+    CHURNGUARD_RUN: 'test',
     DATABASE_URL: dbUrl(db),
     REDIS_URL,
     QUEUE_PREFIX: prefix,

@@ -79,7 +79,8 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
   const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    // A plaintext local server: the URL must allow it (the service requires TLS otherwise).
+    url: `smtp://127.0.0.1:${port}?tls=off`,
     port,
     messages,
     attempts,

@@ -47,7 +47,7 @@ async function countingSmtp() {
   server.on('error', () => {});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server as unknown as { server: { address(): { port: number } } }).server.address().port;
-  return { url: `smtp://127.0.0.1:${port}`, accepted, hold, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `smtp://127.0.0.1:${port}?tls=off`, accepted, hold, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 let smtp: Awaited<ReturnType<typeof countingSmtp>>;

@@ -82,8 +82,23 @@ ${taskCard(p.view, { ...ctx, canRecord: p.access === 'own', members: p.members, 
   return page(`Задача №${t.id} — ежедневник`, body);
 }
 
-/** The sign-in form (the page of a request without a session). */
-export function loginPage(csrf: string, flash: Flash | null): string {
+/**
+ * The sign-in form (the page of a request without a session). Opened from a sign-in link, it
+ * carries the link's token in a hidden field: the button posts it, so the token never stays in
+ * the address of a signed-in page (nor in its history entry or a Referer).
+ */
+export function loginPage(csrf: string, flash: Flash | null, linkToken: string | null = null): string {
+  if (linkToken !== null) {
+    const body = html`<header class="page"><h1>Вход в ежедневник</h1><p class="subtitle">План дня специалиста: задачи на сегодня и просроченные</p></header>
+${flashBlock(flash)}
+<p>Ссылка для входа действует один раз. Нажмите «Войти», чтобы открыть ежедневник.</p>
+<form class="outcome" method="post" action="/diary/login">
+<input type="hidden" name="csrf" value="${csrf}">
+<input type="hidden" name="token" value="${linkToken}">
+<button type="submit">Войти</button>
+</form>`;
+    return page('Вход в ежедневник', body);
+  }
   const body = html`<header class="page"><h1>Вход в ежедневник</h1><p class="subtitle">План дня специалиста: задачи на сегодня и просроченные</p></header>
 ${flashBlock(flash)}
 <p>Откройте ссылку для входа, которую выдал администратор, или вставьте ключ из неё.</p>
@@ -92,7 +107,7 @@ ${flashBlock(flash)}
 <label class="field">Ключ входа<input type="password" name="token" autocomplete="off" required></label>
 <button type="submit">Войти</button>
 </form>
-<p class="muted">Ключ выдаёт команда <code>admin employee token &lt;ФИО&gt;</code>; новый ключ отменяет прежний.</p>`;
+<p class="muted">Ключ выдаёт команда <code>admin employee token &lt;ФИО&gt;</code>; он действует один раз и недолго, новый ключ отменяет прежний.</p>`;
   return page('Вход в ежедневник', body);
 }
 

@@ -1,14 +1,18 @@
 /**
  * The specialist's diary («Ежедневник»), served by the `http` role:
- * - `GET /diary/login?token=…` (the link of `admin employee token`) or the form at
- *   `GET|POST /diary/login` signs in: a session cookie, then on to `/diary`;
+ * - `GET /diary/login?token=…` (the link of `admin employee token`) shows a page whose button
+ *   posts the token (it never stays in the address of a signed-in page); the form at
+ *   `GET|POST /diary/login` signs in: a session cookie, then on to `/diary`. A sign-in token
+ *   works once and for `diary.tokenHours` after it was issued;
  * - `GET /diary`: the day's and overdue tasks of the signed-in employee (a head: the team's too);
  * - `GET /diary/tasks/:id`: one task; `POST /diary/tasks/:id/outcome`: close one's own task
  *   through the same code as `admin task done`; `POST /diary/tasks/:id/reassign`: a head gives
  *   a task of the team to another member; `POST /diary/logout`. A diagnostics task closes as
  *   «конкурент не выявлен» or «выявлен конкурент» with the competitor's system, as `task done`.
  * Nothing without a live session (401 page to sign in; 403 for a form). Every form carries the
- * session's CSRF token and the cookie is SameSite=Strict. Another specialist's task is "not
+ * session's CSRF token and the cookie is SameSite=Strict. Only form bodies are read (415
+ * otherwise), and text with NUL, control characters or lone surrogates gets a 400 page naming
+ * the field. Another specialist's task is "not
  * found" (404), whether it exists or not.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -23,6 +27,7 @@ import { csrfToken, isValidCsrf, isWellFormedToken, newToken, tokenHash } from '
 import { loadDiary, loadTaskPage } from '../../diary/view.js';
 import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
 import { counter } from '../../metrics.js';
+import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
 import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
@@ -51,6 +56,7 @@ interface Session {
 export async function diaryRoutes(server: FastifyInstance, app: App): Promise<void> {
   const secure = app.config.env.publicBaseUrl.startsWith('https:');
   const sessionSeconds = Math.round(app.config.diary.sessionHours * 3600);
+  const tokenMs = Math.round(app.config.diary.tokenHours * 3600 * 1000);
   const ctxOf = (s: Session): PageContext => ({
     tz: app.config.ric.timeZone,
     csrf: csrfToken(s.token),
@@ -65,22 +71,29 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
   }
 
   /** The sign-in form, with a fresh nonce cookie its CSRF field is derived from. */
-  function showLogin(reply: FastifyReply, status: number, flash: Flash | null): FastifyReply {
+  function showLogin(reply: FastifyReply, status: number, flash: Flash | null, linkToken: string | null = null): FastifyReply {
     const nonce = newToken();
     setCookie(reply, LOGIN_COOKIE, nonce, { maxAge: 3600, secure });
-    return sendPage(reply, status, loginPage(csrfToken(nonce), flash));
+    return sendPage(reply, status, loginPage(csrfToken(nonce), flash, linkToken));
   }
 
   async function signIn(req: FastifyRequest, reply: FastifyReply, token: unknown): Promise<FastifyReply> {
     const session = newToken();
     const at = now();
     const employeeId = isWellFormedToken(token)
-      ? await openSession(app.pool, tokenHash(token), tokenHash(session), at, new Date(at.getTime() + sessionSeconds * 1000))
+      ? await openSession(
+          app.pool,
+          tokenHash(token),
+          tokenHash(session),
+          at,
+          new Date(at.getTime() + sessionSeconds * 1000),
+          new Date(at.getTime() - tokenMs),
+        )
       : null;
     if (employeeId === null) {
       actions.inc({ action: 'sign-in', result: 'refused' });
       return showLogin(reply, 401, {
-        text: 'Ключ входа недействителен: он набран с ошибкой или заменён новым. Попросите новую ссылку.',
+        text: `Ключ входа недействителен: он уже использован, выдан больше ${app.config.diary.tokenHours} ч назад, заменён новым или набран с ошибкой. Попросите новую ссылку.`,
         error: true,
       });
     }
@@ -143,6 +156,8 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
   };
 
   await server.register(async (scope) => {
+    // Forms only: no JSON or text body reaches a diary route (415).
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
@@ -156,8 +171,27 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       return payload;
     });
 
+    scope.addHook('preValidation', async (req, reply) => {
+      const bad = badRequestText(req);
+      if (!bad) return;
+      actions.inc({ action: 'input', result: 'refused' });
+      return sendPage(
+        reply,
+        400,
+        messagePage(
+          'Недопустимые символы',
+          `Поле «${bad.field}» содержит недопустимые символы. Исправьте текст и отправьте форму ещё раз.`,
+        ),
+      );
+    });
+
     scope.get<{ Querystring: { token?: string } }>('/diary/login', async (req, reply) => {
-      if (req.query.token !== undefined) return signIn(req, reply, req.query.token);
+      // The link's page: the button posts the token; nothing signs in on a GET.
+      if (req.query.token !== undefined) {
+        return isWellFormedToken(req.query.token)
+          ? showLogin(reply, 200, null, req.query.token)
+          : showLogin(reply, 401, { text: 'Ссылка для входа повреждена. Попросите новую ссылку.', error: true });
+      }
       if (await sessionOf(req)) return reply.code(303).header('location', '/diary').send();
       return showLogin(reply, 200, null);
     });

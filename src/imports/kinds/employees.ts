@@ -1,4 +1,7 @@
-/** «Сотрудники»: ФИО · Подразделение · Роль · [Email] · [Телефон] · [Руководитель подразделения]. */
+/**
+ * «Сотрудники»: ФИО · Подразделение · Роль · [Email] · [Телефон] · [Руководитель подразделения] ·
+ * [Активен] («нет» deactivates: the employee's diary sign-in link and sessions end at once).
+ */
 import { applyEmployees } from '../../db/employees.js';
 import type { ColumnSpec } from '../columns.js';
 import { type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
@@ -12,6 +15,7 @@ const COLUMNS: ColumnSpec[] = [
   { key: 'email', ru: 'Email', en: 'e-mail', optional: true, aliases: ['E-mail', 'Электронная почта'] },
   { key: 'phone', ru: 'Телефон', en: 'phone', optional: true },
   { key: 'head', ru: 'Руководитель подразделения', en: 'head of department', optional: true },
+  { key: 'active', ru: 'Активен', en: 'active', optional: true, aliases: ['Работает', 'Действующий'] },
 ];
 
 const ROLES: Record<string, 'remote' | 'field' | 'head'> = {
@@ -39,7 +43,7 @@ export function parseRole(raw: string): 'remote' | 'field' | 'head' {
 export const employeesKind: ImportKind = {
   kind: 'employees',
   title: 'Сотрудники',
-  stage: stageColumns('name text, department text, role text, is_head boolean, email text, phone text'),
+  stage: stageColumns('name text, department text, role text, is_head boolean, email text, phone text, active boolean'),
   *parse(rows, ctx) {
     const once = onceEach<string>();
     yield* tableRows(rows, COLUMNS, ctx, (r) => {
@@ -48,8 +52,9 @@ export const employeesKind: ImportKind = {
       const role = r.get('role', parseRole, true);
       const email = r.get('email', parseEmail) ?? null;
       const head = r.get('head', parseYesNo);
+      const active = r.get('active', parseYesNo);
       if (name) once(r, 'name', nameKey(name), `employee "${name}"`, 'each employee once');
-      return [name, department, role, head ?? role === 'head', email, optText(r.raw('phone'))];
+      return [name, department, role, head ?? role === 'head', email, optText(r.raw('phone')), active ?? true];
     });
   },
   apply: applyEmployees,

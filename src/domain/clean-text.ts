@@ -10,11 +10,8 @@
 // `ESC x`), so their printable tails (`[31m`) go with them; then the single C1 CSI (U+009B)
 // with its parameters; then any remaining C0 (but tab, LF, CR), DEL and C1 character.
 const SEQUENCES =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: testing for control characters is the point
 const ANY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /**
@@ -28,7 +25,6 @@ export function stripControls(s: string): string {
 }
 
 /** Whether a character would not print as itself on a terminal (controls, bidi overrides, line breaks). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
 
 /** For table output: anything unprintable that remains shown as `\xNN` / `\uNNNN`, never sent raw. */

@@ -8,20 +8,22 @@
 
 // ESC-introduced sequences first (CSI `ESC [ … final`, OSC `ESC ] … BEL|ESC \`, two-char
 // `ESC x`), so their printable tails (`[31m`) go with them; then the single C1 CSI (U+009B)
-// with its parameters; then any remaining C0 (but tab, LF, CR), DEL and C1 character.
-const SEQUENCES =
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g;
-const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-const ANY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// with its parameters; then line breaks (to a space) and any remaining C0 (but tab), DEL
+// and C1 character.
+const SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g;
+const LINE_BREAKS = /\r\n?|\n/g;
+const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const ANY = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 /**
- * The text without control characters other than tab, LF and CR (line breaks are the
- * tokenizer's: a multi-line quoted cell keeps them). Letters, quotes and `<b>`-like text stay.
+ * The text without C0 and C1 control characters other than tab. A line break inside a quoted
+ * multi-line cell becomes a space, so the words on either side stay apart. Letters, quotes
+ * and `<b>`-like text stay as they are (output escapes them).
  */
 export function stripControls(s: string): string {
   // Almost every cell has none: test before replacing.
   if (!ANY.test(s)) return s;
-  return s.replace(SEQUENCES, '').replace(CONTROLS, '');
+  return s.replace(SEQUENCES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
 }
 
 /** Whether a character would not print as itself on a terminal (controls, bidi overrides, line breaks). */

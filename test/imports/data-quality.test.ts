@@ -4,6 +4,8 @@
  * characters never reach the tables.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodOf } from '../../src/domain/periods.js';
+import { computeWeek } from '../../src/health/score-week.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { cli, importBase, writeTsv } from './helpers.js';
 
@@ -134,6 +136,24 @@ describe('a contacts export without optional columns', () => {
     expect(listed.some((w) => w.includes('«ЛПР» is missing'))).toBe(false);
     expect(await contact('Журавлев Олег Петрович')).toMatchObject({ is_system_user: true, consent: true, is_lpr: false });
     expect(await contact('Новикова Мария Павловна')).toMatchObject({ is_system_user: null, consent: null, is_lpr: true });
+  });
+
+  it('makes the training component н/д for a client with a contact whose use of the system is unknown', async () => {
+    // Trainings fresh, so only the unknown «Пользователь системы» can make training н/д.
+    const trainings = writeTsv(t, 'trainings.tsv', [
+      ['Номер клиента', 'ФИО', 'Дата обучения', 'Тема'],
+      [192906, 'Журавлев Олег Петрович', '01.03.2024', 'Поиск'],
+      [193221, 'Семенова Анна Ивановна', '01.03.2024', 'Поиск'],
+    ]);
+    expect((await cli(t, 'import', 'trainings', trainings)).code).toBe(0);
+    const week = periodOf('isoweek', new Date(), t.config.ric.timeZone);
+    const ids = (await t.app.pool.query('SELECT id, number FROM clients WHERE number IN (192906, 193221)')).rows;
+    const idOf = (n: number) => ids.find((r) => r.number === n)?.id as number;
+    const { scores } = await computeWeek(t.app, week, [idOf(192906), idOf(193221)]);
+    const training = (n: number) => scores.find((s) => s.clientId === idOf(n))?.components.training;
+    expect(training(192906)).toEqual({ score: null, reason: 'н/д: нет данных, кто из контактных лиц пользователь системы (1)' });
+    // A client whose contacts are all known is scored as before.
+    expect(training(193221)?.score).not.toBeNull();
   });
 });
 

@@ -9,7 +9,7 @@ import nodemailer from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { AppConfig } from '../config.js';
-import { NO_SMTPUTF8_REASON, needsSmtpUtf8 } from '../domain/email-address.js';
+import { checkEmail, NO_SMTPUTF8_REASON, needsSmtpUtf8 } from '../domain/email-address.js';
 import type { Logger } from '../log.js';
 import { type SmtpSink, startSmtpSink } from './sink.js';
 import { smtpUtf8Check } from './smtputf8.js';
@@ -97,8 +97,14 @@ export async function createMailer(config: AppConfig, log: Logger): Promise<Mail
     url: shown.toString(),
     sink,
     async send(message) {
+      // The one address rule (domain/email-address.ts) for every e-mail that leaves.
+      const addresses = envelopeAddresses(message);
+      for (const a of addresses) {
+        const check = checkEmail(a);
+        if (!check.ok) throw new SmtpSendError(`адрес e-mail с ошибкой: ${check.reason}`, true, null, null);
+      }
       // A non-ASCII local part needs SMTPUTF8: without it the message fails, said, never skipped.
-      if (envelopeAddresses(message).some(needsSmtpUtf8)) {
+      if (addresses.some(needsSmtpUtf8)) {
         let ok: boolean;
         try {
           ok = await announcesSmtpUtf8();

@@ -126,6 +126,7 @@ export interface ClientLine {
   online_active: boolean | null;
   remote_name: string | null;
   department: string | null;
+  state: string;
 }
 
 /**
@@ -134,7 +135,7 @@ export interface ClientLine {
  */
 export async function listServedClients(db: Queryable, department?: string): Promise<ClientLine[]> {
   const { rows } = await db.query<ClientLine>(
-    `SELECT c.id, c.number, c.name, c.online_active, e.name AS remote_name, d.name AS department
+    `SELECT c.id, c.number, c.name, c.online_active, e.name AS remote_name, d.name AS department, c.state
        FROM served_clients c
        LEFT JOIN employees e ON e.id = c.remote_specialist_id
        LEFT JOIN departments d ON d.id = e.department_id

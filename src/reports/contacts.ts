@@ -5,6 +5,7 @@
  */
 import { listServedClients } from '../db/clients.js';
 import { addressProblems, type RoleCoverage, roleCoverage } from '../db/contacts.js';
+import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
 import { textOption } from './options.js';
 import type { Report, ReportColumn, ReportDefinition, ReportRow } from './types.js';
 
@@ -56,7 +57,7 @@ export const contactsReport: ReportDefinition = {
       ]),
       { key: 'gaps', header: 'Не хватает' },
     ];
-    let rows: ReportRow[] = clients.map((c) => {
+    const rowOf = (c: (typeof clients)[number]): ReportRow => {
       const cov = byClient.get(c.id) ?? new Map<string, RoleCoverage>();
       const row: ReportRow = { client: `${c.number} - ${c.name}`, remote: c.remote_name ?? '' };
       for (const { role } of ROLES) {
@@ -67,16 +68,23 @@ export const contactsReport: ReportDefinition = {
       }
       row.gaps = gaps(cov).join('; ');
       return row;
-    });
-    if (values.problems === true) rows = rows.filter((r) => r.gaps !== '');
-    const count = (key: string) => rows.filter((r) => r[key] === 'Да').length;
-    const totals: ReportRow = { client: `Итого: (${rows.length})`, gaps: `с пробелами: ${rows.filter((r) => r.gaps !== '').length}` };
-    for (const { role } of ROLES) {
-      totals[role] = `есть: ${rows.filter((r) => r[role] !== 'нет').length}`;
-      totals[`${role}_email`] = `Да: ${count(`${role}_email`)}`;
-      totals[`${role}_consent`] = `Да: ${count(`${role}_consent`)}`;
-    }
-    const sections: Report['sections'] = [{ columns, rows, totals }];
+    };
+    const section = (list: typeof clients, title?: string): Report['sections'][number] => {
+      let rows = list.map(rowOf);
+      if (values.problems === true) rows = rows.filter((r) => r.gaps !== '');
+      const count = (key: string) => rows.filter((r) => r[key] === 'Да').length;
+      const totals: ReportRow = { client: `Итого: (${rows.length})`, gaps: `с пробелами: ${rows.filter((r) => r.gaps !== '').length}` };
+      for (const { role } of ROLES) {
+        totals[role] = `есть: ${rows.filter((r) => r[role] !== 'нет').length}`;
+        totals[`${role}_email`] = `Да: ${count(`${role}_email`)}`;
+        totals[`${role}_consent`] = `Да: ${count(`${role}_consent`)}`;
+      }
+      return { ...(title ? { title } : {}), columns, rows, totals };
+    };
+    // Leaving clients (liquidation, reorganisation) in their own group, not among the served.
+    const leaving = clients.filter((c) => isLeaving(c.state));
+    const sections: Report['sections'] = [section(clients.filter((c) => !isLeaving(c.state)))];
+    if (leaving.length) sections.push(section(leaving, LEAVING_TITLE));
     if (values.problems === true) {
       // Each contact whose address cannot be written to, with why and its fix task.
       const label = new Map(clients.map((c) => [c.id, { client: `${c.number} - ${c.name}`, remote: c.remote_name ?? '' }]));

@@ -82,6 +82,15 @@ describe('a client put into liquidation', () => {
     expect(rows.map((r) => r.to_email)).toEqual(['zhuravlev@btk.example']);
   });
 
+  it('is shown in its own group in the reports, not among served clients', async () => {
+    const res = await cli(t, 'report', 'contacts');
+    expect(res.code, res.err).toBe(0);
+    const [served, leaving] = res.out.split('Клиенты в ликвидации или реорганизации');
+    expect(leaving).toContain('192906 - ');
+    expect(served).not.toContain('192906 - ');
+    expect(served).toContain('193221 - ');
+  });
+
   it('gets no competitor-diagnostics task', async () => {
     setClock(new Date('2024-07-15T09:00:00+03:00'));
     const run = await executeRun(t.app, competitorDiagnostics, { period: '2024-H2', trigger: 'schedule' });

@@ -149,6 +149,10 @@ const schema = z.strictObject({
      * changed in between is still being written and is left for the next run.
      */
     inboxSettleMs: z.number().int().nonnegative(),
+    /** An .xlsx import is refused when its parts unpack to more than this many bytes (zip bombs). */
+    maxXlsxBytes: positiveInt,
+    /** An .xlsx import is refused when its first worksheet has more rows than this. */
+    maxXlsxRows: positiveInt,
   }),
   calendar: z.strictObject({
     /** Non-working weekdays: public holidays and days off moved onto a weekday. */

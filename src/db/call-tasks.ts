@@ -3,13 +3,14 @@ import type { Queryable } from './pool.js';
 
 export interface DueMessageRow {
   id: number;
-  state: 'sent' | 'bounced';
+  state: 'sent' | 'bounced' | 'failed';
   mailing_id: number;
   period: string;
   subject: string | null;
   link_positions: number[] | null;
   sent_at: Date | null;
   bounced_at: Date | null;
+  sending_at: Date | null;
   to_email: string;
   smtp_response: string | null;
   error: string | null;
@@ -34,12 +35,12 @@ export interface DueMessageRow {
 export async function dueMessages(
   db: Queryable,
   kind: string,
-  w: { sentBefore: Date; bouncedBefore: Date; since: Date },
+  w: { sentBefore: Date; bouncedBefore: Date; since: Date; unsentReasons?: readonly string[] },
 ): Promise<DueMessageRow[]> {
   const { rows } = await db.query<DueMessageRow>(
     `SELECT m.id, m.state, m.mailing_id, ml.period, ml.variants -> m.variant ->> 'subject' AS subject,
             ARRAY(SELECT jsonb_array_elements_text(ml.variants -> m.variant -> 'links')::int) AS link_positions,
-            m.sent_at, m.bounced_at, m.to_email, m.smtp_response, m.error, m.contact_id, m.client_id,
+            m.sent_at, m.bounced_at, m.sending_at, m.to_email, m.smtp_response, m.error, m.contact_id, m.client_id,
             k.full_name, k.position, k.phone, k.is_lpr, c.number AS client_number, c.name AS client_name, c.remote_specialist_id,
             prev.next_prep AS previous_next_prep, prev.closed_at AS previous_closed_at
        FROM messages m
@@ -52,10 +53,12 @@ export async function dueMessages(
           ORDER BY t.closed_at DESC LIMIT 1
        ) prev ON true
       WHERE ((m.state = 'sent' AND m.sent_at < $2 AND m.sent_at >= $4)
-          OR (m.state = 'bounced' AND m.bounced_at < $3 AND m.bounced_at >= $4))
+          OR (m.state = 'bounced' AND m.bounced_at < $3 AND m.bounced_at >= $4)
+          -- Never sent for a reason the desk must hear of (no SMTPUTF8): the call still takes place.
+          OR (m.state = 'failed' AND m.error = ANY($5::text[]) AND m.sending_at < $3 AND m.sending_at >= $4))
         AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.dedup_key = 'lpr-call.' || m.id)
       ORDER BY m.id`,
-    [kind, w.sentBefore, w.bouncedBefore, w.since],
+    [kind, w.sentBefore, w.bouncedBefore, w.since, w.unsentReasons ?? []],
   );
   return rows;
 }

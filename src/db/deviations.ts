@@ -7,6 +7,8 @@ export interface DeviationRow extends RiskScoreRow {
   name: string;
   employee: string | null;
   department: string | null;
+  /** The client's state now (a leaving client is shown in its own group). */
+  client_state?: string;
 }
 
 /** A client is in a department when its remote or field specialist is (name part, case-insensitive). */
@@ -64,7 +66,7 @@ export interface DeviationFilter {
  */
 export async function listDeviations(db: Queryable, f: DeviationFilter): Promise<DeviationRow[]> {
   const { rows } = await db.query<DeviationRow>(
-    `SELECT rs.*, c.number, c.name, e.name AS employee, d.name AS department
+    `SELECT rs.*, c.number, c.name, e.name AS employee, d.name AS department, c.state AS client_state
        FROM risk_scores rs
        JOIN clients c ON c.id = rs.client_id
        CROSS JOIN LATERAL (

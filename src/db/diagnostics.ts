@@ -18,11 +18,14 @@ export interface CampaignCandidate {
   remote_specialist_id: number | null;
 }
 
-/** Served clients (not disconnected) without a diagnostics task of `period`. */
+/**
+ * Served clients without a diagnostics task of `period`; a leaving client (liquidation,
+ * reorganisation) gets none.
+ */
 export async function campaignCandidates(db: Queryable, period: string): Promise<CampaignCandidate[]> {
   const { rows } = await db.query<CampaignCandidate>(
     `SELECT c.id AS client_id, c.number, c.monthly_fee, c.remote_specialist_id
-       FROM served_clients c
+       FROM working_clients c
       WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.dedup_key = $2 || '.' || $1 || '.' || c.id)
       ORDER BY c.id`,
     [period, DIAGNOSTICS_KIND],

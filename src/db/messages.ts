@@ -177,6 +177,15 @@ export async function messageStateCounts(db: Queryable): Promise<Record<string, 
   return Object.fromEntries(rows.map((r) => [r.state, r.count]));
 }
 
+/** Failed messages by reason (`status`): what stopped them, e.g. a server without SMTPUTF8. */
+export async function messageFailureReasons(db: Queryable): Promise<{ reason: string; count: number }[]> {
+  const { rows } = await db.query<{ reason: string; count: number }>(
+    `SELECT coalesce(error, smtp_response, '?') AS reason, count(*)::int AS count
+       FROM messages WHERE state = 'failed' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+  );
+  return rows;
+}
+
 /** The message of a contact in a mailing, with what writing its e-mail needs (preview). */
 export async function findMessageForMail(
   db: Queryable,

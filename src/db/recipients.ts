@@ -27,6 +27,7 @@ export async function loadCandidates(
         GROUP BY m.contact_id
      )
      SELECT k.id AS "contactId", k.client_id AS "clientId", (c.state <> 'disconnected') AS "clientServed",
+            (c.state IN ('liquidation', 'reorganization')) AS "clientLeaving",
             k.is_lpr AS "isLpr", k.is_lvpr AS "isLvpr", k.is_system_user AS "isSystemUser", k.email, k.consent,
             (k.unsubscribed_at IS NOT NULL) AS unsubscribed,
             (k.suppressed_at IS NOT NULL OR k.email_status IN ('bounced', 'invalid')) AS suppressed,
@@ -36,7 +37,7 @@ export async function loadCandidates(
        FROM contacts k
        JOIN clients c ON c.id = k.client_id
        LEFT JOIN last ON last.contact_id = k.id
-      WHERE ($3::bigint IS NULL AND (k.is_lpr OR k.is_lvpr)) OR k.id = $3
+      WHERE ($3::bigint IS NULL AND (k.is_lpr OR k.is_lvpr OR k.is_lpr IS NULL OR k.is_lvpr IS NULL)) OR k.id = $3
       ORDER BY c.number, k.id`,
     [kind, period, contactId],
   );

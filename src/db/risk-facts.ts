@@ -33,6 +33,7 @@ interface Row {
   flags: string[];
   system_users: number;
   trained_users: number;
+  unknown_users: number;
   lk: number;
   lpr: number;
   has_lpr: boolean;
@@ -72,9 +73,11 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
         WHERE t.contact_id IS NULL AND t.trained_on > $2::date AND t.trained_on <= $1::date
      ), people AS (
        SELECT k.client_id, (count(*) FILTER (WHERE k.is_system_user))::int AS system_users,
-              (count(tr.id) FILTER (WHERE k.is_system_user))::int AS trained_users, bool_or(k.is_lpr) AS has_lpr
+              (count(tr.id) FILTER (WHERE k.is_system_user))::int AS trained_users, bool_or(k.is_lpr) AS has_lpr,
+              -- An export without «Пользователь системы» leaves it unknown: training is н/д.
+              (count(*) FILTER (WHERE k.is_system_user IS NULL))::int AS unknown_users
          FROM contacts k LEFT JOIN trained tr ON tr.id = k.id
-        WHERE k.active AND (k.is_system_user OR k.is_lpr)
+        WHERE k.active AND (k.is_system_user IS NOT FALSE OR k.is_lpr)
         GROUP BY k.client_id
      ), lk AS (
        SELECT client_id, count(*)::int AS n FROM lk_requests
@@ -99,6 +102,7 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
      )
      SELECT c.id, c.category, c.connected_on, c.primary_advance_until, c.flags,
             coalesce(u.system_users, 0) AS system_users, coalesce(u.trained_users, 0) AS trained_users,
+            coalesce(u.unknown_users, 0) AS unknown_users,
             coalesce(lk.n, 0) AS lk, coalesce(lpr.n, 0) AS lpr, coalesce(u.has_lpr, false) AS has_lpr,
             coalesce(web.n, 0) AS webinars, usage.weeks, prev.zone AS prev_zone, prev.indicator AS prev_indicator
        FROM c
@@ -117,6 +121,7 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
       category: r.category,
       systemUsers: r.system_users,
       trainedUsers: r.trained_users,
+      unknownUsers: r.unknown_users,
       lkRequests: r.lk,
       lprContacts: r.lpr,
       hasLpr: r.has_lpr,

@@ -17,7 +17,8 @@ export interface RiskTaskCandidate extends RiskScoreRow {
 export async function riskTaskCandidates(db: Queryable, week: string, cooldownFrom: Date): Promise<RiskTaskCandidate[]> {
   const { rows } = await db.query<RiskTaskCandidate>(
     `SELECT rs.*, c.number, c.name, c.remote_specialist_id
-       FROM risk_scores rs JOIN clients c ON c.id = rs.client_id
+       -- A leaving client (liquidation, reorganisation) gets no risk-review task.
+       FROM risk_scores rs JOIN working_clients c ON c.id = rs.client_id
       WHERE rs.week = $1 AND (rs.zone = 'high' OR 'red_zone' = ANY (rs.categories))
         AND NOT EXISTS (SELECT 1 FROM tasks t
                          WHERE t.client_id = rs.client_id AND t.kind = $3

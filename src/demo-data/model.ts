@@ -84,8 +84,20 @@ function staff(rng: Rng): DemoEmployee[] {
   return out;
 }
 
-function contact(rng: Rng, domain: string | null, kind: keyof typeof POSITIONS, roles: Partial<DemoContact>): DemoContact {
-  const p = person(rng);
+/**
+ * A contact person; `taken` holds the names already used at the client, so a client never
+ * lists one name twice (its import would rightly refuse the repeat).
+ */
+function contact(
+  rng: Rng,
+  domain: string | null,
+  kind: keyof typeof POSITIONS,
+  roles: Partial<DemoContact>,
+  taken: Set<string>,
+): DemoContact {
+  let p = person(rng);
+  while (taken.has(fullName(p))) p = person(rng);
+  taken.add(fullName(p));
   const positionType = (
     {
       director: 'руководитель',
@@ -116,19 +128,22 @@ function contact(rng: Rng, domain: string | null, kind: keyof typeof POSITIONS, 
 
 function contactsOf(rng: Rng, domain: string): DemoContact[] {
   const lprKind = rng.chance(0.7) ? 'director' : 'accountant';
-  const list = [contact(rng, domain, lprKind, { lpr: true, systemUser: rng.chance(0.4) })];
-  if (rng.chance(0.7)) list.push(contact(rng, domain, rng.pick(['economist', 'lawyer', 'hr'] as const), { lvpr: true }));
-  list.push(contact(rng, domain, 'accountant', { keyUser: true }));
-  for (let i = rng.int(0, 2); i > 0; i--) list.push(contact(rng, domain, rng.pick(['lawyer', 'hr', 'safety', 'accountant'] as const), {}));
+  const taken = new Set<string>();
+  const list = [contact(rng, domain, lprKind, { lpr: true, systemUser: rng.chance(0.4) }, taken)];
+  if (rng.chance(0.7)) list.push(contact(rng, domain, rng.pick(['economist', 'lawyer', 'hr'] as const), { lvpr: true }, taken));
+  list.push(contact(rng, domain, 'accountant', { keyUser: true }, taken));
+  for (let i = rng.int(0, 2); i > 0; i--)
+    list.push(contact(rng, domain, rng.pick(['lawyer', 'hr', 'safety', 'accountant'] as const), {}, taken));
   return list;
 }
 
 /** An earlier snapshot in which someone else held a key role, or a key person was still listed. */
 function earlierContacts(rng: Rng, domain: string, now: DemoContact[]): DemoContact[] {
   const change = rng.pick(['lpr', 'key_user', 'lvpr-left'] as const);
-  if (change === 'lvpr-left') return [...now, contact(rng, domain, 'economist', { lvpr: true })];
+  const taken = new Set(now.map((c) => c.name));
+  if (change === 'lvpr-left') return [...now, contact(rng, domain, 'economist', { lvpr: true }, taken)];
   const flag = change === 'lpr' ? 'lpr' : 'keyUser';
-  const predecessor = contact(rng, domain, change === 'lpr' ? 'director' : 'accountant', { [flag]: true });
+  const predecessor = contact(rng, domain, change === 'lpr' ? 'director' : 'accountant', { [flag]: true }, taken);
   return [...now.map((c) => (c[flag] ? { ...c, [flag]: false } : c)), predecessor];
 }
 

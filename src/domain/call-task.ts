@@ -130,3 +130,38 @@ export function verifyAddressTask(i: BounceTaskInput, fmt: TimeFormat): TaskText
     },
   };
 }
+
+export interface UnsentTaskInput extends TaskSubject {
+  email: string;
+  /** Why the message could not be sent, e.g. «сервер не принимает адреса на кириллице (SMTPUTF8)». */
+  reason: string;
+  failedAt: Date;
+}
+
+/**
+ * A message that could not be sent (the address is right, the way is not: a Cyrillic address
+ * and a server without SMTPUTF8): the call still takes place, and the specialist learns why
+ * the person has no letter.
+ */
+export function unsentTask(i: UnsentTaskInput, fmt: TimeFormat): TaskText {
+  const lines = [
+    `Цель контакта: ${CALL_GOAL}.`,
+    `Письмо «${i.subject}» на ${i.email} не отправлено ${fmt(i.failedAt)}: ${i.reason}.`,
+    `Контактное лицо: ${who(i)}`,
+    'Позвонить, рассказать о материалах месяца и спросить, есть ли другой адрес e-mail (латиницей) для рассылок.',
+  ];
+  return {
+    kind: 'lpr-call',
+    title: `Звонок ЛПР ${i.contactName}: письмо не отправлено — ${i.reason}`,
+    priority: 1,
+    payload: {
+      messageId: i.messageId,
+      goal: CALL_GOAL,
+      subject: i.subject,
+      email: i.email,
+      reason: i.reason,
+      failedAt: i.failedAt.toISOString(),
+      text: lines.join('\n'),
+    },
+  };
+}

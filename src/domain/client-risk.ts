@@ -23,6 +23,11 @@ export interface RiskFacts {
   category: 'A' | 'B' | 'C';
   systemUsers: number;
   trainedUsers: number;
+  /**
+   * Active contacts whose «Пользователь системы» is unknown (the export lacked the column):
+   * the training component is `н/д` rather than guessed. Absent counts as 0.
+   */
+  unknownUsers?: number;
   lkRequests: number;
   lprContacts: number;
   hasLpr: boolean;
@@ -59,8 +64,11 @@ export function scoreClient(f: RiskFacts, weekEnd: IsoDate, stale: ReadonlyMap<C
     webinars: () => scoreWebinars(f.webinars, cfg),
   };
   const components = {} as Record<ComponentKey, ComponentScore>;
+  const unknown = new Map(stale);
+  if ((f.unknownUsers ?? 0) > 0 && !unknown.has('training'))
+    unknown.set('training', `н/д: нет данных, кто из контактных лиц пользователь системы (${f.unknownUsers})`);
   for (const k of COMPONENTS) {
-    const why = stale.get(k);
+    const why = unknown.get(k);
     components[k] = why === undefined ? computed[k]() : { score: null, reason: why };
   }
   const indicator = indicatorOf(components, cfg.weights);
@@ -83,7 +91,7 @@ export function scoreClient(f: RiskFacts, weekEnd: IsoDate, stale: ReadonlyMap<C
     indicator,
     zone,
     delta: deltaOf(indicator, f.previousIndicator),
-    stale: COMPONENTS.filter((k) => stale.has(k)),
+    stale: COMPONENTS.filter((k) => unknown.has(k)),
     categories,
   };
 }

@@ -20,12 +20,15 @@ export interface Candidate {
   clientId: number;
   /** The client is served (not disconnected). */
   clientServed: boolean;
-  isLpr: boolean;
-  isLvpr: boolean;
+  /** The client is leaving (liquidation, reorganisation): no monthly e-mail. */
+  clientLeaving?: boolean;
+  /** Role flags and consent are null when the export lacked their column (unknown). */
+  isLpr: boolean | null;
+  isLvpr: boolean | null;
   /** Uses the system (пользователь КонсультантПлюс). */
-  isSystemUser: boolean;
+  isSystemUser: boolean | null;
   email: string | null;
-  consent: boolean;
+  consent: boolean | null;
   unsubscribed: boolean;
   /** Suppressed after bounces (`suppressed_at`, or e-mail status bounced / invalid). */
   suppressed: boolean;
@@ -50,6 +53,8 @@ export interface SelectionRules {
 
 export type Exclusion =
   | 'client_not_served'
+  | 'client_leaving'
+  | 'lpr_role_unknown'
   | 'not_decision_maker'
   | 'inactive'
   | 'no_email'
@@ -62,6 +67,8 @@ export type Exclusion =
 /** Why a contact does not get the e-mail, in Russian (previews, dry runs). */
 export const EXCLUSION_TEXT: Record<Exclusion, string> = {
   client_not_served: 'клиент не на обслуживании',
+  client_leaving: 'клиент в ликвидации или реорганизации',
+  lpr_role_unknown: 'нет данных о роли ЛПР',
   not_decision_maker: 'не ЛПР (и не ЛВПР, когда они включены)',
   inactive: 'контакт больше не числится в КИС',
   no_email: 'нет адреса e-mail',
@@ -124,7 +131,12 @@ export function chooseVariant(
 /** Whether one contact gets this month's e-mail, and which variant; the first failing rule is the reason. */
 export function judge(c: Candidate, rules: SelectionRules): Judgement {
   if (!c.clientServed) return { ok: false, reason: 'client_not_served' };
-  if (!(c.isLpr || (rules.includeLvpr && c.isLvpr))) return { ok: false, reason: 'not_decision_maker' };
+  if (c.clientLeaving) return { ok: false, reason: 'client_leaving' };
+  if (!(c.isLpr || (rules.includeLvpr && c.isLvpr))) {
+    // An export without the «ЛПР» (or «ЛВПР») column: the role is unknown, not «Нет».
+    const unknown = c.isLpr === null || (rules.includeLvpr && c.isLvpr === null);
+    return { ok: false, reason: unknown ? 'lpr_role_unknown' : 'not_decision_maker' };
+  }
   if (!c.active) return { ok: false, reason: 'inactive' };
   const email = c.email?.trim() ?? '';
   if (!email) return { ok: false, reason: 'no_email' };

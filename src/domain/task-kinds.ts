@@ -6,6 +6,7 @@ export const TASK_KIND_NAMES: Readonly<Record<string, string>> = {
   'lpr-call': 'Звонок ЛПР: обратная связь по письму',
   'lpr-verify-email': 'Уточнить e-mail ЛПР',
   'fix-email': 'Уточнить e-mail контактного лица',
+  'fix-crm-email': 'Исправить адрес e-mail в КИС',
   'risk-review': 'Клиент с высоким риском отключения',
   signal: 'Сигнал об ухудшении ситуации с клиентом',
   'competitor-diagnostics': 'Диагностика и профилактика появления конкурентов',

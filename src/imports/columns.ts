@@ -16,6 +16,11 @@ export interface ColumnSpec {
   optional?: boolean;
   /** Other names the CRM uses for the same column. */
   aliases?: string[];
+  /**
+   * For an optional column a rule needs: what its absence affects. A file without it still
+   * imports, with a warning naming the column and this, and its values are recorded as unknown.
+   */
+  affects?: string;
 }
 
 export function normalizeHeader(s: string): string {
@@ -70,6 +75,7 @@ export class RowReader {
     private readonly header: Header,
     private readonly row: SourceRow,
     private readonly errors: ImportErrors,
+    private readonly warnings: ImportErrors | null = null,
   ) {}
 
   get line(): number {
@@ -94,6 +100,29 @@ export class RowReader {
       this.fail(key, `${this.header.title(key)}: ${err.message}`);
       return undefined;
     }
+  }
+
+  /**
+   * A data-quality check: parse a cell whose problem affects only that field. On a
+   * {@link CellError} the row stays good, a warning is recorded and `{ bad: raw }` returned,
+   * so the caller can store the value as given and flag it.
+   */
+  check<T>(key: string, parse: (raw: string) => T): { value: T | undefined; bad?: string } {
+    const raw = this.raw(key);
+    if (clean(raw) === '') return { value: undefined };
+    try {
+      return { value: parse(raw) };
+    } catch (err) {
+      if (!(err instanceof CellError)) throw err;
+      this.warn(key, `${this.header.title(key)}: ${err.message}`);
+      return { value: undefined, bad: clean(raw) };
+    }
+  }
+
+  warn(key: string, message: string): void {
+    // Without a warnings list (a kind that has no data-quality checks) it is an error.
+    if (this.warnings) this.warnings.add(this.row.line, this.header.column(key), message);
+    else this.fail(key, message);
   }
 
   fail(key: string, message: string): void {

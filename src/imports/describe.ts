@@ -11,5 +11,13 @@ export function describeOutcome(o: ImportOutcome): string {
     .map(([k, v]) => `, ${k} ${v}`)
     .join('');
   const range = o.summary.from ? `, data ${o.summary.from} – ${o.summary.to}` : '';
-  return `${o.file}: imported ${o.kind} (import #${o.importId}): ${o.rows} rows — ${o.inserted} inserted, ${o.updated} updated, ${o.unchanged} unchanged${extra}${range}`;
+  const w = o.warnings;
+  const more = w.count - w.listed.length;
+  const warnings = w.count
+    ? `\nwarnings (${w.count}; these rows were imported, the values flagged):\n${[
+        ...w.listed,
+        ...(more > 0 ? [`… and ${more} more ${more === 1 ? 'warning' : 'warnings'} (${w.count} in all)`] : []),
+      ].join('\n')}`
+    : '';
+  return `${o.file}: imported ${o.kind} (import #${o.importId}): ${o.rows} rows — ${o.inserted} inserted, ${o.updated} updated, ${o.unchanged} unchanged${extra}${range}${warnings}`;
 }

@@ -1,6 +1,12 @@
 /**
- * Errors of one import: every bad cell is `file:line:column: what is wrong (what was
+ * Problems of one import: every bad cell is `file:line:column: what is wrong (what was
  * expected)`. All are counted; the first {@link MAX_LISTED} are kept for the message.
+ *
+ * Two kinds, two lists. *Errors* are structural (a missing required column, an unknown
+ * client, a number that does not parse in a scored column, a key twice): the file cannot be
+ * trusted and nothing is written. *Warnings* are data-quality problems of one field whose row
+ * is otherwise good (a malformed e-mail, a phone that is not a phone, a missing optional
+ * column): the row is imported, the value is stored as given and flagged, the import succeeds.
  */
 
 export const MAX_LISTED = 50;
@@ -9,7 +15,10 @@ export class ImportErrors {
   readonly listed: string[] = [];
   count = 0;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly noun: 'error' | 'warning' = 'error',
+  ) {}
 
   add(line: number, column: number, message: string): void {
     this.count++;
@@ -23,9 +32,10 @@ export class ImportErrors {
   /** The listed errors, then how many more there were. */
   format(): string {
     const more = this.count - this.listed.length;
-    return [...this.listed, ...(more > 0 ? [`… and ${more} more ${more === 1 ? 'error' : 'errors'} (${this.count} in all)`] : [])].join(
-      '\n',
-    );
+    return [
+      ...this.listed,
+      ...(more > 0 ? [`… and ${more} more ${more === 1 ? this.noun : `${this.noun}s`} (${this.count} in all)`] : []),
+    ].join('\n');
   }
 }
 
@@ -38,4 +48,9 @@ export class ImportFailed extends Error {
   ) {
     super(errors.format());
   }
+}
+
+/** What an import's summary keeps of its warnings (also shown by `imports --json`). */
+export function warningsSummary(w: ImportErrors): { count: number; listed: string[] } {
+  return { count: w.count, listed: w.listed };
 }

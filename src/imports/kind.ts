@@ -38,7 +38,10 @@ export interface Refs {
 
 export interface ParseContext {
   tz: string;
+  /** Structural problems: any one rejects the file. */
   errors: ImportErrors;
+  /** Data-quality problems: the row is imported, the field flagged. */
+  warnings: ImportErrors;
   refs: Refs;
   /** Widen the date range of data the file covers (stored in the import's summary). */
   cover(date: string): void;
@@ -104,14 +107,27 @@ export function* tableRows(
     if (!header) {
       header = isBlank(src) ? null : matchHeader(src, columns);
       for (const key of header?.index.keys() ?? []) ctx.present.add(key);
+      if (header) warnMissingColumns(header, columns, ctx);
       continue;
     }
     if (isBlank(src) || isTotals(src)) continue;
-    const reader = new RowReader(header, src, ctx.errors);
+    const reader = new RowReader(header, src, ctx.errors, ctx.warnings);
     const tuple = row(reader, header);
     if (tuple && reader.ok && !ctx.errors.any) yield tuple;
   }
   if (!header) ctx.errors.add(1, 1, `no header row found (expected the columns ${describeColumns(columns)})`);
+}
+
+/** A warning at the header for each absent optional column that a rule needs. */
+function warnMissingColumns(header: Header, columns: readonly ColumnSpec[], ctx: ParseContext): void {
+  for (const c of columns) {
+    if (c.affects && !header.has(c.key))
+      ctx.warnings.add(
+        header.line,
+        1,
+        `column «${c.ru}» is missing: ${c.affects}; its values are recorded as unknown (expected the column «${c.ru}» with Да or Нет)`,
+      );
+  }
 }
 
 /**

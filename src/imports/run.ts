@@ -15,7 +15,7 @@ import { findDoneImport, finishImport, recordFailedImport, startImport } from '.
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import { localDate } from '../domain/dates.js';
 import { dispatchNotifications } from '../mail/outbox.js';
-import { ImportErrors, ImportFailed } from './errors.js';
+import { ImportErrors, ImportFailed, warningsSummary } from './errors.js';
 import type { ImportKindName, ParseContext, Refs } from './kind.js';
 import { EmployeeIndex } from './people.js';
 import { getImportKind } from './registry.js';
@@ -42,6 +42,8 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   summary: Record<string, unknown>;
+  /** Data-quality problems: the rows were imported, the fields flagged (first 50 listed). */
+  warnings: { count: number; listed: string[] };
 }
 
 export interface AlreadyImported {
@@ -79,8 +81,10 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
   const done = await findDoneImport(app.pool, req.kind, sha256);
   if (done) return already(done);
   const errors = new ImportErrors(file);
+  const warnings = new ImportErrors(file, 'warning');
   try {
-    const source = await readSource(buf, basename(req.path)).catch((err: Error) => {
+    const { maxXlsxBytes, maxXlsxRows } = app.config.imports;
+    const source = await readSource(buf, basename(req.path), { maxBytes: maxXlsxBytes, maxRows: maxXlsxRows }).catch((err: Error) => {
       errors.add(1, 1, err.message);
       throw new ImportFailed(errors);
     });
@@ -95,6 +99,7 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       const ctx: ParseContext = {
         tz: app.config.ric.timeZone,
         errors,
+        warnings,
         refs: await loadRefs(db),
         present: new Set(),
         facts: {},
@@ -109,10 +114,10 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       const today = localDate(at, app.config.ric.timeZone);
       const result = await def.apply(db, { app, importId, now: at, staged, ric: app.config.ric.code, today, present: ctx.present });
       notify = result.notificationIds ?? [];
-      const summary = { ...source.format, rows: staged, ...ctx.facts, ...result.extra, from, to };
+      const summary = { ...source.format, rows: staged, ...ctx.facts, ...result.extra, from, to, warnings: warningsSummary(warnings) };
       const counts = { rows: staged, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, summary };
       await finishImport(db, importId, counts, now());
-      return { status: 'imported' as const, importId, kind: req.kind, file, ...counts };
+      return { status: 'imported' as const, importId, kind: req.kind, file, ...counts, warnings: warningsSummary(warnings) };
     });
     // Committed: a failure to queue the e-mails is not the file's; reconcile sends them later.
     await dispatchNotifications(app, notify).catch((err) => app.log.warn({ err }, 'import committed; its e-mails wait for reconcile'));

@@ -3,8 +3,11 @@
  * workbook of the same layout (first worksheet). Excel numbers, dates and booleans become
  * the strings the CRM would have written, so every parser reads one kind of cell.
  */
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { stripControls } from '../domain/clean-text.js';
 import { decodeText, detectDelimiter, type SourceRow, tokenize } from './text.js';
+import { declaredUncompressedBytes } from './zip-limits.js';
 
 export interface Source {
   /** How the file was read, for the import's summary. */
@@ -18,14 +21,33 @@ export function isXlsx(buf: Buffer, fileName: string): boolean {
   return /\.xlsx$/i.test(fileName) || XLSX_MAGIC.every((b, i) => buf[i] === b);
 }
 
-export async function readSource(buf: Buffer, fileName: string): Promise<Source> {
-  if (isXlsx(buf, fileName)) return readWorkbook(buf);
+/** What a workbook may hold (config `imports.maxXlsxBytes`, `imports.maxXlsxRows`). */
+export interface WorkbookLimits {
+  /** Uncompressed bytes of all its parts. */
+  maxBytes: number;
+  /** Rows of the first worksheet. */
+  maxRows: number;
+}
+
+export const DEFAULT_WORKBOOK_LIMITS: WorkbookLimits = { maxBytes: 200 * 1024 * 1024, maxRows: 1_048_576 };
+
+export async function readSource(buf: Buffer, fileName: string, limits: WorkbookLimits = DEFAULT_WORKBOOK_LIMITS): Promise<Source> {
+  if (isXlsx(buf, fileName)) return readWorkbook(buf, limits);
   const { text, encoding } = decodeText(buf);
   const delimiter = detectDelimiter(text);
   return {
     format: { type: 'text', encoding, delimiter: delimiter === '\t' ? 'tab' : delimiter },
-    rows: tokenize(text, delimiter),
+    rows: cleanRows(tokenize(text, delimiter)),
   };
+}
+
+/** Every imported text value without control characters (see domain/clean-text.ts). */
+function* cleanRows(rows: Iterable<SourceRow>): Generator<SourceRow> {
+  for (const row of rows) {
+    const cells = row.cells;
+    for (let i = 0; i < cells.length; i++) cells[i] = stripControls(cells[i] as string);
+    yield row;
+  }
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -52,23 +74,54 @@ export function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-async function readWorkbook(buf: Buffer): Promise<Source> {
-  const wb = new ExcelJS.Workbook();
+const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+
+/**
+ * The first worksheet, read as a stream (ExcelJS's WorkbookReader): the zip's declared sizes
+ * are checked first, and the rows and the text actually inflated are counted while reading.
+ */
+async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source> {
+  const declared = declaredUncompressedBytes(buf);
+  if (declared > limits.maxBytes)
+    throw new Error(
+      `the workbook unpacks to ${Number.isFinite(declared) ? mb(declared) : 'over 4 GB'}, over the limit of ${mb(limits.maxBytes)} (expected a smaller export, or raise imports.maxXlsxBytes)`,
+    );
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    // Cell styles tell a date from a number (Excel keeps both as numbers).
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  const rows: SourceRow[] = [];
+  let sheet: string | null = null;
+  let textBytes = 0;
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    for await (const ws of reader) {
+      sheet = (ws as unknown as { name?: string }).name ?? 'Лист1';
+      for await (const row of ws) {
+        if (rows.length >= limits.maxRows)
+          throw new Error(`the worksheet has more than ${limits.maxRows} rows (expected at most that, or raise imports.maxXlsxRows)`);
+        const cells: string[] = [];
+        row.eachCell({ includeEmpty: true }, (cell, col) => {
+          const text = stripControls(cellText(cell.value));
+          textBytes += text.length;
+          cells[col - 1] = text;
+        });
+        if (textBytes > limits.maxBytes)
+          throw new Error(
+            `the worksheet holds over ${mb(limits.maxBytes)} of text (expected a smaller export, or raise imports.maxXlsxBytes)`,
+          );
+        for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+        if (cells.length) rows.push({ line: row.number, cells });
+      }
+      break; // the first worksheet only
+    }
   } catch (err) {
+    if ((err as Error).message.startsWith('the work')) throw err;
     throw new Error(`not a readable Excel workbook (${(err as Error).message})`, { cause: err });
   }
-  const ws = wb.worksheets[0];
-  if (!ws) throw new Error('the workbook has no worksheet');
-  const rows: SourceRow[] = [];
-  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = cellText(cell.value);
-    });
-    for (let i = 0; i < cells.length; i++) cells[i] ??= '';
-    rows.push({ line: rowNumber, cells });
-  });
-  return { format: { type: 'xlsx', sheet: ws.name }, rows };
+  if (sheet === null) throw new Error('the workbook has no worksheet');
+  return { format: { type: 'xlsx', sheet }, rows };
 }

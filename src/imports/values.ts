@@ -4,6 +4,7 @@
  * reader adds the file, line and column.
  */
 import { isoDate, parseIsoDate, zonedTime } from '../domain/dates.js';
+import { checkEmail } from '../domain/email-address.js';
 
 export class CellError extends Error {
   override name = 'CellError';
@@ -165,11 +166,28 @@ export function parseList(raw: string): string[] {
     .filter(Boolean);
 }
 
-/** An optional e-mail: must look like one (Cyrillic domains included). */
+/** An optional e-mail, by the one address rule (domain/email-address.ts; Cyrillic included). */
 export function parseEmail(raw: string): string | null {
   const s = clean(raw);
   if (s === '') return null;
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@.]+$/u.test(s)) throw new CellError(`"${s}" is not an e-mail address (expected e.g. name@example.ru)`);
+  const check = checkEmail(s);
+  if (!check.ok) throw new CellError(`"${s}" is not an e-mail address: ${check.reason} (expected e.g. name@example.ru)`);
+  return s;
+}
+
+/**
+ * A phone as people write it: `8-910-123-45-67`, `+7 (4722) 32-12-34`, `32-12-34 доб. 105`,
+ * several separated by `,` or `;`. Each must have 5 to 15 digits and nothing but digits,
+ * spaces, `+ - ( ) .` and an extension word.
+ */
+export function parsePhone(raw: string): string {
+  const s = clean(raw);
+  for (const one of s.split(/[,;]/)) {
+    const t = one.replace(/(доб\.?|вн\.?|ext\.?)\s*\d+\s*$/i, '').trim();
+    const digits = t.replace(/\D/g, '').length;
+    if (!/^[+\d\s()\-.]+$/.test(t) || digits < 5 || digits > 15)
+      throw new CellError(`"${s}" is not a phone number (expected e.g. 8-910-123-45-67 or +7 (4722) 32-12-34)`);
+  }
   return s;
 }
 

@@ -12,8 +12,9 @@ import { now } from '../clock.js';
 import { clicksOfMessages, type DueMessageRow, dueMessages, linksOfMailings } from '../db/call-tasks.js';
 import { closeFinishedMailings } from '../db/mailings.js';
 import { addressTaskKey, insertTasks, type NewTask } from '../db/tasks.js';
-import { type Click, callTask, type SentLink, verifyAddressTask } from '../domain/call-task.js';
+import { type Click, callTask, type SentLink, unsentTask, verifyAddressTask } from '../domain/call-task.js';
 import { addDays, type IsoDate, zonedTime } from '../domain/dates.js';
+import { NO_SMTPUTF8_REASON } from '../domain/email-address.js';
 import { ruDateTime } from '../reports/render.js';
 import { classifyPendingClicks } from './click-check.js';
 import { LPR_KIND } from './lpr-monthly.js';
@@ -48,32 +49,37 @@ function buildTask(
   };
   const ofMailing = links.get(m.mailing_id) ?? new Map<number, SentLink>();
   const t =
-    m.state === 'bounced'
-      ? verifyAddressTask(
-          {
-            messageId: m.id,
-            ...person,
-            subject,
-            email: m.to_email,
-            smtpResponse: m.smtp_response ?? m.error,
-            bouncedAt: m.bounced_at as Date,
-          },
+    m.state === 'failed'
+      ? unsentTask(
+          { messageId: m.id, ...person, subject, email: m.to_email, reason: m.error ?? '', failedAt: (m.sending_at ?? now()) as Date },
           fmt,
         )
-      : callTask(
-          {
-            messageId: m.id,
-            ...person,
-            subject,
-            sentAt: m.sent_at as Date,
-            links: (m.link_positions ?? []).flatMap((p) => ofMailing.get(p) ?? []),
-            humanClicks: clicks.get(m.id) ?? [],
-            unclassifiedClicks: counts.get(m.id)?.unclassified ?? 0,
-            botClicks: counts.get(m.id)?.bots ?? 0,
-            previousNextPrep: m.previous_next_prep,
-          },
-          fmt,
-        );
+      : m.state === 'bounced'
+        ? verifyAddressTask(
+            {
+              messageId: m.id,
+              ...person,
+              subject,
+              email: m.to_email,
+              smtpResponse: m.smtp_response ?? m.error,
+              bouncedAt: m.bounced_at as Date,
+            },
+            fmt,
+          )
+        : callTask(
+            {
+              messageId: m.id,
+              ...person,
+              subject,
+              sentAt: m.sent_at as Date,
+              links: (m.link_positions ?? []).flatMap((p) => ofMailing.get(p) ?? []),
+              humanClicks: clicks.get(m.id) ?? [],
+              unclassifiedClicks: counts.get(m.id)?.unclassified ?? 0,
+              botClicks: counts.get(m.id)?.bots ?? 0,
+              previousNextPrep: m.previous_next_prep,
+            },
+            fmt,
+          );
   return {
     kind: t.kind,
     direction: 'remote_contact',
@@ -108,6 +114,7 @@ export const lprCallTasks: PeriodicJob<Record<string, never>> = {
       sentBefore: zonedTime(addDays(dueDay, 1), 0, 0, tz),
       bouncedBefore: zonedTime(addDays(today, 1), 0, 0, tz),
       since: zonedTime(addDays(today, -app.config.lpr.callLookbackDays), 0, 0, tz),
+      unsentReasons: [NO_SMTPUTF8_REASON],
     });
     const mailingIds = [...new Set(due.map((m) => m.mailing_id))];
     const linkRows = mailingIds.length ? await linksOfMailings(app.pool, mailingIds) : [];

@@ -6,10 +6,13 @@
  */
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { AppConfig } from '../config.js';
+import { checkEmail, NO_SMTPUTF8_REASON, needsSmtpUtf8 } from '../domain/email-address.js';
 import type { Logger } from '../log.js';
 import type { SmtpSink } from './sink.js';
+import { smtpUtf8Check } from './smtputf8.js';
 import { plaintextAllowed } from './tls.js';
 
 export type MailOptions = Mail.Options;
@@ -106,6 +109,7 @@ export async function createMailer(config: AppConfig, log: Logger): Promise<Mail
     log.info({ dir: sink.dir, port: sink.port }, 'SMTP_URL is not set: e-mails go to the embedded sink');
   }
   const transport = nodemailer.createTransport(transportOptions(url, config));
+  const announcesSmtpUtf8 = smtpUtf8Check(url, config.smtp.timeoutMs);
   const shown = new URL(url);
   shown.username = '';
   shown.password = '';
@@ -113,6 +117,22 @@ export async function createMailer(config: AppConfig, log: Logger): Promise<Mail
     url: shown.toString(),
     sink,
     async send(message) {
+      // The one address rule (domain/email-address.ts) for every e-mail that leaves.
+      const addresses = envelopeAddresses(message);
+      for (const a of addresses) {
+        const check = checkEmail(a);
+        if (!check.ok) throw new SmtpSendError(`адрес e-mail с ошибкой: ${check.reason}`, true, null, null);
+      }
+      // A non-ASCII local part needs SMTPUTF8: without it the message fails, said, never skipped.
+      if (addresses.some(needsSmtpUtf8)) {
+        let ok: boolean;
+        try {
+          ok = await announcesSmtpUtf8();
+        } catch (err) {
+          throw new SmtpSendError(`SMTP: ${(err as Error).message}`, false, null, null, { cause: err });
+        }
+        if (!ok) throw new SmtpSendError(NO_SMTPUTF8_REASON, true, null, null);
+      }
       try {
         const info = await transport.sendMail(message);
         return { response: String(info.response ?? ''), messageId: String(info.messageId ?? '') };
@@ -125,6 +145,29 @@ export async function createMailer(config: AppConfig, log: Logger): Promise<Mail
       if (sink) await sink.close();
     },
   };
+}
+
+/** The recipients (and sender) of a message's envelope, as plain addresses. */
+export function envelopeAddresses(message: MailOptions): string[] {
+  const out: string[] = [];
+  const add = (a: unknown): void => {
+    if (!a) return;
+    if (Array.isArray(a)) for (const x of a) add(x);
+    else if (typeof a === 'string') for (const p of addressparser(a, { flatten: true })) out.push(p.address);
+    else if (typeof a === 'object' && 'address' in a) out.push(String((a as { address: string }).address));
+  };
+  if (message.envelope) {
+    add(message.envelope.from);
+    add(message.envelope.to);
+    add(message.envelope.cc);
+    add(message.envelope.bcc);
+  } else {
+    add(message.from);
+    add(message.to);
+    add(message.cc);
+    add(message.bcc);
+  }
+  return out;
 }
 
 /** Header values may never carry CR/LF (header injection); collapse all whitespace runs. */

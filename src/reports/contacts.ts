@@ -4,9 +4,10 @@
  * the desk sees whom it cannot reach. `--problems` keeps only clients with a gap.
  */
 import { listServedClients } from '../db/clients.js';
-import { type RoleCoverage, roleCoverage } from '../db/contacts.js';
+import { addressProblems, type RoleCoverage, roleCoverage } from '../db/contacts.js';
+import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
 import { textOption } from './options.js';
-import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
+import type { Report, ReportColumn, ReportDefinition, ReportRow } from './types.js';
 
 const ROLES = [
   { role: 'lpr', title: 'ЛПР' },
@@ -56,7 +57,7 @@ export const contactsReport: ReportDefinition = {
       ]),
       { key: 'gaps', header: 'Не хватает' },
     ];
-    let rows: ReportRow[] = clients.map((c) => {
+    const rowOf = (c: (typeof clients)[number]): ReportRow => {
       const cov = byClient.get(c.id) ?? new Map<string, RoleCoverage>();
       const row: ReportRow = { client: `${c.number} - ${c.name}`, remote: c.remote_name ?? '' };
       for (const { role } of ROLES) {
@@ -67,20 +68,57 @@ export const contactsReport: ReportDefinition = {
       }
       row.gaps = gaps(cov).join('; ');
       return row;
-    });
-    if (values.problems === true) rows = rows.filter((r) => r.gaps !== '');
-    const count = (key: string) => rows.filter((r) => r[key] === 'Да').length;
-    const totals: ReportRow = { client: `Итого: (${rows.length})`, gaps: `с пробелами: ${rows.filter((r) => r.gaps !== '').length}` };
-    for (const { role } of ROLES) {
-      totals[role] = `есть: ${rows.filter((r) => r[role] !== 'нет').length}`;
-      totals[`${role}_email`] = `Да: ${count(`${role}_email`)}`;
-      totals[`${role}_consent`] = `Да: ${count(`${role}_consent`)}`;
+    };
+    const section = (list: typeof clients, title?: string): Report['sections'][number] => {
+      let rows = list.map(rowOf);
+      if (values.problems === true) rows = rows.filter((r) => r.gaps !== '');
+      const count = (key: string) => rows.filter((r) => r[key] === 'Да').length;
+      const totals: ReportRow = { client: `Итого: (${rows.length})`, gaps: `с пробелами: ${rows.filter((r) => r.gaps !== '').length}` };
+      for (const { role } of ROLES) {
+        totals[role] = `есть: ${rows.filter((r) => r[role] !== 'нет').length}`;
+        totals[`${role}_email`] = `Да: ${count(`${role}_email`)}`;
+        totals[`${role}_consent`] = `Да: ${count(`${role}_consent`)}`;
+      }
+      return { ...(title ? { title } : {}), columns, rows, totals };
+    };
+    // Leaving clients (liquidation, reorganisation) in their own group, not among the served.
+    const leaving = clients.filter((c) => isLeaving(c.state));
+    const sections: Report['sections'] = [section(clients.filter((c) => !isLeaving(c.state)))];
+    if (leaving.length) sections.push(section(leaving, LEAVING_TITLE));
+    if (values.problems === true) {
+      // Each contact whose address cannot be written to, with why and its fix task.
+      const label = new Map(clients.map((c) => [c.id, { client: `${c.number} - ${c.name}`, remote: c.remote_name ?? '' }]));
+      const problems = await addressProblems(
+        app.pool,
+        clients.map((c) => c.id),
+      );
+      sections.push({
+        title: 'Контактные лица с адресом e-mail, по которому нельзя писать',
+        columns: [
+          { key: 'client', header: 'Клиент' },
+          { key: 'remote', header: 'Ответственный ДИС' },
+          { key: 'full_name', header: 'Контактное лицо' },
+          { key: 'roles', header: 'Роль' },
+          { key: 'email', header: 'E-mail' },
+          { key: 'reason', header: 'Причина' },
+          { key: 'task', header: 'Задача «Исправить адрес e-mail в КИС»' },
+        ],
+        rows: problems.map((p) => ({
+          ...label.get(p.client_id),
+          full_name: p.full_name,
+          roles: p.roles,
+          email: p.email,
+          reason: p.reason,
+          task: p.task_state === 'open' ? 'открыта' : p.task_state === 'done' ? 'выполнена' : p.task_state ? 'отменена' : '',
+        })),
+        totals: { client: `Итого: (${problems.length})` },
+      });
     }
     return {
       name: 'contacts',
       title: 'Контактные лица (ЛПР, ЛВПР)',
       subtitle: [app.config.ric.code, department ? `Подразделение: ${department}` : null].filter(Boolean).join(' · '),
-      sections: [{ columns, rows, totals }],
+      sections,
     };
   },
 };

@@ -56,6 +56,19 @@ export const deliveryReport: ReportDefinition = {
        ) x ORDER BY client_number, contact`,
       params,
     );
+    // Messages that never left (e.g. a Cyrillic address and a server without SMTPUTF8), with why.
+    const { rows: failed } = await app.pool.query<ReportRow>(
+      `SELECT cl.number || ' - ' || cl.name AS client, k.full_name AS contact, m.to_email AS email,
+              coalesce(m.error, m.smtp_response) AS reason, e.name AS remote
+         FROM messages m
+         JOIN mailings ml ON ml.id = m.mailing_id
+         JOIN contacts k ON k.id = m.contact_id
+         JOIN clients cl ON cl.id = m.client_id
+         LEFT JOIN employees e ON e.id = cl.remote_specialist_id
+        WHERE ${MAILINGS_OF_MONTH} AND m.state = 'failed'
+        ORDER BY cl.number, k.full_name`,
+      params,
+    );
     const totals: ReportRow = { mailing: `Итого: (${mailings.length})` };
     for (const k of COUNTS) totals[k] = mailings.reduce((s, r) => s + Number(r[k] ?? 0), 0);
     return {
@@ -96,6 +109,18 @@ export const deliveryReport: ReportDefinition = {
           ],
           rows: bad,
           totals: { client: `Итого: (${bad.length})` },
+        },
+        {
+          title: 'Письма, которые не удалось отправить',
+          columns: [
+            { key: 'client', header: 'Клиент' },
+            { key: 'contact', header: 'Контактное лицо' },
+            { key: 'email', header: 'Email' },
+            { key: 'reason', header: 'Причина' },
+            { key: 'remote', header: 'Ответственный (ДИС)' },
+          ],
+          rows: failed,
+          totals: { client: `Итого: (${failed.length})` },
         },
       ],
     };

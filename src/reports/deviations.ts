@@ -9,6 +9,7 @@ import { weekOption } from '../cli/week-option.js';
 import { now } from '../clock.js';
 import { type DeviationRow, listDeviations } from '../db/deviations.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
+import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
 import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
@@ -16,7 +17,7 @@ import { round3 } from '../domain/risk-model.js';
 import { dmy } from '../domain/ru-dates.js';
 import { clientLabel } from '../health/alert-email.js';
 import { deviationCharts } from './deviations-charts.js';
-import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
+import type { Report, ReportColumn, ReportDefinition, ReportRow } from './types.js';
 
 const COLUMN: Record<ComponentKey, keyof DeviationRow> = {
   training: 'training',
@@ -72,6 +73,15 @@ export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportR
   return { rows: out, totals, notes };
 }
 
+/** Leaving clients (liquidation, reorganisation) in their own group, after the served ones. */
+function groupLeaving(rows: readonly DeviationRow[]): Report['sections'] {
+  const leaving = rows.filter((r) => isLeaving(r.client_state));
+  const served = rows.filter((r) => !leaving.includes(r));
+  const sections: Report['sections'] = [{ columns: DEVIATION_COLUMNS, ...deviationSection(served) }];
+  if (leaving.length) sections.push({ title: LEAVING_TITLE, columns: DEVIATION_COLUMNS, ...deviationSection(leaving) });
+  return sections;
+}
+
 export const deviationsReport: ReportDefinition = {
   name: 'deviations',
   description: 'Фиксация отклонений: the weekly risk indicator per client and responsible employee',
@@ -98,7 +108,7 @@ export const deviationsReport: ReportDefinition = {
       title: 'Фиксация отклонений',
       subtitle: `${app.config.ric.code}, неделя ${week} (с ${dmy(start)} по ${dmy(end)})${filters.length ? `; ${filters.join(', ')}` : ''}`,
       charts: await deviationCharts(app, week, department),
-      sections: [{ columns: DEVIATION_COLUMNS, ...deviationSection(rows) }],
+      sections: groupLeaving(rows),
     };
   },
 };

@@ -1,5 +1,7 @@
 /** Rendering a {@link Report}: text table, CSV (RFC 4180, UTF-8 with BOM), JSON, Excel. */
+
 import ExcelJS from 'exceljs';
+import { escapeUnprintable } from '../domain/clean-text.js';
 import { localParts } from '../domain/dates.js';
 import type { ColumnType, Report, ReportColumn, ReportRow, ReportSection } from './types.js';
 
@@ -61,7 +63,11 @@ function allRows(s: ReportSection): ReportRow[] {
 }
 
 export function formatTable(columns: ReportColumn[], rows: readonly object[], tz?: string): string {
-  const cells = rows.map((r) => columns.map((c) => formatCell((r as ReportRow)[c.key], c.type, tz).replace(/\s*\n\s*/g, ' ')));
+  // Line breaks fold into one line; anything else unprintable (an escape sequence an older
+  // import let in, a bidi override) is shown escaped, never sent to the terminal raw.
+  const cells = rows.map((r) =>
+    columns.map((c) => escapeUnprintable(formatCell((r as ReportRow)[c.key], c.type, tz).replace(/\s*\n\s*/g, ' '))),
+  );
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => (row[i] as string).length)));
   const numeric = columns.map((c) => c.type !== undefined && c.type !== 'text' && c.type !== 'date' && c.type !== 'datetime');
   const line = (vals: string[]) =>

@@ -11,6 +11,8 @@ export interface Received {
   to: string[];
   raw: string;
   parsed: ParsedMail;
+  /** The client asked for SMTPUTF8 in MAIL FROM. */
+  smtpUtf8: boolean;
 }
 
 export interface TestSmtp {
@@ -27,6 +29,8 @@ export interface TestSmtpOptions {
   /** Reply code for RCPT TO of `address` on its `attempt`-th try (1-based); null accepts. */
   rcptReply?(address: string, attempt: number): { code: number; message: string } | null;
   port?: number;
+  /** Do not announce SMTPUTF8 in the EHLO reply (a server without RFC 6531). */
+  hideSMTPUTF8?: boolean;
 }
 
 /**
@@ -47,6 +51,7 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
+    hideSMTPUTF8: opts.hideSMTPUTF8 ?? false,
     onRcptTo(address, _session, cb) {
       const n = (attempts.get(address.address) ?? 0) + 1;
       attempts.set(address.address, n);
@@ -69,6 +74,7 @@ export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmt
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
           parsed,
+          smtpUtf8: (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true,
         });
         for (const w of waiters) w();
         cb(null, 'Ok: queued');

@@ -81,7 +81,11 @@ describe('reports of what came in', () => {
     const other = s.rows.find((r: { client: string }) => r.client.startsWith('194455'));
     expect(other.gaps).toBe('нет ЛПР; нет ЛВПР; нет Ключевой пользователь');
     const problems = await report('contacts', '--problems');
-    expect(problems.rows).toHaveLength(13);
+    // 13 clients have gaps; the two leaving ones (reorganisation, liquidation) are in their own group.
+    expect(problems.rows).toHaveLength(11);
+    const all = JSON.parse((await cli(t, 'report', 'contacts', '--problems', '--format', 'json')).out).sections;
+    expect(all[1].title).toBe('Клиенты в ликвидации или реорганизации');
+    expect(all[1].rows.map((r: { client: string }) => r.client.slice(0, 6)).sort()).toEqual(['194622', '194939']);
     const table = await cli(t, 'report', 'contacts');
     expect(table.out).toMatch(/^Контактные лица \(ЛПР, ЛВПР\)/);
     const out = join(t.varDir, 'contacts.xlsx');

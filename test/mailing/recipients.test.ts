@@ -1,8 +1,16 @@
 /** The selection rules and the variant choice, as pure functions. */
 import { describe, expect, it } from 'vitest';
 import { problemAreaOf } from '../../src/domain/audiences.js';
-import { isValidEmail } from '../../src/domain/email-address.js';
-import { type Candidate, chooseVariant, judge, monthsBetween, parseVariantKey, selectRecipients } from '../../src/domain/recipients.js';
+import { checkEmail, isValidEmail, needsSmtpUtf8 } from '../../src/domain/email-address.js';
+import {
+  type Candidate,
+  chooseVariant,
+  EXCLUSION_TEXT,
+  judge,
+  monthsBetween,
+  parseVariantKey,
+  selectRecipients,
+} from '../../src/domain/recipients.js';
 
 const rules = { period: '2024-06', includeLvpr: false, defaultFrequencyMonths: 1, hookAreas: ['inspections', 'tenders_courts'] as const };
 
@@ -39,6 +47,13 @@ describe('recipients', () => {
     expect(judge(c({ unsubscribed: true }), rules)).toEqual({ ok: false, reason: 'unsubscribed' });
     expect(judge(c({ suppressed: true }), rules)).toEqual({ ok: false, reason: 'suppressed' });
     expect(judge(c({ active: false }), rules)).toEqual({ ok: false, reason: 'inactive' });
+  });
+
+  it('counts an unknown ЛПР role (export without the column) and a leaving client apart', () => {
+    expect(judge(c({ isLpr: null, isLvpr: null }), rules)).toEqual({ ok: false, reason: 'lpr_role_unknown' });
+    expect(judge(c({ clientLeaving: true }), rules)).toEqual({ ok: false, reason: 'client_leaving' });
+    expect(judge(c({ consent: null }), rules)).toEqual({ ok: false, reason: 'no_consent' });
+    expect(EXCLUSION_TEXT.lpr_role_unknown).toBe('нет данных о роли ЛПР');
   });
 
   it('is due by the contact frequency: monthly by default, never twice inside the window', () => {
@@ -79,9 +94,19 @@ describe('recipients', () => {
     expect(problemAreaOf('погода')).toBeNull();
   });
 
-  it('accepts Cyrillic domains and refuses broken addresses', () => {
-    for (const ok of ['director@школа.рф', 'a.b+c@client.example', 'x@xn--80aswg.xn--p1ai']) expect(isValidEmail(ok), ok).toBe(true);
-    for (const bad of ['директор@школа.рф', 'a@@b.ru', 'a@b', 'a b@c.ru', '.a@c.ru', 'a@-c.ru', 'a@c.r'])
+  it('accepts Cyrillic domains and internationalised local parts (RFC 6531), refuses broken addresses', () => {
+    for (const ok of ['director@школа.рф', 'директор@школа.рф', 'директор@поплавский.рф', 'a.b+c@client.example', 'x@xn--80aswg.xn--p1ai'])
+      expect(isValidEmail(ok), ok).toBe(true);
+    for (const bad of ['a@@b.ru', 'a@b', 'a b@c.ru', '.a@c.ru', 'a..b@c.ru', 'a@-c.ru', 'a@c.r', 'дир\u0007ектор@школа.рф'])
       expect(isValidEmail(bad), bad).toBe(false);
+  });
+
+  it('says why an address cannot be written to', () => {
+    expect(checkEmail('name@@domain.ru')).toEqual({ ok: false, reason: 'в адресе больше одного знака @' });
+    expect(checkEmail('name.domain.ru')).toEqual({ ok: false, reason: 'в адресе нет знака @' });
+    expect(checkEmail('name@domain')).toMatchObject({ ok: false, reason: expect.stringContaining('в домене нет точки') });
+    expect(checkEmail('директор@поплавский.рф')).toEqual({ ok: true });
+    expect(needsSmtpUtf8('директор@поплавский.рф')).toBe(true);
+    expect(needsSmtpUtf8('director@поплавский.рф')).toBe(false);
   });
 });

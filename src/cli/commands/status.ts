@@ -1,7 +1,7 @@
 import type { App } from '../../app.js';
 import { now } from '../../clock.js';
 import { lastRuns } from '../../db/job-runs.js';
-import { messageStateCounts } from '../../db/messages.js';
+import { messageFailureReasons, messageStateCounts } from '../../db/messages.js';
 import { JOBS } from '../../jobs/index.js';
 import { nextRun, scheduledJobs } from '../../queue/schedules.js';
 import { formatTable, ruDateTime } from '../../reports/render.js';
@@ -41,6 +41,7 @@ export async function collectStatus(app: App) {
     })),
     notifications: Object.fromEntries(outbox.map((r) => [r.state, r.count])),
     messages: await messageStateCounts(app.pool),
+    messageFailures: await messageFailureReasons(app.pool),
     mailbox: await collectMailboxStatus(app),
   };
 }
@@ -95,6 +96,7 @@ export function formatStatus(s: Status): string {
   out.push(`Mailing messages: ${m.length ? m.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
   if (s.messages.unknown)
     out.push(`  ${s.messages.unknown} message(s) in state "unknown" (cut off mid-send): check them, then "retry lpr-monthly --unknown"`);
+  for (const f of s.messageFailures) out.push(`  failed ${f.count}: ${f.reason}`);
   out.push(formatMailboxStatus(s.mailbox, s.timeZone));
   return `${out.join('\n')}\n`;
 }

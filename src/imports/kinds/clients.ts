@@ -1,7 +1,8 @@
 /**
  * «Клиенты»: Номер клиента · Клиент · [РИЦ] · Категория · Сумма ИО, руб/мес · Состояние ·
  * [Дата подключения] · [Окончание первичного аванса] · Ответственный ДИС · [Ответственный ТС] ·
- * [Признаки].
+ * [Признаки] · [Дата отключения]. A change of state between two imports is recorded in
+ * `client_state_changes`, dated by the import (or by «Дата отключения» when given).
  */
 import { applyClients } from '../../db/clients.js';
 import type { ColumnSpec } from '../columns.js';
@@ -20,6 +21,7 @@ const COLUMNS: ColumnSpec[] = [
   { key: 'remote', ru: 'Ответственный ДИС', en: 'remote specialist' },
   { key: 'field', ru: 'Ответственный ТС', en: 'field specialist', optional: true },
   { key: 'flags', ru: 'Признаки', en: 'flags', optional: true },
+  { key: 'disconnectedOn', ru: 'Дата отключения', en: 'disconnected on', optional: true },
 ];
 
 const STATES: Record<string, string> = {
@@ -61,7 +63,7 @@ export const clientsKind: ImportKind = {
   kind: 'clients',
   title: 'Клиенты',
   stage: stageColumns(
-    'number integer, name text, name_cut boolean, ric text, category text, fee numeric(12,2), state text, connected date, pa_until date, remote_id bigint, field_id bigint, flags text[]',
+    'number integer, name text, name_cut boolean, ric text, category text, fee numeric(12,2), state text, connected date, pa_until date, remote_id bigint, field_id bigint, flags text[], disconnected_on date',
   ),
   *parse(rows, ctx) {
     const once = onceEach<number>();
@@ -75,6 +77,13 @@ export const clientsKind: ImportKind = {
       const remote = employeeId(r, 'remote', ctx, r.get('remote', clean, true));
       const field = employeeId(r, 'field', ctx, optText(r.raw('field')) ?? undefined);
       const connected = r.get('connected', parseDate);
+      const state = r.get('state', parseState, true);
+      const disconnectedOn = r.get('disconnectedOn', parseDate);
+      if (disconnectedOn !== undefined && state !== undefined && state !== 'disconnected')
+        r.fail(
+          'disconnectedOn',
+          `Дата отключения: ${disconnectedOn} is given for a client in state «${clean(r.raw('state'))}» (expected it empty, or the state Отключен)`,
+        );
       if (ref) once(r, 'number', ref.number, `client ${ref.number}`, 'each client once');
       return [
         ref?.number,
@@ -83,12 +92,13 @@ export const clientsKind: ImportKind = {
         optText(r.raw('ric')),
         r.get('category', parseCategory, true),
         fee,
-        r.get('state', parseState, true),
+        state,
         connected ?? null,
         r.get('paUntil', parseDate) ?? null,
         remote,
         field ?? null,
         flags,
+        disconnectedOn ?? null,
       ];
     });
   },

@@ -2,26 +2,42 @@
  * «Контактные лица»: Номер клиента · ФИО · [Должность] · [Тип должности] · [ЛПР] · [ЛВПР] ·
  * [Ключевой пользователь] · [Пользователь системы] · [Email] · [Телефон] ·
  * [Согласие на рассылку] · [Частота контакта, мес] · [Интересы]. A snapshot of the listed
- * clients' contacts; an empty Да/Нет cell is Нет.
+ * clients' contacts; an empty Да/Нет cell is Нет, an absent Да/Нет column is unknown (with a
+ * warning). A bad e-mail, phone, position type, problem area or frequency is a warning: the
+ * person is imported, the value kept as given and flagged.
  */
 import { applyContacts } from '../../db/contacts.js';
+import { problemAreaOf } from '../../domain/audiences.js';
+import { checkEmail } from '../../domain/email-address.js';
 import type { ColumnSpec } from '../columns.js';
 import { clientId, type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
 import { nameKey } from '../people.js';
-import { CellError, clean, optText, parseClientRef, parseCount, parseEmail, parseList, parseYesNo, personName } from '../values.js';
+import { CellError, clean, optText, parseClientRef, parseCount, parseList, parsePhone, parseYesNo, personName } from '../values.js';
 
 const COLUMNS: ColumnSpec[] = [
   { key: 'number', ru: 'Номер клиента', en: 'number', aliases: ['Клиент', 'client number'] },
   { key: 'name', ru: 'ФИО', en: 'name', aliases: ['Контактное лицо', 'full name'] },
   { key: 'position', ru: 'Должность', en: 'position', optional: true, aliases: ['Должность КЛ', 'Должность конт. лица'] },
   { key: 'positionType', ru: 'Тип должности', en: 'position type', optional: true, aliases: ['Тип должности КЛ'] },
-  { key: 'lpr', ru: 'ЛПР', en: 'decision maker', optional: true },
-  { key: 'lvpr', ru: 'ЛВПР', en: 'influencer', optional: true },
-  { key: 'keyUser', ru: 'Ключевой пользователь', en: 'key user', optional: true },
-  { key: 'systemUser', ru: 'Пользователь системы', en: 'system user', optional: true },
+  { key: 'lpr', ru: 'ЛПР', en: 'decision maker', optional: true, affects: 'the monthly e-mail to decision makers and the signals' },
+  { key: 'lvpr', ru: 'ЛВПР', en: 'influencer', optional: true, affects: 'the monthly e-mail and the signals' },
+  { key: 'keyUser', ru: 'Ключевой пользователь', en: 'key user', optional: true, affects: 'the signals about key users' },
+  {
+    key: 'systemUser',
+    ru: 'Пользователь системы',
+    en: 'system user',
+    optional: true,
+    affects: 'the training norm (the risk component «Обучение» is н/д) and the choice of the e-mail variant',
+  },
   { key: 'email', ru: 'Email', en: 'e-mail', optional: true, aliases: ['E-mail', 'Электронная почта'] },
   { key: 'phone', ru: 'Телефон', en: 'phone', optional: true },
-  { key: 'consent', ru: 'Согласие на рассылку', en: 'consent', optional: true },
+  {
+    key: 'consent',
+    ru: 'Согласие на рассылку',
+    en: 'consent',
+    optional: true,
+    affects: 'the monthly e-mail (no consent known, no e-mail)',
+  },
   { key: 'frequency', ru: 'Частота контакта, мес', en: 'contact frequency', optional: true, aliases: ['Частота контакта'] },
   { key: 'interests', ru: 'Интересы', en: 'problem areas', optional: true, aliases: ['interests', 'Проблемные зоны'] },
 ];
@@ -57,6 +73,17 @@ export function positionTypeOf(position: string | null): string | null {
   return 'other';
 }
 
+/** Known problem areas: a code or a Russian word (domain/audiences.ts). */
+function parseAreas(raw: string): string[] {
+  const list = parseList(raw);
+  const unknown = list.filter((a) => problemAreaOf(a) === null);
+  if (unknown.length)
+    throw new CellError(
+      `${unknown.map((a) => `"${a}"`).join(', ')} ${unknown.length === 1 ? 'is not a problem area' : 'are not problem areas'} (expected e.g. проверки, контрагенты, торги и суды, лицензии, вид деятельности)`,
+    );
+  return list;
+}
+
 function frequency(raw: string): number {
   const n = parseCount(raw);
   if (n < 1 || n > 24) throw new CellError(`"${clean(raw)}" is out of range (expected 1 to 24 months)`);
@@ -67,32 +94,53 @@ export const contactsKind: ImportKind = {
   kind: 'contacts',
   title: 'Контактные лица',
   stage: stageColumns(
-    'client_id bigint, full_name text, position text, position_type text, is_lpr boolean, is_lvpr boolean, is_key_user boolean, is_system_user boolean, email text, phone text, consent boolean, frequency integer, problem_areas text[]',
+    'client_id bigint, full_name text, position text, position_type text, is_lpr boolean, is_lvpr boolean, is_key_user boolean, is_system_user boolean, email text, phone text, consent boolean, frequency integer, problem_areas text[], email_problem text, invalid_values jsonb',
   ),
   *parse(rows, ctx) {
     const once = onceEach<string>();
-    yield* tableRows(rows, COLUMNS, ctx, (r) => {
+    yield* tableRows(rows, COLUMNS, ctx, (r, header) => {
       const ref = r.get('number', parseClientRef, true);
       const client = clientId(r, 'number', ctx, ref?.number);
       const name = r.get('name', personName, true);
       const position = optText(r.raw('position'));
-      const flag = (key: string) => r.get(key, parseYesNo) ?? false;
+      // Absent column: unknown (NULL), never a guessed «Нет»; present and empty: Нет.
+      const flag = (key: string) => (header.has(key) ? (r.get(key, parseYesNo) ?? false) : null);
       if (client !== undefined && name)
         once(r, 'name', `${client}|${nameKey(name)}`, `"${name}" of client ${ref?.number}`, 'each person once');
+      // Data-quality checks: a bad value warns, is kept as given and flagged; the row is imported.
+      const invalid: Record<string, string> = {};
+      const soft = <T>(key: string, parse: (raw: string) => T): T | undefined => {
+        const { value, bad } = r.check(key, parse);
+        if (bad !== undefined) invalid[header.title(key)] = bad;
+        return value;
+      };
+      const emailRaw = optText(r.raw('email'));
+      const emailCheck = emailRaw === null ? null : checkEmail(emailRaw);
+      if (emailCheck && !emailCheck.ok)
+        r.warn(
+          'email',
+          `Email: "${emailRaw}" is not an e-mail address: ${emailCheck.reason}; imported and flagged (expected e.g. name@example.ru)`,
+        );
+      const positionType = soft('positionType', parsePositionType);
+      const phone = optText(r.raw('phone'));
+      if (phone !== null) soft('phone', parsePhone);
+      const areas = soft('interests', parseAreas);
       return [
         client,
         name,
         position,
-        r.get('positionType', parsePositionType) ?? positionTypeOf(position),
+        positionType ?? positionTypeOf(position),
         flag('lpr'),
         flag('lvpr'),
         flag('keyUser'),
         flag('systemUser'),
-        r.get('email', parseEmail) ?? null,
-        optText(r.raw('phone')),
+        emailRaw,
+        phone,
         flag('consent'),
-        r.get('frequency', frequency) ?? null,
-        r.get('interests', parseList) ?? [],
+        soft('frequency', frequency) ?? null,
+        areas ?? (header.has('interests') ? parseList(r.raw('interests')) : []),
+        emailCheck && !emailCheck.ok ? emailCheck.reason : null,
+        JSON.stringify(invalid),
       ];
     });
   },

@@ -58,7 +58,7 @@ function* olapRows(rows: Iterator<SourceRow>, layout: OlapLayout, ctx: ParseCont
   for (let next = rows.next(); !next.done; next = rows.next()) {
     const src = next.value;
     if (isBlank(src) || isTotals(src)) continue;
-    const r = new RowReader(layout.header, src, ctx.errors);
+    const r = new RowReader(layout.header, src, ctx.errors, ctx.warnings);
     if (!looksLikeClient(r.raw('client'))) {
       r.fail('client', `"${clean(r.raw('client'))}" is not a client row (expected "NNNNNN - Name" or Итого)`);
       continue;

@@ -1,0 +1,38 @@
+/**
+ * Control characters out of imported text. A CRM field can carry C0 controls (a stray
+ * NUL, a vertical tab from a pasted document) and C1 controls or whole terminal escape
+ * sequences (`ESC [ 31 m`) that would colour or move the cursor of whoever prints the value.
+ * Every imported text value goes through {@link stripControls}; a tab is kept (cells of a
+ * tab-separated export never hold one, and inside a quoted cell it is the author's).
+ */
+
+// ESC-introduced sequences first (CSI `ESC [ … final`, OSC `ESC ] … BEL|ESC \`, two-char
+// `ESC x`), so their printable tails (`[31m`) go with them; then the single C1 CSI (U+009B)
+// with its parameters; then line breaks (to a space) and any remaining C0 (but tab), DEL
+// and C1 character.
+const SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g;
+const LINE_BREAKS = /\r\n?|\n/g;
+const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const ANY = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+
+/**
+ * The text without C0 and C1 control characters other than tab. A line break inside a quoted
+ * multi-line cell becomes a space, so the words on either side stay apart. Letters, quotes
+ * and `<b>`-like text stay as they are (output escapes them).
+ */
+export function stripControls(s: string): string {
+  // Almost every cell has none: test before replacing.
+  if (!ANY.test(s)) return s;
+  return s.replace(SEQUENCES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
+}
+
+/** Whether a character would not print as itself on a terminal (controls, bidi overrides, line breaks). */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/** For table output: anything unprintable that remains shown as `\xNN` / `\uNNNN`, never sent raw. */
+export function escapeUnprintable(s: string): string {
+  return s.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

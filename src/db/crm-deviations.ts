@@ -32,3 +32,81 @@ export async function applyCrmDeviations(db: PoolClient, ctx: ApplyContext): Pro
     ctx.staged,
   );
 }
+
+/** Zone of an indicator column in SQL, with the same thousandths boundaries as zoneOf. */
+export function zoneSql(column: string, dynamicParam: string, highParam: string): string {
+  return `CASE WHEN ${column} IS NULL THEN NULL
+               WHEN round(${column} * 1000) >= round(${highParam}::numeric * 1000) THEN 'high'
+               WHEN round(${column} * 1000) >= round(${dynamicParam}::numeric * 1000) THEN 'dynamic' ELSE 'none' END`;
+}
+
+export interface AgreementCell {
+  week: string;
+  crm_zone: 'high' | 'dynamic' | 'none';
+  computed_zone: 'high' | 'dynamic' | 'none';
+  n: number;
+}
+
+/** Clients per (CRM zone, churnguard zone) per week in [fromWeek, toWeek], weeks that have both. */
+export async function agreementCells(
+  db: Queryable,
+  fromWeek: string,
+  toWeek: string,
+  zones: { dynamicFrom: number; highFrom: number },
+): Promise<AgreementCell[]> {
+  const { rows } = await db.query<AgreementCell>(
+    `SELECT d.week, ${zoneSql('d.indicator', '$3', '$4')} AS crm_zone, ${zoneSql('rs.computed_indicator', '$3', '$4')} AS computed_zone,
+            count(*)::int AS n
+       FROM crm_deviations d JOIN risk_scores rs ON rs.week = d.week AND rs.client_id = d.client_id
+      WHERE d.week >= $1 AND d.week <= $2 AND rs.computed_indicator IS NOT NULL
+      GROUP BY 1, 2, 3 ORDER BY 1`,
+    [fromWeek, toWeek, zones.dynamicFrom, zones.highFrom],
+  );
+  return rows;
+}
+
+/** The newest week with both indicators (at or before `atOrBefore`), or null. */
+export async function latestAgreementWeek(db: Queryable, atOrBefore: string | null): Promise<string | null> {
+  const { rows } = await db.query<{ week: string | null }>(
+    `SELECT max(d.week) AS week FROM crm_deviations d
+      WHERE ($1::text IS NULL OR d.week <= $1)
+        AND EXISTS (SELECT 1 FROM risk_scores rs WHERE rs.week = d.week AND rs.client_id = d.client_id AND rs.computed_indicator IS NOT NULL)`,
+    [atOrBefore],
+  );
+  return rows[0]?.week ?? null;
+}
+
+export interface Disagreement {
+  week: string;
+  number: number;
+  name: string;
+  crm_indicator: number;
+  computed_indicator: number;
+  crm_zone: string;
+  computed_zone: string;
+  crm: Record<'training' | 'lk' | 'lpr_contact' | 'logins' | 'webinars', number | null>;
+  computed: Record<'training' | 'lk' | 'lpr_contact' | 'logins' | 'webinars', number | null>;
+}
+
+/** The clients whose CRM zone and churnguard zone differ, with both sets of components. */
+export async function disagreements(
+  db: Queryable,
+  fromWeek: string,
+  toWeek: string,
+  zones: { dynamicFrom: number; highFrom: number },
+): Promise<Disagreement[]> {
+  const { rows } = await db.query<Disagreement>(
+    `SELECT * FROM (
+       SELECT d.week, c.number, c.name, d.indicator AS crm_indicator, rs.computed_indicator,
+              ${zoneSql('d.indicator', '$3', '$4')} AS crm_zone, ${zoneSql('rs.computed_indicator', '$3', '$4')} AS computed_zone,
+              json_build_object('training', d.training, 'lk', d.lk, 'lpr_contact', d.lpr_contact, 'logins', d.logins, 'webinars', d.webinars) AS crm,
+              json_build_object('training', rs.training, 'lk', rs.lk, 'lpr_contact', rs.lpr_contact, 'logins', rs.logins, 'webinars', rs.webinars) AS computed
+         FROM crm_deviations d JOIN risk_scores rs ON rs.week = d.week AND rs.client_id = d.client_id
+         JOIN clients c ON c.id = d.client_id
+        WHERE d.week >= $1 AND d.week <= $2 AND rs.computed_indicator IS NOT NULL) x
+      WHERE crm_zone <> computed_zone
+      ORDER BY week DESC, number`,
+    [fromWeek, toWeek, zones.dynamicFrom, zones.highFrom],
+  );
+  return rows;
+}

@@ -4,6 +4,7 @@ import { competitorsReport } from './competitors.js';
 import { contactsReport } from './contacts.js';
 import { deliveryReport } from './delivery.js';
 import { deviationsReport } from './deviations.js';
+import { indicatorAgreementReport } from './indicator-agreement.js';
 import { jobRunsReport } from './job-runs.js';
 import { lprWorkReport } from './lpr-work.js';
 import { mailingFunnelReport } from './mailing-funnel.js';
@@ -26,6 +27,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   mailingFunnelReport,
   lprWorkReport,
   primaryAdvanceReport,
+  indicatorAgreementReport,
 ];
 
 /**
@@ -37,6 +39,7 @@ export const REPORTS: readonly ReportDefinition[] = [
  */
 export const OVERVIEW: readonly string[] = [
   'deviations',
+  'indicator-agreement',
   'signals',
   'tasks-control',
   'competitors',

@@ -5,6 +5,7 @@ import { contactsReport } from './contacts.js';
 import { deliveryReport } from './delivery.js';
 import { deviationsReport } from './deviations.js';
 import { indicatorAgreementReport } from './indicator-agreement.js';
+import { indicatorQualityReport } from './indicator-quality.js';
 import { jobRunsReport } from './job-runs.js';
 import { lprWorkReport } from './lpr-work.js';
 import { mailingFunnelReport } from './mailing-funnel.js';
@@ -28,6 +29,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   lprWorkReport,
   primaryAdvanceReport,
   indicatorAgreementReport,
+  indicatorQualityReport,
 ];
 
 /**
@@ -40,6 +42,7 @@ export const REPORTS: readonly ReportDefinition[] = [
 export const OVERVIEW: readonly string[] = [
   'deviations',
   'indicator-agreement',
+  'indicator-quality',
   'signals',
   'tasks-control',
   'competitors',

@@ -62,6 +62,14 @@ export function differingComponents(d: Disagreement): string {
   return parts.join('; ') || 'показатели совпадают, различается расчёт индикатора';
 }
 
+function matrixColumns(): ReportSection['columns'] {
+  return [
+    { key: 'crm', header: 'КИС \\ churnguard' },
+    ...ZONES.map((z) => ({ key: z, header: ZONE_NAMES[z], type: 'int' as const })),
+    { key: 'total', header: 'Итого', type: 'int' },
+  ];
+}
+
 function percent(agree: number, clients: number): string {
   return clients ? `${Math.round((agree / clients) * 1000) / 10} %`.replace('.', ',') : '—';
 }
@@ -82,7 +90,7 @@ export const indicatorAgreementReport: ReportDefinition = {
         name: 'indicator-agreement',
         title,
         subtitle: `${app.config.ric.code}: нет недель с обоими индикаторами (загрузите отчёт КИС: admin import deviations ФАЙЛ)`,
-        sections: [],
+        sections: [{ title: 'Нет недель с обоими индикаторами', columns: matrixColumns(), rows: [], totals: { crm: 'Итого: (0)' } }],
       };
     }
     const weeks = n ?? 1;
@@ -116,15 +124,13 @@ export const indicatorAgreementReport: ReportDefinition = {
         totals: { week: `Итого: (${list.length})` },
       });
     } else {
+      if (!shown.length)
+        sections.push({ title: `Неделя ${last}: нет данных`, columns: matrixColumns(), rows: [], totals: { crm: 'Итого: (0)' } });
       for (const w of [...shown].reverse()) {
         const { start, end } = periodRange('isoweek', w.week);
         sections.push({
           title: `Неделя ${w.week} (с ${dmy(start)} по ${dmy(end)}): зона по КИС × зона по churnguard`,
-          columns: [
-            { key: 'crm', header: 'КИС \\ churnguard' },
-            ...ZONES.map((z) => ({ key: z, header: ZONE_NAMES[z], type: 'int' as const })),
-            { key: 'total', header: 'Итого', type: 'int' },
-          ],
+          columns: matrixColumns(),
           rows: ZONES.map((z) => ({ crm: ZONE_NAMES[z], ...w.matrix[z], total: ZONES.reduce((s, c) => s + w.matrix[z][c], 0) })),
           totals: {
             crm: 'Итого',

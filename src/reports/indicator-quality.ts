@@ -193,7 +193,7 @@ export const indicatorQualityReport: ReportDefinition = {
     return {
       name: 'indicator-quality',
       title,
-      subtitle: `${app.config.ric.code}, недели ${fromWeek} – ${toWeek}, горизонт ${horizonWeeks} нед.${weights ? '; проверка других весов, ничего не изменено' : ''}`,
+      subtitle: `${app.config.ric.code}, ${fromWeek === null ? 'нет рассчитанных недель' : `недели ${fromWeek} – ${toWeek}`}, горизонт ${horizonWeeks} нед.${weights ? '; проверка других весов, ничего не изменено' : ''}`,
       charts: chart.items.length ? [chart] : [],
       sections: [
         {
@@ -206,6 +206,12 @@ export const indicatorQualityReport: ReportDefinition = {
             { key: 'share', header: 'Доля отключившихся', type: 'percent' },
           ],
           rows: zoneRows,
+          totals: {
+            measure: 'Итого (индикатор churnguard)',
+            scored: f.computed.scored,
+            left: f.computed.left,
+            share: f.computed.scored ? f.computed.left / f.computed.scored : null,
+          },
         },
         {
           title: 'Качество прогноза',
@@ -218,6 +224,7 @@ export const indicatorQualityReport: ReportDefinition = {
             { key: 'left', header: 'Отключились', type: 'int' },
           ],
           rows: aucRows,
+          totals: { measure: `Итого: (${f.computed.scored}) клиенто-недель, отключились ${f.computed.left}` },
           notes: [
             'ROC AUC — вероятность того, что у отключившегося клиента значение выше, чем у оставшегося (0,5 — не лучше случая, 1 — идеально).',
             'Точность — доля отключившихся среди клиентов зоны высокого риска; полнота — доля отключившихся, которых зона высокого риска заранее назвала.',

@@ -35,6 +35,7 @@ describe('the demo’s story', () => {
       /^Seed/,
       /^Client health/,
       /^Risk history/,
+      /^Indicator quality/,
       /^Competitor diagnostics/,
       /^Monthly contact/,
       /^Clicks, unsubscribe/,

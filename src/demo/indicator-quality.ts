@@ -4,26 +4,67 @@
  * `client_state_changes`, dated in the last weeks before the clock, and the indicator-quality
  * figures over the scored weeks are printed: the ROC AUC of the indicator and of each component.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { qualityGroups, scoredWeekRange } from '../db/indicator-quality.js';
+import { crmDeviationsFile } from '../demo-data/crm-deviations.js';
 import { generateDisconnections } from '../demo-data/disconnections.js';
 import { addDays, localDate } from '../domain/dates.js';
-import { periodRange } from '../domain/periods.js';
+import { periodRange, shiftPeriod } from '../domain/periods.js';
 import { COMPONENT_NAMES, COMPONENTS } from '../domain/risk-components.js';
 import { scoreText } from '../domain/risk-model.js';
+import { importFile } from '../imports/run.js';
 import { qualityFigures } from '../reports/indicator-quality.js';
 import type { DemoStep } from './types.js';
 
 const HORIZON_WEEKS = 13;
+/** Weeks before the newest whose CRM report the demo imports. */
+const CRM_WEEKS = 3;
+
+/** The demo CRM's report of `week` (its own indicator), written to var/seed/ and imported. */
+async function importCrmWeek(app: App, week: string): Promise<{ rows: number; changed: number }> {
+  const { rows } = await app.pool.query<{
+    number: number;
+    name: string;
+    components: (number | null)[];
+    employees: { name: string; department: string | null }[];
+  }>(
+    `SELECT c.number, c.name, ARRAY[rs.training, rs.lk, rs.lpr_contact, rs.logins, rs.webinars]::float8[] AS components,
+            coalesce((SELECT json_agg(json_build_object('name', e.name || CASE WHEN e.id = c.field_specialist_id THEN ' (СИУ)' ELSE '' END,
+                                                        'department', d.name) ORDER BY e.name)
+                        FROM employees e LEFT JOIN departments d ON d.id = e.department_id
+                       WHERE e.id IN (c.remote_specialist_id, c.field_specialist_id)), '[]') AS employees
+       FROM risk_scores rs JOIN clients c ON c.id = rs.client_id
+      WHERE rs.week = $1 ORDER BY c.number`,
+    [week],
+  );
+  const dir = join(app.config.env.varDir, 'seed', 'crm');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `deviations-${week}.txt`);
+  writeFileSync(path, crmDeviationsFile(app.config.ric.code, week, rows));
+  const outcome = await importFile(app, { kind: 'deviations', path });
+  if (outcome.status !== 'imported') return { rows: 0, changed: 0 };
+  const re = (outcome.summary.reevaluated as { changed: number }[] | undefined) ?? [];
+  return { rows: outcome.rows, changed: re.reduce((s, r) => s + r.changed, 0) };
+}
 const SEED = 12;
 
 export const indicatorQualityStep: DemoStep = {
-  title: 'Indicator quality: a disconnection history, and how well the indicator predicted it (ROC AUC)',
+  title: "Indicator quality: the CRM's own indicator imported, a disconnection history, and how well each predicted it (ROC AUC)",
   async run({ app, say, facts }) {
     const range = await scoredWeekRange(app.pool);
     if (!range) {
       say('  no scored weeks');
       return;
+    }
+    for (let i = CRM_WEEKS; i >= 1; i--) {
+      const week = shiftPeriod('isoweek', range.last, -i);
+      const r = await importCrmWeek(app, week);
+      say(
+        `  the CRM's «Фиксация отклонений» of ${week}: ${r.rows} client(s) imported; ${r.changed} score row(s) re-evaluated (risk.indicatorSource ${app.config.risk.indicatorSource})`,
+      );
     }
     const { rows } = await app.pool.query<{ client_id: number; weekly: (number | null)[] }>(
       `SELECT c.id AS client_id, array_agg(rs.computed_indicator ORDER BY w.week) AS weekly
@@ -61,6 +102,7 @@ export const indicatorQualityStep: DemoStep = {
       `  ROC AUC of the indicator: ${auc(f.computed.auc)} over ${range.first} … ${range.last} (horizon ${HORIZON_WEEKS} weeks); ` +
         `high zone: precision ${Math.round((f.computed.high?.precision ?? 0) * 100)} %, recall ${Math.round((f.computed.high?.recall ?? 0) * 100)} %`,
     );
+    if (f.crm.scored) say(`  ROC AUC of the CRM's indicator: ${auc(f.crm.auc)} (${f.crm.scored} client-weeks)`);
     say(`  components alone: ${COMPONENTS.map((k) => `${COMPONENT_NAMES[k]} ${auc(f.components[k].auc)}`).join(', ')}`);
     say('  report indicator-quality [--weights a,b,c,d,e] shows the figures; other weights are tried there without changing anything');
   },

@@ -13,7 +13,7 @@ import { weekdayOf } from '../../domain/dates.js';
 import { parsePeriod, periodOf, periodRange } from '../../domain/periods.js';
 import { reevaluateWeek } from '../../health/indicator-source.js';
 import { type ColumnSpec, isBlank, isTotals, matchHeader, RowReader } from '../columns.js';
-import { clientId, employeeId, type ImportKind, type ParseContext, stageColumns } from '../kind.js';
+import { clientId, type ImportKind, type ParseContext, stageColumns } from '../kind.js';
 import type { SourceRow } from '../text.js';
 import { CellError, clean, looksLikeClient, optText, parseClientRef, parseNumber, personName } from '../values.js';
 
@@ -121,6 +121,18 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
   ctx.cover(end);
   ctx.facts.week = week;
 
+  // A few hundred employees over 100 000 rows: each written form is looked up once.
+  const employees = new Map<string, number | 'ambiguous' | undefined>();
+  const employeeOf = (r: RowReader): number | undefined => {
+    const name = r.get('employee', personName);
+    if (name === undefined) return undefined;
+    if (!employees.has(name)) employees.set(name, ctx.refs.employees.find(name));
+    const id = employees.get(name);
+    if (id === 'ambiguous') r.fail('employee', `employee "${name}" fits more than one employee (expected the full name)`);
+    else if (id === undefined)
+      r.fail('employee', `employee "${name}" is unknown (expected an employee imported before: admin import employees FILE)`);
+    return typeof id === 'number' ? id : undefined;
+  };
   const byClient = new Map<number, ClientRow>();
   let totals: { line: number; n: number } | null = null;
   let dataRows = 0;
@@ -140,8 +152,7 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
     dataRows++;
     const ref = r.get('client', parseClientRef, true);
     const client = clientId(r, 'client', ctx, ref?.number);
-    const employeeName = r.get('employee', personName);
-    const employee = employeeId(r, 'employee', ctx, employeeName);
+    const employee = employeeOf(r);
     const values = SCORES.map((k) => r.get(k, score, k === 'indicator') ?? null);
     if (client === undefined || !r.ok) continue;
     const earlier = byClient.get(client);

@@ -37,14 +37,18 @@ export async function upsertRiskScores(
     const res = await db.query(
       `INSERT INTO risk_scores (client_id, week, week_end, training, training_reason, lk, lk_reason, lpr_contact, lpr_contact_reason,
                                 logins, logins_reason, webinars, webinars_reason, indicator, zone, indicator_delta,
-                                stale_components, categories, computed_at)
+                                stale_components, categories, computed_at, computed_indicator, computed_zone, crm_indicator,
+                                indicator_source)
        SELECT r.client_id, $17, $18, r.training, t.a[r.training_reason], r.lk, t.a[r.lk_reason], r.lpr_contact, t.a[r.lpr_contact_reason],
               r.logins, t.a[r.logins_reason], r.webinars, t.a[r.webinars_reason], r.indicator, r.zone, r.indicator_delta,
-              string_to_array(t.a[r.stale_components], ','), string_to_array(t.a[r.categories], ','), $19
+              string_to_array(t.a[r.stale_components], ','), string_to_array(t.a[r.categories], ','), $19,
+              r.computed_indicator, r.computed_zone, r.crm_indicator, r.indicator_source
          FROM unnest($1::bigint[], $2::numeric[], $3::int[], $4::numeric[], $5::int[], $6::numeric[], $7::int[], $8::numeric[], $9::int[],
-                     $10::numeric[], $11::int[], $12::numeric[], $13::text[], $14::numeric[], $15::int[], $16::int[])
+                     $10::numeric[], $11::int[], $12::numeric[], $13::text[], $14::numeric[], $15::int[], $16::int[],
+                     $21::numeric[], $22::text[], $23::numeric[], $24::text[])
               AS r(client_id, training, training_reason, lk, lk_reason, lpr_contact, lpr_contact_reason, logins, logins_reason,
-                   webinars, webinars_reason, indicator, zone, indicator_delta, stale_components, categories)
+                   webinars, webinars_reason, indicator, zone, indicator_delta, stale_components, categories,
+                   computed_indicator, computed_zone, crm_indicator, indicator_source)
         CROSS JOIN (SELECT $20::text[] AS a) t
        ON CONFLICT (client_id, week) DO UPDATE SET
          week_end = EXCLUDED.week_end, training = EXCLUDED.training, training_reason = EXCLUDED.training_reason,
@@ -52,7 +56,8 @@ export async function upsertRiskScores(
          lpr_contact_reason = EXCLUDED.lpr_contact_reason, logins = EXCLUDED.logins, logins_reason = EXCLUDED.logins_reason,
          webinars = EXCLUDED.webinars, webinars_reason = EXCLUDED.webinars_reason, indicator = EXCLUDED.indicator,
          zone = EXCLUDED.zone, indicator_delta = EXCLUDED.indicator_delta, stale_components = EXCLUDED.stale_components,
-         categories = EXCLUDED.categories, computed_at = EXCLUDED.computed_at`,
+         categories = EXCLUDED.categories, computed_at = EXCLUDED.computed_at, computed_indicator = EXCLUDED.computed_indicator,
+         computed_zone = EXCLUDED.computed_zone, crm_indicator = EXCLUDED.crm_indicator, indicator_source = EXCLUDED.indicator_source`,
       [
         col((s) => s.clientId),
         ...c('training'),
@@ -69,6 +74,10 @@ export async function upsertRiskScores(
         weekEnd,
         at,
         texts,
+        col((s) => s.computedIndicator),
+        col((s) => s.computedZone),
+        col((s) => s.crmIndicator),
+        col((s) => s.source),
       ],
     );
     written += res.rowCount ?? 0;
@@ -102,6 +111,12 @@ export interface RiskScoreRow {
   stale_components: string[];
   categories: string[];
   computed_at: Date;
+  /** churnguard's own value and zone; `indicator` / `zone` are the ones acted on. */
+  computed_indicator: number | null;
+  computed_zone: Zone | null;
+  /** The CRM's value of the week, when its «Фиксация отклонений» was imported. */
+  crm_indicator: number | null;
+  indicator_source: 'crm' | 'computed';
 }
 
 /** A client's weeks up to `toWeek`, newest first. */

@@ -7,6 +7,7 @@ import { clicksStep } from './clicks.js';
 import { diagnosticsStep } from './diagnostics.js';
 import { everyJobStep } from './every-job.js';
 import { healthStep } from './health.js';
+import { indicatorQualityStep } from './indicator-quality.js';
 import { mailingStep } from './mailing.js';
 import { riskHistoryStep } from './risk-history.js';
 import { seedStep } from './seed.js';
@@ -16,6 +17,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   seedStep,
   healthStep,
   riskHistoryStep,
+  indicatorQualityStep,
   diagnosticsStep,
   mailingStep,
   clicksStep,

@@ -4,6 +4,7 @@
  */
 import type { RiskConfig } from '../health/config.js';
 import type { IsoDate } from './dates.js';
+import { effectiveIndicator, type IndicatorOrigin } from './indicator-source.js';
 import { categoriesOf, type RiskCategory } from './risk-categories.js';
 import {
   COMPONENTS,
@@ -44,8 +45,15 @@ export interface RiskFacts {
 export interface ClientRisk {
   clientId: number;
   components: Record<ComponentKey, ComponentScore>;
+  /** The value the desk acts on (risk.indicatorSource): the CRM's or churnguard's. */
   indicator: number | null;
   zone: Zone | null;
+  source: IndicatorOrigin;
+  /** churnguard's own weighted mean of the components, and its zone. */
+  computedIndicator: number | null;
+  computedZone: Zone | null;
+  /** The CRM's «Индикатор (-)» of the week, when its report was imported. */
+  crmIndicator: number | null;
   delta: number | null;
   stale: ComponentKey[];
   categories: RiskCategory[];
@@ -53,9 +61,16 @@ export interface ClientRisk {
 
 /**
  * Score one client. `stale` maps each component whose source is not fresh to its `н/д` reason;
- * those components get no score and do not count in the indicator.
+ * those components get no score and do not count in the indicator. `crmIndicator` is the CRM's
+ * value of the week, when imported; under `crm-first` it decides the zone and categories.
  */
-export function scoreClient(f: RiskFacts, weekEnd: IsoDate, stale: ReadonlyMap<ComponentKey, string>, cfg: RiskConfig): ClientRisk {
+export function scoreClient(
+  f: RiskFacts,
+  weekEnd: IsoDate,
+  stale: ReadonlyMap<ComponentKey, string>,
+  cfg: RiskConfig,
+  crmIndicator: number | null = null,
+): ClientRisk {
   const computed: Record<ComponentKey, () => ComponentScore> = {
     training: () => scoreTraining(f, cfg),
     lk: () => scoreLk(f.lkRequests, cfg),
@@ -71,8 +86,8 @@ export function scoreClient(f: RiskFacts, weekEnd: IsoDate, stale: ReadonlyMap<C
     const why = unknown.get(k);
     components[k] = why === undefined ? computed[k]() : { score: null, reason: why };
   }
-  const indicator = indicatorOf(components, cfg.weights);
-  const zone = zoneOf(indicator, cfg.zones);
+  const computedIndicator = indicatorOf(components, cfg.weights);
+  const { indicator, zone, source } = effectiveIndicator(computedIndicator, crmIndicator, cfg.indicatorSource, cfg.zones);
   const categories = categoriesOf(
     {
       connectedOn: f.connectedOn,
@@ -90,6 +105,10 @@ export function scoreClient(f: RiskFacts, weekEnd: IsoDate, stale: ReadonlyMap<C
     components,
     indicator,
     zone,
+    source,
+    computedIndicator,
+    computedZone: zoneOf(computedIndicator, cfg.zones),
+    crmIndicator,
     delta: deltaOf(indicator, f.previousIndicator),
     stale: COMPONENTS.filter((k) => unknown.has(k)),
     categories,

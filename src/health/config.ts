@@ -61,6 +61,12 @@ export const riskConfigSchema = z
       lowActivityBaselineWeeks: positiveInt,
       lowActivityDropShare: share,
     }),
+    /**
+     * Which indicator drives zones, categories and tasks: `crm-first` — the CRM's own
+     * «Фиксация отклонений» where the week's report was imported (`admin import deviations`),
+     * churnguard's value elsewhere; `computed` — churnguard's value always.
+     */
+    indicatorSource: z.enum(['crm-first', 'computed']).default('crm-first'),
     tasks: z.strictObject({
       /** After a risk-review task is closed, no new one for this many weeks. */
       cooldownWeeks: z.number().int().nonnegative(),

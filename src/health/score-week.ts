@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
+import { crmIndicators } from '../db/crm-deviations.js';
 import { withTransaction } from '../db/pool.js';
 import { loadRiskFacts } from '../db/risk-facts.js';
 import { latestScoredWeek, upsertRiskScores } from '../db/risk-scores.js';
@@ -70,7 +71,8 @@ export async function computeWeek(
       clientIds,
     });
   });
-  return { scope, scores: facts.map((f) => scoreClient(f, end, stale, cfg)), stale };
+  const crm = await crmIndicators(app.pool, week, clientIds);
+  return { scope, scores: facts.map((f) => scoreClient(f, end, stale, cfg, crm.get(f.clientId) ?? null)), stale };
 }
 
 export interface ScoreWeekStats {

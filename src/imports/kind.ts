@@ -5,7 +5,8 @@
  * Glossary of the CRM's exports: Сотрудники (employees), Клиенты (clients), Контактные лица
  * (contacts), Статистика использования онлайн-версии (online usage), Обучение (trainings),
  * Вебинары (webinars), Обращения в ЛК (lk-requests), Горячая линия (hotline), Работы
- * (contact events), Начисления и оплаты (payments), Конкуренты (competitor findings).
+ * (contact events), Начисления и оплаты (payments), Конкуренты (competitor findings), Фиксация
+ * отклонений (deviations: the CRM's own risk indicator per client and week).
  */
 import type { App } from '../app.js';
 import type { PoolClient } from '../db/pool.js';
@@ -27,6 +28,7 @@ export const IMPORT_KINDS = [
   'contact-events',
   'payments',
   'findings',
+  'deviations',
 ] as const;
 export type ImportKindName = (typeof IMPORT_KINDS)[number];
 
@@ -36,8 +38,15 @@ export interface Refs {
   employees: EmployeeIndex;
 }
 
+/** Options of one import given beside the file (`admin import deviations FILE --week W`). */
+export interface ImportOptions {
+  /** The ISO week the file's data is for, when the file does not say (or to check it). */
+  week?: string;
+}
+
 export interface ParseContext {
   tz: string;
+  options: ImportOptions;
   /** Structural problems: any one rejects the file. */
   errors: ImportErrors;
   /** Data-quality problems: the row is imported, the field flagged. */

@@ -4,6 +4,7 @@ import { IMPORT_KINDS } from './kind.js';
 import { clientsKind } from './kinds/clients.js';
 import { contactEventsKind } from './kinds/contact-events.js';
 import { contactsKind } from './kinds/contacts.js';
+import { deviationsKind } from './kinds/deviations.js';
 import { employeesKind } from './kinds/employees.js';
 import { hotlineKind, lkRequestsKind, trainingsKind, webinarsKind } from './kinds/events.js';
 import { findingsKind } from './kinds/findings.js';
@@ -22,6 +23,7 @@ const KINDS: Record<ImportKindName, ImportKind> = {
   'contact-events': contactEventsKind,
   payments: paymentsKind,
   findings: findingsKind,
+  deviations: deviationsKind,
 };
 
 export function isImportKind(s: string): s is ImportKindName {

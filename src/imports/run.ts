@@ -30,6 +30,8 @@ export interface ImportRequest {
   path: string;
   /** The name errors and the ledger use; the path as given by default. */
   fileName?: string;
+  /** The ISO week of a `deviations` report (when its settings block names none). */
+  week?: string;
 }
 
 export interface ImportSummary {
@@ -98,6 +100,7 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       let to: string | null = null;
       const ctx: ParseContext = {
         tz: app.config.ric.timeZone,
+        options: req.week ? { week: req.week } : {},
         errors,
         warnings,
         refs: await loadRefs(db),

@@ -37,6 +37,10 @@ export const DEVIATION_COLUMNS: ReportColumn[] = [
   { key: 'department', header: 'Подразделение' },
   ...COMPONENTS.map((k): ReportColumn => ({ key: k, header: COMPONENT_HEADERS[k], type: 'score' })),
   { key: 'indicator', header: 'Индикатор (-)', type: 'score' },
+  // Both indicators side by side, and which one the zone follows (risk.indicatorSource).
+  { key: 'computed', header: 'Индикатор churnguard', type: 'score' },
+  { key: 'crm', header: 'Индикатор КИС', type: 'score' },
+  { key: 'source', header: 'Источник' },
   { key: 'delta', header: 'Изменение за неделю', type: 'score' },
   { key: 'categories', header: 'Категории' },
 ];
@@ -49,6 +53,9 @@ export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportR
       employee: r.employee ?? '',
       department: r.department ?? '',
       indicator: r.indicator ?? ND,
+      computed: r.computed_indicator ?? ND,
+      crm: r.crm_indicator,
+      source: r.indicator_source === 'crm' ? 'КИС' : 'churnguard',
       delta: r.indicator_delta,
       categories: r.categories.map((c) => CATEGORY_NAMES[c as RiskCategory] ?? c).join(', '),
     };

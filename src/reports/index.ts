@@ -4,6 +4,8 @@ import { competitorsReport } from './competitors.js';
 import { contactsReport } from './contacts.js';
 import { deliveryReport } from './delivery.js';
 import { deviationsReport } from './deviations.js';
+import { indicatorAgreementReport } from './indicator-agreement.js';
+import { indicatorQualityReport } from './indicator-quality.js';
 import { jobRunsReport } from './job-runs.js';
 import { lprWorkReport } from './lpr-work.js';
 import { mailingFunnelReport } from './mailing-funnel.js';
@@ -26,6 +28,8 @@ export const REPORTS: readonly ReportDefinition[] = [
   mailingFunnelReport,
   lprWorkReport,
   primaryAdvanceReport,
+  indicatorAgreementReport,
+  indicatorQualityReport,
 ];
 
 /**
@@ -37,6 +41,8 @@ export const REPORTS: readonly ReportDefinition[] = [
  */
 export const OVERVIEW: readonly string[] = [
   'deviations',
+  'indicator-agreement',
+  'indicator-quality',
   'signals',
   'tasks-control',
   'competitors',

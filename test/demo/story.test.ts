@@ -35,6 +35,7 @@ describe('the demo’s story', () => {
       /^Seed/,
       /^Client health/,
       /^Risk history/,
+      /^Indicator quality/,
       /^Competitor diagnostics/,
       /^Monthly contact/,
       /^Clicks, unsubscribe/,
@@ -42,6 +43,14 @@ describe('the demo’s story', () => {
       /^Every job/,
     ];
     expect(titles.map((t) => order.findIndex((re) => re.test(t)))).toEqual(order.map((_, i) => i));
+  });
+
+  it("imports the CRM's own indicator and prints the indicator's ROC AUC on a disconnection history", async () => {
+    const text = story.lines.join('\n');
+    expect(text).toMatch(/the CRM's «Фиксация отклонений» of 2024-W21: \d+ client\(s\) imported/);
+    expect(text).toMatch(/ROC AUC of the indicator: 0,\d\d over 2024-W11 … 2024-W22/);
+    const [gone] = await q(`SELECT count(*)::int AS n FROM client_state_changes WHERE to_state = 'disconnected'`);
+    expect(gone.n).toBeGreaterThan(0);
   });
 
   it('moves the clock to the day the call tasks fall due and records three outcomes as contact events', async () => {

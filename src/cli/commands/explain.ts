@@ -9,11 +9,13 @@ import { type ClientCard, findClientCard } from '../../db/client-cards.js';
 import { clientRiskHistory, type RiskScoreRow } from '../../db/risk-scores.js';
 import { listSignals } from '../../db/signals.js';
 import { listTasks } from '../../db/tasks.js';
+import { ORIGIN_NAMES } from '../../domain/indicator-source.js';
 import { periodOf, shiftPeriod } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
-import { scoreText, ZONE_NAMES, type Zone } from '../../domain/risk-model.js';
+import { scoreText, ZONE_NAMES, type Zone, zoneOf } from '../../domain/risk-model.js';
 import { cardLines, signalTitle } from '../../health/alert-email.js';
+import type { RiskConfig } from '../../health/config.js';
 import { componentLines } from '../../health/risk-tasks.js';
 import { computeWeek } from '../../health/score-week.js';
 import { formatTable } from '../../reports/render.js';
@@ -58,6 +60,10 @@ async function weekRow(app: App, card: ClientCard, week: string): Promise<{ row:
       stale_components: s.stale,
       categories: s.categories,
       computed_at: now(),
+      computed_indicator: s.computedIndicator,
+      computed_zone: s.computedZone,
+      crm_indicator: s.crmIndicator,
+      indicator_source: s.source,
     },
   };
 }
@@ -79,12 +85,19 @@ export async function explainClient(app: App, number: number, week: string | nul
     components: row ? componentLines(row).map((l) => ({ component: COMPONENT_HEADERS[l.key], score: l.score, reason: l.reason })) : [],
     indicator: row?.indicator ?? null,
     zone: row?.zone ?? null,
+    /** Both values side by side, and which one the desk acts on (risk.indicatorSource). */
+    computedIndicator: row?.computed_indicator ?? null,
+    crmIndicator: row?.crm_indicator ?? null,
+    source: row?.indicator_source ?? null,
     delta: row?.indicator_delta ?? null,
     categories: (row?.categories ?? []).map((c) => CATEGORY_NAMES[c as RiskCategory] ?? c),
     history: history.map((h) => ({
       week: h.week,
       indicator: h.indicator,
       zone: h.zone,
+      computed: h.computed_indicator,
+      crm: h.crm_indicator,
+      source: h.indicator_source === 'crm' ? 'КИС' : 'churnguard',
       delta: h.indicator_delta,
       stale: h.stale_components,
     })),
@@ -103,7 +116,7 @@ export async function explainClient(app: App, number: number, week: string | nul
 
 type Explanation = Awaited<ReturnType<typeof explainClient>>;
 
-function human(e: Explanation, tz: string): string {
+function human(e: Explanation, tz: string, zones: RiskConfig['zones']): string {
   const zone = (z: string | null) => (z ? ZONE_NAMES[z as Zone] : 'н/д');
   const out = [`${String(e.client.number).padStart(6, '0')} - ${e.client.name}`];
   for (const [k, v] of Object.entries(e.client.card).slice(1)) out.push(`  ${k}: ${v}`);
@@ -114,6 +127,11 @@ function human(e: Explanation, tz: string): string {
   if (e.components.length) {
     const delta = e.delta === null ? '' : `, за неделю ${e.delta > 0 ? '+' : ''}${scoreText(e.delta)}`;
     out.push(`  ${'Индикатор (-)'.padEnd(width)}  ${scoreText(e.indicator).padStart(4)}  ${zone(e.zone)}${delta}`);
+    out.push(
+      `  ${'  churnguard'.padEnd(width)}  ${scoreText(e.computedIndicator).padStart(4)}  ${zone(zoneOf(e.computedIndicator, zones))}`,
+      `  ${'  КИС'.padEnd(width)}  ${scoreText(e.crmIndicator).padStart(4)}  ${e.crmIndicator === null ? 'отчёт КИС за неделю не загружен' : zone(zoneOf(e.crmIndicator, zones))}`,
+      `  Источник: ${e.source ? ORIGIN_NAMES[e.source] : 'н/д'}`,
+    );
   }
   out.push(`Категории: ${e.categories.join(', ') || 'нет'}`, '', `Последние ${HISTORY_WEEKS} недель:`);
   out.push(
@@ -124,6 +142,9 @@ function human(e: Explanation, tz: string): string {
             { key: 'indicator', header: 'Индикатор', type: 'score' },
             { key: 'zone', header: 'Зона' },
             { key: 'delta', header: 'Изменение', type: 'score' },
+            { key: 'computed', header: 'churnguard', type: 'score' },
+            { key: 'crm', header: 'КИС', type: 'score' },
+            { key: 'source', header: 'Источник' },
           ],
           e.history.map((h) => ({ ...h, zone: zone(h.zone) })),
           tz,
@@ -176,7 +197,7 @@ export const explainCommand: Command = {
     const number = parseNumber(raw);
     const week = weekOption(values);
     const e = await explainClient(ctx.app(), number, week);
-    emit(ctx, e, () => human(e, ctx.config.ric.timeZone));
+    emit(ctx, e, () => human(e, ctx.config.ric.timeZone, ctx.config.risk.zones));
     return 0;
   },
 };

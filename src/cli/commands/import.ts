@@ -5,17 +5,21 @@ import { IMPORT_KINDS } from '../../imports/kind.js';
 import { isImportKind } from '../../imports/registry.js';
 import { importFile } from '../../imports/run.js';
 import { type Command, emit, UsageError } from '../command.js';
+import { weekOption } from '../week-option.js';
 
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a CRM export (all or nothing; the same file twice is a no-op)',
-  usage: `import <kind> <file> [--json]\n  kinds: ${IMPORT_KINDS.join(', ')}`,
+  usage: `import <kind> <file> [--week 2024-W27] [--json]\n  kinds: ${IMPORT_KINDS.join(', ')}\n  --week: the week of a deviations report whose settings block names none`,
+  options: { week: { type: 'string' } },
   args: { min: 2, max: 2 },
-  async run(ctx, _values, [kind, file]) {
+  async run(ctx, values, [kind, file]) {
     if (!kind || !isImportKind(kind)) throw new UsageError(`unknown kind "${kind}" (kinds: ${IMPORT_KINDS.join(', ')})`);
+    const week = weekOption(values) ?? undefined;
+    if (week && kind !== 'deviations') throw new UsageError('--week: only a deviations report takes a week');
     const app = ctx.app();
     try {
-      const outcome = await importFile(app, { kind, path: file as string });
+      const outcome = await importFile(app, { kind, path: file as string, ...(week ? { week } : {}) });
       await afterImport(app, outcome);
       emit(ctx, outcome, () => `${describeOutcome(outcome)}\n`);
       return 0;

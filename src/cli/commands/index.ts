@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { contentLoadCommand } from './content.js';
 import { employeeTokenCommand } from './employee-token.js';
 import { explainCommand } from './explain.js';
+import { exportCommand } from './export.js';
 import { findingAddCommand } from './finding.js';
 import { importCommand } from './import.js';
 import { importsCommand } from './imports.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   previewCommand,
   importCommand,
   importsCommand,
+  exportCommand,
   seedDemoCommand,
   explainCommand,
   signalAckCommand,

@@ -102,6 +102,12 @@ export const signalsConfigSchema = z.strictObject({
   unusedServicesMonths: positiveInt,
   /** Key-person changes detected within this many days are reported. */
   keyPersonChangeDays: positiveInt,
+  /** The alert's «Принято в работу» link works for this many days. */
+  ackLinkDays: positiveInt,
+  /** More signals than this for one field specialist in one scan: one digest e-mail instead. */
+  digestAbove: z.number().int().nonnegative(),
+  /** Baseline tasks planned per field specialist and working day, from the next working day on. */
+  baselineTasksPerDay: positiveInt,
 });
 
 export type RiskConfig = z.infer<typeof riskConfigSchema>;

@@ -124,18 +124,25 @@ export interface SignalListRow extends SignalRow {
   client_name: string;
   field_name: string | null;
   task_state: string | null;
+  task_planned_at: Date | null;
 }
 
-export async function listSignals(db: Queryable, f: { from: Date; to: Date; clientId?: number | null }): Promise<SignalListRow[]> {
+/** Signals detected in [from, to); `baseline` true: only the baseline, false: without it, unset: all. */
+export async function listSignals(
+  db: Queryable,
+  f: { from: Date; to: Date; clientId?: number | null; baseline?: boolean },
+): Promise<SignalListRow[]> {
   const { rows } = await db.query<SignalListRow>(
-    `SELECT s.*, c.number AS client_number, c.name AS client_name, e.name AS field_name, t.state AS task_state
+    `SELECT s.*, c.number AS client_number, c.name AS client_name, e.name AS field_name, t.state AS task_state,
+            t.planned_at AS task_planned_at
        FROM signals s
        JOIN clients c ON c.id = s.client_id
        LEFT JOIN tasks t ON t.id = s.task_id
        LEFT JOIN employees e ON e.id = coalesce(t.assignee_id, c.field_specialist_id)
       WHERE s.detected_at >= $1 AND s.detected_at < $2 AND ($3::bigint IS NULL OR s.client_id = $3)
+        AND ($4::boolean IS NULL OR s.baseline = $4)
       ORDER BY s.detected_at, s.id`,
-    [f.from, f.to, f.clientId ?? null],
+    [f.from, f.to, f.clientId ?? null, f.baseline ?? null],
   );
   return rows;
 }

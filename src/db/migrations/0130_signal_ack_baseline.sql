@@ -26,3 +26,10 @@ CREATE TABLE signal_baselines (
   taken_at  timestamptz NOT NULL,
   signals   integer NOT NULL
 );
+
+-- A digest's SMTP acceptance is the e-mail time of each signal it carries.
+DROP TRIGGER notifications_signal_emailed_at ON notifications;
+CREATE TRIGGER notifications_signal_emailed_at
+  AFTER UPDATE OF sent_at ON notifications
+  FOR EACH ROW WHEN (NEW.kind IN ('signal-alert', 'signal-digest') AND NEW.sent_at IS NOT NULL AND OLD.sent_at IS NULL)
+  EXECUTE FUNCTION signals_record_emailed_at();

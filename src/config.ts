@@ -148,6 +148,12 @@ const schema = z.strictObject({
      * changed in between is still being written and is left for the next run.
      */
     inboxSettleMs: z.number().int().nonnegative(),
+    /**
+     * The scheduler role watches `var/inbox/<kind>/` by file-system events and asks for an
+     * import-inbox run this many ms after the last event (the quarter-hour schedule stays the fallback).
+     * 0 turns the watch off.
+     */
+    inboxWatchDebounceMs: z.number().int().nonnegative(),
   }),
   calendar: z.strictObject({
     /** Non-working weekdays: public holidays and days off moved onto a weekday. */

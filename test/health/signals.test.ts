@@ -186,7 +186,7 @@ describe('signals-scan', () => {
   it('raises a signal when its condition becomes true, not while it stays true, and a scan after an import runs again the same day', async () => {
     startWorkers();
     const before = smtp.messages.length;
-    // An import at 08:00:59.6: this minute's scan already ran, so the scan waits for 08:01.
+    // An import at 08:00:59.6: this minute's scan already ran, so the scan gets this second's slot, at once.
     setClock(new Date('2024-06-03T08:00:59.600+03:00'));
     await addKeyPersonChange(t.app.pool, clients.healthy!, {
       role: 'key_user',
@@ -195,7 +195,7 @@ describe('signals-scan', () => {
       at: '2024-06-03T05:00:00Z',
     });
     const req = await requestSignalsScan(t.app);
-    expect(req.jobId).toBe('signals-scan.2024-06-03T0801');
+    expect(req.jobId).toBe('signals-scan.2024-06-03T080059');
     await waitFor('second scan', async () => (await signalsOf(clients.healthy!)).length === 1);
     await smtp.waitForCount(before + 1);
     // A later import in a fresh minute: that minute's scan, which finds nothing new.

@@ -132,10 +132,10 @@ describe('follow-ups', () => {
       });
     const bad = await post({ outcome: 'held', followUp: '17.02.2025' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/^body\.followUp: /);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^body\.followUp: /);
     const ok = await post({ outcome: 'held', followUp: '2025-02-17' });
     expect(ok.status).toBe(200);
-    const body = await ok.json();
+    const body = (await ok.json()) as { followUpTaskId: number };
     const [f] = await q('SELECT planned_at, contact_id FROM tasks WHERE id = $1', [body.followUpTaskId]);
     expect(f).toEqual({ planned_at: new Date('2025-02-17T09:00:00+03:00'), contact_id: ids.lpr });
   });

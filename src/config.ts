@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { diagnosticsConfigSchema } from './diagnostics/config.js';
-import { riskConfigSchema, signalsConfigSchema } from './health/config.js';
+import { playbooksConfigSchema, riskConfigSchema, signalsConfigSchema } from './health/config.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -165,6 +165,8 @@ const schema = z.strictObject({
   risk: riskConfigSchema,
   /** Worsening signals and their hand-off to field support (src/health/config.ts). */
   signals: signalsConfigSchema,
+  /** Rules turning zones and categories into tasks (src/health/playbooks.ts). */
+  playbooks: playbooksConfigSchema,
   /** The twice-yearly competitor diagnostics campaign (src/diagnostics/config.ts). */
   diagnostics: diagnosticsConfigSchema,
   /** The specialist's diary (`GET /diary`). */

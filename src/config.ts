@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { diagnosticsConfigSchema } from './diagnostics/config.js';
-import { riskConfigSchema, signalsConfigSchema } from './health/config.js';
+import { playbooksConfigSchema, riskConfigSchema, signalsConfigSchema } from './health/config.js';
 import { tlsParamProblem } from './mail/tls.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -153,6 +153,12 @@ const schema = z.strictObject({
     maxXlsxBytes: positiveInt,
     /** An .xlsx import is refused when its first worksheet has more rows than this. */
     maxXlsxRows: positiveInt,
+    /**
+     * The scheduler role watches `var/inbox/<kind>/` by file-system events and asks for an
+     * import-inbox run this many ms after the last event (the quarter-hour schedule stays the fallback).
+     * 0 turns the watch off.
+     */
+    inboxWatchDebounceMs: z.number().int().nonnegative(),
   }),
   calendar: z.strictObject({
     /** Non-working weekdays: public holidays and days off moved onto a weekday. */
@@ -164,6 +170,8 @@ const schema = z.strictObject({
   risk: riskConfigSchema,
   /** Worsening signals and their hand-off to field support (src/health/config.ts). */
   signals: signalsConfigSchema,
+  /** Rules turning zones and categories into tasks (src/health/playbooks.ts). */
+  playbooks: playbooksConfigSchema,
   /** The twice-yearly competitor diagnostics campaign (src/diagnostics/config.ts). */
   diagnostics: diagnosticsConfigSchema,
   /** The specialist's diary (`GET /diary`). */

@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from './app.js';
 import { startServer } from './http/server.js';
+import { InboxWatcher } from './imports/inbox-watch.js';
+import { requestInboxImport } from './jobs/import-inbox.js';
 import { JOBS } from './jobs/index.js';
 import type { AnyJob } from './jobs/types.js';
 import { warnPlaintext } from './mail/tls.js';
@@ -22,6 +24,12 @@ export async function startService(app: App, jobs: readonly AnyJob[] = JOBS): Pr
   const workers = roles.includes('worker') ? new JobWorkers(app, jobs) : null;
   workers?.start();
   await scheduler?.start();
+  // The inbox by file-system events, beside the schedule's fallback scan.
+  const inboxWatch =
+    scheduler && app.config.imports.inboxWatchDebounceMs > 0 && jobs.some((j) => j.name === 'import-inbox')
+      ? new InboxWatcher(app, () => requestInboxImport(app))
+      : null;
+  await inboxWatch?.start();
   const server = roles.includes('http') ? await startServer(app) : null;
   app.log.info({ roles, port: server ? app.config.env.port : undefined }, 'churnguard started');
   let stopping: Promise<void> | null = null;
@@ -32,6 +40,7 @@ export async function startService(app: App, jobs: readonly AnyJob[] = JOBS): Pr
     stop() {
       stopping ??= (async () => {
         app.log.info('stopping: no new jobs; waiting for active ones');
+        inboxWatch?.stop();
         await scheduler?.stop();
         await workers?.close(app.config.shutdown.graceMs);
         await server?.close();

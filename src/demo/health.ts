@@ -45,6 +45,7 @@ const SHOWN_SIGNALS = 10;
 
 interface SentAlert {
   id: number;
+  notification_id: number | null;
   client: string;
   kind: string;
   to_email: string;
@@ -54,9 +55,10 @@ interface SentAlert {
 
 async function alerts(app: App): Promise<SentAlert[]> {
   const { rows } = await app.pool.query<SentAlert>(
-    `SELECT s.id, lpad(c.number::text, 6, '0') || ' - ' || c.name AS client, s.kind, n.to_email, n.state,
+    `SELECT s.id, s.notification_id, lpad(c.number::text, 6, '0') || ' - ' || c.name AS client, s.kind, n.to_email, n.state,
             round(extract(epoch FROM s.emailed_at - s.detected_at)::numeric, 1)::float8 AS reaction_s
        FROM signals s JOIN clients c ON c.id = s.client_id LEFT JOIN notifications n ON n.id = s.notification_id
+      WHERE NOT s.baseline
       ORDER BY s.id`,
   );
   return rows;
@@ -77,6 +79,16 @@ export const healthStep: DemoStep = {
     say(
       `  signals-scan ${scan.period}: ${s.detected ?? 0} detected, ${s.raised ?? 0} new (${s.suppressed ?? 0} already raised by the scans after the imports), ${s.emailed ?? 0} e-mailed`,
     );
+    // No flood: what already held when each source was first scanned is the baseline (tasks
+    // planned over the next working days, no e-mail); only what became true since is alerted.
+    const { rows: base } = await app.pool.query<{ n: number; tasks: number; days: number }>(
+      `SELECT count(*)::int AS n, count(t.id)::int AS tasks, count(DISTINCT (t.planned_at AT TIME ZONE $1)::date)::int AS days
+         FROM signals s LEFT JOIN tasks t ON t.id = s.task_id WHERE s.baseline`,
+      [app.config.ric.timeZone],
+    );
+    say(
+      `  baseline (conditions already true on the first scan of their source): ${base[0]?.n ?? 0} signals, no e-mails; ${base[0]?.tasks ?? 0} tasks planned over ${base[0]?.days ?? 0} working days (admin report signals --baseline)`,
+    );
     const report = await deviationsReport.build(app, { week: risk.period, limit: '10' });
     say('');
     for (const line of renderText(report, app.config.ric.timeZone).trimEnd().split('\n')) say(`  ${line}`);
@@ -88,12 +100,15 @@ export const healthStep: DemoStep = {
       sent = await alerts(app);
     }
     say('');
-    if (!sent.length) say('  signals sent: none (no client shows a worsening signal, or no data imported yet)');
+    if (!sent.length) say('  signals alerted: none beyond the baseline (no condition became true since the first scan)');
     else {
       const byKind = new Map<string, number>();
       for (const a of sent) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
       const accepted = sent.filter((a) => a.state === 'sent').length;
-      say(`  signals sent to field support: ${sent.length}, e-mails accepted by SMTP: ${accepted}`);
+      const mails = new Set(sent.map((a) => a.notification_id).filter(Boolean)).size;
+      say(
+        `  signals alerted to field support (new since the baseline): ${sent.length}, in ${mails} e-mail(s); signals whose e-mail SMTP accepted: ${accepted}`,
+      );
       for (const [kind, n] of [...byKind].sort((a, b) => b[1] - a[1])) say(`    ${signalTitle(kind)}: ${n}`);
       say(`  the first ${Math.min(SHOWN_SIGNALS, sent.length)} (all: admin report signals):`);
       const table = formatTable(

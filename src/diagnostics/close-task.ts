@@ -16,6 +16,7 @@ import { type OutcomeResult, recordOutcome } from '../db/task-outcomes.js';
 import type { TaskRow } from '../db/tasks.js';
 import { DIAGNOSTICS_KIND } from '../domain/diagnostics.js';
 import { OUTCOME_NAMES, type Outcome, outcomeDef } from '../domain/task-outcomes.js';
+import { scheduleFollowUp } from '../health/follow-up.js';
 import { dispatchNotifications } from '../mail/outbox.js';
 import { type FindingInput, type RecordedFinding, recordFindingsIn } from './record-findings.js';
 
@@ -42,10 +43,12 @@ export interface CloseInput {
   note?: string | null;
   next?: string | null;
   finding?: OutcomeFinding | null;
+  /** The next contact agreed (YYYY-MM-DD): a call task for the same contact on that day. */
+  followUp?: string | null;
 }
 
 export type CloseResult =
-  | (Extract<OutcomeResult, { kind: 'done' }> & { finding?: RecordedFinding | null })
+  | (Extract<OutcomeResult, { kind: 'done' }> & { finding?: RecordedFinding | null; followUpTaskId?: number | null })
   | Exclude<OutcomeResult, { kind: 'done' | 'not-applicable' }>
   /** The request lacks what the outcome needs (a finding for competitor-found). */
   | { kind: 'incomplete'; task: TaskRow; message: string };
@@ -136,6 +139,7 @@ export async function closeTask(app: App, taskId: number, input: CloseInput, opt
     const res = await recordOutcome(db, taskId, { outcome: input.outcome, note: input.note, next: input.next }, at);
     // An outcome of another kind of task, as for the diagnostics above.
     const result: CloseResult = res.kind === 'not-applicable' ? { kind: 'conflict', task: res.task, message: res.message } : res;
+    if (result.kind === 'done' && input.followUp) result.followUpTaskId = await scheduleFollowUp(app, db, result.task, input.followUp, at);
     return { result, notificationIds: [] };
   });
   await dispatchNotifications(app, notificationIds);

@@ -19,6 +19,7 @@ import {
 } from '../db/diary.js';
 import type { DiaryUser } from '../db/diary-auth.js';
 import type { RiskScoreRow } from '../db/risk-scores.js';
+import { type TaskChange, type TaskComment, taskChanges, taskComments } from '../db/task-steering.js';
 import { addDays, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
 import { type Outcome, outcomesFor } from '../domain/task-outcomes.js';
 
@@ -98,6 +99,9 @@ export interface TaskPageView {
   access: Exclude<TaskAccess, 'none'>;
   /** For a head: the team the task may be given to; empty otherwise. */
   members: TeamMember[];
+  /** Comments on the task and its history of changes (who, when, before → after). */
+  comments: TaskComment[];
+  changes: TaskChange[];
 }
 
 /**
@@ -110,7 +114,8 @@ export async function loadTaskPage(app: App, user: DiaryUser, id: number): Promi
   if (!task || access === 'none') return null;
   const [view] = await views(app, [task], now());
   const members = user.isHead && user.departmentId !== null ? await teamMembers(app.pool, user.departmentId) : [];
-  return { view: view as TaskView, access, members };
+  const [comments, changes] = await Promise.all([taskComments(app.pool, id), taskChanges(app.pool, id)]);
+  return { view: view as TaskView, access, members, comments, changes };
 }
 
 export function taskAccess(user: DiaryUser, task: Pick<DiaryTaskRow, 'assignee_id' | 'assignee_department_id'>): TaskAccess {

@@ -1,7 +1,8 @@
 /**
  * Periods a job runs for: month `2024-06`, ISO week `2024-W23`, half-year `2024-H2`,
  * day `2024-06-03`, and for jobs without a natural period a schedule slot
- * `2024-06-03T1015` (the minute a tick fired, in the RIC's time zone).
+ * `2024-06-03T1015` (the minute a tick fired, in the RIC's time zone) — or, for a run an event
+ * asked for when that minute's run was already taken, the second `2024-06-03T101542`.
  */
 import { addDays, daysBetween, type IsoDate, isoDate, localParts, parseIsoDate, weekdayOf } from './dates.js';
 
@@ -12,7 +13,7 @@ export const PERIOD_FORMS: Record<PeriodKind, { pattern: RegExp; example: string
   isoweek: { pattern: /^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$/, example: '2024-W23' },
   halfyear: { pattern: /^(\d{4})-H([12])$/, example: '2024-H2' },
   day: { pattern: /^\d{4}-\d{2}-\d{2}$/, example: '2024-06-03' },
-  none: { pattern: /^\d{4}-\d{2}-\d{2}T\d{4}$/, example: '2024-06-03T1015' },
+  none: { pattern: /^\d{4}-\d{2}-\d{2}T\d{4}(\d{2})?$/, example: '2024-06-03T1015' },
 };
 
 export class PeriodError extends Error {

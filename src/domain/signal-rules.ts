@@ -181,6 +181,8 @@ export const keyPersonChange: Rule = (f) => {
     summary: lines[0] as string,
     details: lines,
     evidence: { changes: f.keyPersonChanges.map((c) => ({ ...c, detectedAt: c.detectedAt.toISOString() })) },
+    // Each change is an event of its own: a later change raises a new signal.
+    dedupKey: `key_person_change.${f.clientId}.${Math.max(...f.keyPersonChanges.map((c) => c.id))}`,
   };
 };
 

@@ -61,6 +61,7 @@ export async function renderSignalAlert(
   card: ClientCard,
   task: { id: number | null; title: string },
   deadline: Date,
+  ackUrl: string,
 ): Promise<RenderedMail> {
   const title = signalTitle(s.kind);
   const subject = `Сигнал: ${title} — ${clientLabel(card)}`;
@@ -73,6 +74,7 @@ export async function renderSignalAlert(
     task_id: task.id ?? '—',
     signal_id: s.id,
     deadline: ruDateTime(deadline, app.config.ric.timeZone).slice(0, 16),
+    ack_url: ackUrl,
     footer: `${app.config.ric.name} · churnguard`,
   });
   return { subject, ...r };
@@ -117,7 +119,7 @@ export async function renderEscalationDigest(app: App, items: readonly { signal:
         <tr><td class="k">№</td><td class="k">Обнаружен</td><td class="k">Сигнал</td><td class="k">Клиент</td><td class="k">Специалист ТС</td></tr>
         ${rows.map((x) => html`<tr><td>${x.id}</td><td>${x.detected}</td><td>${x.kind}: ${x.summary}</td><td>${x.client}</td><td>${x.field}</td></tr>`)}
       </table>
-      <p>Подтверждение: churnguard signal ack &lt;№&gt;.</p>`,
+      <p>Специалист ТС подтверждает сигнал ссылкой «Принято в работу» из своего письма или закрытием задачи.</p>`,
     footer: `${app.config.ric.name} · churnguard`,
   });
   const text = [
@@ -127,7 +129,7 @@ export async function renderEscalationDigest(app: App, items: readonly { signal:
     '',
     ...rows.map((x) => `№ ${x.id} от ${x.detected} — ${x.kind}: ${x.summary}\n  ${x.client}; специалист ТС: ${x.field}`),
     '',
-    'Подтверждение: churnguard signal ack <№>.',
+    'Специалист ТС подтверждает сигнал ссылкой «Принято в работу» из своего письма или закрытием задачи.',
     '',
     `${app.config.ric.name} · churnguard`,
   ].join('\n');

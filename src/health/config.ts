@@ -108,7 +108,28 @@ export const signalsConfigSchema = z.strictObject({
   unusedServicesMonths: positiveInt,
   /** Key-person changes detected within this many days are reported. */
   keyPersonChangeDays: positiveInt,
+  /** The alert's «Принято в работу» link works for this many days. */
+  ackLinkDays: positiveInt,
+  /** More signals than this for one field specialist in one scan: one digest e-mail instead. */
+  digestAbove: z.number().int().nonnegative(),
+  /** Baseline tasks planned per field specialist and working day, from the next working day on. */
+  baselineTasksPerDay: positiveInt,
 });
 
 export type RiskConfig = z.infer<typeof riskConfigSchema>;
 export type SignalsConfig = z.infer<typeof signalsConfigSchema>;
+
+const playbookRule = z.strictObject({
+  enabled: z.boolean(),
+  zone: z.enum(['dynamic', 'high']).optional(),
+  category: z.enum(['new', 'double', 'red_zone', 'low_activity', 'retention']).optional(),
+  advanceEndsWithinDays: positiveInt.optional(),
+  title: z.string().min(1).max(500),
+  dueWorkingDays: positiveInt,
+});
+
+/** Playbooks (src/domain/playbooks.ts): name → rule; each can be switched off with `enabled`. */
+export const playbooksConfigSchema = z.record(
+  z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'expected a name like dynamic-zone'),
+  playbookRule,
+);

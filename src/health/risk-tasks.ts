@@ -11,6 +11,7 @@ import { insertTasks, type NewTask } from '../db/tasks.js';
 import { localDate, zonedTime } from '../domain/dates.js';
 import { COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { scoreText, ZONE_NAMES } from '../domain/risk-model.js';
+import { applyPlaybooks, type PlaybookResult } from './playbooks.js';
 
 const COLUMN: Record<ComponentKey, 'training' | 'lk' | 'lpr_contact' | 'logins' | 'webinars'> = {
   training: 'training',
@@ -55,6 +56,8 @@ export function riskReviewTask(c: RiskTaskCandidate, at: Date, dueAt: Date, high
 export interface RiskTaskResult {
   created: number;
   closedRecovered: number;
+  /** Tasks of the playbooks (config `playbooks`), by playbook, and those closed as recovered. */
+  playbooks: PlaybookResult;
 }
 
 /** Apply the task rules for `week` (the newest scored week) at instant `at`. */
@@ -76,5 +79,6 @@ export async function applyRiskTasks(app: App, db: Queryable, week: string, at: 
     candidates.map((c) => riskReviewTask(c, at, dueAt, app.config.risk.scores.high)),
     at,
   );
-  return { created: created.size, closedRecovered: closed.length };
+  const playbooks = await applyPlaybooks(app, db, week, at);
+  return { created: created.size, closedRecovered: closed.length, playbooks };
 }

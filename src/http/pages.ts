@@ -16,7 +16,7 @@ export function sendPage(reply: FastifyReply, status: number, body: string): Fas
     .send(body);
 }
 
-function page(title: string, body: SafeHtml): string {
+export function page(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="ru">
 <head>

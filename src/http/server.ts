@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
+import { ackRoutes } from './ack.js';
 import { boardRoutes } from './board.js';
 import { clickRoutes } from './click.js';
 import { diaryRoutes } from './diary/routes.js';
@@ -49,6 +50,7 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
   await findingsApiRoutes(server, app);
   fastPath = (await clickRoutes(server, app)).fastPath;
   await unsubscribeRoutes(server, app);
+  await ackRoutes(server, app);
   await diaryRoutes(server, app);
   return server;
 }

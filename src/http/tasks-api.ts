@@ -9,8 +9,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../app.js';
+import { now } from '../clock.js';
 import { closeTask, type OutcomeFinding, TASK_OUTCOME_NAMES } from '../diagnostics/close-task.js';
 import { FindingFieldError, findingDetails, LIMITS } from '../diagnostics/finding-input.js';
+import { localDate } from '../domain/dates.js';
+import { FollowUpError, parseFollowUp } from '../health/follow-up.js';
 import { adminGuard } from './auth.js';
 
 const params = z.strictObject({ id: z.string().regex(/^\d{1,15}$/, 'expected a task number') });
@@ -22,6 +25,8 @@ const body = z.strictObject({
   competitor: z.string().max(LIMITS.competitor).optional(),
   until: z.string().max(40).optional(),
   contact: z.string().max(LIMITS.contact).optional(),
+  /** The next contact agreed: a call task for the same contact on that day (YYYY-MM-DD). */
+  followUp: z.string().max(10).optional(),
 });
 
 /** Zod issues as one line, each naming its field (`body.outcome: …`). */
@@ -43,6 +48,15 @@ export async function tasksApiRoutes(server: FastifyInstance, app: App): Promise
     if (!b.success) return reply.code(400).send({ error: problems(b.error, 'body') });
     const id = Number(p.data.id);
     const { competitor, until, contact, outcome, note, next } = b.data;
+    let followUp: string | null = null;
+    if (b.data.followUp !== undefined) {
+      try {
+        followUp = parseFollowUp(b.data.followUp, localDate(now(), app.config.ric.timeZone));
+      } catch (err) {
+        if (err instanceof FollowUpError) return reply.code(400).send({ error: `body.followUp: ${err.message}` });
+        throw err;
+      }
+    }
     if (competitor === undefined && (until ?? contact) !== undefined)
       return reply.code(400).send({ error: 'body.competitor: required with until and contact (they describe a finding)' });
     if (competitor !== undefined && outcome !== 'competitor-found')
@@ -56,7 +70,7 @@ export async function tasksApiRoutes(server: FastifyInstance, app: App): Promise
         throw err;
       }
     }
-    const res = await closeTask(app, id, { outcome, note: note || null, next: next || null, finding });
+    const res = await closeTask(app, id, { outcome, note: note || null, next: next || null, finding, followUp });
     if (res.kind === 'incomplete') return reply.code(400).send({ error: `body.competitor: ${res.message}` });
     if (res.kind === 'not-found') return reply.code(404).send({ error: `task ${id} does not exist` });
     if (res.kind === 'conflict') return reply.code(409).send({ error: res.message });
@@ -64,6 +78,7 @@ export async function tasksApiRoutes(server: FastifyInstance, app: App): Promise
       task: { id: res.task.id, state: res.task.state, outcome: res.task.outcome, note: res.task.note, nextPrep: res.task.next_prep },
       eventId: res.eventId,
       changed: res.changed,
+      ...(res.followUpTaskId ? { followUpTaskId: res.followUpTaskId } : {}),
       ...(res.finding ? { finding: { id: res.finding.finding.id, created: res.finding.created, signalId: res.finding.signalId } } : {}),
     });
   });

@@ -3,7 +3,8 @@
  * `TRACKING_SECRET`, compared in constant time, URL-safe, no query string:
  * - click: `/c/<token>` names a message and a stored link;
  * - unsubscribe: `/u/<token>` (and the mailto in List-Unsubscribe) names a message;
- * - VERP envelope sender `bounce+<messageId>.<sig>@<bounce-domain>` names a message.
+ * - VERP envelope sender `bounce+<messageId>.<sig>@<bounce-domain>` names a message;
+ * - signal acknowledgement: `/a/<token>` names a signal and the day the link expires.
  * A token names ids only; the URL a click goes to is always the stored one.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -99,6 +100,27 @@ export function verifyUnsubscribeToken(secret: TrackingKeys, token: string): { m
 }
 
 /**
+ * `<signalId36>-<expiresDay36>-<sig>`: the «Принято в работу» link of a signal alert. The
+ * expiry (days since 1970-01-01, UTC) is signed with the id; an expired token does not verify.
+ */
+export function ackToken(secret: string, signalId: number, expiresAt: Date): string {
+  const payload = `${signalId.toString(36)}-${Math.ceil(expiresAt.getTime() / 86_400_000).toString(36)}`;
+  return `${payload}-${sign(secret, 'a', payload).toString('base64url')}`;
+}
+
+export function verifyAckToken(secret: string, token: string, at: Date): { signalId: number } | null {
+  const parts = token.split('-');
+  if (parts.length < 3) return null;
+  const [s, e] = parts as [string, string];
+  const sig = parts.slice(2).join('-');
+  const signalId = parseId(s);
+  const expiresDay = parseId(e);
+  if (signalId === null || expiresDay === null || !/^[A-Za-z0-9_-]+$/.test(sig)) return null;
+  if (!verify(secret, 'a', `${s}-${e}`, sig)) return null;
+  return at.getTime() < expiresDay * 86_400_000 ? { signalId } : null;
+}
+
+/**
  * VERP: `bounce+<messageId>.<sig>@<domain>`. The signature is lower-case hex (mail systems
  * may fold the case of a local part, so an upper-case copy is folded back before the check)
  * and shorter (8 bytes) to keep the address readable.
@@ -136,4 +158,8 @@ export function clickUrl(publicBaseUrl: string, token: string): string {
 
 export function unsubscribeUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl}/u/${token}`;
+}
+
+export function ackUrl(publicBaseUrl: string, token: string): string {
+  return `${publicBaseUrl}/a/${token}`;
 }

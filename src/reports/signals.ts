@@ -3,6 +3,7 @@
  * e-mailed (SMTP acceptance), acknowledged, reaction time — with the median and the 90th
  * percentile of the reaction time at the bottom.
  */
+import type { App } from '../app.js';
 import { UsageError } from '../cli/command.js';
 import { now } from '../clock.js';
 import { listSignals } from '../db/signals.js';
@@ -11,7 +12,7 @@ import { dmy } from '../domain/ru-dates.js';
 import { median, percentile } from '../domain/stats.js';
 import { clientLabel, signalTitle } from '../health/alert-email.js';
 import type { HBarsChart } from './charts/types.js';
-import type { ReportDefinition } from './types.js';
+import type { Report, ReportDefinition } from './types.js';
 
 function dateOption(values: Record<string, unknown>, key: string): IsoDate | null {
   const v = values[key];
@@ -52,14 +53,16 @@ function kindsChart(kinds: string[]): HBarsChart {
 export const signalsReport: ReportDefinition = {
   name: 'signals',
   description: 'worsening signals handed to field support, with reaction times (median, 90th percentile)',
-  usage: 'report signals [--from YYYY-MM-DD] [--to YYYY-MM-DD]',
-  options: { from: { type: 'string' }, to: { type: 'string' } },
+  usage: 'report signals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--baseline]',
+  options: { from: { type: 'string' }, to: { type: 'string' }, baseline: { type: 'boolean' } },
   async build(app, values) {
     const tz = app.config.ric.timeZone;
     const to = dateOption(values, 'to') ?? localDate(now(), tz);
     const from = dateOption(values, 'from') ?? addDays(to, -30);
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-    const rows = await listSignals(app.pool, { from: zonedTime(from, 0, 0, tz), to: zonedTime(addDays(to, 1), 0, 0, tz) });
+    const range = { from: zonedTime(from, 0, 0, tz), to: zonedTime(addDays(to, 1), 0, 0, tz) };
+    if (values.baseline === true) return baselineReport(app, range, `${app.config.ric.code}, с ${dmy(from)} по ${dmy(to)}`);
+    const rows = await listSignals(app.pool, { ...range, baseline: false });
     const reactions = rows.flatMap((r) => (r.emailed_at ? [minutes(r.emailed_at.getTime() - r.detected_at.getTime())] : []));
     const med = median(reactions);
     const p90 = percentile(reactions, 0.9);
@@ -111,3 +114,45 @@ export const signalsReport: ReportDefinition = {
     };
   },
 };
+
+/**
+ * `--baseline`: the conditions that already held when their source was first scanned —
+ * recorded without e-mails, each a task planned over the next working days.
+ */
+async function baselineReport(app: App, range: { from: Date; to: Date }, subtitle: string): Promise<Report> {
+  const rows = await listSignals(app.pool, { ...range, baseline: true });
+  return {
+    name: 'signals',
+    title: 'Сигналы: исходное состояние (без писем)',
+    subtitle,
+    charts: rows.length ? [kindsChart(rows.map((r) => r.kind))] : [],
+    sections: [
+      {
+        columns: [
+          { key: 'id', header: '№', type: 'int' },
+          { key: 'detected_at', header: 'Зафиксирован', type: 'datetime' },
+          { key: 'kind', header: 'Сигнал' },
+          { key: 'summary', header: 'Описание' },
+          { key: 'client', header: 'Клиент' },
+          { key: 'field', header: 'Специалист ТС' },
+          { key: 'planned_at', header: 'Задача запланирована', type: 'datetime' },
+          { key: 'task_state', header: 'Состояние задачи' },
+        ],
+        rows: rows.map((r) => ({
+          id: r.id,
+          detected_at: r.detected_at,
+          kind: signalTitle(r.kind),
+          summary: r.summary,
+          client: clientLabel({ number: r.client_number, name: r.client_name }),
+          field: r.field_name ?? '',
+          planned_at: r.task_planned_at,
+          task_state: r.task_state === 'open' ? 'Запланирована' : r.task_state === 'done' ? 'Выполнено' : (r.task_state ?? ''),
+        })),
+        totals: { id: `Итого: (${rows.length})` },
+        notes: [
+          'Условия, выполнявшиеся при первой проверке источника: письма не отправлялись, задачи распределены по ближайшим рабочим дням.',
+        ],
+      },
+    ],
+  };
+}

@@ -104,3 +104,12 @@ export async function addKeyPersonChange(
     c.at,
   ]);
 }
+
+/** An installation past its first scan: every scanned kind's baseline already taken. */
+export async function baselineTaken(db: Queryable, at: Date | string = '2024-01-01T00:00:00Z'): Promise<void> {
+  const { SCANNED_KINDS } = await import('../../src/domain/signal-edges.js');
+  await db.query(
+    `INSERT INTO signal_baselines (kind, taken_at, signals) SELECT k, $2, 0 FROM unnest($1::text[]) k ON CONFLICT DO NOTHING`,
+    [SCANNED_KINDS, at],
+  );
+}

@@ -63,7 +63,7 @@ describe('risk-review tasks', () => {
     await scoreOn('2024-W22', '2024-06-03');
     const w23 = await scoreOn('2024-W23', '2024-06-10');
     expect(await tasksOf(c)).toHaveLength(1);
-    expect(w23.stats.tasks).toEqual({ created: 0, closedRecovered: 0 });
+    expect(w23.stats.tasks).toMatchObject({ created: 0, closedRecovered: 0 });
     const r = await scoreRow(c, '2024-W23');
     expect(r.categories).toEqual(['red_zone', 'low_activity']);
     expect(r.indicator_delta).toBe(0);

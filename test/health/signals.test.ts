@@ -11,7 +11,7 @@ import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { waitFor } from '../helpers/wait.js';
-import { addEvent, addKeyPersonChange, addLk, addPayment, addUsage, addWebinar, importAll } from './fixtures.js';
+import { addEvent, addKeyPersonChange, addLk, addPayment, addUsage, addWebinar, baselineTaken, importAll } from './fixtures.js';
 
 let t: TestEnv;
 let smtp: TestSmtp;
@@ -65,7 +65,8 @@ async function signalsOf(clientId: number) {
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  t = await createTestEnv({ env: { SMTP_URL: smtp.url } });
+  // Single alerts here (digests: no-floods.test.ts); the baseline is taken (ditto).
+  t = await createTestEnv({ env: { SMTP_URL: smtp.url }, overrides: { signals: { digestAbove: 100 } } });
   const db = t.app.pool;
   const remoteDep = await addDepartment(db, 'Специалисты Мельникова Ю._502');
   const fieldDep = await addDepartment(db, 'Специалисты Тихоненко_502');
@@ -85,6 +86,7 @@ beforeAll(async () => {
   });
   setClock(MONDAY_8);
   await importAll(db, '2024-06-02T20:00:00Z');
+  await baselineTaken(db);
   clients.healthy = await client({ number: 300001, name: 'Здоровый клиент' });
   clients.payment = await client({ number: 300002, name: 'Должник', fee: 12000 });
   for (const [m, debt] of [
@@ -134,7 +136,9 @@ describe('signals-scan', () => {
     expect(run.stats).toMatchObject({ raised: 9, emailed: 9, suppressed: 0 });
     const [pay] = await signalsOf(clients.payment!);
     expect(pay.summary).toMatch(/^Долг растёт 2 месяца подряд/);
-    expect(pay.evidence.details).toHaveLength(3);
+    expect(pay.evidence.details).toHaveLength(4);
+    expect(pay.evidence.details[3]).toBe('Выполняется с 03.06.2024');
+    expect(pay.evidence.since).toMatch(/^2024-06-03T05:00:/);
   });
 
   it('sends the field specialist an alert e-mail with the signal, the evidence and the client card, and a task', async () => {
@@ -154,7 +158,10 @@ describe('signals-scan', () => {
     expect(text).toMatch(/Сумма ИО: 12\s000,00\s₽ в месяц/);
     expect(text).toMatch(/Индикатор: не рассчитан/);
     expect(text).toMatch(/Специалист ДИС: Савостина К\.А\., тел\. 8-906-600-50-06/);
-    expect(text).toContain(`churnguard signal ack ${pay.id}`);
+    expect(text).not.toContain('signal ack');
+    expect(text).toMatch(/Принято в работу: http:\/\/[^/]+\/a\/[0-9a-z]+-[0-9a-z]+-[\w-]+/);
+    expect(text).toMatch(/Выполняется с 03\.06\.2024/);
+    expect(m.parsed.html).toContain('Принято в работу');
     expect(text).toMatch(/до 05\.06\.2024 15:00/);
     expect(m.parsed.html).toContain('Снижение платежеспособности');
     const { rows: tasks } = await t.app.pool.query('SELECT * FROM tasks WHERE id = $1', [pay.task_id]);
@@ -176,10 +183,10 @@ describe('signals-scan', () => {
     expect(rows[0]).toEqual({ to_email: 'melnikova@ric502.example', employee_id: staff.remoteHead });
   });
 
-  it('raises one signal per client and kind within 30 days, and a scan after an import runs again the same day', async () => {
+  it('raises a signal when its condition becomes true, not while it stays true, and a scan after an import runs again the same day', async () => {
     startWorkers();
     const before = smtp.messages.length;
-    // An import at 08:00:59.6: this minute's scan already ran, so the scan waits for 08:01.
+    // An import at 08:00:59.6: this minute's scan already ran, so the scan gets this second's slot, at once.
     setClock(new Date('2024-06-03T08:00:59.600+03:00'));
     await addKeyPersonChange(t.app.pool, clients.healthy!, {
       role: 'key_user',
@@ -188,7 +195,7 @@ describe('signals-scan', () => {
       at: '2024-06-03T05:00:00Z',
     });
     const req = await requestSignalsScan(t.app);
-    expect(req.jobId).toBe('signals-scan.2024-06-03T0801');
+    expect(req.jobId).toBe('signals-scan.2024-06-03T080059');
     await waitFor('second scan', async () => (await signalsOf(clients.healthy!)).length === 1);
     await smtp.waitForCount(before + 1);
     // A later import in a fresh minute: that minute's scan, which finds nothing new.
@@ -199,18 +206,22 @@ describe('signals-scan', () => {
     const { rows } = await t.app.pool.query(`SELECT client_id, kind FROM signals GROUP BY 1, 2 HAVING count(*) > 1`);
     expect(rows).toEqual([]);
     expect(smtp.messages.length).toBe(before + 1);
-    // 29 days later the conditions persist: still one each. (Usage is not re-imported, so it is
-    // stale and the activity rule, which would now see 5 empty weeks everywhere, stays silent.)
+    // A month later the conditions persist: nothing new, even past the 30-day window. (Usage is
+    // not re-imported, so it is stale and the activity rule stays silent — and its condition,
+    // which it cannot evaluate, is kept, not ended.)
     setClock(new Date('2024-07-02T08:00:00+03:00'));
     await importAll(t.app.pool, '2024-07-01T20:00:00Z', ['online-usage']);
     const again = await executeRun(t.app, signalsScan, { period: '2024-07-02T0800', trigger: 'schedule' });
     expect(again.stats).toMatchObject({ raised: 0, byKind: {}, staleSources: ['online-usage'] });
-    expect((again.stats.suppressed as number) > 0).toBe(true);
-    // After 30 days a persisting condition is signalled again.
+    expect((again.stats.holding as number) > 0).toBe(true);
     setClock(new Date('2024-07-04T08:00:00+03:00'));
     const later = await executeRun(t.app, signalsScan, { period: '2024-07-04T0800', trigger: 'schedule' });
-    // Reorganisation and liquidation stay at one per change of state.
-    expect(later.stats).toMatchObject({ byKind: { payment_decline: 1, no_key_contact: 1, services_unused: 2 }, suppressed: 2 });
+    expect(later.stats).toMatchObject({ raised: 0, byKind: {}, emailed: 0 });
+    const { rows: held } = await t.app.pool.query(`SELECT since FROM signal_conditions WHERE client_id = $1 AND kind = 'activity_drop'`, [
+      clients.drop,
+    ]);
+    expect(held).toHaveLength(1);
+    expect(held[0].since.toISOString()).toMatch(/^2024-06-03T05:00:/);
     await waitFor('July alerts sent', async () => {
       const { rows: q } = await t.app.pool.query(`SELECT count(*)::int AS n FROM notifications WHERE state <> 'sent'`);
       return q[0].n === 0;

@@ -101,7 +101,15 @@ export async function explainClient(app: App, number: number, week: string | nul
       delta: h.indicator_delta,
       stale: h.stale_components,
     })),
-    openTasks: openTasks.map((t) => ({ id: t.id, kind: t.kind, assignee: t.assignee_name, due: t.due_at, title: t.title })),
+    openTasks: openTasks.map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      // The rule behind a playbook's task (config `playbooks`).
+      playbook: typeof t.payload?.playbook === 'string' ? t.payload.playbook : null,
+      assignee: t.assignee_name,
+      due: t.due_at,
+      title: t.title,
+    })),
     signals: signals.map((s) => ({
       id: s.id,
       detected: s.detected_at,
@@ -158,6 +166,7 @@ function human(e: Explanation, tz: string, zones: RiskConfig['zones']): string {
           [
             { key: 'id', header: '№', type: 'int' },
             { key: 'kind', header: 'Вид' },
+            { key: 'playbook', header: 'Правило' },
             { key: 'assignee', header: 'Исполнитель' },
             { key: 'due', header: 'Срок', type: 'datetime' },
             { key: 'title', header: 'Цель' },

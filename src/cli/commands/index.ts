@@ -16,6 +16,7 @@ import { seedDemoCommand } from './seed-demo.js';
 import { signalAckCommand } from './signal-ack.js';
 import { statusCommand } from './status.js';
 import { taskDoneCommand, taskShowCommand } from './task.js';
+import { taskAddCommand } from './task-add.js';
 import { tasksCommand } from './tasks.js';
 import { triggerCommand } from './trigger.js';
 
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   tasksCommand,
   taskShowCommand,
   taskDoneCommand,
+  taskAddCommand,
   reportCommand,
   contentLoadCommand,
   previewCommand,

@@ -1,5 +1,15 @@
-import { closeTask, type OutcomeFinding, outcomeTitle, TASK_OUTCOME_NAMES, type TaskOutcome } from '../../diagnostics/close-task.js';
+import { now } from '../../clock.js';
+import {
+  closeTask,
+  isDiagnosticsOutcome,
+  type OutcomeFinding,
+  outcomeTitle,
+  TASK_OUTCOME_NAMES,
+  type TaskOutcome,
+} from '../../diagnostics/close-task.js';
 import { findingDetails } from '../../diagnostics/finding-input.js';
+import { localDate } from '../../domain/dates.js';
+import { FollowUpError, parseFollowUp } from '../../health/follow-up.js';
 import { type Command, emit, oneOf, str, UsageError } from '../command.js';
 import { describeFinding, FINDING_OPTIONS, findingUsageError } from './finding.js';
 
@@ -12,11 +22,11 @@ function taskId(raw: string | undefined): number {
 export const taskDoneCommand: Command = {
   name: 'task done',
   summary: 'close a task with its outcome: a contact records the contact event (Работа); a diagnostics task its finding',
-  usage: `task done <id> --outcome ${TASK_OUTCOME_NAMES.join('|')} [--note TEXT] [--next TEXT] [--json]
+  usage: `task done <id> --outcome ${TASK_OUTCOME_NAMES.join('|')} [--note TEXT] [--next TEXT] [--follow-up YYYY-MM-DD] [--json]
 task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT]
   no-competitor and competitor-found close competitor-diagnostics tasks; competitor-found without --competitor
   takes the finding recorded for the client since the task was given.`,
-  options: { outcome: { type: 'string' }, next: { type: 'string' }, ...FINDING_OPTIONS },
+  options: { outcome: { type: 'string' }, next: { type: 'string' }, 'follow-up': { type: 'string' }, ...FINDING_OPTIONS },
   args: { min: 1, max: 1 },
   async run(ctx, values, [raw]) {
     const id = taskId(raw);
@@ -37,7 +47,18 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
         findingUsageError(err);
       }
     }
-    const res = await closeTask(ctx.app(), id, { outcome: outcome as TaskOutcome, note, next, finding });
+    const followRaw = str(values, 'follow-up');
+    let followUp: string | null = null;
+    if (followRaw !== undefined) {
+      if (isDiagnosticsOutcome(outcome as TaskOutcome)) throw new UsageError('--follow-up goes with the outcome of a contact');
+      try {
+        followUp = parseFollowUp(followRaw, localDate(now(), ctx.config.ric.timeZone));
+      } catch (err) {
+        if (err instanceof FollowUpError) throw new UsageError(`--follow-up: ${err.message}`);
+        throw err;
+      }
+    }
+    const res = await closeTask(ctx.app(), id, { outcome: outcome as TaskOutcome, note, next, finding, followUp });
     if (res.kind === 'not-found') {
       ctx.err(`task ${id} does not exist\n`);
       return 1;
@@ -47,12 +68,21 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
       ctx.err(`${res.message}\n`);
       return 1;
     }
-    emit(ctx, { task: res.task, eventId: res.eventId, changed: res.changed, finding: res.finding ?? null }, () =>
-      res.changed
-        ? `task ${id} done: ${outcomeTitle(outcome as TaskOutcome)}${res.eventId ? `; contact event ${res.eventId} recorded` : ''}\n${
-            res.finding ? describeFinding(res.finding, ctx.config.ric.timeZone) : ''
-          }`
-        : `task ${id} was already done with this outcome; nothing changed\n`,
+    emit(
+      ctx,
+      {
+        task: res.task,
+        eventId: res.eventId,
+        changed: res.changed,
+        finding: res.finding ?? null,
+        followUpTaskId: res.followUpTaskId ?? null,
+      },
+      () =>
+        res.changed
+          ? `task ${id} done: ${outcomeTitle(outcome as TaskOutcome)}${res.eventId ? `; contact event ${res.eventId} recorded` : ''}${
+              res.followUpTaskId ? `; follow-up call task ${res.followUpTaskId} on ${followUp}` : ''
+            }\n${res.finding ? describeFinding(res.finding, ctx.config.ric.timeZone) : ''}`
+          : `task ${id} was already done with this outcome; nothing changed\n`,
     );
     return 0;
   },

@@ -10,6 +10,7 @@ import { longDate, plural } from '../../domain/ru.js';
 import { storedOutcomeTitle } from '../../domain/task-outcomes.js';
 import { html, type SafeHtml } from '../../mail/render.js';
 import { htmlPage } from '../../reports/html.js';
+import { steerSection } from './steer-view.js';
 import { DIARY_CSP, DIARY_CSS } from './style.js';
 import { type CardOptions, taskCard } from './task-card.js';
 
@@ -66,6 +67,7 @@ export function diaryPage(view: DiaryView, ctx: PageContext, flash: Flash | null
     view.mineTotal > view.mine.length ? html`<p class="muted">Показаны первые ${view.mine.length} из ${view.mineTotal}.</p>` : '';
   const body = html`${header(view.user, ctx.csrf, sub)}${flashBlock(flash)}
 <section class="mine"><h2>Мои задачи на сегодня и просроченные</h2>${mine}${more}</section>
+${view.user.isHead ? html`<p><a href="/diary/new">Поставить задачу сотруднику</a></p>` : ''}
 ${teamSection(view, ctx)}`;
   return page(`Ежедневник — ${view.user.name}`, body);
 }
@@ -78,7 +80,8 @@ export function taskPage(user: DiaryUser, p: TaskPageView, ctx: PageContext, fla
       : html`${t.state === 'done' ? 'Выполнена' : 'Отменена'}${t.outcome ? html`: ${storedOutcomeTitle(t.outcome)}` : ''}`;
   const body = html`${header(user, ctx.csrf, html`Задача №${t.id} · ${state}`)}${flashBlock(flash)}
 <p><a href="/diary">← К задачам на сегодня</a></p>
-${taskCard(p.view, { ...ctx, canRecord: p.access === 'own', members: p.members, open: true })}`;
+${taskCard(p.view, { ...ctx, canRecord: p.access === 'own', members: p.members, open: true })}
+${steerSection({ comments: p.comments, changes: p.changes, canSteer: p.access === 'team', canComment: true, open: t.state === 'open', taskId: t.id }, ctx.csrf, ctx.tz)}`;
   return page(`Задача №${t.id} — ежедневник`, body);
 }
 

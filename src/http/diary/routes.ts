@@ -25,12 +25,15 @@ import { closeTask, type OutcomeFinding } from '../../diagnostics/close-task.js'
 import { type FindingField, FindingFieldError, findingDetails } from '../../diagnostics/finding-input.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, newToken, tokenHash } from '../../diary/tokens.js';
 import { loadDiary, loadTaskPage } from '../../diary/view.js';
+import { localDate } from '../../domain/dates.js';
 import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
+import { parseFollowUp } from '../../health/follow-up.js';
 import { counter } from '../../metrics.js';
 import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
 import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
+import { diarySteerRoutes } from './steer.js';
 import { DIARY_CSP } from './style.js';
 
 const actions = counter('churnguard_diary_actions_total', 'Diary actions by kind and result (sign-in, outcome, reassign, refused).');
@@ -257,8 +260,14 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       }
       const finding = findingOf(form, outcome, note);
       if (typeof finding === 'string') return refuse(reply, 400, 'Конкурент указан неверно', finding, 'outcome');
+      let followUp: string | null = null;
+      try {
+        followUp = form.followUp ? parseFollowUp(form.followUp, localDate(now(), app.config.ric.timeZone)) : null;
+      } catch {
+        return refuse(reply, 400, 'Дата звонка не принята', 'Дата следующего звонка — не раньше сегодняшней.', 'outcome');
+      }
       // The same code as `task done`; anyone else's task is "not found".
-      const res = await closeTask(app, id, { outcome, note, next, finding }, { assigneeId: s.user.id });
+      const res = await closeTask(app, id, { outcome, note, next, finding, followUp }, { assigneeId: s.user.id });
       if (res.kind === 'not-found') return refuse(reply, 404, 'Задача не найдена', 'Такой задачи нет среди ваших задач.', 'outcome');
       if (res.kind === 'incomplete') {
         return refuse(reply, 400, 'Не указан конкурент', 'Для результата «Выявлен конкурент» укажите систему конкурента.', 'outcome');
@@ -298,6 +307,8 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       app.log.info({ taskId: id, to, by: user.id }, 'diary: task reassigned');
       return reply.code(303).header('location', `/diary?moved=${id}`).send();
     });
+
+    await diarySteerRoutes(scope, app);
 
     scope.all('/diary/*', async (req, reply) => {
       const s = await sessionOf(req);

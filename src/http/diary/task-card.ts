@@ -119,7 +119,8 @@ ${
 }
 ${
   contact
-    ? html`<label class="field">${call ? 'Что подготовить к следующему звонку?' : 'Что подготовить к следующему контакту?'}<textarea name="next" rows="2" maxlength="4000"></textarea></label>`
+    ? html`<label class="field">${call ? 'Что подготовить к следующему звонку?' : 'Что подготовить к следующему контакту?'}<textarea name="next" rows="2" maxlength="4000"></textarea></label>
+<label class="field">Договорились на звонок (дата)<input type="date" name="followUp"></label>`
     : ''
 }
 <label class="field">Комментарий к действию<textarea name="note" rows="2" maxlength="4000"></textarea></label>

@@ -1,0 +1,90 @@
+/**
+ * `task add --client N --assignee NAME --title T [--due YYYY-MM-DD] [--kind K] [--by NAME]`: a
+ * task set by a person (the team lead), recorded with who set it and when.
+ */
+import { now } from '../../clock.js';
+import { withTransaction } from '../../db/pool.js';
+import { createManualTask, findEmployee } from '../../db/task-steering.js';
+import { localDate, parseIsoDate, zonedTime } from '../../domain/dates.js';
+import { type Command, emit, str, UsageError } from '../command.js';
+
+/** The end of the working day of `date`, in the RIC's time zone: when a task "due that day" is due. */
+export function dueOn(date: string, workdayEnd: string, tz: string): Date {
+  const [h, m] = workdayEnd.split(':').map(Number) as [number, number];
+  return zonedTime(date, h, m, tz);
+}
+
+export const taskAddCommand: Command = {
+  name: 'task add',
+  summary: 'set a task for an employee (a team lead’s task), recorded with who set it',
+  usage: 'task add --client N --assignee NAME --title TEXT [--due YYYY-MM-DD] [--kind K] [--by NAME] [--json]',
+  options: {
+    client: { type: 'string' },
+    assignee: { type: 'string' },
+    title: { type: 'string' },
+    due: { type: 'string' },
+    kind: { type: 'string' },
+    by: { type: 'string' },
+  },
+  async run(ctx, values) {
+    const clientRaw = str(values, 'client');
+    if (!clientRaw || !/^\d{1,9}$/.test(clientRaw)) throw new UsageError(`--client: "${clientRaw ?? ''}" is not a client number`);
+    const assignee = str(values, 'assignee')?.trim();
+    if (!assignee) throw new UsageError('--assignee NAME is required');
+    const title = str(values, 'title')?.trim();
+    if (!title) throw new UsageError('--title TEXT is required');
+    if (title.length > 4000) throw new UsageError('--title: longer than 4000 characters');
+    const kind = str(values, 'kind')?.trim() || 'manual';
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(kind)) throw new UsageError(`--kind: "${kind}" is not a task kind (e.g. manual, training)`);
+    const dueRaw = str(values, 'due');
+    const tz = ctx.config.ric.timeZone;
+    let due: Date | null = null;
+    if (dueRaw !== undefined) {
+      try {
+        parseIsoDate(dueRaw);
+      } catch (err) {
+        throw new UsageError(`--due: ${(err as Error).message}`);
+      }
+      if (dueRaw < localDate(now(), tz)) throw new UsageError(`--due ${dueRaw} is in the past`);
+      due = dueOn(dueRaw, ctx.config.signals.workday.end, tz);
+    }
+    const byName = str(values, 'by')?.trim() || 'admin';
+    const app = ctx.app();
+    const client = await app.pool.query<{ id: number }>('SELECT id FROM clients WHERE number = $1', [Number(clientRaw)]);
+    if (!client.rows[0]) throw new UsageError(`--client: no client number ${clientRaw}`);
+    const people = await findEmployee(app.pool, assignee);
+    if (people.length !== 1)
+      throw new UsageError(
+        people.length
+          ? `--assignee: "${assignee}" matches ${people.map((p) => p.name).join(', ')}; give the full name`
+          : `--assignee: no active employee "${assignee}"`,
+      );
+    const to = people[0] as { id: number; name: string };
+    const byPeople = byName === 'admin' ? [] : await findEmployee(app.pool, byName);
+    const by = byPeople.length === 1 ? (byPeople[0] as { id: number; name: string }) : { id: null, name: byName };
+    const at = now();
+    const id = await withTransaction(app.pool, (db) =>
+      createManualTask(
+        db,
+        {
+          kind,
+          direction: 'remote_contact',
+          title,
+          assigneeId: to.id,
+          clientId: client.rows[0]?.id,
+          plannedAt: at,
+          dueAt: due,
+          priority: 2,
+        },
+        by,
+        at,
+      ),
+    );
+    emit(
+      ctx,
+      { id, assignee: to.name, by: by.name, dueAt: due },
+      () => `task ${id} set for ${to.name} by ${by.name}${due ? `, due ${dueRaw}` : ''}\n`,
+    );
+    return 0;
+  },
+};

@@ -25,6 +25,7 @@ import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
 import { counter } from '../../metrics.js';
 import { sendPage } from '../pages.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
+import { diaryReportRoutes } from './reports-routes.js';
 import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
 import { DIARY_CSP } from './style.js';
 
@@ -264,6 +265,8 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       app.log.info({ taskId: id, to, by: user.id }, 'diary: task reassigned');
       return reply.code(303).header('location', `/diary?moved=${id}`).send();
     });
+
+    await diaryReportRoutes(scope, app, { sessionOf, showLogin, refuse });
 
     scope.all('/diary/*', async (req, reply) => {
       const s = await sessionOf(req);

@@ -10,7 +10,7 @@
  * tables themselves (src/db/report-scope.ts). A report outside the list, or the `department`
  * option naming another department, is "not found" (404).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../../app.js';
 import { UsageError } from '../../cli/command.js';
 import { now } from '../../clock.js';
@@ -21,14 +21,8 @@ import { buildOverview, renderOverview } from '../../reports/overview.js';
 import { renderCsv, renderXlsx } from '../../reports/render.js';
 import type { ReportDefinition } from '../../reports/types.js';
 import { sendPage } from '../pages.js';
+import type { DiaryKit } from './kit.js';
 import { type OptionValues, reportListPage, reportPage } from './report-pages.js';
-
-/** What the diary's routes share with the routes of other files. */
-export interface DiaryKit {
-  sessionOf(req: FastifyRequest): Promise<{ user: DiaryUser } | null>;
-  showLogin(reply: FastifyReply, status: number, flash: null): FastifyReply;
-  refuse(reply: FastifyReply, status: number, title: string, text: string, action: string): FastifyReply | Promise<FastifyReply>;
-}
 
 interface Access {
   scope: ReportScope;

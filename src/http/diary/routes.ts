@@ -24,6 +24,7 @@ import { loadDiary, loadTaskPage } from '../../diary/view.js';
 import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
 import { counter } from '../../metrics.js';
 import { sendPage } from '../pages.js';
+import { diaryContentRoutes } from './content-routes.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
 import { diaryReportRoutes } from './reports-routes.js';
 import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
@@ -148,12 +149,10 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     scope.addHook('onSend', async (_req, reply, payload) => {
-      reply
-        .header('content-security-policy', DIARY_CSP)
-        .header('x-frame-options', 'DENY')
-        .header('referrer-policy', 'no-referrer')
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'no-store');
+      // A page may set a policy of its own (the content page frames its e-mail previews).
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DIARY_CSP);
+      if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
+      reply.header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
       return payload;
     });
 
@@ -266,7 +265,9 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       return reply.code(303).header('location', `/diary?moved=${id}`).send();
     });
 
-    await diaryReportRoutes(scope, app, { sessionOf, showLogin, refuse });
+    const kit = { sessionOf, postSession, showLogin, refuse };
+    await diaryReportRoutes(scope, app, kit);
+    await diaryContentRoutes(scope, app, kit);
 
     scope.all('/diary/*', async (req, reply) => {
       const s = await sessionOf(req);

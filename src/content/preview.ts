@@ -40,6 +40,8 @@ export interface MonthPreview {
   /** Set once the month's mailing exists: the page is then read-only. */
   mailing: MailingRow | null;
   loadedAt: Date | null;
+  /** Names this content: the mailing, or the hash of the loaded content. */
+  contentKey: string;
   variants: VariantPreview[];
   excluded: { reason: string; count: number }[];
 }
@@ -85,7 +87,39 @@ export async function monthPreview(app: App, period: string): Promise<MonthPrevi
       })),
   }));
   const excluded = Object.entries(s.excluded).map(([k, n]) => ({ reason: EXCLUSION_TEXT[k as Exclusion], count: n as number }));
-  return { period, content, mailing, loadedAt: stored?.loaded_at ?? null, variants, excluded };
+  return {
+    period,
+    content,
+    mailing,
+    loadedAt: stored?.loaded_at ?? null,
+    contentKey: mailing ? `mailing ${mailing.id}` : `content ${stored?.sha256}`,
+    variants,
+    excluded,
+  };
+}
+
+/**
+ * MJML compiles a variant in about a second; the page shows each twice (phone and desktop) and
+ * is reloaded while the content is checked, so compiled variants are kept per content.
+ */
+const compiledCache = new WeakMap<App, Map<string, Promise<CompiledVariant | undefined>>>();
+const KEEP_COMPILED = 100;
+
+function compiled_(app: App, preview: MonthPreview, key: string): Promise<CompiledVariant | undefined> {
+  let cache = compiledCache.get(app);
+  if (!cache) {
+    cache = new Map();
+    compiledCache.set(app, cache);
+  }
+  const id = `${preview.period} ${preview.contentKey} ${key}`;
+  let p = cache.get(id);
+  if (!p) {
+    p = compileVariants(preview.content, [key], composeOptions(app, preview.period)).then((v) => v[key]);
+    cache.set(id, p);
+    p.catch(() => cache.delete(id));
+    while (cache.size > KEEP_COMPILED) cache.delete(cache.keys().next().value as string);
+  }
+  return p;
 }
 
 export interface FilledVariant {
@@ -104,8 +138,7 @@ export async function fillVariant(app: App, preview: MonthPreview, key: string):
   const first = variant?.first[0];
   if (!variant || !first) return null;
   const { period, content, mailing } = preview;
-  const compiled: CompiledVariant | undefined =
-    mailing?.variants[key] ?? (await compileVariants(content, [key], composeOptions(app, period)))[key];
+  const compiled: CompiledVariant | undefined = mailing?.variants[key] ?? (await compiled_(app, preview, key));
   const person = await contactForMail(app.pool, first.contactId);
   if (!compiled || !person) return null;
   const m: MessageForMail = { id: 0, variant: key, to_email: first.email, ...person };

@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { readContentDir } from '../../src/content/load.js';
 import { writeWorkbook } from '../../src/content/workbook.js';
 import { runStory, type Story } from '../fixtures/story.js';
-import { ARTIFACTS_DIR, type BrowserSession, launchBrowser, pageWidths } from '../helpers/browser.js';
+import { ARTIFACTS_DIR, type BrowserSession, inPage, launchBrowser, pageWidths } from '../helpers/browser.js';
 import { cli } from '../imports/helpers.js';
 import { SAMPLE_DIR } from '../mailing/fixtures.js';
 
@@ -76,7 +76,7 @@ describe('«Отчёты» in Chromium', () => {
   it('shows a head the department’s reports on a phone and downloads a valid workbook', async () => {
     const page = await browser.newPage(PHONE);
     await signIn(page, head.name);
-    await page.goto(`${story.base}/diary/reports`);
+    await Promise.all([page.waitForURL(/\/diary\/reports$/), page.locator('nav.diary-links a', { hasText: 'Отчёты' }).click()]);
     expect(await page.locator('h1').textContent()).toBe('Отчёты');
     expect(await page.locator('ul.report-list a').count()).toBeGreaterThanOrEqual(16);
     await expectNoSidewaysScroll(page);
@@ -192,7 +192,9 @@ describe('the content page in Chromium', () => {
     await mail.close();
 
     await page.setViewportSize(DESKTOP);
-    await first.locator('figure.desktop iframe').scrollIntoViewIfNeeded();
+    await inPage(page, '() => window.scrollTo(0, 0)');
+    const desktop = page.frameLocator(`section.variant >> nth=0 >> figure.desktop iframe`);
+    await expect.poll(() => desktop.locator('body').textContent(), { timeout: 15_000 }).toContain('Здравствуйте');
     await shot(page, 'diary-content', 'diary-content');
     await page.close();
   });

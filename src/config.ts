@@ -188,6 +188,10 @@ const schema = z.strictObject({
       .number()
       .positive()
       .max(24 * 31),
+    /** Heads (full names) who see every department in the diary's reports; the other heads see their own. */
+    reportsAllDepartments: z.array(z.string().trim().min(1)).default([]),
+    /** Departments (names) whose heads prepare the month's e-mail content at /diary/content/<YYYY-MM>. */
+    contentDepartments: z.array(z.string().trim().min(1)).default([]),
   }),
 });
 

@@ -128,29 +128,50 @@ export function readContentDir(dir: string): LoadedContent {
     problems.push(`${shown}: period: "${content.period}" does not match the folder "${folder}"`);
   }
   const files: ContentFile[] = [];
+  problems.push(...readAttachments(dir, content, (i, path) => `${relative(process.cwd(), path) || path} (collections[${i}].file)`, files));
+  if (problems.length) throw new ContentError(problems);
+  return { content, files, sha256: contentHash(content, files), source: dir };
+}
+
+/** The hash of a month's content and its files: the same month loads to the same hash from JSON or a workbook. */
+export function contentHash(content: MonthContent, files: readonly ContentFile[]): string {
+  const hash = createHash('sha256').update(JSON.stringify(content));
+  for (const f of files) hash.update(`${f.name}:${f.sha256};`);
+  return hash.digest('hex');
+}
+
+/**
+ * Read the PDF collections named by the content from `dir` into `files`; returns the problems,
+ * each placed by `where(index, path)`.
+ */
+export function readAttachments(
+  dir: string,
+  content: MonthContent,
+  where: (index: number, path: string) => string,
+  files: ContentFile[],
+  beside = 'content.json',
+): string[] {
+  const problems: string[] = [];
   content.collections.forEach((c, i) => {
     const path = join(dir, c.file);
-    const where = `${relative(process.cwd(), path) || path} (collections[${i}].file)`;
+    const at = where(i, path);
     let size: number;
     try {
       size = statSync(path).size;
     } catch {
-      problems.push(`${where}: file not found next to content.json`);
+      problems.push(`${at}: file not found next to ${beside}`);
       return;
     }
     if (size > MAX_FILE_BYTES) {
-      problems.push(`${where}: ${size} bytes is too large to attach to every e-mail (at most ${MAX_FILE_BYTES})`);
+      problems.push(`${at}: ${size} bytes is too large to attach to every e-mail (at most ${MAX_FILE_BYTES})`);
       return;
     }
     const bytes = readFileSync(path);
     if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') {
-      problems.push(`${where}: not a PDF file (it does not start with "%PDF-")`);
+      problems.push(`${at}: not a PDF file (it does not start with "%PDF-")`);
       return;
     }
     files.push({ name: c.file, contentType: 'application/pdf', bytes, sha256: sha256(bytes) });
   });
-  if (problems.length) throw new ContentError(problems);
-  const hash = createHash('sha256').update(JSON.stringify(content));
-  for (const f of files) hash.update(`${f.name}:${f.sha256};`);
-  return { content, files, sha256: hash.digest('hex'), source: dir };
+  return problems;
 }

@@ -96,7 +96,7 @@ export async function mailingAssets(app: App, mailingId: number, variant?: strin
   return p;
 }
 
-function specialistLine(m: MessageForMail, ricName: string): string {
+export function specialistLine(m: MessageForMail, ricName: string): string {
   if (!m.specialist_name) return `Служба дистанционного сервиса ${ricName}`;
   const parts = [`Ваш специалист: ${m.specialist_name}`];
   if (m.specialist_phone) parts.push(`тел. ${m.specialist_phone}`);

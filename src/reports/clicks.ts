@@ -27,6 +27,7 @@ interface ClickRow {
 
 export const clicksReport: ReportDefinition = {
   name: 'clicks',
+  title: 'Анализ переходов подписчиков по ссылкам из рассылки',
   description: 'clicks on the links of mailings by mailing, article, date, client, contact',
   usage: 'report clicks [--period YYYY-MM] [--include-bots]',
   options: { period: { type: 'string' }, 'include-bots': { type: 'boolean' } },

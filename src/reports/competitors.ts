@@ -48,6 +48,7 @@ function systemsChart(names: readonly string[]): HBarsChart {
 
 export const competitorsReport: ReportDefinition = {
   name: 'competitors',
+  title: 'Конкуренты',
   description: 'Конкуренты: competitors found at clients, who found them, when field support was e-mailed, reaction time',
   usage: 'report competitors [--period 2024-H1|2024-06]',
   options: { period: { type: 'string' } },

@@ -31,6 +31,7 @@ function gaps(cov: Map<string, RoleCoverage>): string[] {
 
 export const contactsReport: ReportDefinition = {
   name: 'contacts',
+  title: 'Контактные лица клиентов (ЛПР, ЛВПР)',
   description: 'decision makers, influencers and key users per client, and whether they can be reached (Контактные лица (ЛПР, ЛВПР))',
   usage: 'report contacts [--department NAME] [--problems]',
   options: { department: { type: 'string' }, problems: { type: 'boolean' } },

@@ -15,6 +15,7 @@ const COUNTS = ['selected', 'sent', 'hard', 'soft', 'failed', 'unknown', 'unsubs
 
 export const deliveryReport: ReportDefinition = {
   name: 'delivery',
+  title: 'Контроль доставки писем',
   description: 'delivery of the month’s mailings: sent, bounced, unsubscribed, clicked; the bad addresses',
   usage: 'report delivery [--period YYYY-MM]',
   options: { period: { type: 'string' } },

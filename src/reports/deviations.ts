@@ -91,9 +91,11 @@ function groupLeaving(rows: readonly DeviationRow[]): Report['sections'] {
 
 export const deviationsReport: ReportDefinition = {
   name: 'deviations',
+  title: 'Фиксация отклонений',
   description: 'Фиксация отклонений: the weekly risk indicator per client and responsible employee',
   usage: 'report deviations [--week 2024-W23] [--department D] [--zone high|dynamic|none] [--limit N]',
   options: { week: { type: 'string' }, department: { type: 'string' }, zone: { type: 'string' }, limit: { type: 'string' } },
+  forSpecialists: true,
   async build(app, values) {
     const week =
       weekOption(values) ??

@@ -1,17 +1,21 @@
 /** The report registry: `admin report <name>`. */
 import { clicksReport } from './clicks.js';
 import { competitorsReport } from './competitors.js';
+import { contactWorkReport } from './contact-work.js';
 import { contactsReport } from './contacts.js';
 import { deliveryReport } from './delivery.js';
 import { deviationsReport } from './deviations.js';
 import { indicatorAgreementReport } from './indicator-agreement.js';
 import { indicatorQualityReport } from './indicator-quality.js';
+import { educationReport } from './education.js';
+import { hotlineReport } from './hotline.js';
 import { jobRunsReport } from './job-runs.js';
 import { lprWorkReport } from './lpr-work.js';
 import { mailingFunnelReport } from './mailing-funnel.js';
 import { onlineUsageReport } from './online-usage.js';
 import { primaryAdvanceReport } from './primary-advance.js';
 import { signalsReport } from './signals.js';
+import { silentClientsReport } from './silent-clients.js';
 import { tasksControlReport } from './tasks-control.js';
 import type { ReportDefinition } from './types.js';
 
@@ -30,6 +34,10 @@ export const REPORTS: readonly ReportDefinition[] = [
   primaryAdvanceReport,
   indicatorAgreementReport,
   indicatorQualityReport,
+  contactWorkReport,
+  educationReport,
+  silentClientsReport,
+  hotlineReport,
 ];
 
 /**

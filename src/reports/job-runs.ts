@@ -28,6 +28,7 @@ export function runsChart(runs: JobRun[]): StackedBarsChart {
 
 export const jobRunsReport: ReportDefinition = {
   name: 'job-runs',
+  title: 'Запуски по заданиям',
   description: 'runs of the scheduled jobs with their outcome',
   usage: 'report job-runs [--job J] [--limit N]',
   options: { job: { type: 'string' }, limit: { type: 'string' } },

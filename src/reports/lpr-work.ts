@@ -37,6 +37,7 @@ function keyPersonEvents(roles: string): string {
 
 export const lprWorkReport: ReportDefinition = {
   name: 'lpr-work',
+  title: 'Результаты проработки ЛПР/ЛВПР',
   description: 'work with decision makers: share of clients with a held ЛПР contact in 3 months per department and month; call outcomes',
   usage: 'report lpr-work [--months N] [--department D]',
   options: { months: { type: 'string' }, department: { type: 'string' } },

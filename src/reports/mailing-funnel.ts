@@ -73,9 +73,11 @@ export function funnelChart(row: ReportRow): FunnelChart {
 
 export const mailingFunnelReport: ReportDefinition = {
   name: 'mailing-funnel',
+  title: 'Воронка ежемесячного контакта с ЛПР',
   description: 'the monthly contact with decision makers as a funnel: selected, sent, delivered, clicked, call held, feedback',
   usage: 'report mailing-funnel [--period YYYY-MM]',
   options: { period: { type: 'string' } },
+  forSpecialists: true,
   async build(app, values) {
     const month = monthOption(values.period, app.config.ric.timeZone);
     const params = [month.period, month.from, month.to, HELD];

@@ -29,6 +29,7 @@ export function weekColumns(from: string, to: string): { key: string; monday: st
 
 export const onlineUsageReport: ReportDefinition = {
   name: 'online-usage',
+  title: 'Контроль статистики использования онлайн-версии',
   description: 'logins to the online version per client and week (Контроль статистики использования онлайн-версии)',
   usage: 'report online-usage [--from DATE] [--to DATE] [--department NAME]',
   options: { from: { type: 'string' }, to: { type: 'string' }, department: { type: 'string' } },

@@ -26,6 +26,7 @@ const SERIES = [
 
 export const primaryAdvanceReport: ReportDefinition = {
   name: 'primary-advance',
+  title: 'Результаты вывода из первичного аванса',
   description: 'clients brought out of the primary advance (still served) vs disconnected, per month of connection',
   usage: 'report primary-advance [--months N]',
   options: { months: { type: 'string' } },

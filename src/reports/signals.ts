@@ -52,9 +52,11 @@ function kindsChart(kinds: string[]): HBarsChart {
 
 export const signalsReport: ReportDefinition = {
   name: 'signals',
+  title: 'Сигналы об ухудшении ситуации с клиентом',
   description: 'worsening signals handed to field support, with reaction times (median, 90th percentile)',
   usage: 'report signals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--baseline]',
   options: { from: { type: 'string' }, to: { type: 'string' }, baseline: { type: 'boolean' } },
+  forSpecialists: true,
   async build(app, values) {
     const tz = app.config.ric.timeZone;
     const to = dateOption(values, 'to') ?? localDate(now(), tz);

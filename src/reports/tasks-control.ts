@@ -62,9 +62,11 @@ function progressChart(rows: readonly ControlRow[]): HBarsChart {
 
 export const tasksControlReport: ReportDefinition = {
   name: 'tasks-control',
+  title: 'Анализ проблем, рекомендаций и заданий',
   description: 'Анализ проблем, рекомендаций и заданий: the competitor-diagnostics campaign per department, specialist and segment',
   usage: 'report tasks-control [--period 2024-H2]',
   options: { period: { type: 'string' } },
+  forSpecialists: true,
   async build(app, values) {
     const tz = app.config.ric.timeZone;
     const period = halfYearOption(values.period, tz);

@@ -49,10 +49,14 @@ export type ReportFormat = 'table' | 'csv' | 'json' | 'xlsx' | 'html';
 
 export interface ReportDefinition {
   name: string;
+  /** The Russian title, as the diary's list of reports shows it (default: the description). */
+  title?: string;
   description: string;
   /** Extra command-line options of `admin report <name>` (besides --format, --out). */
   options: NonNullable<ParseArgsConfig['options']>;
   usage: string;
+  /** Listed for a specialist in the diary's «Отчёты» (a report about their own clients). */
+  forSpecialists?: boolean;
   /** Validate the parsed options (throw UsageError on bad input) and build the report. */
   build(app: App, values: Record<string, string | boolean | string[] | undefined>): Promise<Report>;
 }

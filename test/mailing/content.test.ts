@@ -111,6 +111,6 @@ describe('content loader', () => {
     expect(JSON.parse(again.out)).toMatchObject({ period: '2024-06', result: 'unchanged', mailingExists: false });
     const { rows } = await t.app.pool.query('SELECT file_name, length(bytes) AS n FROM mailing_content_files ORDER BY file_name');
     expect(rows.map((r) => r.file_name)).toEqual(['podborka-nalogi-iyul-2024.pdf', 'podborka-proverki-2024.pdf']);
-    expect((await cli('content', 'load', join(dir, 'nowhere'))).err).toMatch(/nowhere\/content\.json: cannot read \(ENOENT\)/);
+    expect((await cli('content', 'load', join(dir, 'nowhere'))).err).toMatch(/nowhere: neither content\.xlsx nor content\.json found/);
   });
 });

@@ -1,20 +1,25 @@
 import { now } from '../../clock.js';
-import { ContentError, readContentDir } from '../../content/load.js';
+import { readContentFolder } from '../../content/folder.js';
+import { ContentError, type LoadedContent } from '../../content/load.js';
 import { saveContent } from '../../db/contents.js';
 import { getMailing } from '../../db/mailings.js';
 import { withTransaction } from '../../db/pool.js';
 import { LPR_KIND } from '../../jobs/lpr-monthly.js';
 import { type Command, emit } from '../command.js';
+import { monthArg } from './content-workbook.js';
 
 export const contentLoadCommand: Command = {
   name: 'content load',
-  summary: "load a month's content of the decision-maker e-mail (content/<YYYY-MM>/: content.json and the PDF collections)",
-  usage: 'content load <dir> [--json]',
+  summary:
+    "load a month's content of the decision-maker e-mail (content/<YYYY-MM>/: content.xlsx or content.json, and the PDF collections)",
+  usage: 'content load <dir> [--period YYYY-MM] [--json]',
+  options: { period: { type: 'string' } },
   args: { min: 1, max: 1 },
-  async run(ctx, _values, [dir]) {
-    let loaded: ReturnType<typeof readContentDir>;
+  async run(ctx, values, [dir]) {
+    let loaded: LoadedContent;
+    const expected = typeof values.period === 'string' ? monthArg(values.period, '--period') : undefined;
     try {
-      loaded = readContentDir(dir as string);
+      loaded = await readContentFolder(dir as string, { period: expected });
     } catch (err) {
       if (!(err instanceof ContentError)) throw err;
       if (ctx.json) ctx.out(`${JSON.stringify({ loaded: false, problems: err.problems }, null, 2)}\n`);

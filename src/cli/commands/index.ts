@@ -1,6 +1,7 @@
 /** Every admin-script command, in the order the usage text lists them. */
 import type { Command } from '../command.js';
 import { contentLoadCommand } from './content.js';
+import { contentExportCommand, contentTemplateCommand } from './content-workbook.js';
 import { employeeTokenCommand } from './employee-token.js';
 import { explainCommand } from './explain.js';
 import { exportCommand } from './export.js';
@@ -32,6 +33,8 @@ export const COMMANDS: readonly Command[] = [
   taskAddCommand,
   reportCommand,
   contentLoadCommand,
+  contentTemplateCommand,
+  contentExportCommand,
   previewCommand,
   importCommand,
   importsCommand,

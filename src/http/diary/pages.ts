@@ -32,7 +32,8 @@ function page(title: string, body: SafeHtml): string {
 
 function header(user: DiaryUser, csrf: string, sub: SafeHtml | string): SafeHtml {
   return html`<header class="diary"><div><h1>Ежедневник</h1><p class="subtitle">${user.name}${user.department ? html`, ${user.department}` : ''}</p><p class="meta">${sub}</p></div>
-<form method="post" action="/diary/logout"><input type="hidden" name="csrf" value="${csrf}"><button type="submit" class="secondary">Выйти</button></form></header>`;
+<nav class="diary-links"><a href="/diary/reports">Отчёты</a>
+<form method="post" action="/diary/logout"><input type="hidden" name="csrf" value="${csrf}"><button type="submit" class="secondary">Выйти</button></form></nav></header>`;
 }
 
 const tasksWord = (n: number) => `${n} ${plural(n, ['задача', 'задачи', 'задач'])}`;

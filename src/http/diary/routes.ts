@@ -31,7 +31,9 @@ import { parseFollowUp } from '../../health/follow-up.js';
 import { counter } from '../../metrics.js';
 import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
+import { diaryContentRoutes } from './content-routes.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
+import { diaryReportRoutes } from './reports-routes.js';
 import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
 import { diarySteerRoutes } from './steer.js';
 import { DIARY_CSP } from './style.js';
@@ -165,12 +167,10 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     scope.addHook('onSend', async (_req, reply, payload) => {
-      reply
-        .header('content-security-policy', DIARY_CSP)
-        .header('x-frame-options', 'DENY')
-        .header('referrer-policy', 'no-referrer')
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'no-store');
+      // A page may set a policy of its own (the content page frames its e-mail previews).
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DIARY_CSP);
+      if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
+      reply.header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
       return payload;
     });
 
@@ -309,6 +309,9 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     });
 
     await diarySteerRoutes(scope, app);
+    const kit = { sessionOf, postSession, showLogin, refuse };
+    await diaryReportRoutes(scope, app, kit);
+    await diaryContentRoutes(scope, app, kit);
 
     scope.all('/diary/*', async (req, reply) => {
       const s = await sessionOf(req);

@@ -1,0 +1,75 @@
+/**
+ * A month's content folder as `admin content load` and the diary read it: `content.xlsx` (the
+ * workbook of `admin content template`) or `content.json`, plus the PDF collections. When both
+ * are there they must describe the same month (as `content/2024-06/` does). Problems come all
+ * at once in a {@link ContentError}, each at its cell or `file:line:column`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { POSITION_TYPES, PROBLEM_AREAS } from '../domain/audiences.js';
+import { ContentError, type ContentFile, contentHash, type LoadedContent, readAttachments, readContentDir } from './load.js';
+import type { MonthContent } from './schema.js';
+import { parseWorkbook } from './workbook.js';
+
+export const WORKBOOK = 'content.xlsx';
+
+export interface FolderOptions {
+  /** The month expected (`--period`); also fills an empty «Месяц» cell. */
+  period?: string;
+}
+
+const shown = (path: string) => relative(process.cwd(), path) || path;
+
+export async function readContentFolder(dir: string, opts: FolderOptions = {}): Promise<LoadedContent> {
+  const xlsx = join(dir, WORKBOOK);
+  const hasJson = existsSync(join(dir, 'content.json'));
+  if (!existsSync(xlsx)) {
+    if (!hasJson)
+      throw new ContentError([
+        `${shown(dir)}: neither ${WORKBOOK} nor content.json found (expected a folder with one of them and the PDF files)`,
+      ]);
+    const loaded = readContentDir(dir);
+    checkPeriod(loaded.content.period, opts, shown(join(dir, 'content.json')));
+    return loaded;
+  }
+  const folder = basename(dir.replace(/[\\/]+$/, ''));
+  const folderPeriod = /^\d{4}-\d{2}$/.test(folder) ? folder : undefined;
+  const file = shown(xlsx);
+  const res = await parseWorkbook(file, readFileSync(xlsx), { period: opts.period ?? folderPeriod });
+  if ('problems' in res) throw new ContentError(res.problems);
+  const { content, places } = res;
+  const problems: string[] = [];
+  const at = places.get('period') ?? file;
+  if (folderPeriod && folderPeriod !== content.period) problems.push(`${at}: "${content.period}" does not match the folder "${folder}"`);
+  if (opts.period && opts.period !== content.period) problems.push(`${at}: "${content.period}" does not match --period ${opts.period}`);
+  if (hasJson) {
+    const json = readContentDir(dir);
+    if (JSON.stringify(normalized(json.content)) !== JSON.stringify(normalized(content))) {
+      problems.push(`${file}: describes other content than content.json in the same folder (keep one of them, or make them agree)`);
+    }
+  }
+  const files: ContentFile[] = [];
+  problems.push(...readAttachments(dir, content, (i) => places.get(`collections.${i}.file`) ?? file, files, WORKBOOK));
+  if (problems.length) throw new ContentError(problems);
+  return { content, files, sha256: contentHash(content, files), source: dir };
+}
+
+/** The content with each audience in one order: a workbook lists them by column, JSON as written. */
+function normalized(c: MonthContent): MonthContent {
+  const order = <T extends string>(list: readonly T[], all: readonly T[]) => all.filter((x) => list.includes(x));
+  return {
+    ...c,
+    topQuestions: c.topQuestions.map((q) => ({
+      ...q,
+      audiences: {
+        positionTypes: order(q.audiences.positionTypes, POSITION_TYPES),
+        problemAreas: order(q.audiences.problemAreas, PROBLEM_AREAS),
+      },
+    })),
+  };
+}
+
+function checkPeriod(period: string, opts: FolderOptions, file: string): void {
+  if (opts.period && opts.period !== period)
+    throw new ContentError([`${file}: period: "${period}" does not match --period ${opts.period}`]);
+}

@@ -1,0 +1,78 @@
+/**
+ * Reports limited to a part of the desk: a department's clients (a head in the diary) or one
+ * employee's clients (a specialist). Rather than teach every report a filter, the reports run
+ * on one connection, inside a transaction that is always rolled back, where temporary views
+ * shadow every table holding client data (`clients`, `served_clients` and each table with a
+ * `client_id` column) with only the rows of the scope's clients. PostgreSQL searches the
+ * session's temporary schema first, so the reports' unqualified queries see the restricted
+ * tables; a report added later is limited the same way without knowing of it.
+ * Tasks without a client count when their assignee is in the scope.
+ */
+import type { App } from '../app.js';
+import type { Pool, PoolClient } from './pool.js';
+
+export type ReportScope =
+  /** Every department: no restriction. */
+  | { kind: 'all' }
+  /** Clients whose remote or field specialist belongs to the department. */
+  | { kind: 'department'; departmentId: number }
+  /** Clients whose remote or field specialist is the employee. */
+  | { kind: 'employee'; employeeId: number };
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Tables (in `public`) with a `client_id` column, other than views. */
+async function clientTables(db: PoolClient): Promise<string[]> {
+  const { rows } = await db.query<{ table_name: string }>(
+    `SELECT c.table_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = 'public' AND c.column_name = 'client_id' AND t.table_type = 'BASE TABLE'
+      ORDER BY 1`,
+  );
+  return rows.map((r) => r.table_name);
+}
+
+async function restrict(db: PoolClient, scope: Exclude<ReportScope, { kind: 'all' }>): Promise<void> {
+  const employees =
+    scope.kind === 'department'
+      ? { sql: 'SELECT id FROM public.employees WHERE department_id = $1', param: scope.departmentId }
+      : { sql: 'SELECT $1::bigint AS id', param: scope.employeeId };
+  await db.query(`CREATE TEMP TABLE scope_employees AS ${employees.sql}`, [employees.param]);
+  await db.query(
+    `CREATE TEMP TABLE scope_clients AS
+       SELECT id FROM public.clients
+        WHERE remote_specialist_id IN (SELECT id FROM scope_employees) OR field_specialist_id IN (SELECT id FROM scope_employees)`,
+  );
+  await db.query('CREATE TEMP VIEW clients AS SELECT * FROM public.clients WHERE id IN (SELECT id FROM pg_temp.scope_clients)');
+  await db.query(
+    'CREATE TEMP VIEW served_clients AS SELECT * FROM public.served_clients WHERE id IN (SELECT id FROM pg_temp.scope_clients)',
+  );
+  for (const table of await clientTables(db)) {
+    const orAssignee = table === 'tasks' ? ' OR (client_id IS NULL AND assignee_id IN (SELECT id FROM pg_temp.scope_employees))' : '';
+    await db.query(
+      `CREATE TEMP VIEW ${ident(table)} AS SELECT * FROM public.${ident(table)}
+        WHERE client_id IN (SELECT id FROM pg_temp.scope_clients)${orAssignee}`,
+    );
+  }
+}
+
+/**
+ * Run `fn` with an App whose pool sees only the scope's clients. Nothing the function does is
+ * kept: the transaction is rolled back (reports only read).
+ */
+export async function withReportScope<T>(app: App, scope: ReportScope, fn: (scoped: App) => Promise<T>): Promise<T> {
+  if (scope.kind === 'all') return fn(app);
+  const db = await app.pool.connect();
+  try {
+    await db.query('BEGIN');
+    await restrict(db, scope);
+    const pool = {
+      query: db.query.bind(db),
+      connect: () => Promise.reject(new Error('a scoped report runs on one connection')),
+    } as unknown as Pool;
+    return await fn({ ...app, pool });
+  } finally {
+    await db.query('ROLLBACK').catch(() => {});
+    db.release();
+  }
+}

@@ -103,12 +103,12 @@ export function verifyUnsubscribeToken(secret: TrackingKeys, token: string): { m
  * `<signalId36>-<expiresDay36>-<sig>`: the «Принято в работу» link of a signal alert. The
  * expiry (days since 1970-01-01, UTC) is signed with the id; an expired token does not verify.
  */
-export function ackToken(secret: string, signalId: number, expiresAt: Date): string {
+export function ackToken(secret: TrackingKeys, signalId: number, expiresAt: Date): string {
   const payload = `${signalId.toString(36)}-${Math.ceil(expiresAt.getTime() / 86_400_000).toString(36)}`;
   return `${payload}-${sign(secret, 'a', payload).toString('base64url')}`;
 }
 
-export function verifyAckToken(secret: string, token: string, at: Date): { signalId: number } | null {
+export function verifyAckToken(secret: TrackingKeys, token: string, at: Date): { signalId: number } | null {
   const parts = token.split('-');
   if (parts.length < 3) return null;
   const [s, e] = parts as [string, string];

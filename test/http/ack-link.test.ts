@@ -119,7 +119,7 @@ describe('the ack link of a signal alert', () => {
       // A later expiry under the old signature.
       `${id36}-${(Number.parseInt(exp36 as string, 36) + 30).toString(36)}-${sigText}`,
       // Signed with another secret.
-      ackToken('another-secret', otherId, new Date('2024-07-01T00:00:00Z')),
+      ackToken('another-secret-0123456789abcdef01234', otherId, new Date('2024-07-01T00:00:00Z')),
       // Validly signed, but expired.
       ackToken(secret, otherId, new Date('2024-06-09T00:00:00Z')),
       'garbage',

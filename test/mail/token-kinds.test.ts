@@ -6,10 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { mailingMessageId, parseMailingMessageId } from '../../src/mail/message-ids.js';
 import {
+  ackToken,
   clickToken,
   parseVerpAddress,
   type TrackingKeys,
   unsubscribeToken,
+  verifyAckToken,
   verifyClickToken,
   verifyUnsubscribeToken,
   verpAddress,
@@ -42,6 +44,12 @@ const TOKEN_KINDS: TokenKind[] = [
     name: 'unsubscribe',
     make: (k) => unsubscribeToken(k, 77),
     accepts: (k, t) => verifyUnsubscribeToken(k, t) !== null,
+    alphabet: EXTRA,
+  },
+  {
+    name: 'ack',
+    make: (k) => ackToken(k, 31337, new Date('2030-01-01T00:00:00Z')),
+    accepts: (k, t) => verifyAckToken(k, t, new Date('2029-12-01T00:00:00Z')) !== null,
     alphabet: EXTRA,
   },
   {

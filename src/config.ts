@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { diagnosticsConfigSchema } from './diagnostics/config.js';
-import { playbooksConfigSchema, riskConfigSchema, signalsConfigSchema } from './health/config.js';
+import { playbooksConfigSchema, riskConfigSchema, signalsConfigSchema } from './domain/health-config.js';
 import { tlsParamProblem } from './mail/tls.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

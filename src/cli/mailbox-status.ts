@@ -1,8 +1,8 @@
 /** The bounce-mailbox part of `status`: configured or not, the last delivery-check, counts. */
 import type { App } from '../app.js';
 import { type MailboxStatus, mailboxStatus } from '../db/mailbox-checks.js';
+import { ruDateTime } from '../domain/formats.js';
 import { publicMailboxUrl } from '../mail/mailbox.js';
-import { ruDateTime } from '../reports/render.js';
 
 export interface MailboxStatusView extends MailboxStatus {
   configured: boolean;

@@ -1,5 +1,5 @@
 /** `links`: the links of a mailing (UNIQUE(mailing_id, url)); clicks point at them. */
-import type { MailingLink } from '../mail/compose.js';
+import type { MailingLink } from '../domain/mailing-content.js';
 import type { Queryable } from './pool.js';
 
 export interface LinkRow {

@@ -1,6 +1,6 @@
 /** `mailings` and `mailing_attachments`: a mailing (UNIQUE(kind, period)), its compiled variants and attachments. */
 import type { MonthContent } from '../content/schema.js';
-import type { CompiledVariant } from '../mail/compose.js';
+import type { CompiledVariant } from '../domain/mailing-content.js';
 import type { Queryable } from './pool.js';
 
 export interface MailingRow {

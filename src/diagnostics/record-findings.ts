@@ -22,10 +22,10 @@ import { type PoolClient, withTransaction } from '../db/pool.js';
 import { insertTasks, type NewTask } from '../db/tasks.js';
 import { localDate, zonedTime } from '../domain/dates.js';
 import { comparisonTitle, findingKey, findingSummary, validUntilText } from '../domain/findings.js';
+import { ruDateTime } from '../domain/formats.js';
 import { periodOf } from '../domain/periods.js';
 import { type NewSignal, type RaisedSignal, raiseSignalsIn } from '../health/raise-signals.js';
 import { dispatchNotifications } from '../mail/outbox.js';
-import { ruDateTime } from '../reports/render.js';
 
 /** The kind of the remote specialist's follow-up task. */
 export const COMPARISON_KIND = 'competitor-comparison';

@@ -2,8 +2,9 @@
  * One client's week: the five components (or `н/д`), the indicator, its zone, the change since
  * last week, and the categories — from counts the risk-score job loads for all clients at once.
  */
-import type { RiskConfig } from '../health/config.js';
+
 import type { IsoDate } from './dates.js';
+import type { RiskConfig } from './health-config.js';
 import { effectiveIndicator, type IndicatorOrigin } from './indicator-source.js';
 import { categoriesOf, type RiskCategory } from './risk-categories.js';
 import {

@@ -5,7 +5,7 @@
  * value, where it was imported, gives the zone, the categories and the tasks; elsewhere, and
  * always under `computed`, churnguard's own value does.
  */
-import type { RiskConfig } from '../health/config.js';
+import type { RiskConfig } from './health-config.js';
 import type { RiskCategory } from './risk-categories.js';
 import { type Zone, zoneOf } from './risk-model.js';
 

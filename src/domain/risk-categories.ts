@@ -3,8 +3,9 @@
  * new clients (especially with a short primary advance), "double" clients, clients in the
  * red zone, clients with low activity, clients on retention with high need.
  */
-import type { RiskConfig } from '../health/config.js';
+
 import { addDays, addMonths, type IsoDate } from './dates.js';
+import type { RiskConfig } from './health-config.js';
 import type { Zone } from './risk-model.js';
 
 export type RiskCategory = 'new' | 'double' | 'red_zone' | 'low_activity' | 'retention';

@@ -13,7 +13,7 @@
  * Every window ends on the last day of the scored week. Pure functions: the job loads the
  * counts (set-based SQL), these turn them into scores.
  */
-import type { RiskConfig } from '../health/config.js';
+import type { RiskConfig } from './health-config.js';
 import { count } from './ru.js';
 
 /** The components, in the order of the CRM's report columns. */

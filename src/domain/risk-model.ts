@@ -6,7 +6,7 @@
  * Glossary: indicator (Индикатор) 0..1; zone high / dynamic / none; component scores in
  * risk-components.ts; categories (segments of high churn risk) in risk-categories.ts.
  */
-import type { RiskConfig } from '../health/config.js';
+import type { RiskConfig } from './health-config.js';
 import { COMPONENTS, type ComponentKey, type ComponentScore } from './risk-components.js';
 
 export type Zone = 'high' | 'dynamic' | 'none';

@@ -68,9 +68,4 @@ export function count(n: number, forms: readonly [string, string, string]): stri
   return `${n} ${plural(n, forms)}`;
 }
 
-const RUB = new Intl.NumberFormat('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** `15000` → `15 000,00 ₽` (with a non-breaking space, as Intl writes it). */
-export function rub(amount: number): string {
-  return `${RUB.format(amount)} ₽`;
-}
+export { rub } from './formats.js';

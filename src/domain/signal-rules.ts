@@ -3,8 +3,10 @@
  * for all clients at once. Pure: each rule returns the signal (Russian summary, evidence lines,
  * raw evidence) or nothing. A rule reading a source that is not fresh detects nothing.
  */
-import type { SignalsConfig } from '../health/config.js';
+
 import { addDays, addMonths, daysBetween, type IsoDate, localDate } from './dates.js';
+import { RU1_MAX } from './formats.js';
+import type { SignalsConfig } from './health-config.js';
 import { count, rub } from './ru.js';
 import { dmy } from './ru-dates.js';
 import type { SignalKind } from './signal-kinds.js';
@@ -58,8 +60,6 @@ export interface ScanContext {
 }
 
 const ROLE_NAMES: Record<KeyRole, string> = { lpr: 'ЛПР', lvpr: 'ЛВПР', key_user: 'ключевого пользователя' };
-
-const ruNumber = new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 1 });
 
 type Rule = (f: SignalFacts, ctx: ScanContext) => Omit<NewSignal, 'clientId'> | null;
 
@@ -148,7 +148,7 @@ export const activityDrop: Rule = (f, ctx) => {
     const fall = Math.round((1 - w(0) / base) * 100);
     return {
       kind: 'activity_drop',
-      summary: `Входов за неделю: ${w(0)} при среднем ${ruNumber.format(base)} за ${baselineWeeks} предыдущих нед. (−${fall} %)`,
+      summary: `Входов за неделю: ${w(0)} при среднем ${RU1_MAX.format(base)} за ${baselineWeeks} предыдущих нед. (−${fall} %)`,
       details: [`Входы по неделям, с последней: ${f.weeklyLogins.slice(0, baselineWeeks + 1).join(', ')}`],
       evidence: { reason: 'drop', lastWeek: w(0), baseline: base, weeklyLogins: f.weeklyLogins.slice(0, baselineWeeks + 1) },
     };

@@ -6,10 +6,10 @@
 import type { App } from '../app.js';
 import type { ClientCard } from '../db/client-cards.js';
 import type { SignalRow } from '../db/signals.js';
+import { ruDateTime } from '../domain/formats.js';
 import { ZONE_NAMES, type Zone } from '../domain/risk-model.js';
 import { count, rub } from '../domain/ru.js';
 import { html, renderTemplate } from '../mail/render.js';
-import { ruDateTime } from '../reports/render.js';
 import { clientLabel, type RenderedMail, signalDetails, signalTitle } from './alert-email.js';
 
 export interface DigestItem {

@@ -6,12 +6,12 @@
 import type { App } from '../app.js';
 import type { ClientCard } from '../db/client-cards.js';
 import type { SignalRow } from '../db/signals.js';
+import { ruDateTime } from '../domain/formats.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../domain/risk-model.js';
 import { count, rub } from '../domain/ru.js';
 import { isSignalKind, SIGNAL_TITLES } from '../domain/signal-kinds.js';
 import { type CompiledTemplate, html, renderTemplate } from '../mail/render.js';
-import { ruDateTime } from '../reports/render.js';
 
 export function signalTitle(kind: string): string {
   return isSignalKind(kind) ? SIGNAL_TITLES[kind] : kind;

@@ -14,10 +14,10 @@ import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { loadClientCards } from '../db/client-cards.js';
 import { acknowledgeSignal, getSignal, type SignalRow, signalAddressee } from '../db/signals.js';
+import { ruDateTime } from '../domain/formats.js';
 import { cardLines, signalDetails, signalTitle } from '../health/alert-email.js';
 import { html } from '../mail/render.js';
 import { verifyAckToken } from '../mail/tracking.js';
-import { ruDateTime } from '../reports/render.js';
 import { notFoundPage, page, sendPage } from './pages.js';
 
 const BODY_LIMIT = 8 * 1024;

@@ -4,7 +4,7 @@
  * (it runs on the workers; imports within a minute share one scan).
  */
 import type { App } from '../app.js';
-import { requestSignalsScan } from '../jobs/signals-scan.js';
+import { requestSignalsScan } from '../queue/event-run.js';
 import type { ImportOutcome } from './run.js';
 
 export async function afterImport(app: App, outcome: ImportOutcome): Promise<void> {

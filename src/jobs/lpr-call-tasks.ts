@@ -15,7 +15,7 @@ import { addressTaskKey, insertTasks, type NewTask } from '../db/tasks.js';
 import { type Click, callTask, type SentLink, unsentTask, verifyAddressTask } from '../domain/call-task.js';
 import { addDays, type IsoDate, zonedTime } from '../domain/dates.js';
 import { NO_SMTPUTF8_REASON } from '../domain/email-address.js';
-import { ruDateTime } from '../reports/render.js';
+import { ruDateTime } from '../domain/formats.js';
 import { classifyPendingClicks } from './click-check.js';
 import { LPR_KIND } from './lpr-monthly.js';
 import type { PeriodicJob } from './types.js';

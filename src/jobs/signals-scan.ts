@@ -1,19 +1,18 @@
 /**
  * `signals-scan`: detects worsening signals and hands them to field support. Runs daily at
- * 08:00 and after each successful import ({@link requestSignalsScan}). Its period is the
+ * 08:00 and after each successful import (`requestSignalsScan` in src/queue/event-run.ts). Its period is the
  * schedule slot (the minute, or the second for an event), so a scan after an import is a run of its own;
  * detection is idempotent (`signals.dedup_key`, one per client and kind within 30 days).
  */
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { detectAll, scanSignals } from '../health/scan-signals.js';
-import type { EnqueuedRun } from '../queue/enqueue.js';
-import { requestEventRun } from '../queue/event-run.js';
+import { SIGNALS_SCAN_JOB } from '../queue/event-run.js';
 import type { PeriodicJob } from './types.js';
 
 export const signalsScan: PeriodicJob<Record<string, never>> = {
   kind: 'periodic',
-  name: 'signals-scan',
+  name: SIGNALS_SCAN_JOB,
   description: 'worsening signals → task and alert e-mail to the field specialist',
   periodKind: 'none',
   schedule: 'signals-scan',
@@ -28,12 +27,3 @@ export const signalsScan: PeriodicJob<Record<string, never>> = {
     return { clients: d.clients, detected: d.signals.length, byKind, staleSources: d.staleSources, note: 'before deduplication' };
   },
 };
-
-/**
- * Ask for a scan after an import committed (the importer calls this): at once, in the current
- * minute's slot when its run has not started, else in the current (or next) second's — so the
- * scan always reads the new data, and alerts follow an import within seconds.
- */
-export async function requestSignalsScan(app: App): Promise<EnqueuedRun> {
-  return requestEventRun(app, signalsScan);
-}

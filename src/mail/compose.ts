@@ -12,26 +12,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MonthContent } from '../content/schema.js';
 import type { ProblemArea } from '../domain/audiences.js';
+import type { CompiledVariant, MailingLink } from '../domain/mailing-content.js';
 import { parseVariantKey, type Variant } from '../domain/recipients.js';
 import { monthTitle } from '../domain/ru.js';
 import { compileMjml, escapeHtml, type FillValues, fill, html, SafeHtml, TEMPLATES_DIR } from './render.js';
 
-/** A link of the mailing, stored in `links` (UNIQUE(mailing_id, url)). */
-export interface MailingLink {
-  position: number;
-  url: string;
-  title: string;
-  kind: 'top_question' | 'document' | 'review' | 'magazine' | 'bulletin' | 'webinars' | 'news_hook' | 'honeypot';
-}
-
-/** One compiled variant, as stored in `mailings.variants`. */
-export interface CompiledVariant {
-  subject: string;
-  html: string;
-  text: string;
-  /** Link positions the variant uses (each needs a `link.<position>` value). */
-  links: number[];
-}
+export type { CompiledVariant, MailingLink };
 
 /** What each message fills in, besides its links. */
 export const RECIPIENT_KEYS = ['greeting', 'client_name', 'specialist_line', 'unsubscribe_url', 'honeypot_url'] as const;

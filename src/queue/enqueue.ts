@@ -32,7 +32,7 @@ export interface EnqueuedRun {
 
 export async function enqueueRun(
   app: App,
-  def: PeriodicJob<unknown>,
+  def: Pick<PeriodicJob<unknown>, 'name'>,
   period: string,
   trigger: Trigger,
   opts: { force?: boolean; options?: unknown; delayMs?: number } = {},

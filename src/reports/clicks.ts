@@ -5,10 +5,10 @@
  * every click, scanners and not yet checked ones included.
  */
 import { countUnclassified } from '../db/clicks.js';
+import { ruDate } from '../domain/formats.js';
 import { monthOfYear } from '../domain/ru.js';
 import { type ClickPath, clickTreeRows, clickTreeTotals, domainsOf, linkDomain } from './click-tree.js';
 import { monthOption } from './month-option.js';
-import { ruDate } from './render.js';
 import type { ReportColumn, ReportDefinition } from './types.js';
 
 const LEVELS = ['Рассылка', 'Статья', 'Дата перехода', 'Клиент', 'Контактное лицо', 'Email', 'Должность КЛ'] as const;

@@ -4,10 +4,12 @@
  * the browser too). Russian, readable on a 360 px phone, printable. Every value is escaped:
  * the markup is built with the `html` tag, which escapes whatever it interpolates.
  */
+
+import { ruDateTime } from '../domain/formats.js';
 import { html, SafeHtml } from '../mail/render.js';
 import { renderChart } from './charts/index.js';
 import { REPORT_CSS } from './html-style.js';
-import { formatCell, ruDateTime } from './render.js';
+import { formatCell } from './render.js';
 import type { ColumnType, Report, ReportColumn, ReportRow, ReportSection } from './types.js';
 
 /** Options of the HTML renderers. */

@@ -9,10 +9,10 @@
 import { int, UsageError } from '../cli/command.js';
 import { weekOption } from '../cli/week-option.js';
 import { type QualityGroup, qualityGroups, scoredWeekRange } from '../db/indicator-quality.js';
+import type { RiskConfig } from '../domain/health-config.js';
 import { COMPONENT_NAMES, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { indicatorOf, scoreText, ZONE_NAMES, type Zone, zoneOf } from '../domain/risk-model.js';
 import { aucOf, precisionRecall, type ScoreBin } from '../domain/roc.js';
-import type { RiskConfig } from '../health/config.js';
 import type { HBarsChart } from './charts/types.js';
 import type { ReportDefinition, ReportRow } from './types.js';
 

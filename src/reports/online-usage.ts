@@ -9,9 +9,9 @@ import { now } from '../clock.js';
 import { listServedClients } from '../db/clients.js';
 import { weeklyLogins } from '../db/online-usage.js';
 import { addDays, localDate, weekdayOf } from '../domain/dates.js';
+import { ruDate } from '../domain/formats.js';
 import { monthOfYear } from '../domain/ru.js';
 import { dateOption, textOption } from './options.js';
-import { ruDate } from './render.js';
 import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
 
 const DEFAULT_WEEKS = 8;

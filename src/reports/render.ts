@@ -3,39 +3,8 @@
 import ExcelJS from 'exceljs';
 import { escapeUnprintable } from '../domain/clean-text.js';
 import { localParts } from '../domain/dates.js';
+import { RU0, RU2, ruDate, ruDateTime } from '../domain/formats.js';
 import type { ColumnType, Report, ReportColumn, ReportRow, ReportSection } from './types.js';
-
-const ruNumber = (digits: number) => new Intl.NumberFormat('ru-RU', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const RU2 = ruNumber(2);
-const RU0 = ruNumber(0);
-
-/** `dd.mm.yyyy` of a calendar date or an instant (in `tz`). */
-export function ruDate(v: unknown, tz = 'Europe/Moscow'): string {
-  if (v === null || v === undefined || v === '') return '';
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return `${v.slice(8, 10)}.${v.slice(5, 7)}.${v.slice(0, 4)}`;
-  const d = v instanceof Date ? v : new Date(String(v));
-  if (Number.isNaN(d.getTime())) return String(v);
-  return d.toLocaleDateString('ru-RU', { timeZone: tz, day: '2-digit', month: '2-digit', year: 'numeric' });
-}
-
-/** `dd.mm.yyyy hh:mm:ss` in `tz`, as the CRM shows times. */
-export function ruDateTime(v: unknown, tz = 'Europe/Moscow'): string {
-  if (v === null || v === undefined || v === '') return '';
-  const d = v instanceof Date ? v : new Date(String(v));
-  if (Number.isNaN(d.getTime())) return String(v);
-  const p = new Intl.DateTimeFormat('ru-RU', {
-    timeZone: tz,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const g = (t: string) => p.find((x) => x.type === t)?.value ?? '';
-  return `${g('day')}.${g('month')}.${g('year')} ${g('hour')}:${g('minute')}:${g('second')}`;
-}
 
 /** A cell as the desk reads it: Russian number and date formats. */
 export function formatCell(v: unknown, type: ColumnType = 'text', tz?: string): string {

@@ -8,11 +8,11 @@ import { UsageError } from '../cli/command.js';
 import { now } from '../clock.js';
 import { type ControlRow, controlRows } from '../db/diagnostics.js';
 import { DIAGNOSTICS_TITLE, SEGMENT_NAMES, type Segment, sumFigures } from '../domain/diagnostics.js';
+import { ruDateTime } from '../domain/formats.js';
 import { PeriodError, periodOf, periodRange } from '../domain/periods.js';
 import { dmy } from '../domain/ru-dates.js';
 import type { HBarsChart } from './charts/types.js';
 import { diagnosticsProgressChart } from './diagnostics-progress.js';
-import { ruDateTime } from './render.js';
 import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
 
 /** `--period 2024-H2` (default: the current half-year). */

@@ -7,7 +7,7 @@
 import { type FindingField, FindingFieldError, resolveFinding } from '../../diagnostics/finding-input.js';
 import { type RecordedFinding, recordFindings } from '../../diagnostics/record-findings.js';
 import { validUntilText } from '../../domain/findings.js';
-import { ruDateTime } from '../../reports/render.js';
+import { ruDateTime } from '../../domain/formats.js';
 import { type Command, emit, type OptionsConfig, str, UsageError, type Values } from '../command.js';
 
 /** The options naming a finding's details (shared with `task done --outcome competitor-found`). */

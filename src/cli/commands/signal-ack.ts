@@ -1,7 +1,7 @@
 /** `signal ack <id> [--by NAME]`: the field specialist confirms a signal reached them (stops escalation). */
 import { now } from '../../clock.js';
 import { acknowledgeSignal } from '../../db/signals.js';
-import { ruDateTime } from '../../reports/render.js';
+import { ruDateTime } from '../../domain/formats.js';
 import { type Command, emit, str, UsageError } from '../command.js';
 
 export const signalAckCommand: Command = {

@@ -2,9 +2,10 @@ import type { App } from '../../app.js';
 import { now } from '../../clock.js';
 import { lastRuns } from '../../db/job-runs.js';
 import { messageFailureReasons, messageStateCounts } from '../../db/messages.js';
+import { ruDateTime } from '../../domain/formats.js';
 import { JOBS } from '../../jobs/index.js';
 import { nextRun, scheduledJobs } from '../../queue/schedules.js';
-import { formatTable, ruDateTime } from '../../reports/render.js';
+import { formatTable } from '../../reports/render.js';
 import { type Command, emit } from '../command.js';
 import { collectMailboxStatus, formatMailboxStatus } from '../mailbox-status.js';
 

@@ -6,10 +6,10 @@
  */
 import type { MonthPreview } from '../../content/preview.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
+import { ruDateTime } from '../../domain/formats.js';
 import { monthTitle } from '../../domain/ru.js';
 import { html, type SafeHtml } from '../../mail/render.js';
 import { htmlPage } from '../../reports/html.js';
-import { ruDateTime } from '../../reports/render.js';
 import { DIARY_CSP, DIARY_CSS } from './style.js';
 
 /** The diary's policy, plus frames of this site (the e-mail previews). */

@@ -5,8 +5,8 @@
  * any other task shows its text or its evidence.
  */
 import { CALL_QUESTIONS } from '../../domain/call-task.js';
+import { ruDateTime } from '../../domain/formats.js';
 import { html, type SafeHtml } from '../../mail/render.js';
-import { ruDateTime } from '../../reports/render.js';
 
 type Payload = Record<string, unknown>;
 

@@ -5,8 +5,8 @@
  */
 import type { TeamMember } from '../../db/diary.js';
 import type { TaskChange, TaskComment } from '../../db/task-steering.js';
+import { ruDateTime } from '../../domain/formats.js';
 import { html, type SafeHtml } from '../../mail/render.js';
-import { ruDateTime } from '../../reports/render.js';
 
 const FIELD_NAMES: Record<string, string> = {
   created: 'Задача поставлена',

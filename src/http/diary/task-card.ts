@@ -7,6 +7,7 @@
 
 import type { TeamMember } from '../../db/diary.js';
 import type { TaskView } from '../../diary/view.js';
+import { ruDateTime } from '../../domain/formats.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_NAMES } from '../../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../../domain/risk-model.js';
@@ -16,7 +17,6 @@ import { outcomeDef } from '../../domain/task-outcomes.js';
 import { clientLabel } from '../../health/alert-email.js';
 import { componentLines } from '../../health/risk-tasks.js';
 import { html, type SafeHtml } from '../../mail/render.js';
-import { ruDateTime } from '../../reports/render.js';
 import { callScript, otherScript } from './script.js';
 
 export interface CardOptions {

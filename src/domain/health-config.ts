@@ -5,7 +5,7 @@
  * is here with the seed's value as the default in `config/default.json`.
  */
 import { z } from 'zod';
-import { SOURCE_KINDS } from '../domain/sources.js';
+import { SOURCE_KINDS } from './sources.js';
 
 const share = z.number().min(0).max(1);
 const positiveInt = z.number().int().positive();

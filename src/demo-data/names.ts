@@ -224,8 +224,10 @@ export const PROBLEM_AREAS = [
   'суды',
   'лицензии',
   'лизинг',
-  'охрана труда',
-  'НДФЛ',
+  // Every entry names a problem area the import knows (domain/audiences.ts): an unknown one
+  // would be a data-quality warning on every demo import.
+  'проверки ГИТ по охране труда',
+  'налоговые проверки (НДФЛ)',
 ];
 
 export const TRAINING_TOPICS = [

@@ -71,10 +71,12 @@ function freeName(dir: string, name: string): string {
   return candidate;
 }
 
-async function moveTo(f: InboxFile, sub: 'done' | 'failed', errors?: string): Promise<void> {
+async function moveTo(f: InboxFile, sub: 'done' | 'failed', errors?: string, warnings?: string): Promise<void> {
   const target = join(f.path, '..', sub);
   const name = freeName(target, f.name);
   if (errors !== undefined) await writeFile(join(target, `${name}.errors.txt`), `${errors}\n`);
+  // Data-quality warnings of an imported file, beside it for whoever fixes the CRM.
+  if (warnings !== undefined) await writeFile(join(target, `${name}.warnings.txt`), `${warnings}\n`);
   await rename(f.path, join(target, name));
 }
 
@@ -96,7 +98,8 @@ export async function processInbox(app: App, heartbeat: () => Promise<void> = as
     try {
       const outcome = await importFile(app, { kind: f.kind, path: f.path, fileName: label });
       await afterImport(app, outcome);
-      await moveTo(f, 'done');
+      const w = outcome.status === 'imported' ? outcome.warnings : null;
+      await moveTo(f, 'done', undefined, w?.count ? w.listed.join('\n') : undefined);
       if (outcome.status === 'imported') stats.imported++;
       else stats.alreadyImported++;
       stats.files.push(describeOutcome(outcome));

@@ -51,6 +51,16 @@ describe('import-inbox', () => {
     ]);
   });
 
+  it('imports a file with data-quality warnings and writes them beside it in done/', async () => {
+    drop('contacts', 'typo.tsv', 'Номер клиента\tФИО\tEmail\n198183\tЛазарева Анна Владимировна\tlazareva@@bio.example\n');
+    const run = await executeRun(t.app, importInbox, { period: '2024-06-03T0905', trigger: 'admin' });
+    expect(run.stats).toMatchObject({ imported: 1, failed: 0 });
+    expect(readdirSync(inbox('contacts', 'done')).sort()).toEqual(['typo.tsv', 'typo.tsv.warnings.txt']);
+    expect(readFileSync(inbox('contacts', 'done', 'typo.tsv.warnings.txt'), 'utf8')).toContain(
+      'inbox/contacts/typo.tsv:2:3: Email: "lazareva@@bio.example" is not an e-mail address',
+    );
+  });
+
   it('moves a file imported before (a crash between commit and move) to done/ without importing it again', async () => {
     drop('employees', 'staff-again.tsv', readFileSync(fixture('employees.tsv')));
     const run = await executeRun(t.app, importInbox, { period: '2024-06-03T0915', trigger: 'admin' });

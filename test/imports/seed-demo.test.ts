@@ -56,6 +56,8 @@ describe('seed-demo', () => {
       'payments',
     ]);
     expect(outcomes.every((o: { status: string }) => o.status === 'imported')).toBe(true);
+    // The generator writes what a careful CRM would: not one data-quality warning.
+    expect(outcomes.flatMap((o: { warnings: { listed: string[] } }) => o.warnings.listed)).toEqual([]);
     const formats = outcomes.map((o: { summary: Record<string, string> }) => o.summary.encoding ?? o.summary.type);
     expect(formats).toContain('windows-1251');
     expect(formats).toContain('xlsx');

@@ -9,7 +9,6 @@
 import { int, UsageError } from '../cli/command.js';
 import { weekOption } from '../cli/week-option.js';
 import { type QualityGroup, qualityGroups, scoredWeekRange } from '../db/indicator-quality.js';
-import { withTransaction } from '../db/pool.js';
 import { COMPONENT_NAMES, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { indicatorOf, scoreText, ZONE_NAMES, type Zone, zoneOf } from '../domain/risk-model.js';
 import { aucOf, precisionRecall, type ScoreBin } from '../domain/roc.js';

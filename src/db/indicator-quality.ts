@@ -26,15 +26,19 @@ export interface QualityRange {
 }
 
 export async function qualityGroups(db: Queryable, r: QualityRange): Promise<QualityGroup[]> {
+  // The few client-weeks followed by a disconnection are found from the disconnections' side
+  // (the primary key of risk_scores), then one hash aggregate over the range's rows.
   const { rows } = await db.query<QualityGroup>(
-    `WITH gone AS (
-       SELECT client_id, array_agg(changed_on) AS days FROM client_state_changes WHERE to_state = 'disconnected' GROUP BY client_id
+    `WITH pos AS (
+       SELECT DISTINCT rs.client_id, rs.week
+         FROM client_state_changes g JOIN risk_scores rs ON rs.client_id = g.client_id
+        WHERE g.to_state = 'disconnected' AND rs.week >= $1 AND rs.week <= $2
+          AND g.changed_on > rs.week_end AND g.changed_on <= rs.week_end + $3::int * 7
      )
      SELECT rs.training, rs.lk, rs.lpr_contact, rs.logins, rs.webinars, rs.computed_indicator AS computed, d.indicator AS crm,
-            coalesce((SELECT bool_or(g > rs.week_end AND g <= rs.week_end + $3::int * 7) FROM unnest(gone.days) g), false) AS left,
-            count(*)::int AS n
+            p.client_id IS NOT NULL AS left, count(*)::int AS n
        FROM risk_scores rs
-       LEFT JOIN gone ON gone.client_id = rs.client_id
+       LEFT JOIN pos p ON p.client_id = rs.client_id AND p.week = rs.week
        LEFT JOIN crm_deviations d ON d.week = rs.week AND d.client_id = rs.client_id
       WHERE rs.week >= $1 AND rs.week <= $2
       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,

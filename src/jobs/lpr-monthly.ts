@@ -11,12 +11,14 @@ import { z } from 'zod';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
 import type { MonthContent } from '../content/schema.js';
+import { insertCallOnlyTasks } from '../db/call-only-tasks.js';
 import { getContent } from '../db/contents.js';
 import { insertLinks } from '../db/links.js';
 import { getMailing, type MailingRow, snapshotAttachments, upsertMailing } from '../db/mailings.js';
 import { insertMessages, pendingMessageIds } from '../db/messages.js';
 import { withTransaction } from '../db/pool.js';
 import { type CandidateRow, loadCandidates } from '../db/recipients.js';
+import { type CallOnly, callOnlyContacts, callOnlyScript } from '../domain/call-only.js';
 import { localDate, zonedTime } from '../domain/dates.js';
 import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients } from '../domain/recipients.js';
 import { monthTitle } from '../domain/ru.js';
@@ -36,6 +38,8 @@ export interface Prepared {
   mailing: MailingRow | null;
   content: MonthContent;
   selection: Selection<CandidateRow>;
+  /** Decision makers due this month who cannot be mailed: a call task each, with the reason. */
+  callOnly: CallOnly<CandidateRow>[];
 }
 
 /** The content a period's mailing uses: the mailing's own snapshot once it exists, else the loaded content. */
@@ -60,7 +64,13 @@ export async function prepare(app: App, period: string): Promise<Prepared> {
     defaultFrequencyMonths: app.config.lpr.defaultFrequencyMonths,
     hookAreas: content.newsHooks.map((h) => h.area),
   });
-  return { mailing, content, selection };
+  const callOnly = callOnlyContacts(candidates, {
+    period,
+    includeLvpr: app.config.lpr.includeLvpr,
+    defaultFrequencyMonths: app.config.lpr.defaultFrequencyMonths,
+    hookAreas: content.newsHooks.map((h) => h.area),
+  });
+  return { mailing, content, selection, callOnly };
 }
 
 /** Scheduled on a day off, the mailing waits for the next working day's `sendHour`; on demand it sends now. */
@@ -76,7 +86,7 @@ function excludedText(excluded: Partial<Record<Exclusion, number>>): string[] {
 }
 
 async function plan(ctx: JobContext<Record<string, never>>) {
-  const { selection, mailing } = await prepare(ctx.app, ctx.period);
+  const { selection, mailing, callOnly } = await prepare(ctx.app, ctx.period);
   const first = selection.recipients.slice(0, 20).map((r) => ({
     contactId: r.contactId,
     name: r.fullName,
@@ -93,12 +103,14 @@ async function plan(ctx: JobContext<Record<string, never>>) {
       : ['  (no recipients)']),
   ];
   if (Object.keys(selection.excluded).length) lines.push('', 'not selected:', ...excludedText(selection.excluded));
+  lines.push('', `calls without the e-mail (no usable address or consent): ${callOnly.length}`);
   lines.push('', `first ${first.length}:`, ...first.map((r) => `  ${r.contactId}  ${r.name} <${r.email}>  ${r.client}  [${r.variant}]`));
   return {
     period: ctx.period,
     recipients: selection.recipients.length,
     perVariant: selection.perVariant,
     excluded: selection.excluded,
+    callOnly: callOnly.length,
     first,
     text: `${lines.join('\n')}\n`,
   };
@@ -106,8 +118,24 @@ async function plan(ctx: JobContext<Record<string, never>>) {
 
 async function run(ctx: JobContext<Record<string, never>>) {
   const { app, period, trigger, log } = ctx;
-  const { mailing, content, selection } = await prepare(app, period);
+  const { mailing, content, selection, callOnly } = await prepare(app, period);
+  // The call without the e-mail: planned for when the mailing goes out, once per contact and month.
+  const callOnlyTasks = await insertCallOnlyTasks(
+    app.pool,
+    period,
+    callOnly.map((c) => ({
+      contactId: c.candidate.contactId,
+      clientId: c.candidate.clientId,
+      fullName: c.candidate.fullName,
+      reason: c.reason,
+      text: callOnlyScript(c.reason, monthTitle(period).toLowerCase()),
+    })),
+    mailing?.send_after ?? sendAfter(app, trigger, now()),
+    now(),
+  );
   const stats = {
+    callOnly: callOnly.length,
+    callOnlyTasks,
     recipients: selection.recipients.length,
     perVariant: selection.perVariant,
     excluded: selection.excluded,

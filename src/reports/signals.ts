@@ -12,6 +12,7 @@ import { dmy } from '../domain/ru-dates.js';
 import { median, percentile } from '../domain/stats.js';
 import { clientLabel, signalTitle } from '../health/alert-email.js';
 import type { HBarsChart } from './charts/types.js';
+import { intervals, loadReaction, reactionChart, reactionSections } from './signal-reaction.js';
 import type { Report, ReportDefinition } from './types.js';
 
 function dateOption(values: Record<string, unknown>, key: string): IsoDate | null {
@@ -65,6 +66,8 @@ export const signalsReport: ReportDefinition = {
     const range = { from: zonedTime(from, 0, 0, tz), to: zonedTime(addDays(to, 1), 0, 0, tz) };
     if (values.baseline === true) return baselineReport(app, range, `${app.config.ric.code}, с ${dmy(from)} по ${dmy(to)}`);
     const rows = await listSignals(app.pool, { ...range, baseline: false });
+    const reaction = await loadReaction(app.pool, range.from, range.to);
+    const byId = new Map(reaction.map((r) => [r.id, intervals(r)]));
     const reactions = rows.flatMap((r) => (r.emailed_at ? [minutes(r.emailed_at.getTime() - r.detected_at.getTime())] : []));
     const med = median(reactions);
     const p90 = percentile(reactions, 0.9);
@@ -72,7 +75,7 @@ export const signalsReport: ReportDefinition = {
       name: 'signals',
       title: 'Сигналы об ухудшении ситуации с клиентом',
       subtitle: `${app.config.ric.code}, с ${dmy(from)} по ${dmy(to)}`,
-      charts: rows.length ? [kindsChart(rows.map((r) => r.kind))] : [],
+      charts: rows.length ? [kindsChart(rows.map((r) => r.kind)), reactionChart(reaction, tz)] : [],
       sections: [
         {
           columns: [
@@ -85,6 +88,9 @@ export const signalsReport: ReportDefinition = {
             { key: 'acknowledged_at', header: 'Подтверждён', type: 'datetime' },
             { key: 'reaction', header: 'Время реакции, мин', type: 'number' },
             { key: 'escalated_at', header: 'Эскалация', type: 'datetime' },
+            { key: 'acknowledged_by', header: 'Кем принят' },
+            { key: 'person', header: 'Письмо → принято в работу, мин', type: 'number' },
+            { key: 'work', header: 'Принято → контакт или задача закрыта, мин', type: 'number' },
           ],
           rows: rows.map((r) => ({
             id: r.id,
@@ -96,6 +102,9 @@ export const signalsReport: ReportDefinition = {
             acknowledged_at: r.acknowledged_at,
             reaction: r.emailed_at ? minutes(r.emailed_at.getTime() - r.detected_at.getTime()) : null,
             escalated_at: r.escalated_at,
+            acknowledged_by: r.acknowledged_by ?? '',
+            person: byId.get(r.id)?.person ?? null,
+            work: byId.get(r.id)?.work ?? null,
           })),
           totals: { id: `Итого: (${rows.length})` },
         },
@@ -112,6 +121,7 @@ export const signalsReport: ReportDefinition = {
             { measure: 'Писем принято', minutes: null, text: `${reactions.length} из ${rows.length}` },
           ],
         },
+        ...reactionSections(reaction),
       ],
     };
   },

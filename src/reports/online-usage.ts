@@ -8,11 +8,12 @@ import { UsageError } from '../cli/command.js';
 import { now } from '../clock.js';
 import { listServedClients } from '../db/clients.js';
 import { weeklyLogins } from '../db/online-usage.js';
+import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
 import { addDays, localDate, weekdayOf } from '../domain/dates.js';
 import { ruDate } from '../domain/formats.js';
 import { monthOfYear } from '../domain/ru.js';
 import { dateOption, textOption } from './options.js';
-import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';
+import type { Report, ReportColumn, ReportDefinition, ReportRow } from './types.js';
 
 const DEFAULT_WEEKS = 8;
 
@@ -60,14 +61,29 @@ export const onlineUsageReport: ReportDefinition = {
       { key: 'active', header: 'Активность' },
       ...weeks.map((w) => ({ key: w.key, header: `с ${ruDate(w.start)} по ${ruDate(w.end)}`, type: 'number' as const })),
     ];
-    const rows: ReportRow[] = clients.map((c) => {
-      const m = byClient.get(c.id);
-      const row: ReportRow = { client: `${c.number} - ${c.name}`, active: c.online_active === null ? '' : c.online_active ? 'Да' : 'Нет' };
-      for (const w of weeks) row[w.key] = m?.get(w.monday) ?? 0;
-      return row;
-    });
-    const totals: ReportRow = { client: `Итого: (${rows.length})`, active: '' };
-    for (const w of weeks) totals[w.key] = rows.reduce((s, r) => s + (r[w.key] as number), 0);
+    const section = (list: typeof clients, title: string): Report['sections'][number] => {
+      const rows: ReportRow[] = list.map((c) => {
+        const m = byClient.get(c.id);
+        const row: ReportRow = {
+          client: `${c.number} - ${c.name}`,
+          active: c.online_active === null ? '' : c.online_active ? 'Да' : 'Нет',
+        };
+        for (const w of weeks) row[w.key] = m?.get(w.monday) ?? 0;
+        return row;
+      });
+      const totals: ReportRow = { client: `Итого: (${rows.length})`, active: '' };
+      for (const w of weeks) totals[w.key] = rows.reduce((s, r) => s + (r[w.key] as number), 0);
+      return { title, columns, rows, totals };
+    };
+    // Leaving clients (liquidation, reorganisation) in their own group, not among the served.
+    const leaving = clients.filter((c) => isLeaving(c.state));
+    const sections = [
+      section(
+        clients.filter((c) => !isLeaving(c.state)),
+        'Количество входов',
+      ),
+    ];
+    if (leaving.length) sections.push(section(leaving, `Количество входов: ${LEAVING_TITLE.toLowerCase()}`));
     const subtitle = [
       from.slice(0, 7) === to.slice(0, 7) ? monthOfYear(from.slice(0, 7)) : `с ${ruDate(from)} по ${ruDate(to)}`,
       app.config.ric.code,
@@ -79,7 +95,7 @@ export const onlineUsageReport: ReportDefinition = {
       name: 'online-usage',
       title: 'Контроль статистики использования онлайн-версии',
       subtitle,
-      sections: [{ title: 'Количество входов', columns, rows, totals }],
+      sections,
     };
   },
 };

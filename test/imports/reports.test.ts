@@ -37,12 +37,18 @@ describe('reports of what came in', () => {
       'с 24.06.2024 по 30.06.2024',
     ]);
     // Disconnected ЕвроСтоматология is not among the desk's clients any more.
-    expect(s.rows).toHaveLength(14);
+    // 14 clients not disconnected; the two leaving ones (reorganisation, liquidation) in their own group.
+    expect(s.rows).toHaveLength(12);
     const bio = s.rows.find((r: { client: string }) => r.client === '198183 - Био Технология');
     expect(Object.values(bio)).toEqual(['198183 - Био Технология', 'Да', 21, 14, 13, 21, 34]);
     expect(s.rows[0]).toMatchObject({ client: '192906 - Мин. СХ и прод. БО (Департамент АПК )', active: '' });
-    expect(s.totals.client).toBe('Итого: (14)');
-    expect(s.totals['w2024-06-24']).toBe(6 + 9 + 2 + 3 + 5 + 3 + 1 + 0 + 2 + 34);
+    expect(s.totals.client).toBe('Итого: (12)');
+    // The week's logins of all 14, split between the served and the leaving group.
+    const all = JSON.parse(
+      (await cli(t, 'report', 'online-usage', '--from', '01.06.2024', '--to', '30.06.2024', '--format', 'json')).out,
+    ).sections;
+    expect(all[1].rows.map((r: { client: string }) => r.client.slice(0, 6)).sort()).toEqual(['194622', '194939']);
+    expect(s.totals['w2024-06-24'] + all[1].totals['w2024-06-24']).toBe(6 + 9 + 2 + 3 + 5 + 3 + 1 + 0 + 2 + 34);
   });
 
   it('clips the first and last week to --from and --to and filters by department', async () => {

@@ -76,6 +76,7 @@ function percent(agree: number, clients: number): string {
 
 export const indicatorAgreementReport: ReportDefinition = {
   name: 'indicator-agreement',
+  title: 'Согласие индикаторов КИС и churnguard',
   description: "Согласие индикаторов: zones of the CRM's «Фиксация отклонений» × churnguard's own, per week",
   usage: 'report indicator-agreement [--week 2024-W27] [--weeks N] [--disagreements]',
   options: { week: { type: 'string' }, weeks: { type: 'string' }, disagreements: { type: 'boolean' } },

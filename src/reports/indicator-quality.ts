@@ -130,6 +130,7 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? n
 
 export const indicatorQualityReport: ReportDefinition = {
   name: 'indicator-quality',
+  title: 'Качество индикатора: предсказание отключений',
   description: 'Качество индикатора: does the indicator predict disconnection (zones, precision/recall of high, ROC AUC)',
   usage: 'report indicator-quality [--horizon 13] [--from 2024-W01 --to 2024-W26] [--weights a,b,c,d,e]',
   options: { horizon: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, weights: { type: 'string' } },

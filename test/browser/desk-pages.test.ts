@@ -52,7 +52,9 @@ async function signIn(page: Page, name: string): Promise<void> {
   const res = await cli(story.t, 'employee', 'token', name, '--json');
   expect(res.code, res.err).toBe(0);
   await browser.context.clearCookies();
-  await page.goto(JSON.parse(res.out).url);
+  // The link's page, then «Войти» (which posts the token).
+  expect((await page.goto(JSON.parse(res.out).url))?.status()).toBe(200);
+  await Promise.all([page.waitForURL(/\/diary$/), page.getByRole('button', { name: 'Войти' }).click()]);
   expect(new URL(page.url()).pathname).toBe('/diary');
 }
 

@@ -4,6 +4,7 @@
  * and time; every change is in the task's history (who, when, before → after).
  */
 import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../src/clock.js';
 import { addClient, addDepartment, addEmployee } from '../fixtures/desk.js';
@@ -20,10 +21,12 @@ const staff: Record<string, number> = {};
 
 const q = async (sql: string, params: unknown[] = []) => (await t.app.pool.query(sql, params)).rows;
 
-async function signInUrl(name: string): Promise<string> {
+/** Open the employee's sign-in link, as they do: its page, then «Войти» (which posts the token). */
+async function signIn(page: Page, name: string): Promise<void> {
   const res = await cli(t, 'employee', 'token', name, '--json');
   expect(res.code, res.err).toBe(0);
-  return `${base}/diary/login?token=${JSON.parse(res.out).token}`;
+  expect((await page.goto(`${base}/diary/login?token=${JSON.parse(res.out).token}`))?.status()).toBe(200);
+  await Promise.all([page.waitForURL(/\/diary$/), page.getByRole('button', { name: 'Войти' }).click()]);
 }
 
 beforeAll(async () => {
@@ -48,7 +51,7 @@ describe('the head steers from the diary, in Chromium', () => {
   it('sets a task for a member, comments on it and moves its due date; the member sees the comment', async () => {
     await browser.context.clearCookies();
     const page = await browser.newPage({ width: 1024, height: 800 });
-    await page.goto(await signInUrl('Фисун Елена Анатольевна'));
+    await signIn(page, 'Фисун Елена Анатольевна');
     await page.click('text=Поставить задачу сотруднику');
     expect(new URL(page.url()).pathname).toBe('/diary/new');
     await page.selectOption('select[name=assignee]', String(staff.member));
@@ -83,7 +86,7 @@ describe('the head steers from the diary, in Chromium', () => {
     // The member: the comment on the task with its author and time, as in the CRM card.
     await browser.context.clearCookies();
     const member = await browser.newPage({ width: 1024, height: 800 });
-    await member.goto(await signInUrl('Савостина Ксения Андреевна'));
+    await signIn(member, 'Савостина Ксения Андреевна');
     await member.goto(`${base}/diary/tasks/${taskId}`);
     const comment = await member.locator('ul.comments li').textContent();
     expect(comment).toMatch(/Фисун Елена Анатольевна 03\.06\.2024 10:\d\d Комментарий: обучить/);

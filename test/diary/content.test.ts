@@ -19,7 +19,7 @@ import { serve } from '../helpers/http.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { cli as cliOf } from '../imports/helpers.js';
 import { addDecisionMakers, SAMPLE_DIR } from '../mailing/fixtures.js';
-import { csrfOf, DiaryClient } from './client.js';
+import { csrfOf, DiaryClient, openSignInLink } from './client.js';
 import { buildDiaryWorld, DIARY_NOW } from './fixtures.js';
 
 const HEAD = 'Фисун Екатерина Александровна';
@@ -53,7 +53,7 @@ async function signedIn(name: string): Promise<DiaryClient> {
   const res = await cliOf(t, 'employee', 'token', name, '--json');
   expect(res.code, res.err).toBe(0);
   const c = new DiaryClient(base);
-  expect((await c.get(`/diary/login?token=${JSON.parse(res.out).token}`)).status).toBe(303);
+  expect((await openSignInLink(c, JSON.parse(res.out).token)).status).toBe(303);
   return c;
 }
 

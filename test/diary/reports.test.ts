@@ -15,7 +15,7 @@ import { addClient, addEmployee } from '../fixtures/desk.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { serve } from '../helpers/http.js';
 import { cli as cliOf } from '../imports/helpers.js';
-import { DiaryClient } from './client.js';
+import { DiaryClient, openSignInLink } from './client.js';
 import { buildDiaryWorld, DIARY_NOW, type DiaryWorld } from './fixtures.js';
 
 const ALL_HEAD = 'Фомина Юлия Владимировна';
@@ -52,7 +52,7 @@ async function signedIn(name: string): Promise<DiaryClient> {
   const res = await cliOf(t, 'employee', 'token', name, '--json');
   expect(res.code, res.err).toBe(0);
   const c = new DiaryClient(base);
-  expect((await c.get(`/diary/login?token=${JSON.parse(res.out).token}`)).status).toBe(303);
+  expect((await openSignInLink(c, JSON.parse(res.out).token)).status).toBe(303);
   return c;
 }
 

@@ -22,7 +22,17 @@ let t: TestEnv;
 let smtp: TestSmtp;
 let service: Service;
 
-const HEADER = ['Номер клиента', 'ФИО', 'Должность', 'ЛПР', 'ЛВПР', 'Ключевой пользователь', 'Email', 'Согласие на рассылку'];
+const HEADER = [
+  'Номер клиента',
+  'ФИО',
+  'Должность',
+  'ЛПР',
+  'ЛВПР',
+  'Ключевой пользователь',
+  'Пользователь системы',
+  'Email',
+  'Согласие на рассылку',
+];
 const tsv = (rows: (string | number)[][]) => `${rows.map((r) => r.join('\t')).join('\n')}\n`;
 const inbox = (...p: string[]) => join(t.varDir, 'inbox', 'contacts', ...p);
 
@@ -53,9 +63,9 @@ describe('the inbox watch', () => {
   it('imports a slowly written contacts export once complete, and its key-person change reaches the field specialist', async () => {
     const content = tsv([
       HEADER,
-      [198183, 'Лазарева Анна Владимировна', 'Начальник ПЭО', 'Нет', 'Да', 'Нет', 'lazareva@bio-tech.example', 'Да'],
-      [198183, 'Фурцева Алла Владимировна', 'Кадровик', 'Нет', 'Нет', 'Да', 'hr@bio-tech.example', 'Да'],
-      [198183, 'Орлов Сергей Петрович', 'Генеральный директор', 'Да', 'Нет', 'Нет', 'orlov@bio-tech.example', 'Да'],
+      [198183, 'Лазарева Анна Владимировна', 'Начальник ПЭО', 'Нет', 'Да', 'Нет', 'Да', 'lazareva@bio-tech.example', 'Да'],
+      [198183, 'Фурцева Алла Владимировна', 'Кадровик', 'Нет', 'Нет', 'Да', 'Да', 'hr@bio-tech.example', 'Да'],
+      [198183, 'Орлов Сергей Петрович', 'Генеральный директор', 'Да', 'Нет', 'Нет', 'Да', 'orlov@bio-tech.example', 'Да'],
     ]);
     // A writer that takes its time: chunks 150 ms apart, the last row cut in the middle for a while.
     const fd = openSync(inbox('contacts-2.tsv'), 'w');
@@ -93,10 +103,10 @@ describe('the inbox watch', () => {
       tmp,
       tsv([
         HEADER,
-        [198183, 'Лазарева Анна Владимировна', 'Начальник ПЭО', 'Нет', 'Да', 'Нет', 'lazareva@bio-tech.example', 'Да'],
-        [198183, 'Фурцева Алла Владимировна', 'Кадровик', 'Нет', 'Нет', 'Нет', 'hr@bio-tech.example', 'Да'],
-        [198183, 'Кузнецова Ирина Олеговна', 'Инженер', 'Нет', 'Нет', 'Да', 'kuznetsova@bio-tech.example', 'Да'],
-        [198183, 'Орлов Сергей Петрович', 'Генеральный директор', 'Да', 'Нет', 'Нет', 'orlov@bio-tech.example', 'Да'],
+        [198183, 'Лазарева Анна Владимировна', 'Начальник ПЭО', 'Нет', 'Да', 'Нет', 'Да', 'lazareva@bio-tech.example', 'Да'],
+        [198183, 'Фурцева Алла Владимировна', 'Кадровик', 'Нет', 'Нет', 'Нет', 'Да', 'hr@bio-tech.example', 'Да'],
+        [198183, 'Кузнецова Ирина Олеговна', 'Инженер', 'Нет', 'Нет', 'Да', 'Да', 'kuznetsova@bio-tech.example', 'Да'],
+        [198183, 'Орлов Сергей Петрович', 'Генеральный директор', 'Да', 'Нет', 'Нет', 'Да', 'orlov@bio-tech.example', 'Да'],
       ]),
     );
     renameSync(tmp, inbox('contacts-3.tsv'));

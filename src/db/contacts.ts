@@ -48,10 +48,10 @@ export async function applyContacts(db: PoolClient, ctx: ApplyContext): Promise<
   const updated = await db.query(
     `UPDATE contacts k
         SET (position, position_type, is_lpr, is_lvpr, is_key_user, is_system_user, email, phone, consent,
-             contact_frequency_months, problem_areas, active, email_status, suppressed_at, suppression_reason,
+             contact_frequency_months, contact_interval_days, problem_areas, active, email_status, suppressed_at, suppression_reason,
              email_problem, invalid_values, updated_at) =
             (n.position, n.position_type, n.is_lpr, n.is_lvpr, n.is_key_user, n.is_system_user, n.email, n.phone, n.consent,
-             n.frequency, n.problem_areas, true,
+             n.frequency, n.interval_days, n.problem_areas, true,
              CASE WHEN n.email_problem IS NOT NULL THEN 'invalid'
                   WHEN lower(k.email) IS DISTINCT FROM lower(n.email) OR k.email_status = 'invalid' THEN 'unknown'
                   ELSE k.email_status END,
@@ -70,15 +70,16 @@ export async function applyContacts(db: PoolClient, ctx: ApplyContext): Promise<
                     CASE WHEN $4 THEN s.phone ELSE k0.phone END AS phone,
                     CASE WHEN $5 THEN s.consent ELSE k0.consent END AS consent,
                     CASE WHEN $6 THEN s.frequency ELSE k0.contact_frequency_months END AS frequency,
+                    CASE WHEN $6 THEN s.interval_days ELSE k0.contact_interval_days END AS interval_days,
                     CASE WHEN $7 THEN s.problem_areas ELSE k0.problem_areas END AS problem_areas,
                     (k0.invalid_values - $9::text[]) || s.invalid_values AS invalid_values
                FROM import_stage s JOIN contacts k0 ON k0.client_id = s.client_id AND k0.full_name = s.full_name) n
       WHERE k.id = n.id
         AND (k.position, k.position_type, k.is_lpr, k.is_lvpr, k.is_key_user, k.is_system_user, k.email, k.phone, k.consent,
-             k.contact_frequency_months, k.problem_areas, k.active, k.email_problem, k.invalid_values, k.email_status = 'invalid')
+             k.contact_frequency_months, k.contact_interval_days, k.problem_areas, k.active, k.email_problem, k.invalid_values, k.email_status = 'invalid')
             IS DISTINCT FROM
             (n.position, n.position_type, n.is_lpr, n.is_lvpr, n.is_key_user, n.is_system_user, n.email, n.phone, n.consent,
-             n.frequency, n.problem_areas, true, n.email_problem, n.invalid_values, n.email_problem IS NOT NULL)`,
+             n.frequency, n.interval_days, n.problem_areas, true, n.email_problem, n.invalid_values, n.email_problem IS NOT NULL)`,
     [
       has('position'),
       has('systemUser'),
@@ -96,10 +97,10 @@ export async function applyContacts(db: PoolClient, ctx: ApplyContext): Promise<
   );
   const inserted = await db.query(
     `INSERT INTO contacts (client_id, full_name, position, position_type, is_lpr, is_lvpr, is_key_user, is_system_user, email, phone,
-                           consent, contact_frequency_months, problem_areas, email_status, email_problem, invalid_values,
+                           consent, contact_frequency_months, contact_interval_days, problem_areas, email_status, email_problem, invalid_values,
                            created_at, updated_at)
      SELECT s.client_id, s.full_name, s.position, s.position_type, s.is_lpr, s.is_lvpr, s.is_key_user, s.is_system_user, s.email,
-            s.phone, s.consent, s.frequency, s.problem_areas,
+            s.phone, s.consent, s.frequency, s.interval_days, s.problem_areas,
             CASE WHEN s.email_problem IS NOT NULL THEN 'invalid' ELSE 'unknown' END, s.email_problem, s.invalid_values, $1, $1
        FROM import_stage s
       WHERE NOT EXISTS (SELECT 1 FROM contacts k WHERE k.client_id = s.client_id AND k.full_name = s.full_name)`,

@@ -14,9 +14,10 @@ import { latestFindingSince, linkFindingToTask } from '../db/findings.js';
 import { withTransaction } from '../db/pool.js';
 import { type OutcomeResult, recordOutcome } from '../db/task-outcomes.js';
 import type { TaskRow } from '../db/tasks.js';
+import type { ContactFrequency } from '../domain/contact-frequency.js';
 import { DIAGNOSTICS_KIND } from '../domain/diagnostics.js';
 import { OUTCOME_NAMES, type Outcome, outcomeDef } from '../domain/task-outcomes.js';
-import { scheduleFollowUp } from '../health/follow-up.js';
+import { changeFrequency, scheduleByFrequency, scheduleFollowUp } from '../health/follow-up.js';
 import { dispatchNotifications } from '../mail/outbox.js';
 import { type FindingInput, type RecordedFinding, recordFindingsIn } from './record-findings.js';
 
@@ -45,6 +46,11 @@ export interface CloseInput {
   finding?: OutcomeFinding | null;
   /** The next contact agreed (YYYY-MM-DD): a call task for the same contact on that day. */
   followUp?: string | null;
+  /**
+   * The contact's new frequency («2 р в месяц»), recorded in the task's history. A held contact
+   * of a contact called more often than monthly plans the next call by itself unless `followUp`.
+   */
+  frequency?: ContactFrequency | null;
 }
 
 export type CloseResult =
@@ -107,6 +113,9 @@ async function closeDiagnostics(
   return { result: { kind: 'done', task: rows[0] as TaskRow, eventId: null, changed: true, finding }, notificationIds };
 }
 
+/** The contact took place: the next one by the contact's frequency. */
+const HELD = new Set<string | null>(['held', 'held_with_login']);
+
 export interface CloseOptions {
   /** Close only a task of this assignee; anyone else's is `not-found` (the diary's own tasks). */
   assigneeId?: number;
@@ -136,10 +145,17 @@ export async function closeTask(app: App, taskId: number, input: CloseInput, opt
       const message = `task ${taskId} is a competitor diagnostics task: close it as no-competitor or competitor-found`;
       return { result: { kind: 'conflict', task, message } as CloseResult, notificationIds: [] };
     }
+    if (input.frequency && task.contact_id === null) {
+      const message = `task ${taskId} is not about a contact person: there is no contact frequency to set; nothing recorded`;
+      return { result: { kind: 'conflict', task, message } as CloseResult, notificationIds: [] };
+    }
     const res = await recordOutcome(db, taskId, { outcome: input.outcome, note: input.note, next: input.next }, at);
     // An outcome of another kind of task, as for the diagnostics above.
     const result: CloseResult = res.kind === 'not-applicable' ? { kind: 'conflict', task: res.task, message: res.message } : res;
+    if (result.kind === 'done' && result.changed && input.frequency) await changeFrequency(db, result.task, input.frequency, at);
     if (result.kind === 'done' && input.followUp) result.followUpTaskId = await scheduleFollowUp(app, db, result.task, input.followUp, at);
+    else if (result.kind === 'done' && result.changed && HELD.has(outcomeDef(input.outcome).event))
+      result.followUpTaskId = await scheduleByFrequency(app, db, result.task, at);
     return { result, notificationIds: [] };
   });
   await dispatchNotifications(app, notificationIds);

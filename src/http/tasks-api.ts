@@ -1,7 +1,7 @@
 /**
  * `POST /api/tasks/:id/outcome` (bearer ADMIN_TOKEN): the specialist's outcome of a task, as
  * `admin task done` records it. Body: `{ "outcome": "held" | "held-with-login" | "not-reached"
- * | "refused", "note"?: string, "next"?: string }`; a competitor-diagnostics task: `{ "outcome":
+ * | "refused", "note"?: string, "next"?: string, "followUp"?: "YYYY-MM-DD", "frequency"?: string }`; a competitor-diagnostics task: `{ "outcome":
  * "no-competitor" | "competitor-found", "competitor"?, "until"?, "contact"?, "note"? }`. 200 with
  * the task and the contact event (or the finding); 400 naming the bad field; 404 unknown task;
  * 409 a task already closed otherwise, or an outcome of another kind of task.
@@ -12,6 +12,7 @@ import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { closeTask, type OutcomeFinding, TASK_OUTCOME_NAMES } from '../diagnostics/close-task.js';
 import { FindingFieldError, findingDetails, LIMITS } from '../diagnostics/finding-input.js';
+import { type ContactFrequency, ContactFrequencyError, parseContactFrequency } from '../domain/contact-frequency.js';
 import { localDate } from '../domain/dates.js';
 import { FollowUpError, parseFollowUp } from '../health/follow-up.js';
 import { adminGuard } from './auth.js';
@@ -27,6 +28,8 @@ const body = z.strictObject({
   contact: z.string().max(LIMITS.contact).optional(),
   /** The next contact agreed: a call task for the same contact on that day (YYYY-MM-DD). */
   followUp: z.string().max(10).optional(),
+  /** The contact's new frequency: months ("3") or e.g. "2 р в месяц", "раз в 2 недели". */
+  frequency: z.string().max(100).optional(),
 });
 
 /** Zod issues as one line, each naming its field (`body.outcome: …`). */
@@ -57,6 +60,15 @@ export async function tasksApiRoutes(server: FastifyInstance, app: App): Promise
         throw err;
       }
     }
+    let frequency: ContactFrequency | null = null;
+    if (b.data.frequency !== undefined) {
+      try {
+        frequency = parseContactFrequency(b.data.frequency);
+      } catch (err) {
+        if (err instanceof ContactFrequencyError) return reply.code(400).send({ error: `body.frequency: ${err.message}` });
+        throw err;
+      }
+    }
     if (competitor === undefined && (until ?? contact) !== undefined)
       return reply.code(400).send({ error: 'body.competitor: required with until and contact (they describe a finding)' });
     if (competitor !== undefined && outcome !== 'competitor-found')
@@ -70,7 +82,7 @@ export async function tasksApiRoutes(server: FastifyInstance, app: App): Promise
         throw err;
       }
     }
-    const res = await closeTask(app, id, { outcome, note: note || null, next: next || null, finding, followUp });
+    const res = await closeTask(app, id, { outcome, note: note || null, next: next || null, finding, followUp, frequency });
     if (res.kind === 'incomplete') return reply.code(400).send({ error: `body.competitor: ${res.message}` });
     if (res.kind === 'not-found') return reply.code(404).send({ error: `task ${id} does not exist` });
     if (res.kind === 'conflict') return reply.code(409).send({ error: res.message });

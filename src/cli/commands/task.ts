@@ -8,6 +8,7 @@ import {
   type TaskOutcome,
 } from '../../diagnostics/close-task.js';
 import { findingDetails } from '../../diagnostics/finding-input.js';
+import { type ContactFrequency, ContactFrequencyError, describeFrequency, parseContactFrequency } from '../../domain/contact-frequency.js';
 import { localDate } from '../../domain/dates.js';
 import { FollowUpError, parseFollowUp } from '../../health/follow-up.js';
 import { type Command, emit, oneOf, str, UsageError } from '../command.js';
@@ -22,11 +23,19 @@ function taskId(raw: string | undefined): number {
 export const taskDoneCommand: Command = {
   name: 'task done',
   summary: 'close a task with its outcome: a contact records the contact event (Работа); a diagnostics task its finding',
-  usage: `task done <id> --outcome ${TASK_OUTCOME_NAMES.join('|')} [--note TEXT] [--next TEXT] [--follow-up YYYY-MM-DD] [--json]
+  usage: `task done <id> --outcome ${TASK_OUTCOME_NAMES.join('|')} [--note TEXT] [--next TEXT] [--follow-up YYYY-MM-DD] [--frequency F] [--json]
 task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT]
   no-competitor and competitor-found close competitor-diagnostics tasks; competitor-found without --competitor
-  takes the finding recorded for the client since the task was given.`,
-  options: { outcome: { type: 'string' }, next: { type: 'string' }, 'follow-up': { type: 'string' }, ...FINDING_OPTIONS },
+  takes the finding recorded for the client since the task was given.
+  --frequency sets the contact's frequency: months (3) or e.g. "2 р в месяц", "раз в 2 недели", "еженедельно";
+  a held contact of a contact called more often than monthly plans the next call by itself unless --follow-up.`,
+  options: {
+    outcome: { type: 'string' },
+    next: { type: 'string' },
+    'follow-up': { type: 'string' },
+    frequency: { type: 'string' },
+    ...FINDING_OPTIONS,
+  },
   args: { min: 1, max: 1 },
   async run(ctx, values, [raw]) {
     const id = taskId(raw);
@@ -58,7 +67,18 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
         throw err;
       }
     }
-    const res = await closeTask(ctx.app(), id, { outcome: outcome as TaskOutcome, note, next, finding, followUp });
+    const freqRaw = str(values, 'frequency');
+    let frequency: ContactFrequency | null = null;
+    if (freqRaw !== undefined) {
+      if (isDiagnosticsOutcome(outcome as TaskOutcome)) throw new UsageError('--frequency goes with the outcome of a contact');
+      try {
+        frequency = parseContactFrequency(freqRaw);
+      } catch (err) {
+        if (err instanceof ContactFrequencyError) throw new UsageError(`--frequency: ${err.message}`);
+        throw err;
+      }
+    }
+    const res = await closeTask(ctx.app(), id, { outcome: outcome as TaskOutcome, note, next, finding, followUp, frequency });
     if (res.kind === 'not-found') {
       ctx.err(`task ${id} does not exist\n`);
       return 1;
@@ -80,8 +100,8 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
       () =>
         res.changed
           ? `task ${id} done: ${outcomeTitle(outcome as TaskOutcome)}${res.eventId ? `; contact event ${res.eventId} recorded` : ''}${
-              res.followUpTaskId ? `; follow-up call task ${res.followUpTaskId} on ${followUp}` : ''
-            }\n${res.finding ? describeFinding(res.finding, ctx.config.ric.timeZone) : ''}`
+              frequency ? `; contact frequency ${describeFrequency(frequency)}` : ''
+            }${res.followUpTaskId ? `; follow-up call task ${res.followUpTaskId}${followUp ? ` on ${followUp}` : ''}` : ''}\n${res.finding ? describeFinding(res.finding, ctx.config.ric.timeZone) : ''}`
           : `task ${id} was already done with this outcome; nothing changed\n`,
     );
     return 0;

@@ -25,6 +25,7 @@ import { closeTask, type OutcomeFinding } from '../../diagnostics/close-task.js'
 import { type FindingField, FindingFieldError, findingDetails } from '../../diagnostics/finding-input.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, newToken, tokenHash } from '../../diary/tokens.js';
 import { loadDiary, loadTaskPage } from '../../diary/view.js';
+import { type ContactFrequency, parseContactFrequency } from '../../domain/contact-frequency.js';
 import { localDate } from '../../domain/dates.js';
 import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
 import { parseFollowUp } from '../../health/follow-up.js';
@@ -266,8 +267,20 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       } catch {
         return refuse(reply, 400, 'Дата звонка не принята', 'Дата следующего звонка — не раньше сегодняшней.', 'outcome');
       }
+      let frequency: ContactFrequency | null = null;
+      try {
+        frequency = form.frequency?.trim() ? parseContactFrequency(form.frequency) : null;
+      } catch {
+        return refuse(
+          reply,
+          400,
+          'Частота контакта не принята',
+          'Частота — число месяцев или, например, «2 р в месяц», «раз в 2 недели», «еженедельно», «раз в квартал».',
+          'outcome',
+        );
+      }
       // The same code as `task done`; anyone else's task is "not found".
-      const res = await closeTask(app, id, { outcome, note, next, finding, followUp }, { assigneeId: s.user.id });
+      const res = await closeTask(app, id, { outcome, note, next, finding, followUp, frequency }, { assigneeId: s.user.id });
       if (res.kind === 'not-found') return refuse(reply, 404, 'Задача не найдена', 'Такой задачи нет среди ваших задач.', 'outcome');
       if (res.kind === 'incomplete') {
         return refuse(reply, 400, 'Не указан конкурент', 'Для результата «Выявлен конкурент» укажите систему конкурента.', 'outcome');

@@ -120,7 +120,12 @@ ${
 ${
   contact
     ? html`<label class="field">${call ? 'Что подготовить к следующему звонку?' : 'Что подготовить к следующему контакту?'}<textarea name="next" rows="2" maxlength="4000"></textarea></label>
-<label class="field">Договорились на звонок (дата)<input type="date" name="followUp"></label>`
+<label class="field">Договорились на звонок (дата)<input type="date" name="followUp"></label>${
+        t.contact_id !== null
+          ? html`
+<label class="field">Частота контакта (если изменилась: 3 — раз в 3 месяца, «2 р в месяц», «раз в 2 недели»)<input type="text" name="frequency" maxlength="100"></label>`
+          : ''
+      }`
     : ''
 }
 <label class="field">Комментарий к действию<textarea name="note" rows="2" maxlength="4000"></textarea></label>

@@ -1,18 +1,20 @@
 /**
  * «Контактные лица»: Номер клиента · ФИО · [Должность] · [Тип должности] · [ЛПР] · [ЛВПР] ·
  * [Ключевой пользователь] · [Пользователь системы] · [Email] · [Телефон] ·
- * [Согласие на рассылку] · [Частота контакта, мес] · [Интересы]. A snapshot of the listed
+ * [Согласие на рассылку] · [Частота контакта, мес] · [Интересы]. The frequency is months or the
+ * CRM's words («2 р в месяц», «раз в 2 недели»). A snapshot of the listed
  * clients' contacts; an empty Да/Нет cell is Нет, an absent Да/Нет column is unknown (with a
  * warning). A bad e-mail, phone, position type, problem area or frequency is a warning: the
  * person is imported, the value kept as given and flagged.
  */
 import { applyContacts } from '../../db/contacts.js';
 import { problemAreaOf } from '../../domain/audiences.js';
+import { type ContactFrequency, ContactFrequencyError, parseContactFrequency } from '../../domain/contact-frequency.js';
 import { checkEmail } from '../../domain/email-address.js';
 import type { ColumnSpec } from '../columns.js';
 import { clientId, type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
 import { nameKey } from '../people.js';
-import { CellError, clean, optText, parseClientRef, parseCount, parseList, parsePhone, parseYesNo, personName } from '../values.js';
+import { CellError, clean, optText, parseClientRef, parseList, parsePhone, parseYesNo, personName } from '../values.js';
 
 const COLUMNS: ColumnSpec[] = [
   { key: 'number', ru: 'Номер клиента', en: 'number', aliases: ['Клиент', 'client number'] },
@@ -84,17 +86,21 @@ function parseAreas(raw: string): string[] {
   return list;
 }
 
-function frequency(raw: string): number {
-  const n = parseCount(raw);
-  if (n < 1 || n > 24) throw new CellError(`"${clean(raw)}" is out of range (expected 1 to 24 months)`);
-  return n;
+/** Months, or the CRM's words («2 р в месяц» → every 15 days): src/domain/contact-frequency.ts. */
+function frequency(raw: string): ContactFrequency {
+  try {
+    return parseContactFrequency(clean(raw));
+  } catch (err) {
+    if (err instanceof ContactFrequencyError) throw new CellError(err.message);
+    throw err;
+  }
 }
 
 export const contactsKind: ImportKind = {
   kind: 'contacts',
   title: 'Контактные лица',
   stage: stageColumns(
-    'client_id bigint, full_name text, position text, position_type text, is_lpr boolean, is_lvpr boolean, is_key_user boolean, is_system_user boolean, email text, phone text, consent boolean, frequency integer, problem_areas text[], email_problem text, invalid_values jsonb',
+    'client_id bigint, full_name text, position text, position_type text, is_lpr boolean, is_lvpr boolean, is_key_user boolean, is_system_user boolean, email text, phone text, consent boolean, frequency integer, interval_days integer, problem_areas text[], email_problem text, invalid_values jsonb',
   ),
   *parse(rows, ctx) {
     const once = onceEach<string>();
@@ -125,6 +131,7 @@ export const contactsKind: ImportKind = {
       const phone = optText(r.raw('phone'));
       if (phone !== null) soft('phone', parsePhone);
       const areas = soft('interests', parseAreas);
+      const freq = soft('frequency', frequency);
       return [
         client,
         name,
@@ -137,7 +144,8 @@ export const contactsKind: ImportKind = {
         emailRaw,
         phone,
         flag('consent'),
-        soft('frequency', frequency) ?? null,
+        freq?.months ?? null,
+        freq?.days ?? null,
         areas ?? (header.has('interests') ? parseList(r.raw('interests')) : []),
         emailCheck && !emailCheck.ok ? emailCheck.reason : null,
         JSON.stringify(invalid),

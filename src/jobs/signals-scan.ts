@@ -5,7 +5,6 @@
  * detection is idempotent (`signals.dedup_key`, one per client and kind within 30 days).
  */
 import { z } from 'zod';
-import type { App } from '../app.js';
 import { detectAll, scanSignals } from '../health/scan-signals.js';
 import { SIGNALS_SCAN_JOB } from '../queue/event-run.js';
 import type { PeriodicJob } from './types.js';

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { CRM_CONTACT_EVENT_COLUMNS } from '../domain/crm-columns.js';
 import { addDays } from '../domain/dates.js';
 import { monthOfYear } from '../domain/ru.js';
 import type { ImportKindName } from '../imports/kind.js';
@@ -257,18 +258,7 @@ export async function writeRic(ric: DemoRic, dir: string): Promise<[ImportKindNa
     'contact-events',
     '10-contact-events.tsv',
     [
-      [
-        'Номер',
-        'Номер клиента',
-        'Контактное лицо',
-        'Исполнитель',
-        'Способ контакта',
-        'Плановая дата',
-        'Состояние',
-        'Цель контакта',
-        'Комментарий к действию',
-        'Причина / результат',
-      ],
+      [...CRM_CONTACT_EVENT_COLUMNS],
       ...each(
         (c) => c.activity.events,
         (c, e) => [

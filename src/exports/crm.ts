@@ -8,10 +8,12 @@
  * the contact-events import recognises when the CRM sends the row back (no double counting).
  * Windows-1251 tab-separated text with CRLF by default (the CRM's own form), or `.xlsx`.
  */
+
 import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { App } from '../app.js';
+import { CRM_CONTACT_EVENT_COLUMNS } from '../domain/crm-columns.js';
 import { addDays, localParts, zonedTime } from '../domain/dates.js';
 
 export type ExportKind = 'contact-events' | 'tasks';
@@ -99,18 +101,7 @@ export async function contactEventsTable(app: App, from: Date, to: Date): Promis
     [from, to],
   );
   return {
-    header: [
-      'Номер',
-      'Номер клиента',
-      'Контактное лицо',
-      'Исполнитель',
-      'Способ контакта',
-      'Плановая дата',
-      'Состояние',
-      'Цель контакта',
-      'Комментарий к действию',
-      'Причина / результат',
-    ],
+    header: [...CRM_CONTACT_EVENT_COLUMNS],
     rows: rows.map((r) => {
       const [state, result] = EVENT_STATES[r.outcome] ?? ['Контакт состоялся', null];
       const ref = r.task_id !== null ? `[cg:task ${r.task_id}]` : `[cg:event ${r.id}]`;

@@ -91,3 +91,18 @@ export async function enqueueItems(
     );
   }
 }
+
+/**
+ * Remove the failed jobs among `jobIds`, so that adding them again is not a no-op (a job id
+ * kept among the failed blocks a new job of that id). For rows PostgreSQL still holds as
+ * waiting: their job ended without them knowing (stalled beyond the limit, a crash before the
+ * claim). Returns the ids removed.
+ */
+export async function removeFailedJobs(app: App, jobName: string, jobIds: readonly string[]): Promise<string[]> {
+  const queue = app.queues.get(jobName);
+  if ((await queue.getFailedCount()) === 0) return [];
+  const wanted = new Set(jobIds);
+  const ids = (await queue.getRanges(['failed'], 0, -1)).filter((id) => wanted.has(id));
+  for (const id of ids) await (await queue.getJob(id))?.remove();
+  return ids;
+}

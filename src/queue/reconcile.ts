@@ -3,7 +3,8 @@
  * Runs at scheduler start and every `catchUp.intervalMinutes`:
  * - catch-up: each schedule whose latest due period has no completed or live run is queued
  *   (trigger `catch-up`); a failed run whose job is still kept in Redis waits for `retry`;
- * - outbox: e-mails still `queued`/`retry` in PostgreSQL get their send job back.
+ * - outbox: e-mails still `queued`/`retry` in PostgreSQL get their send job back, also when
+ *   that job is kept among the failed (it stalled beyond the limit before claiming its row).
  *
  * Catch-up policy after downtime over several periods: only the latest due period of each
  * schedule is run (and only a tick within the last 366 days counts). Older missed periods are
@@ -16,8 +17,8 @@ import { now } from '../clock.js';
 import { getRun } from '../db/job-runs.js';
 import { JOBS } from '../jobs/index.js';
 import type { AnyJob } from '../jobs/types.js';
-import { outboxJobs } from '../mail/outbox.js';
-import { enqueueItems, enqueueRun } from './enqueue.js';
+import { outboxJobs, SEND_QUEUE } from '../mail/outbox.js';
+import { enqueueItems, enqueueRun, removeFailedJobs } from './enqueue.js';
 import { latestDue, scheduledJobs } from './schedules.js';
 
 export interface ReconcileResult {
@@ -44,6 +45,18 @@ export async function catchUp(app: App, jobs: readonly AnyJob[] = JOBS): Promise
 export async function reconcile(app: App, jobs: readonly AnyJob[] = JOBS): Promise<ReconcileResult> {
   const caughtUp = await catchUp(app, jobs);
   const items = await outboxJobs(app.pool);
-  if (items.length) await enqueueItems(app, 'send-email', items);
+  if (items.length) {
+    const removed = await removeFailedJobs(
+      app,
+      SEND_QUEUE,
+      items.map((it) => it.jobId),
+    );
+    if (removed.length)
+      app.log.warn(
+        { jobIds: removed.slice(0, 20), count: removed.length },
+        'reconcile: send jobs had failed while their e-mails still wait; added again',
+      );
+    await enqueueItems(app, SEND_QUEUE, items);
+  }
   return { caughtUp, requeued: items.length };
 }

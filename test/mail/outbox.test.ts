@@ -1,3 +1,4 @@
+import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/admin.js';
 import { setClock } from '../../src/clock.js';
@@ -6,6 +7,7 @@ import { housekeeping } from '../../src/jobs/housekeeping.js';
 import { sendEmail } from '../../src/jobs/send-email.js';
 import { dispatchNotifications, queueNotification } from '../../src/mail/outbox.js';
 import { compileMjml, fill, html, mjmlCompilations, renderTemplate, SafeHtml, TemplateError } from '../../src/mail/render.js';
+import { redisConnection } from '../../src/queue/queues.js';
 import { reconcile } from '../../src/queue/reconcile.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { createTestEnv, deleteRedisPrefix, type TestEnv } from '../helpers/env.js';
@@ -105,6 +107,28 @@ describe('notification outbox', () => {
     workers.start();
     await waitFor('sent', async () => (await state(id)).state === 'sent');
     expect(smtp.messages.filter((m) => m.to.includes('lost@ric502.example'))).toHaveLength(1);
+  });
+
+  it('gets a queued row sent after its job failed without the row knowing (stalled beyond the limit)', async () => {
+    const id = await notify('n.7', 'stalled@ric502.example');
+    // A real worker takes the job and BullMQ fails it the way its stall check does, before the
+    // row was claimed: the row is still `queued`, the failed job keeps its id in Redis.
+    const taker = new Worker('send-email', null, { connection: redisConnection(t.config.env.redisUrl), prefix: t.prefix });
+    try {
+      const job = await taker.getNextJob('taker');
+      expect(job?.id).toBe(`notify.${id}`);
+      await job!.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), 'taker', false);
+    } finally {
+      await taker.close();
+    }
+    expect(await t.app.queues.get('send-email').getJobState(`notify.${id}`)).toBe('failed');
+    expect((await state(id)).state).toBe('queued');
+    const res = await reconcile(t.app, [sendEmail]);
+    expect(res.requeued).toBeGreaterThanOrEqual(1);
+    workers = new JobWorkers(t.app, [sendEmail]);
+    workers.start();
+    await waitFor('sent', async () => (await state(id)).state === 'sent');
+    expect(smtp.messages.filter((m) => m.to.includes('stalled@ric502.example'))).toHaveLength(1);
   });
 
   it('marks a row cut off mid-send as unknown and re-sends it only on request', async () => {

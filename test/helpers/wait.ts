@@ -39,3 +39,38 @@ export async function quietFor<T>(what: string, probe: () => Promise<T> | T, qui
     if (now - start > timeoutMs) throw new Error(`${what} kept changing for ${timeoutMs} ms (last: ${text})`);
   }
 }
+
+/**
+ * Wait for work that moves at the machine's pace: poll `check` until it returns a truthy value,
+ * and fail only when `progress` (a count of rows by state, say) has not changed for `stallMs`.
+ * A busy machine makes the work slow, not stuck; a stuck one stops moving. A `check` that
+ * throws means "not yet", and its message is the failure's last word.
+ */
+export async function waitWhileMoving<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  progress: () => Promise<unknown> | unknown,
+  stallMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
+  let last: unknown;
+  let seen = JSON.stringify(await progress());
+  let movedAt = Date.now();
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    const now = JSON.stringify(await progress());
+    if (now !== seen) {
+      seen = now;
+      movedAt = Date.now();
+    } else if (Date.now() - movedAt > stallMs) {
+      throw new Error(`nothing moved for ${stallMs} ms waiting for ${what} (progress: ${now}; last: ${String(last)})`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

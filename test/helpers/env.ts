@@ -94,7 +94,8 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
   const config = loadConfig({ env });
   const apps: App[] = [];
   const newApp = () => {
-    const a = createApp(config, { log: createLogger('silent') });
+    // TEST_LOG_LEVEL=debug shows the app's log on stderr when a test needs looking into.
+    const a = createApp(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 2) });
     apps.push(a);
     return a;
   };

@@ -188,7 +188,8 @@ describe('signals-scan', () => {
     startWorkers();
     const before = smtp.messages.length;
     // An import at 08:00:59.6: this minute's scan already ran, so the scan gets this second's slot, at once.
-    setClock(new Date('2024-06-03T08:00:59.600+03:00'));
+    // The clock stands still so that a slow write below does not carry the request into 08:01.
+    setClock(new Date('2024-06-03T08:00:59.600+03:00'), { frozen: true });
     await addKeyPersonChange(t.app.pool, clients.healthy!, {
       role: 'key_user',
       left: 'Старый К.П.',

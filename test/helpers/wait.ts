@@ -1,3 +1,5 @@
+import type { Queue } from 'bullmq';
+
 /** Poll until `check` returns a truthy value, or fail naming what was awaited. */
 export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -73,4 +75,22 @@ export async function waitWhileMoving<T>(
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Wait until a queue's job counts are `expected` (each named state). A job's outcome is written
+ * to PostgreSQL inside the job, before BullMQ moves the job to completed or failed: reading the
+ * counts right after the row changed races that move.
+ */
+export async function queueCounts(queue: Queue, expected: Record<string, number>, timeoutMs = 20_000): Promise<void> {
+  const states = Object.keys(expected) as Parameters<Queue['getJobCounts']>;
+  await waitFor(
+    `job counts ${JSON.stringify(expected)} in ${queue.name}`,
+    async () => {
+      const counts = await queue.getJobCounts(...states);
+      if (states.every((k) => (counts[k] ?? 0) === expected[k])) return true;
+      throw new Error(`counts ${JSON.stringify(counts)}`);
+    },
+    timeoutMs,
+  );
 }

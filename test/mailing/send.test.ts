@@ -182,8 +182,10 @@ describe('rendering and sending', () => {
     expect(bounced).toMatchObject({ state: 'bounced', bounce_kind: 'hard', attempts: 1 });
     expect(bounced.smtp_response).toMatch(/^550/);
     expect(smtp.attempts.get('gone.lpr@client.example')).toBe(1);
-    const job = await t.app.queues.get('send-email').getJob(`send.${bounced.id}`);
-    expect(await job?.getState()).toBe('failed');
+    // The row is marked inside the job, before BullMQ moves the job: wait for that move, then read the job afresh.
+    const queue = t.app.queues.get('send-email');
+    await waitFor('the job to fail', async () => (await queue.getJobState(`send.${bounced.id}`)) === 'failed');
+    const job = await queue.getJob(`send.${bounced.id}`);
     expect(job?.attemptsMade).toBe(1);
     const { rows } = await t.app.pool.query('SELECT email_status, suppressed_at FROM contacts WHERE id = $1', [gone]);
     expect(rows[0].email_status).toBe('bounced');

@@ -5,7 +5,7 @@ import { enqueueRun } from '../../src/queue/enqueue.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { countJob, createEffectTables, flakyJob } from '../fixtures/jobs.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
-import { waitFor } from '../helpers/wait.js';
+import { queueCounts, waitFor } from '../helpers/wait.js';
 
 let t: TestEnv;
 let workers: JobWorkers | null = null;
@@ -37,8 +37,7 @@ describe('period claims', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => enqueueRun(t.app, countJob, '2024-06', 'admin')));
     expect(new Set(results.map((r) => r.jobId))).toEqual(new Set(['test-count.2024-06']));
     await waitFor('the run to complete', async () => (await runRow('test-count', '2024-06'))[0]?.state === 'completed');
-    const counts = await t.app.queues.get('test-count').getJobCounts('completed', 'waiting', 'active', 'delayed');
-    expect(counts).toMatchObject({ completed: 1, waiting: 0, active: 0, delayed: 0 });
+    await queueCounts(t.app.queues.get('test-count'), { completed: 1, waiting: 0, active: 0, delayed: 0 });
     expect(await runRow('test-count', '2024-06')).toHaveLength(1);
     expect(await count(`SELECT count(*) n FROM test_effects WHERE job = 'test-count' AND period = '2024-06'`, [])).toBe(1);
     expect(await count(`SELECT count(*) n FROM test_attempts WHERE job = 'test-count' AND period = '2024-06'`, [])).toBe(1);

@@ -5,7 +5,7 @@ import { Scheduler } from '../../src/queue/scheduler.js';
 import { executeRun, JobWorkers } from '../../src/queue/worker.js';
 import { countJob, createEffectTables } from '../fixtures/jobs.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
-import { waitFor } from '../helpers/wait.js';
+import { queueCounts, waitFor } from '../helpers/wait.js';
 
 const jobs = [countJob];
 
@@ -74,8 +74,7 @@ describe('scheduler', () => {
       expect(rows.map((r) => r.period)).toEqual(['2024-06', '2024-07']);
       const july = await t.app.queues.get('test-count').getJob('test-count.2024-07');
       expect(july?.data).toMatchObject({ period: '2024-07', trigger: 'schedule' });
-      const counts = await t.app.queues.get('test-count').getJobCounts('waiting', 'delayed', 'active');
-      expect(counts).toMatchObject({ waiting: 0, delayed: 0, active: 0 });
+      await queueCounts(t.app.queues.get('test-count'), { waiting: 0, delayed: 0, active: 0 });
     });
   });
 
@@ -104,8 +103,7 @@ describe('scheduler', () => {
       await second.reconcileNow();
       expect(await catchUp(t.app, jobs)).toEqual([]);
       expect(await runs()).toEqual([{ period: '2024-06', trigger: 'catch-up', state: 'completed', attempts: 1 }]);
-      const counts = await t.app.queues.get('test-count').getJobCounts('completed', 'waiting', 'delayed', 'active');
-      expect(counts).toMatchObject({ completed: 1, waiting: 0, delayed: 0, active: 0 });
+      await queueCounts(t.app.queues.get('test-count'), { completed: 1, waiting: 0, delayed: 0, active: 0 });
 
       // A month later the next missed period runs, once.
       setClock(new Date('2024-07-03T09:00:00+03:00'));
@@ -133,8 +131,7 @@ describe('scheduler', () => {
         { period: '2024-07', trigger: 'catch-up', state: 'completed', attempts: 1 },
         { period: '2024-10', trigger: 'catch-up', state: 'completed', attempts: 1 },
       ]);
-      const counts = await t.app.queues.get('test-count').getJobCounts('waiting', 'delayed', 'active');
-      expect(counts).toMatchObject({ waiting: 0, delayed: 0, active: 0 });
+      await queueCounts(t.app.queues.get('test-count'), { waiting: 0, delayed: 0, active: 0 });
       // A missed older period runs when asked for.
       const august = await executeRun(t.app, countJob, { period: '2024-08', trigger: 'admin' });
       expect(august.status).toBe('completed');

@@ -8,7 +8,6 @@
  * the contact-events import recognises when the CRM sends the row back (no double counting).
  * Windows-1251 tab-separated text with CRLF by default (the CRM's own form), or `.xlsx`.
  */
-
 import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';

@@ -3,7 +3,7 @@
  * schedulers, catch-ups and admin triggers for one period yield one queued job; a forced
  * run gets a fresh id. Item jobs carry their own ids (`send.<messageId>`).
  */
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
@@ -63,21 +63,18 @@ export interface ItemJobSpec {
 /**
  * Add item jobs in bulk; existing ids are left as they are, unless `replace`, which first
  * removes finished (completed or failed) jobs of the same ids — a re-send on request of rows
- * whose earlier job already ended. `delayMs` holds the jobs back.
+ * whose earlier job already ended, or rows still waiting whose job ended without them knowing
+ * (it stalled beyond the limit before claiming its row). `delayMs` holds the jobs back.
+ * Returns the ids of the finished jobs replaced.
  */
 export async function enqueueItems(
   app: App,
   jobName: string,
   items: ItemJobSpec[],
   opts: { delayMs?: number; replace?: boolean } = {},
-): Promise<void> {
+): Promise<string[]> {
   const queue = app.queues.get(jobName);
-  if (opts.replace) {
-    for (const it of items) {
-      const job = await queue.getJob(it.jobId);
-      if (job && ((await job.isCompleted()) || (await job.isFailed()))) await job.remove();
-    }
-  }
+  const replaced = opts.replace ? await removeFinished(queue, items) : [];
   const delay = opts.delayMs && opts.delayMs > 0 ? Math.round(opts.delayMs) : 0;
   const CHUNK = 1000;
   for (let i = 0; i < items.length; i += CHUNK) {
@@ -90,19 +87,15 @@ export async function enqueueItems(
       })),
     );
   }
+  return replaced;
 }
 
-/**
- * Remove the failed jobs among `jobIds`, so that adding them again is not a no-op (a job id
- * kept among the failed blocks a new job of that id). For rows PostgreSQL still holds as
- * waiting: their job ended without them knowing (stalled beyond the limit, a crash before the
- * claim). Returns the ids removed.
- */
-export async function removeFailedJobs(app: App, jobName: string, jobIds: readonly string[]): Promise<string[]> {
-  const queue = app.queues.get(jobName);
-  if ((await queue.getFailedCount()) === 0) return [];
-  const wanted = new Set(jobIds);
-  const ids = (await queue.getRanges(['failed'], 0, -1)).filter((id) => wanted.has(id));
-  for (const id of ids) await (await queue.getJob(id))?.remove();
+/** Remove the finished jobs among `items`'s ids: one listing of the finished ids, not a lookup per item. */
+async function removeFinished(queue: Queue, items: readonly ItemJobSpec[]): Promise<string[]> {
+  const counts = await queue.getJobCounts('completed', 'failed');
+  if (!counts.completed && !counts.failed) return [];
+  const wanted = new Set(items.map((it) => it.jobId));
+  const ids = (await queue.getRanges(['completed', 'failed'], 0, -1)).filter((id) => wanted.has(id));
+  for (const id of ids) await queue.remove(id);
   return ids;
 }

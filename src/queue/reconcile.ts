@@ -4,7 +4,7 @@
  * - catch-up: each schedule whose latest due period has no completed or live run is queued
  *   (trigger `catch-up`); a failed run whose job is still kept in Redis waits for `retry`;
  * - outbox: e-mails still `queued`/`retry` in PostgreSQL get their send job back, also when
- *   that job is kept among the failed (it stalled beyond the limit before claiming its row).
+ *   that job is kept among the finished (it stalled beyond the limit before claiming its row).
  *
  * Catch-up policy after downtime over several periods: only the latest due period of each
  * schedule is run (and only a tick within the last 366 days counts). Older missed periods are
@@ -18,7 +18,7 @@ import { getRun } from '../db/job-runs.js';
 import { JOBS } from '../jobs/index.js';
 import type { AnyJob } from '../jobs/types.js';
 import { outboxJobs, SEND_QUEUE } from '../mail/outbox.js';
-import { enqueueItems, enqueueRun, removeFailedJobs } from './enqueue.js';
+import { enqueueItems, enqueueRun } from './enqueue.js';
 import { latestDue, scheduledJobs } from './schedules.js';
 
 export interface ReconcileResult {
@@ -46,17 +46,12 @@ export async function reconcile(app: App, jobs: readonly AnyJob[] = JOBS): Promi
   const caughtUp = await catchUp(app, jobs);
   const items = await outboxJobs(app.pool);
   if (items.length) {
-    const removed = await removeFailedJobs(
-      app,
-      SEND_QUEUE,
-      items.map((it) => it.jobId),
-    );
-    if (removed.length)
+    const replaced = await enqueueItems(app, SEND_QUEUE, items, { replace: true });
+    if (replaced.length)
       app.log.warn(
-        { jobIds: removed.slice(0, 20), count: removed.length },
-        'reconcile: send jobs had failed while their e-mails still wait; added again',
+        { jobIds: replaced.slice(0, 20), count: replaced.length },
+        'reconcile: e-mails still waiting had a finished send job; added again',
       );
-    await enqueueItems(app, SEND_QUEUE, items);
   }
   return { caughtUp, requeued: items.length };
 }

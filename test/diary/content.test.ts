@@ -9,42 +9,35 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setClock } from '../../src/clock.js';
 import { readContentDir } from '../../src/content/load.js';
 import { writeWorkbook } from '../../src/content/workbook.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
-import { serve } from '../helpers/http.js';
+import type { TestEnv } from '../helpers/env.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { cli as cliOf } from '../imports/helpers.js';
 import { addDecisionMakers, SAMPLE_DIR } from '../mailing/fixtures.js';
 import { csrfOf, DiaryClient, openSignInLink } from './client.js';
-import { buildDiaryWorld, DIARY_NOW } from './fixtures.js';
+import { type DiaryDesk, openDiaryDesk } from './fixtures.js';
 
 const HEAD = 'Фисун Екатерина Александровна';
 const HEAD_EMAIL = 'fisun@ric502.example';
 const PDFS = ['podborka-nalogi-iyul-2024.pdf', 'podborka-proverki-2024.pdf'];
 
+let desk: DiaryDesk;
 let t: TestEnv;
 let smtp: TestSmtp;
-let server: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
-  setClock(DIARY_NOW);
   smtp = await startTestSmtp();
-  t = await createTestEnv({ env: { SMTP_URL: smtp.url }, overrides: { diary: { contentDepartments: ['Дистанционный сервис 1_502'] } } });
-  await buildDiaryWorld(t.app.pool);
+  desk = await openDiaryDesk({ env: { SMTP_URL: smtp.url }, overrides: { diary: { contentDepartments: ['Дистанционный сервис 1_502'] } } });
+  ({ t, base } = desk);
   await t.app.pool.query('UPDATE employees SET email = $1 WHERE name = $2', [HEAD_EMAIL, HEAD]);
   await addDecisionMakers(t.app, 6);
-  ({ server, base } = await serve(t.app));
 }, 60_000);
 afterAll(async () => {
-  await server?.close();
-  await t?.close();
+  await desk?.close();
   await smtp?.close();
-  setClock(null);
 });
 
 const q = async (sql: string, params: unknown[] = []) => (await t.app.pool.query(sql, params)).rows;

@@ -5,32 +5,24 @@
  * and everything refused without a session, with a forged CSRF token or for someone else's task.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../src/clock.js';
 import { rub } from '../../src/domain/ru.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
-import { serve } from '../helpers/http.js';
+import type { TestEnv } from '../helpers/env.js';
 import { cli as cliOf, writeTsv } from '../imports/helpers.js';
 import { csrfOf, DiaryClient, linkTokenOf, openSignInLink } from './client.js';
-import { buildDiaryWorld, DIARY_NOW, type DiaryWorld } from './fixtures.js';
+import { DIARY_NOW, type DiaryDesk, type DiaryWorld, openDiaryDesk } from './fixtures.js';
 
+let desk: DiaryDesk;
 let t: TestEnv;
-let server: FastifyInstance;
 let base: string;
 let w: DiaryWorld;
 
 beforeAll(async () => {
-  setClock(DIARY_NOW);
-  t = await createTestEnv();
-  w = await buildDiaryWorld(t.app.pool);
-  ({ server, base } = await serve(t.app));
+  desk = await openDiaryDesk();
+  ({ t, w, base } = desk);
 });
-afterAll(async () => {
-  await server?.close();
-  await t?.close();
-  setClock(null);
-});
+afterAll(() => desk?.close());
 
 const cli = (...argv: string[]) => cliOf(t, ...argv);
 

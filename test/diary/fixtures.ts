@@ -4,10 +4,14 @@
  * overdue, tomorrow's and closed ones. The clock is Thursday 6 June 2024, 10:00 Moscow.
  */
 
+import type { FastifyInstance } from 'fastify';
+import { setClock } from '../../src/clock.js';
 import type { Queryable } from '../../src/db/pool.js';
 import { insertTasks, type NewTask } from '../../src/db/tasks.js';
 import { callTask } from '../../src/domain/call-task.js';
 import { addClient, addContact, addDepartment, addEmployee } from '../fixtures/desk.js';
+import { createTestEnv, type TestEnv, type TestEnvOptions } from '../helpers/env.js';
+import { serve } from '../helpers/http.js';
 
 export const DIARY_NOW = new Date('2024-06-06T10:00:00+03:00');
 
@@ -223,4 +227,27 @@ export async function buildDiaryWorld(db: Queryable): Promise<DiaryWorld> {
       diagnostics: id('diagnostics'),
     },
   };
+}
+
+export interface DiaryDesk {
+  t: TestEnv;
+  w: DiaryWorld;
+  server: FastifyInstance;
+  base: string;
+  /** Stop the server, drop the test database, give the clock back. */
+  close(): Promise<void>;
+}
+
+/** What a diary test file opens in `beforeAll`: the world at DIARY_NOW in its own database, served over real HTTP. */
+export async function openDiaryDesk(opts: TestEnvOptions = {}): Promise<DiaryDesk> {
+  setClock(DIARY_NOW);
+  const t = await createTestEnv(opts);
+  const w = await buildDiaryWorld(t.app.pool);
+  const { server, base } = await serve(t.app);
+  const close = async () => {
+    await server.close();
+    await t.close();
+    setClock(null);
+  };
+  return { t, w, server, base, close };
 }

@@ -1,33 +1,20 @@
-/**
- * The diary's outcome form sets the contact's frequency («2 р в месяц»): recorded in the task's
- * history, the next call planned by it; a bad value is refused and changes nothing.
- */
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setClock } from '../../src/clock.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
-import { serve } from '../helpers/http.js';
+import type { TestEnv } from '../helpers/env.js';
 import { cli } from '../imports/helpers.js';
 import { csrfOf, DiaryClient, openSignInLink } from './client.js';
-import { buildDiaryWorld, DIARY_NOW, type DiaryWorld } from './fixtures.js';
+import { type DiaryDesk, type DiaryWorld, openDiaryDesk } from './fixtures.js';
 
+let desk: DiaryDesk;
 let t: TestEnv;
-let server: FastifyInstance;
 let base: string;
 let w: DiaryWorld;
 const q = async (sql: string, params: unknown[] = []) => (await t.app.pool.query(sql, params)).rows;
 
 beforeAll(async () => {
-  setClock(DIARY_NOW);
-  t = await createTestEnv();
-  w = await buildDiaryWorld(t.app.pool);
-  ({ server, base } = await serve(t.app));
+  desk = await openDiaryDesk();
+  ({ t, w, base } = desk);
 });
-afterAll(async () => {
-  await server?.close();
-  await t?.close();
-  setClock(null);
-});
+afterAll(() => desk?.close());
 
 describe('the outcome form’s frequency', () => {
   it('refuses a bad frequency, then sets «2 р в месяц» with the history and plans the call 15 days on', async () => {

@@ -8,28 +8,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setClock } from '../../src/clock.js';
 import { addClient, addEmployee } from '../fixtures/desk.js';
-import { createTestEnv, type TestEnv } from '../helpers/env.js';
-import { serve } from '../helpers/http.js';
+import type { TestEnv } from '../helpers/env.js';
 import { cli as cliOf } from '../imports/helpers.js';
 import { DiaryClient, openSignInLink } from './client.js';
-import { buildDiaryWorld, DIARY_NOW, type DiaryWorld } from './fixtures.js';
+import { type DiaryDesk, type DiaryWorld, openDiaryDesk } from './fixtures.js';
 
 const ALL_HEAD = 'Фомина Юлия Владимировна';
 const OTHER_DEPARTMENT = 'Дистанционный сервис 2_502';
 
+let desk: DiaryDesk;
 let t: TestEnv;
-let server: FastifyInstance;
 let base: string;
 let w: DiaryWorld;
 
 beforeAll(async () => {
-  setClock(DIARY_NOW);
-  t = await createTestEnv({ overrides: { diary: { reportsAllDepartments: [ALL_HEAD] } } });
-  w = await buildDiaryWorld(t.app.pool);
+  desk = await openDiaryDesk({ overrides: { diary: { reportsAllDepartments: [ALL_HEAD] } } });
+  ({ t, w, base } = desk);
   const { rows } = await t.app.pool.query(`SELECT id FROM departments WHERE name = $1`, [OTHER_DEPARTMENT]);
   await addEmployee(t.app.pool, { name: ALL_HEAD, role: 'head', departmentId: rows[0].id });
   // A client of the other department at risk in the same week as the first department's.
@@ -40,13 +36,8 @@ beforeAll(async () => {
     [pzhkom],
   );
   await addClient(t.app.pool, { number: 300001, name: 'Клиент без специалиста' });
-  ({ server, base } = await serve(t.app));
 });
-afterAll(async () => {
-  await server?.close();
-  await t?.close();
-  setClock(null);
-});
+afterAll(() => desk?.close());
 
 async function signedIn(name: string): Promise<DiaryClient> {
   const res = await cliOf(t, 'employee', 'token', name, '--json');

@@ -5,15 +5,21 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
+    const r = await once(check);
+    if (r.value) return r.value;
+    last = r.last;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** One call of `check`: a truthy value ends a wait; a falsy one or an error is "not yet", kept as `last` for the failure's message. */
+async function once<T>(check: () => Promise<T> | T): Promise<{ value: T | null; last: unknown }> {
+  try {
+    const v = await check();
+    return { value: v || null, last: v };
+  } catch (err) {
+    return { value: null, last: err };
   }
 }
 
@@ -59,13 +65,9 @@ export async function waitWhileMoving<T>(
   let seen = JSON.stringify(await progress());
   let movedAt = Date.now();
   for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
+    const r = await once(check);
+    if (r.value) return r.value;
+    last = r.last;
     const now = JSON.stringify(await progress());
     if (now !== seen) {
       seen = now;

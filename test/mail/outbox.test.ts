@@ -47,6 +47,15 @@ async function notify(dedupKey: string, to: string, subject = 'Сигнал: с�
   return id;
 }
 
+/** Reconcile gives the row its send job back; a worker then sends it, once. */
+async function reconcileThenSentOnce(id: number, address: string) {
+  expect((await reconcile(t.app, [sendEmail])).requeued).toBeGreaterThanOrEqual(1);
+  workers = new JobWorkers(t.app, [sendEmail]);
+  workers.start();
+  await waitFor('sent', async () => (await state(id)).state === 'sent');
+  expect(smtp.messages.filter((m) => m.to.includes(address))).toHaveLength(1);
+}
+
 async function state(id: number) {
   const { rows } = await t.app.pool.query('SELECT state, attempts, smtp_response, error FROM notifications WHERE id = $1', [id]);
   return rows[0];
@@ -101,12 +110,7 @@ describe('notification outbox', () => {
   it('gets a queued row sent after Redis lost its job', async () => {
     const id = await notify('n.4', 'lost@ric502.example');
     await deleteRedisPrefix(t.prefix);
-    const res = await reconcile(t.app, [sendEmail]);
-    expect(res.requeued).toBeGreaterThanOrEqual(1);
-    workers = new JobWorkers(t.app, [sendEmail]);
-    workers.start();
-    await waitFor('sent', async () => (await state(id)).state === 'sent');
-    expect(smtp.messages.filter((m) => m.to.includes('lost@ric502.example'))).toHaveLength(1);
+    await reconcileThenSentOnce(id, 'lost@ric502.example');
   });
 
   it('gets a queued row sent after its job failed without the row knowing (stalled beyond the limit)', async () => {
@@ -123,12 +127,7 @@ describe('notification outbox', () => {
     }
     expect(await t.app.queues.get('send-email').getJobState(`notify.${id}`)).toBe('failed');
     expect((await state(id)).state).toBe('queued');
-    const res = await reconcile(t.app, [sendEmail]);
-    expect(res.requeued).toBeGreaterThanOrEqual(1);
-    workers = new JobWorkers(t.app, [sendEmail]);
-    workers.start();
-    await waitFor('sent', async () => (await state(id)).state === 'sent');
-    expect(smtp.messages.filter((m) => m.to.includes('stalled@ric502.example'))).toHaveLength(1);
+    await reconcileThenSentOnce(id, 'stalled@ric502.example');
   });
 
   it('marks a row cut off mid-send as unknown and re-sends it only on request', async () => {

@@ -4,7 +4,7 @@
  * missing, and --dry-run stops before apt-get would run.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,13 +41,28 @@ function which(cmd: string): string {
   return found;
 }
 
+/**
+ * The script as another user runs it: a copy in a directory that user can read, since the
+ * checkout may sit where only its owner can (a clone under `mktemp -d` is 0700).
+ */
+function scriptFor(uid: number | undefined): { script: string; cwd?: string } {
+  if (uid === undefined) return { script: SCRIPT };
+  const dir = pathWith({});
+  const script = join(dir, 'system-deps');
+  copyFileSync(SCRIPT, script);
+  chmodSync(script, 0o755);
+  return { script, cwd: dir };
+}
+
 async function systemDeps(args: string[], path: string, opts: { uid?: number } = {}) {
   const t0 = Date.now();
   // CHROMIUM_PATH unset: chromium is looked up on PATH only.
   const { CHROMIUM_PATH: _, ...env } = process.env;
-  const proc = spawn('/bin/bash', [SCRIPT, ...args], {
+  const { script, cwd } = scriptFor(opts.uid);
+  const proc = spawn('/bin/bash', [script, ...args], {
     env: { ...env, PATH: path },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
     ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
   });
   let out = '';

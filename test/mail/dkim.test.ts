@@ -315,7 +315,13 @@ describe('DKIM configuration at start', () => {
       DKIM_PRIVATE_KEY: newDkimKeyPem('ed25519'),
     };
     const lines: string[] = [];
-    const log = createLogger('warn', new Writable({ write: (c, _e, done) => (lines.push(String(c)), done()) }) as never);
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = createLogger('warn', sink as never);
     warnDkimAlignment(loadConfig({ env, overrides: { smtp: { dkim: { domain: 'mailer.example', selector: 's1' } } } }), log);
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0] as string);

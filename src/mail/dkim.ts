@@ -11,7 +11,7 @@
  * independent verifiers (mailauth, and Perl's Mail::DKIM that SpamAssassin uses).
  */
 import { createHash, sign as cryptoSign } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import type { DkimIdentity, DkimKey } from './dkim-key.js';
 
 /** The signed header fields, in the order of `h=`; only those present in the message are listed. */
@@ -129,13 +129,13 @@ export function signMessage(raw: Buffer, signer: DkimSigner, at: Date): Buffer {
 }
 
 /**
- * A stream that reads a whole message and writes it signed: nodemailer's `processFunc` for the
- * 'stream' step (src/mail/transport.ts). The message is held in memory while it is signed; ours
- * are at most a few megabytes (the month's PDFs).
+ * `input` signed: nodemailer's `processFunc` for the 'stream' step (src/mail/transport.ts). The
+ * message is held in memory while it is signed; ours are at most a few megabytes (the month's
+ * PDFs). An error of the input ends the output with it, so a send fails rather than hangs.
  */
-export function signingStream(signer: DkimSigner, at: () => Date): Transform {
+export function signedStream(input: Readable, signer: DkimSigner, at: () => Date): Readable {
   const chunks: Buffer[] = [];
-  return new Transform({
+  const output = new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
       chunks.push(chunk);
       done();
@@ -148,4 +148,6 @@ export function signingStream(signer: DkimSigner, at: () => Date): Transform {
       }
     },
   });
+  input.once('error', (err) => output.destroy(err));
+  return input.pipe(output);
 }

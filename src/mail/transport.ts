@@ -13,7 +13,7 @@ import { now } from '../clock.js';
 import type { AppConfig } from '../config.js';
 import { checkEmail, NO_SMTPUTF8_REASON, needsSmtpUtf8 } from '../domain/email-address.js';
 import type { Logger } from '../log.js';
-import { type DkimSigner, signingStream } from './dkim.js';
+import { type DkimSigner, signedStream } from './dkim.js';
 import type { SmtpSink } from './sink.js';
 import { smtpUtf8Check } from './smtputf8.js';
 import { plaintextAllowed } from './tls.js';
@@ -117,7 +117,7 @@ export async function createMailer(config: AppConfig, log: Logger): Promise<Mail
     // The 'stream' step sees the finished message (Date and Message-ID set): every message this
     // transport sends is signed, whoever composed it.
     transport.use('stream', (mail, done) => {
-      mail.message.processFunc((input) => input.pipe(signingStream(signer, now)));
+      mail.message.processFunc((input) => signedStream(input, signer, now));
       done();
     });
   }

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppConfig, ConfigError, loadConfig } from '../../src/config.js';
 import { withTransaction } from '../../src/db/pool.js';
 import { createLogger } from '../../src/log.js';
+import { signMessage } from '../../src/mail/dkim.js';
 import { warnDkimAlignment } from '../../src/mail/dns-records.js';
 import { queueNotification, sendNotification } from '../../src/mail/outbox.js';
 import { runCapturedCli } from '../helpers/cli.js';
@@ -205,6 +206,36 @@ describe('DKIM signing through the real transport', () => {
     expect(dns.code).toBe(0);
     expect(dns.out).toContain('1. DKIM: не настроен, churnguard не подписывает письма.');
   }, 30_000);
+});
+
+describe('the signer on messages of unusual shape', () => {
+  const head = (extra = '') =>
+    `From: =?UTF-8?B?0KDQmNCm?= <dis@ric502.example>\r\nTo: a@client.example\r\nSubject: x\r\nDate: Mon, 03 Jun 2024 07:00:00 +0000\r\nMessage-ID: <notification-1.0123456789abcdef@ric502.example>\r\n${extra}`;
+  const shapes: Record<string, string> = {
+    'an empty body': `${head()}\r\n`,
+    'a body of blank lines': `${head()}\r\n\r\n\r\n\r\n`,
+    'no line break at the end': `${head()}\r\nlast line without CRLF`,
+    'bare LF line breaks': `${head()}\r\nline 1  \t\nline 2\n\n`.replace(/\r\n/g, '\n'),
+    'folded headers with tabs and runs of spaces': `${head('List-Unsubscribe:\t<https://x.example/u/a>,\r\n\t  <mailto:u@x.example>\r\nList-Unsubscribe-Post:   List-Unsubscribe=One-Click  \r\n')}\r\nbody\r\n`,
+    'a header field twice (the last one is signed)': `${head('Cc: first@x.example\r\nCc: second@x.example\r\n')}\r\nbody\r\n`,
+    'raw UTF-8 in a header and the body (SMTPUTF8)': `${head('Reply-To: директор@поплавский.рф\r\n')}\r\nЗдравствуйте!\r\n`,
+  };
+  it('verifies what it signs, whatever the shape', async () => {
+    const key = envs.rsa.config.env.dkimKey;
+    if (!key) throw new Error('the RSA world has no key');
+    const signer = { ...DKIM, key };
+    const records = await publishedRecord(envs.rsa.config);
+    const signed = Object.values(shapes).map((m) => signMessage(Buffer.from(m, 'utf8'), signer, new Date()));
+    for (const [i, name] of Object.keys(shapes).entries()) {
+      const [v] = await verifyWithMailauth(signed[i] as Buffer, records);
+      expect(v?.result, `${name}: ${v?.comment}`).toBe('pass');
+    }
+    expect(await verifyWithMailDkim(signed, records)).toEqual(signed.map(() => 'pass'));
+    // The last Cc is the one signed: changing it fails, changing the first does not.
+    const twice = (signed[5] as Buffer).toString('utf8');
+    expect((await verifyWithMailauth(Buffer.from(twice.replace('second@', 'third@')), records))[0]?.result).toBe('fail');
+    expect((await verifyWithMailauth(Buffer.from(twice.replace('first@', 'third@')), records))[0]?.result).toBe('pass');
+  });
 });
 
 describe('admin mail dns', () => {

@@ -13,6 +13,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { diagnosticsConfigSchema } from './diagnostics/config.js';
 import { playbooksConfigSchema, riskConfigSchema, signalsConfigSchema } from './domain/health-config.js';
+import { type DkimKey, dkimKeyFromEnv, dkimPairingProblem } from './mail/dkim-key.js';
 import { tlsParamProblem } from './mail/tls.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,6 +44,11 @@ const cronExpr = z
   );
 
 const positiveInt = z.number().int().positive();
+
+/** A DNS name of two labels or more (letters, digits, hyphens; no trailing dot). */
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+/** A DKIM selector (RFC 6376 3.1: sub-domain labels). */
+const DKIM_SELECTOR = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 const schema = z.strictObject({
   ric: z.strictObject({
@@ -82,6 +88,20 @@ const schema = z.strictObject({
     /** Domain of the VERP envelope sender `bounce+<id>.<sig>@<bounceDomain>`. */
     bounceDomain: z.string().min(3),
     messageIdDomain: z.string().min(3),
+    /**
+     * DKIM signing of every message (src/mail/dkim.ts) with the key in DKIM_PRIVATE_KEY or
+     * DKIM_PRIVATE_KEY_FILE; null: not signed here (the relay may sign). `admin mail dns`
+     * prints the records to publish.
+     */
+    dkim: z
+      .strictObject({
+        /** The signing domain (`d=`); DMARC wants it aligned with the From address's domain. */
+        domain: z.string().regex(DOMAIN_NAME, 'expected a domain name, e.g. "ric502.ru"'),
+        /** The selector (`s=`): the key is published at `<selector>._domainkey.<domain>`. */
+        selector: z.string().regex(DKIM_SELECTOR, 'expected a selector of letters, digits and hyphens, e.g. "cg2024"'),
+      })
+      .nullable()
+      .default(null),
   }),
   /** The monthly two-stage contact with decision makers (ЛПР): e-mail, then the specialist's call. */
   lpr: z.strictObject({
@@ -264,6 +284,8 @@ export interface EnvConfig {
   now: Date | null;
   /** The database `npm run demo` drops and recreates (never DATABASE_URL). */
   demoDatabaseUrl: string;
+  /** DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, checked; null: no signing (see `smtp.dkim`). */
+  dkimKey: DkimKey | null;
 }
 
 export type AppConfig = Readonly<FileConfig & { env: EnvConfig; source: string }>;
@@ -343,6 +365,7 @@ function envConfig(env: Env): EnvConfig {
     'postgres:',
     'postgresql:',
   ]) as string;
+  const dkimKey = dkimKeyFromEnv(env, problems);
   if (problems.length) throw new ConfigError(`invalid environment:\n  ${problems.join('\n  ')}`);
   return {
     run,
@@ -365,6 +388,7 @@ function envConfig(env: Env): EnvConfig {
     varDir: resolve(env.VAR_DIR ?? join(PROJECT_ROOT, 'var')),
     now,
     demoDatabaseUrl,
+    dkimKey,
   };
 }
 
@@ -457,5 +481,8 @@ export function loadConfig(opts: LoadOptions = {}): AppConfig {
   if (!parsed.success) {
     throw new ConfigError(`invalid configuration:\n  ${parsed.error.issues.map((i) => describeIssue(source, i)).join('\n  ')}`);
   }
-  return Object.freeze({ ...parsed.data, env: envConfig(env), source });
+  const envc = envConfig(env);
+  const dkimProblem = dkimPairingProblem(parsed.data.smtp.dkim, envc.dkimKey);
+  if (dkimProblem) throw new ConfigError(`invalid configuration:\n  ${source}: ${dkimProblem}`);
+  return Object.freeze({ ...parsed.data, env: envc, source });
 }

@@ -6,6 +6,7 @@ import { InboxWatcher } from './imports/inbox-watch.js';
 import { requestInboxImport } from './jobs/import-inbox.js';
 import { JOBS } from './jobs/index.js';
 import type { AnyJob } from './jobs/types.js';
+import { warnDkimAlignment } from './mail/dns-records.js';
 import { warnPlaintext } from './mail/tls.js';
 import { Scheduler } from './queue/scheduler.js';
 import { JobWorkers } from './queue/worker.js';
@@ -20,6 +21,7 @@ export interface Service {
 export async function startService(app: App, jobs: readonly AnyJob[] = JOBS): Promise<Service> {
   const { roles } = app.config.env;
   warnPlaintext(app.config, app.log);
+  warnDkimAlignment(app.config, app.log);
   const scheduler = roles.includes('scheduler') ? new Scheduler(app, jobs) : null;
   const workers = roles.includes('worker') ? new JobWorkers(app, jobs) : null;
   workers?.start();

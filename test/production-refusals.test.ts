@@ -44,6 +44,11 @@ const CASES: { name: string; env: Record<string, string>; message: RegExp }[] = 
   { name: 'ADMIN_TOKEN of 31 characters', env: { ADMIN_TOKEN: STRONG.slice(0, 31) }, message: /ADMIN_TOKEN: too short/ },
   { name: 'SMTP_URL unset', env: { SMTP_URL: '' }, message: /SMTP_URL: not set/ },
   {
+    name: 'DKIM_PRIVATE_KEY that is not a PEM key',
+    env: { DKIM_PRIVATE_KEY: `-----BEGIN PRIVATE KEY-----\n${STRONG}\n-----END PRIVATE KEY-----\n` },
+    message: /DKIM_PRIVATE_KEY: not a PEM private key/,
+  },
+  {
     name: 'NODE_ENV=production even when marked as a test',
     env: { NODE_ENV: 'production', CHURNGUARD_RUN: 'test', SMTP_URL: '' },
     message: /SMTP_URL: not set/,
@@ -54,6 +59,7 @@ const CASES: { name: string; env: Record<string, string>; message: RegExp }[] = 
 const AT_START: { script: 'service' | 'admin'; name: string }[] = [
   { script: 'service', name: 'TRACKING_SECRET unset' },
   { script: 'service', name: 'SMTP_URL unset' },
+  { script: 'service', name: 'DKIM_PRIVATE_KEY that is not a PEM key' },
   { script: 'admin', name: 'ADMIN_TOKEN x' },
   { script: 'admin', name: 'TRACKING_SECRET the public development value' },
 ];

@@ -1,5 +1,5 @@
 /**
- * `.ci/system-deps`, the pretest step that gets Chromium and Dovecot onto a fresh machine.
+ * `.ci/system-deps`, the pretest step that gets Chromium, Dovecot and SpamAssassin onto a fresh machine.
  * Nothing is uninstalled here: a PATH that holds only some programs makes the others read as
  * missing, and --dry-run stops before apt-get would run.
  */
@@ -77,28 +77,43 @@ async function systemDeps(args: string[], path: string, opts: { uid?: number } =
 const isRoot = process.getuid?.() === 0;
 
 describe('.ci/system-deps', () => {
-  it('does nothing when Chromium and Dovecot are there', async () => {
-    const path = pathWith({ chromium: which('chromium'), dovecot: which('dovecot'), doveadm: which('doveadm') });
+  it('does nothing when Chromium, Dovecot and SpamAssassin are there', async () => {
+    const path = pathWith({
+      chromium: which('chromium'),
+      dovecot: which('dovecot'),
+      doveadm: which('doveadm'),
+      spamassassin: which('spamassassin'),
+    });
     const r = await systemDeps([], path);
     expect(r).toMatchObject({ code: 0, out: '' });
   });
 
-  it('names both packages to install when they are missing and apt-get is there', async () => {
+  it('names every package to install when they are missing and apt-get is there (SpamAssassin without its recommends)', async () => {
     const path = pathWith({ 'apt-get': which('apt-get') });
     const r = await systemDeps(['--dry-run'], path);
+    const install =
+      'apt-get update && apt-get install -y chromium dovecot-imapd && apt-get install -y --no-install-recommends spamassassin';
     if (isRoot) {
       expect(r.code).toBe(0);
-      expect(r.out).toBe('system-deps: would run: apt-get update && apt-get install -y chromium dovecot-imapd\n');
+      expect(r.out).toBe(`system-deps: would run: ${install}\n`);
     } else {
       expect(r.code).toBe(1);
-      expect(r.out).toContain("sudo sh -c 'apt-get update && apt-get install -y chromium dovecot-imapd'");
+      expect(r.out).toContain(`sudo sh -c '${install}'`);
     }
   });
 
   it('names only the missing one', async () => {
-    const path = pathWith({ 'apt-get': which('apt-get'), chromium: which('chromium') });
+    const path = pathWith({ 'apt-get': which('apt-get'), chromium: which('chromium'), spamassassin: which('spamassassin') });
     const r = await systemDeps(['--dry-run'], path);
-    expect(r.out).toMatch(/apt-get install -y dovecot-imapd'?\n/);
+    expect(r.out).toMatch(/apt-get update && apt-get install -y dovecot-imapd'?\n/);
+    const onlySa = pathWith({
+      'apt-get': which('apt-get'),
+      chromium: which('chromium'),
+      dovecot: which('dovecot'),
+      doveadm: which('doveadm'),
+    });
+    const sa = await systemDeps(['--dry-run'], onlySa);
+    expect(sa.out).toMatch(/apt-get update && apt-get install -y --no-install-recommends spamassassin'?\n/);
   });
 
   it.runIf(isRoot)('stops at once with the one command to run when it may not install (not root)', async () => {
@@ -107,7 +122,7 @@ describe('.ci/system-deps', () => {
     const r = await systemDeps([], path, { uid: 65534 });
     expect(r.code).toBe(1);
     expect(r.out).toBe(
-      "system-deps: the tests need chromium dovecot-imapd, and only root may install them. Run:\n  sudo sh -c 'apt-get update && apt-get install -y chromium dovecot-imapd'\n",
+      "system-deps: the tests need chromium dovecot-imapd spamassassin, and only root may install them. Run:\n  sudo sh -c 'apt-get update && apt-get install -y chromium dovecot-imapd && apt-get install -y --no-install-recommends spamassassin'\n",
     );
     expect(r.ms).toBeLessThan(5000);
   });
@@ -115,7 +130,7 @@ describe('.ci/system-deps', () => {
   it('stops at once where there is no apt-get', async () => {
     const r = await systemDeps([], pathWith({}));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/need chromium dovecot-imapd \(Debian package names\), and there is no apt-get here/);
+    expect(r.out).toMatch(/need chromium dovecot-imapd spamassassin \(Debian package names\), and there is no apt-get here/);
     expect(r.ms).toBeLessThan(5000);
   });
 

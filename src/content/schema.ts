@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { POSITION_TYPES, PROBLEM_AREAS } from '../domain/audiences.js';
+import { isAllCapitals } from '../domain/capitals.js';
 
 /** One line of text: it may end up in a header or a subject, so no control characters. */
 const line = (max: number) =>
@@ -20,6 +21,10 @@ const line = (max: number) =>
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s), 'must be one line (no line breaks or control characters)');
+
+/** A line that becomes an e-mail's subject: not all in capitals (spam filters score it, readers hear shouting). */
+const subjectLine = (max: number) =>
+  line(max).refine((s) => !isAllCapitals(s), 'is written all in capitals (spam filters score such subjects; write it as a sentence)');
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
@@ -51,7 +56,7 @@ export const contentSchema = z
   .strictObject({
     period: month,
     /** The theme of the month; the subject is «<Месяц год>: <subject>». */
-    subject: line(150),
+    subject: subjectLine(150),
     intro: text(3000),
     topQuestions: z
       .array(
@@ -74,7 +79,8 @@ export const contentSchema = z
       .array(
         z.strictObject({
           area: problemArea,
-          title: line(200),
+          /** The subject of the users' variant of this area. */
+          title: subjectLine(200),
           text: text(1500),
           links: z.array(link).min(1, 'a news hook needs at least one link'),
         }),

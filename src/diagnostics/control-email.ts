@@ -79,7 +79,9 @@ export async function renderSummary(app: App, head: Head, campaign: string, rows
     [...bySpecialist].map(([employee, list]) => line(employee, sumFigures(list))),
     line(`Итого: (${bySpecialist.size})`, total),
   );
-  const subject = `Диагностика конкурентов ${campaign}: ${department} на ${dmy(today)}`;
+  // No period code in the subject: «2024-H1» made its only Latin letter a capital, and
+  // SpamAssassin's SUBJ_ALL_CAPS reads Latin letters only. The heading names the campaign.
+  const subject = `Диагностика конкурентов: ${department} на ${dmy(today)}`;
   const r = await renderTemplate('diagnostics-summary', {
     subject,
     heading: `${DIAGNOSTICS_TITLE}, ${campaign}`,

@@ -3,11 +3,22 @@
  * bounce that quotes the original headers but lost the VERP envelope (Exchange answers the
  * From address) still names its message — and only a Message-ID we wrote does:
  * `<message-<id>.<sig>@<messageIdDomain>>` (sig: 16 hex digits, src/mail/tracking.ts).
+ *
+ * A notification (alert, digest, escalation, reminder, summary) has the same form,
+ * `<notification-<id>.<sig>@<messageIdDomain>>`, signed for its own purpose. The dot between id
+ * and signature matters beyond the signature: SpamAssassin's MSGID_RANDY (2.2 points) scores a
+ * local part of 12–31 letters, digits and hyphens before a short domain with digits, which
+ * `notification-3@ric502.example` was; a dot in the local part never matches it.
  */
-import { messageIdSignature, type TrackingKeys, verifyMessageIdSignature } from './tracking.js';
+import { messageIdSignature, notificationIdSignature, type TrackingKeys, verifyMessageIdSignature } from './tracking.js';
 
 export function mailingMessageId(secret: TrackingKeys, messageId: number, domain: string): string {
   return `<message-${messageId}.${messageIdSignature(secret, messageId)}@${domain}>`;
+}
+
+/** The Message-ID of an outbox notification: `<notification-<id>.<sig>@<domain>>`. */
+export function notificationMessageId(secret: TrackingKeys, notificationId: number, domain: string): string {
+  return `<notification-${notificationId}.${notificationIdSignature(secret, notificationId)}@${domain}>`;
 }
 
 function escapeRegExp(s: string): string {

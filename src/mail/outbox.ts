@@ -19,6 +19,7 @@ import {
 import type { Queryable } from '../db/pool.js';
 import type { ItemJobSpec } from '../queue/enqueue.js';
 import { enqueueItems } from '../queue/enqueue.js';
+import { notificationMessageId } from './message-ids.js';
 import { headerSafe, type SendResult, SmtpSendError } from './transport.js';
 
 export const SEND_QUEUE = 'send-email';
@@ -82,7 +83,7 @@ export async function sendNotification(app: App, id: number, attempt: SendAttemp
       subject: row.subject,
       html: row.html,
       text: row.text_body,
-      messageId: `<notification-${row.id}@${app.config.smtp.messageIdDomain}>`,
+      messageId: notificationMessageId(app.config.env.trackingSecret, row.id, app.config.smtp.messageIdDomain),
       headers: { 'Auto-Submitted': 'auto-generated', 'X-Churnguard-Kind': row.kind },
     });
   } catch (err) {

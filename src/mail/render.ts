@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mjml2html from 'mjml';
+import { hideWithoutColour } from './hidden-text.js';
 
 export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
@@ -24,7 +25,10 @@ export function mjmlCompilations(): number {
   return compilations;
 }
 
-/** Compile MJML to HTML; any MJML validation error is a {@link TemplateError}. */
+/**
+ * Compile MJML to HTML; any MJML validation error is a {@link TemplateError}. Hidden text (the
+ * preheader) is restyled to be hidden without a colour of its own (src/mail/hidden-text.ts).
+ */
 export async function compileMjml(source: string, filePath = TEMPLATES_DIR): Promise<string> {
   compilations++;
   let out: Awaited<ReturnType<typeof mjml2html>>;
@@ -39,7 +43,7 @@ export async function compileMjml(source: string, filePath = TEMPLATES_DIR): Pro
       `MJML: ${out.errors.map((e: { formattedMessage?: string; message: string }) => e.formattedMessage ?? e.message).join('; ')}`,
     );
   }
-  return out.html;
+  return hideWithoutColour(out.html);
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

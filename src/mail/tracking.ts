@@ -151,6 +151,11 @@ export function verifyMessageIdSignature(secret: TrackingKeys, messageId: number
   return verify(secret, 'm', String(messageId), sig.toLowerCase(), VERP_SIG);
 }
 
+/** The signed part of a notification's Message-ID (`notification-<id>.<sig>@…`); its own purpose, so it never names a mailing message. */
+export function notificationIdSignature(secret: TrackingKeys, notificationId: number): string {
+  return sign(secret, 'n', String(notificationId), VERP_SIG).toString('hex');
+}
+
 /** The public URL of a tracked click. */
 export function clickUrl(publicBaseUrl: string, token: string): string {
   return `${publicBaseUrl}/c/${token}`;

@@ -2,15 +2,18 @@
  * One pooled nodemailer SMTP transport per process, and the classification of SMTP replies:
  * 2xx sent; 4xx, timeouts and connection errors transient (retry with backoff); 5xx and
  * malformed envelopes permanent (never retried). Without `SMTP_URL` the embedded sink
- * (sink.ts, loaded on demand) is started and used.
+ * (sink.ts, loaded on demand) is started and used. With `smtp.dkim` and its key, every message
+ * leaves DKIM-signed (dkim.ts).
  */
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { now } from '../clock.js';
 import type { AppConfig } from '../config.js';
 import { checkEmail, NO_SMTPUTF8_REASON, needsSmtpUtf8 } from '../domain/email-address.js';
 import type { Logger } from '../log.js';
+import { type DkimSigner, signedStream } from './dkim.js';
 import type { SmtpSink } from './sink.js';
 import { smtpUtf8Check } from './smtputf8.js';
 import { plaintextAllowed } from './tls.js';
@@ -109,6 +112,15 @@ export async function createMailer(config: AppConfig, log: Logger): Promise<Mail
     log.info({ dir: sink.dir, port: sink.port }, 'SMTP_URL is not set: e-mails go to the embedded sink');
   }
   const transport = nodemailer.createTransport(transportOptions(url, config));
+  const signer = dkimSigner(config);
+  if (signer) {
+    // The 'stream' step sees the finished message (Date and Message-ID set): every message this
+    // transport sends is signed, whoever composed it.
+    transport.use('stream', (mail, done) => {
+      mail.message.processFunc((input) => signedStream(input, signer, now));
+      done();
+    });
+  }
   const announcesSmtpUtf8 = smtpUtf8Check(url, config.smtp.timeoutMs);
   const shown = new URL(url);
   shown.username = '';
@@ -145,6 +157,13 @@ export async function createMailer(config: AppConfig, log: Logger): Promise<Mail
       if (sink) await sink.close();
     },
   };
+}
+
+/** The DKIM signer `smtp.dkim` and the key configure, or null (config.ts checks that both or neither are set). */
+export function dkimSigner(config: AppConfig): DkimSigner | null {
+  const { dkim } = config.smtp;
+  const key = config.env.dkimKey;
+  return dkim && key ? { ...dkim, key } : null;
 }
 
 /** The recipients (and sender) of a message's envelope, as plain addresses. */

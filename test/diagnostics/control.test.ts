@@ -244,7 +244,7 @@ describe('diagnostics-control and the control reports', () => {
     expect(lukina.parsed.html).toContain('<table class="grid"');
     expect(to('mikhailov@ric502.example').parsed.text).toContain('301008 - Клиент 301008');
     const fisun = to('fisun@ric502.example');
-    expect(fisun.parsed.subject).toBe('Диагностика конкурентов 2024-H2: Дистанционный сервис 1_502 на 29.07.2024');
+    expect(fisun.parsed.subject).toBe('Диагностика конкурентов: Дистанционный сервис 1_502 на 29.07.2024');
     const ft = fisun.parsed.text ?? '';
     expect(ft).toContain('выполнено 4 из 7 (57 %), просрочено 2, выявлено конкурентов 1');
     expect(ft).toContain('Сотрудник: Лукина Е.И.; Заданий: 5; Выполнено: 2; Просрочено: 2; Выявлено конкурентов: 1; % выполнения: 40 %');

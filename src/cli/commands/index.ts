@@ -8,6 +8,7 @@ import { exportCommand } from './export.js';
 import { findingAddCommand } from './finding.js';
 import { importCommand } from './import.js';
 import { importsCommand } from './imports.js';
+import { mailDnsCommand } from './mail-dns.js';
 import { migrateCommand } from './migrate.js';
 import { previewCommand } from './preview.js';
 import { reportCommand } from './report.js';
@@ -44,4 +45,5 @@ export const COMMANDS: readonly Command[] = [
   signalAckCommand,
   findingAddCommand,
   employeeTokenCommand,
+  mailDnsCommand,
 ];

@@ -9,7 +9,7 @@
  * Tasks without a client count when their assignee is in the scope.
  */
 import type { App } from '../app.js';
-import type { Pool, PoolClient } from './pool.js';
+import type { Pool, PoolClient, Queryable } from './pool.js';
 
 export type ReportScope =
   /** Every department: no restriction. */
@@ -18,6 +18,61 @@ export type ReportScope =
   | { kind: 'department'; departmentId: number }
   /** Clients whose remote or field specialist is the employee. */
   | { kind: 'employee'; employeeId: number };
+
+/**
+ * The rule itself, in one place: a client belongs to the scope when its remote or its field
+ * specialist is one of the scope's employees (`employees`: a query of their ids).
+ */
+const inScopeOf = (client: string, employees: string) =>
+  `(${client}.remote_specialist_id IN (${employees}) OR ${client}.field_specialist_id IN (${employees}))`;
+
+/** The scope's employees as SQL over `$param`, or null for every department. */
+function scopeEmployees(scope: ReportScope, param: string): string | null {
+  if (scope.kind === 'all') return null;
+  return scope.kind === 'department' ? `SELECT id FROM public.employees WHERE department_id = ${param}` : `SELECT ${param}::bigint AS id`;
+}
+
+const scopeParam = (scope: ReportScope): number | null =>
+  scope.kind === 'department' ? scope.departmentId : scope.kind === 'employee' ? scope.employeeId : null;
+
+/**
+ * A client's id when the scope may see it (by number); null otherwise, whether the client
+ * exists or not. The same rule as the reports' (the client card, the diary's search).
+ */
+export async function clientInScope(db: Queryable, scope: ReportScope, clientNumber: number): Promise<number | null> {
+  const employees = scopeEmployees(scope, '$2');
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT c.id FROM clients c WHERE c.number = $1${employees ? ` AND ${inScopeOf('c', employees)}` : ''}`,
+    employees ? [clientNumber, scopeParam(scope)] : [clientNumber],
+  );
+  return rows[0]?.id ?? null;
+}
+
+export interface ClientMatch {
+  number: number;
+  name: string;
+  state: string;
+}
+
+/**
+ * The scope's clients whose number starts with the text's digits or whose name contains the
+ * text (any case), exact numbers first, then by name; at most `limit`.
+ */
+export async function searchClients(db: Queryable, scope: ReportScope, text: string, limit: number): Promise<ClientMatch[]> {
+  const q = text.trim();
+  if (!q) return [];
+  const employees = scopeEmployees(scope, '$3');
+  const digits = /^\d{1,8}$/.test(q) ? q : null;
+  const { rows } = await db.query<ClientMatch>(
+    `SELECT c.number, c.name, c.state FROM clients c
+      WHERE (strpos(lower(c.name), lower($1)) > 0 OR ($2::text IS NOT NULL AND c.number::text LIKE $2 || '%'))
+        ${employees ? `AND ${inScopeOf('c', employees)}` : ''}
+      ORDER BY (c.number::text = $2) DESC NULLS LAST, c.name, c.number
+      LIMIT ${Math.max(1, Math.floor(limit))}`,
+    employees ? [q, digits, scopeParam(scope)] : [q, digits],
+  );
+  return rows;
+}
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -33,15 +88,9 @@ async function clientTables(db: PoolClient): Promise<string[]> {
 }
 
 async function restrict(db: PoolClient, scope: Exclude<ReportScope, { kind: 'all' }>): Promise<void> {
-  const employees =
-    scope.kind === 'department'
-      ? { sql: 'SELECT id FROM public.employees WHERE department_id = $1', param: scope.departmentId }
-      : { sql: 'SELECT $1::bigint AS id', param: scope.employeeId };
-  await db.query(`CREATE TEMP TABLE scope_employees AS ${employees.sql}`, [employees.param]);
+  await db.query(`CREATE TEMP TABLE scope_employees AS ${scopeEmployees(scope, '$1')}`, [scopeParam(scope)]);
   await db.query(
-    `CREATE TEMP TABLE scope_clients AS
-       SELECT id FROM public.clients
-        WHERE remote_specialist_id IN (SELECT id FROM scope_employees) OR field_specialist_id IN (SELECT id FROM scope_employees)`,
+    `CREATE TEMP TABLE scope_clients AS SELECT id FROM public.clients c WHERE ${inScopeOf('c', 'SELECT id FROM scope_employees')}`,
   );
   await db.query('CREATE TEMP VIEW clients AS SELECT * FROM public.clients WHERE id IN (SELECT id FROM pg_temp.scope_clients)');
   await db.query(

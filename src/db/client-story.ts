@@ -9,6 +9,32 @@
  * a second time as a closed task.
  */
 import type { Queryable } from './pool.js';
+import { clientInScopeSql, type Scope } from './scope.js';
+
+export interface ClientMatch {
+  number: number;
+  name: string;
+  state: string;
+}
+
+/**
+ * The diary's search: the scope's clients whose number starts with the text's digits or whose
+ * name contains the text (any case), the exact number first, then by name; at most `limit`.
+ */
+export async function searchClients(db: Queryable, scope: Scope, text: string, limit: number): Promise<ClientMatch[]> {
+  const q = text.trim();
+  if (!q) return [];
+  const params: unknown[] = [q, /^\d{1,8}$/.test(q) ? q : null, Math.max(1, Math.floor(limit))];
+  const { rows } = await db.query<ClientMatch>(
+    `SELECT c.number, c.name, c.state FROM public.clients c
+      WHERE (strpos(lower(c.name), lower($1)) > 0 OR ($2::text IS NOT NULL AND c.number::text LIKE $2 || '%'))
+        AND ${clientInScopeSql(scope, 'c', params)}
+      ORDER BY (c.number::text = $2) DESC NULLS LAST, c.name, c.number
+      LIMIT $3`,
+    params,
+  );
+  return rows;
+}
 
 /** One scored week of the client: the value acted on and both series behind it. */
 export interface IndicatorWeek {

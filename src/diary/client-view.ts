@@ -1,6 +1,6 @@
 /**
- * The client's card for one signed-in employee: who may see it (the reports' rule, through
- * `clientInScope`), and everything the page shows — the card, 26 weeks of the indicator, the
+ * The client's card for one signed-in employee: who may see it (the department-scope rule of
+ * src/db/scope.ts, as for the reports), and everything the page shows — the card, 26 weeks of the indicator, the
  * latest week's components as `explain` gives them, the contact persons, the open work and a
  * page of the timeline. A client out of the user's scope is null, whether it exists or not.
  */
@@ -20,8 +20,8 @@ import {
   type TimelineRow,
 } from '../db/client-story.js';
 import type { DiaryUser } from '../db/diary-auth.js';
-import { clientInScope, type ReportScope } from '../db/report-scope.js';
 import { clientRiskHistory, type RiskScoreRow } from '../db/risk-scores.js';
+import { type Scope, scopedClientByNumber } from '../db/scope.js';
 import { taskAccess } from './view.js';
 
 /** Weeks of the indicator chart. */
@@ -58,12 +58,13 @@ export function timelineQuery(kinds: readonly string[], page: number): ClientPag
 export async function loadClientPage(
   app: App,
   user: DiaryUser,
-  scope: ReportScope,
+  scope: Scope,
   number: number,
   query: ClientPageQuery,
 ): Promise<ClientPageView | null> {
-  const id = await clientInScope(app.pool, scope, number);
-  if (id === null) return null;
+  const client = await scopedClientByNumber(app.pool, scope, number);
+  if (client === null) return null;
+  const id = client.id;
   const card = await findClientCard(app.pool, number);
   if (!card) return null;
   const [stateChange, weeks, history, contacts, open, timeline] = await Promise.all([

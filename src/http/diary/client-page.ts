@@ -6,9 +6,8 @@
  * server-rendered HTML without scripts; reads on a 360 px phone and prints on A4.
  */
 
-import { TIMELINE_KINDS, type TimelineKind, type TimelineRow } from '../../db/client-story.js';
+import { type ClientMatch, TIMELINE_KINDS, type TimelineKind, type TimelineRow } from '../../db/client-story.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
-import type { ClientMatch } from '../../db/report-scope.js';
 import type { ClientPageView } from '../../diary/client-view.js';
 import { describeFrequency } from '../../domain/contact-frequency.js';
 import { ruDate } from '../../domain/formats.js';

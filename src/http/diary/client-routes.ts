@@ -4,13 +4,13 @@
  *   page of it at a time;
  * - `GET /diary/clients?q=…`: the search box of the diary's header — a client by number or
  *   part of the name; a number found exactly opens its card.
- * Who sees a client: the same rule as the reports (`accessOf`, src/db/report-scope.ts) — its
+ * Who sees a client: the department-scope rule of the reports (src/db/scope.ts) — its
  * own specialists, the heads of their departments (every client for a head named in
  * `diary.reportsAllDepartments`). Anyone else gets «не найдено», whether the client exists or not.
  */
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
-import { searchClients } from '../../db/report-scope.js';
+import { searchClients } from '../../db/client-story.js';
 import { loadClientPage, timelineQuery } from '../../diary/client-view.js';
 import { csrfToken } from '../../diary/tokens.js';
 import { counter } from '../../metrics.js';

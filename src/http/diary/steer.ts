@@ -15,7 +15,7 @@ import { now } from '../../clock.js';
 import { diaryTask, teamMembers } from '../../db/diary.js';
 import { type DiaryUser, sessionUser } from '../../db/diary-auth.js';
 import { withTransaction } from '../../db/pool.js';
-import { clientInScope } from '../../db/report-scope.js';
+import { scopedClientByNumber, scopeOf } from '../../db/scope.js';
 import { addComment, createManualTask, moveDue } from '../../db/task-steering.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, tokenHash } from '../../diary/tokens.js';
 import { taskAccess } from '../../diary/view.js';
@@ -24,7 +24,6 @@ import { html } from '../../mail/render.js';
 import { htmlPage } from '../../reports/html.js';
 import { sendPage } from '../pages.js';
 import { messagePage } from './pages.js';
-import { accessOf } from './reports-routes.js';
 import { readCookie, SESSION_COOKIE } from './session.js';
 import { type NewTaskPrefill, newTaskForm } from './steer-view.js';
 import { DIARY_CSP, DIARY_CSS } from './style.js';
@@ -34,6 +33,7 @@ const TEXT_LIMIT = 4000;
 
 export async function diarySteerRoutes(scope: FastifyInstance, app: App): Promise<void> {
   const tz = app.config.ric.timeZone;
+  const allDepartments = app.config.diary.reportsAllDepartments;
 
   async function userOf(req: FastifyRequest): Promise<{ user: DiaryUser; token: string } | null> {
     const token = readCookie(req, SESSION_COOKIE);
@@ -82,17 +82,15 @@ ${newTaskForm(members, csrfToken(token), error, prefill)}`;
       return refuse(reply, 403, 'Недостаточно прав', 'Ставить задачи может руководитель группы.');
     // Opened from a client's card: the client, and its remote specialist as the assignee.
     const raw = typeof req.query.client === 'string' ? req.query.client.trim() : '';
-    const number = /^\d{1,8}$/.test(raw) ? Number(raw) : null;
-    const client = number === null ? null : await clientInScope(app.pool, accessOf(app, s.user).scope, number);
-    const assignee =
-      client === null
-        ? null
-        : ((
-            await app.pool.query<{ remote_specialist_id: number | null }>('SELECT remote_specialist_id FROM clients WHERE id = $1', [
-              client,
-            ])
-          ).rows[0]?.remote_specialist_id ?? null);
-    return showNew(reply, s.user, s.token, 200, null, client === null ? {} : { client: number as number, assignee });
+    const client = /^\d{1,8}$/.test(raw) ? await scopedClientByNumber(app.pool, scopeOf(s.user, allDepartments), Number(raw)) : null;
+    const assignee = client
+      ? ((
+          await app.pool.query<{ remote_specialist_id: number | null }>('SELECT remote_specialist_id FROM clients WHERE id = $1', [
+            client.id,
+          ])
+        ).rows[0]?.remote_specialist_id ?? null)
+      : null;
+    return showNew(reply, s.user, s.token, 200, null, client ? { client: client.number, assignee } : {});
   });
 
   scope.post<{ Body: Form | undefined }>('/diary/new', async (req, reply) => {
@@ -110,8 +108,8 @@ ${newTaskForm(members, csrfToken(token), error, prefill)}`;
     const members = await teamMembers(app.pool, user.departmentId);
     if (assignee === null || !members.some((m) => m.id === assignee))
       return showNew(reply, user, token, 400, 'Задачу можно поставить только сотруднику вашей группы.');
-    const client =
-      clientNo === null ? null : (await app.pool.query<{ id: number }>('SELECT id FROM clients WHERE number = $1', [clientNo])).rows[0];
+    // Another department's client is "not found", as a missing one.
+    const client = clientNo === null ? null : await scopedClientByNumber(app.pool, scopeOf(user, allDepartments), clientNo);
     if (!client) return showNew(reply, user, token, 400, 'Клиент с таким номером не найден.');
     let due: Date | null = null;
     if (dueRaw) {

@@ -21,6 +21,7 @@ import { now } from '../../clock.js';
 import { reassignTask } from '../../db/diary.js';
 import { closeSession, type DiaryUser, openSession, sessionUser } from '../../db/diary-auth.js';
 import { withTransaction } from '../../db/pool.js';
+import { scopeOf } from '../../db/scope.js';
 import { closeTask, type OutcomeFinding } from '../../diagnostics/close-task.js';
 import { type FindingField, FindingFieldError, findingDetails } from '../../diagnostics/finding-input.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, newToken, tokenHash } from '../../diary/tokens.js';
@@ -310,7 +311,14 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       if (to === null) return refuse(reply, 400, 'Сотрудник не выбран', 'Выберите, кому передать задачу.', 'reassign');
       const departmentId = user.departmentId;
       const res = await withTransaction(app.pool, (db) =>
-        reassignTask(db, { taskId: id, toId: to, byId: user.id, departmentId, at: now() }),
+        reassignTask(db, {
+          taskId: id,
+          toId: to,
+          byId: user.id,
+          departmentId,
+          scope: scopeOf(user, app.config.diary.reportsAllDepartments),
+          at: now(),
+        }),
       );
       if (res.kind === 'not-found')
         return refuse(reply, 404, 'Задача не найдена', 'Такой открытой задачи нет среди задач группы.', 'reassign');

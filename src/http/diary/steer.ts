@@ -15,6 +15,7 @@ import { now } from '../../clock.js';
 import { diaryTask, teamMembers } from '../../db/diary.js';
 import { type DiaryUser, sessionUser } from '../../db/diary-auth.js';
 import { withTransaction } from '../../db/pool.js';
+import { scopedClientByNumber, scopeOf } from '../../db/scope.js';
 import { addComment, createManualTask, moveDue } from '../../db/task-steering.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, tokenHash } from '../../diary/tokens.js';
 import { taskAccess } from '../../diary/view.js';
@@ -32,6 +33,7 @@ const TEXT_LIMIT = 4000;
 
 export async function diarySteerRoutes(scope: FastifyInstance, app: App): Promise<void> {
   const tz = app.config.ric.timeZone;
+  const allDepartments = app.config.diary.reportsAllDepartments;
 
   async function userOf(req: FastifyRequest): Promise<{ user: DiaryUser; token: string } | null> {
     const token = readCookie(req, SESSION_COOKIE);
@@ -89,8 +91,8 @@ ${newTaskForm(members, csrfToken(token), error)}`;
     const members = await teamMembers(app.pool, user.departmentId);
     if (assignee === null || !members.some((m) => m.id === assignee))
       return showNew(reply, user, token, 400, 'Задачу можно поставить только сотруднику вашей группы.');
-    const client =
-      clientNo === null ? null : (await app.pool.query<{ id: number }>('SELECT id FROM clients WHERE number = $1', [clientNo])).rows[0];
+    // Another department's client is "not found", as a missing one.
+    const client = clientNo === null ? null : await scopedClientByNumber(app.pool, scopeOf(user, allDepartments), clientNo);
     if (!client) return showNew(reply, user, token, 400, 'Клиент с таким номером не найден.');
     let due: Date | null = null;
     if (dueRaw) {

@@ -62,7 +62,11 @@ describe('layering', () => {
   it('only the admin script, the demo and the entry point import src/cli/', () => {
     const outside = files(join(ROOT, 'src'))
       .filter((f) => !f.includes('/src/cli/') && !f.endsWith('src/demo.ts'))
-      .flatMap((f) => relativeImports(f).filter((t) => t.startsWith('src/cli/')).map((t) => `${relative(ROOT, f)} → ${t}`));
+      .flatMap((f) =>
+        relativeImports(f)
+          .filter((t) => t.startsWith('src/cli/'))
+          .map((t) => `${relative(ROOT, f)} → ${t}`),
+      );
     expect(outside).toEqual([]);
   });
 

@@ -188,6 +188,7 @@ async function run(ctx: JobContext<Record<string, never>>) {
 
 export const lprMonthly: PeriodicJob<Record<string, never>> = {
   kind: 'periodic',
+  createsWork: true,
   name: LPR_KIND,
   description: 'monthly e-mail to decision makers (ЛПР): select, compile each variant once, queue one message per recipient',
   periodKind: 'month',

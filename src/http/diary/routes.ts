@@ -33,6 +33,7 @@ import { parseFollowUp } from '../../health/follow-up.js';
 import { counter } from '../../metrics.js';
 import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
+import { diaryClientRoutes } from './client-routes.js';
 import { diaryContentRoutes } from './content-routes.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
 import { diaryReportRoutes } from './reports-routes.js';
@@ -333,6 +334,7 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     const kit = { sessionOf, postSession, showLogin, refuse };
     await diaryReportRoutes(scope, app, kit);
     await diaryContentRoutes(scope, app, kit);
+    await diaryClientRoutes(scope, app, kit);
 
     scope.all('/diary/*', async (req, reply) => {
       const s = await sessionOf(req);

@@ -4,13 +4,13 @@
  * a totals row `Итого: (N)` (sums of the components, mean of the indicator, as the CRM shows).
  * Stale components are `н/д`, and notes under the table name the stale sources.
  */
-import { UsageError } from '../cli/command.js';
-import { weekOption } from '../cli/week-option.js';
+
 import { now } from '../clock.js';
 import { type DeviationRow, listDeviations } from '../db/deviations.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
 import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
 import { type IndicatorSourceSetting, sourceLabel } from '../domain/indicator-source.js';
+import { UsageError, weekOption } from '../domain/options.js';
 import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';

@@ -26,7 +26,7 @@ import { getMailing } from '../../db/mailings.js';
 import { withTransaction } from '../../db/pool.js';
 import { scopeOf } from '../../db/scope.js';
 import { csrfToken } from '../../diary/tokens.js';
-import { LPR_KIND } from '../../jobs/lpr-monthly.js';
+import { LPR_KIND } from '../../domain/mailing-content.js';
 import { headerSafe } from '../../mail/transport.js';
 import { sendPage } from '../pages.js';
 import { CONTENT_CSP, contentPage, PREVIEW_CSP } from './content-pages.js';

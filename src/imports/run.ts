@@ -122,7 +122,17 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       if (errors.any) throw new ImportFailed(errors);
       const at = now();
       const today = localDate(at, app.config.ric.timeZone);
-      const result = await def.apply(db, { app, importId, now: at, staged, ric: app.config.ric.code, today, present: ctx.present });
+      const result = await def.apply(db, {
+        app,
+        importId,
+        now: at,
+        staged,
+        ric: app.config.ric.code,
+        today,
+        timeZone: app.config.ric.timeZone,
+        calendar: app.calendar,
+        present: ctx.present,
+      });
       notify = result.notificationIds ?? [];
       // The admin's declaration wins over the file's; without either, the rows' span.
       const given = req.from ? { from: req.from, to: req.to ?? today } : (declared as { from: string; to: string } | null);

@@ -6,8 +6,6 @@
  */
 
 import type { App } from '../app.js';
-import { UsageError } from '../cli/command.js';
-import { weekOption } from '../cli/week-option.js';
 import { now } from '../clock.js';
 import { type DeviationRow, listDeviations } from '../db/deviations.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
@@ -15,6 +13,7 @@ import { loadSourceCoverage } from '../db/source-times.js';
 import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
 import { COMPONENT_COVERAGE, COVERED_SOURCES, isCoverageReason, mergeSpans } from '../domain/coverage.js';
 import { type IndicatorSourceSetting, sourceLabel } from '../domain/indicator-source.js';
+import { UsageError, weekOption } from '../domain/options.js';
 import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';

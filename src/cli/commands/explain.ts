@@ -11,6 +11,7 @@ import { listSignals } from '../../db/signals.js';
 import { listTasks } from '../../db/tasks.js';
 import type { RiskConfig } from '../../domain/health-config.js';
 import { ORIGIN_NAMES, sourceLabel } from '../../domain/indicator-source.js';
+import { weekOption } from '../../domain/options.js';
 import { periodOf, shiftPeriod } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
@@ -20,7 +21,6 @@ import { componentLines } from '../../health/risk-tasks.js';
 import { computeWeek } from '../../health/score-week.js';
 import { formatTable } from '../../reports/render.js';
 import { type Command, emit, UsageError } from '../command.js';
-import { weekOption } from '../week-option.js';
 
 const HISTORY_WEEKS = 8;
 const SIGNAL_DAYS = 90;

@@ -1,4 +1,5 @@
 import { COVERED_SOURCES } from '../../domain/coverage.js';
+import { weekOption } from '../../domain/options.js';
 import { afterImport } from '../../imports/after-import.js';
 import { describeOutcome } from '../../imports/describe.js';
 import { ImportFailed } from '../../imports/errors.js';
@@ -7,7 +8,6 @@ import { isImportKind } from '../../imports/registry.js';
 import { importFile } from '../../imports/run.js';
 import { dateOption } from '../../reports/options.js';
 import { type Command, emit, UsageError } from '../command.js';
-import { weekOption } from '../week-option.js';
 
 export const importCommand: Command = {
   name: 'import',

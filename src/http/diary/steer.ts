@@ -10,7 +10,6 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
-import { dueOn } from '../../cli/commands/task-add.js';
 import { now } from '../../clock.js';
 import { diaryTask, teamMembers } from '../../db/diary.js';
 import { type DiaryUser, sessionUser } from '../../db/diary-auth.js';
@@ -19,7 +18,7 @@ import { scopedClientByNumber, scopeOf } from '../../db/scope.js';
 import { addComment, createManualTask, moveDue } from '../../db/task-steering.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, tokenHash } from '../../diary/tokens.js';
 import { taskAccess } from '../../diary/view.js';
-import { localDate, parseIsoDate } from '../../domain/dates.js';
+import { dueOn, localDate, parseIsoDate } from '../../domain/dates.js';
 import { html } from '../../mail/render.js';
 import { htmlPage } from '../../reports/html.js';
 import { sendPage } from '../pages.js';

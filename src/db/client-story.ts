@@ -1,6 +1,6 @@
 /**
- * What the client's card (`/diary/clients/<number>`) reads beyond the card of client-cards.ts:
- * the indicator week by week (both series), the contact persons with their e-mail state, last
+ * What the client's card (`/diary/clients/<number>`) reads beyond the card of client-cards.ts and
+ * the indicator series of risk-scores.ts: the contact persons with their e-mail state, last
  * contact and clicks, the open work, the last change of state, and one timeline merging every
  * kind of event about the client, newest first, a page at a time.
  *
@@ -34,27 +34,6 @@ export async function searchClients(db: Queryable, scope: Scope, text: string, l
     params,
   );
   return rows;
-}
-
-/** One scored week of the client: the value acted on and both series behind it. */
-export interface IndicatorWeek {
-  week: string;
-  week_end: string;
-  indicator: number | null;
-  zone: string | null;
-  computed_indicator: number | null;
-  crm_indicator: number | null;
-  indicator_source: 'crm' | 'computed';
-}
-
-/** The client's last `weeks` scored weeks, oldest first. */
-export async function indicatorWeeks(db: Queryable, clientId: number, weeks: number): Promise<IndicatorWeek[]> {
-  const { rows } = await db.query<IndicatorWeek>(
-    `SELECT week, to_char(week_end, 'YYYY-MM-DD') AS week_end, indicator, zone, computed_indicator, crm_indicator, indicator_source
-       FROM risk_scores WHERE client_id = $1 ORDER BY week DESC LIMIT $2`,
-    [clientId, weeks],
-  );
-  return rows.reverse();
 }
 
 /** A contact person of the client as the card lists them. */

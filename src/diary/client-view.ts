@@ -63,11 +63,10 @@ export async function loadClientPage(
   number: number,
   query: ClientPageQuery,
 ): Promise<ClientPageView | null> {
-  const client = await scopedClientByNumber(app.pool, scope, number);
-  if (client === null) return null;
+  // The scope's answer and the card side by side; nothing of the card is used unless the scope sees it.
+  const [client, card] = await Promise.all([scopedClientByNumber(app.pool, scope, number), findClientCard(app.pool, number)]);
+  if (client === null || card === null || card.id !== client.id) return null;
   const id = client.id;
-  const card = await findClientCard(app.pool, number);
-  if (!card) return null;
   const [stateChange, weeks, history, contacts, open, timeline] = await Promise.all([
     lastStateChange(app.pool, id),
     clientIndicatorSeries(

@@ -2,12 +2,15 @@ import type { App } from '../../app.js';
 import { now } from '../../clock.js';
 import { lastRuns } from '../../db/job-runs.js';
 import { messageFailureReasons, messageStateCounts } from '../../db/messages.js';
+import { lastOutage } from '../../db/outages.js';
 import { ruDateTime } from '../../domain/formats.js';
+import { count } from '../../domain/ru.js';
 import { JOBS } from '../../jobs/index.js';
 import { nextRun, scheduledJobs } from '../../queue/schedules.js';
 import { formatTable } from '../../reports/render.js';
 import { type Command, emit } from '../command.js';
 import { collectMailboxStatus, formatMailboxStatus } from '../mailbox-status.js';
+import { outageNote } from './runs.js';
 
 export async function collectStatus(app: App) {
   const tz = app.config.ric.timeZone;
@@ -39,7 +42,12 @@ export async function collectStatus(app: App) {
       startedAt: r.started_at,
       finishedAt: r.finished_at,
       error: r.error,
+      interruptedAt: r.interrupted_at,
+      interruptions: r.interruptions,
+      retriedAt: r.retried_at,
+      outage: outageNote(r, tz),
     })),
+    lastOutage: await lastOutage(app.pool),
     notifications: Object.fromEntries(outbox.map((r) => [r.state, r.count])),
     messages: await messageStateCounts(app.pool),
     messageFailures: await messageFailureReasons(app.pool),
@@ -83,12 +91,14 @@ export function formatStatus(s: Status): string {
             { key: 'trigger', header: 'trigger' },
             { key: 'finishedAt', header: 'finished', type: 'datetime' },
             { key: 'error', header: 'error' },
+            { key: 'outage', header: 'сбой PostgreSQL' },
           ],
           s.lastRuns,
           s.timeZone,
         )
       : '(no runs yet)',
   );
+  out.push('', formatLastOutage(s.lastOutage, s.timeZone));
   const n = Object.entries(s.notifications);
   out.push('', `Notifications outbox: ${n.length ? n.map(([k, v]) => `${k} ${v}`).join(', ') : 'empty'}`);
   if (s.notifications.unknown)
@@ -100,6 +110,17 @@ export function formatStatus(s: Status): string {
   for (const f of s.messageFailures) out.push(`  failed ${f.count}: ${f.reason}`);
   out.push(formatMailboxStatus(s.mailbox, s.timeZone));
   return `${out.join('\n')}\n`;
+}
+
+/** The last PostgreSQL outage the workers paused for, in the desk's words. */
+export function formatLastOutage(o: Status['lastOutage'], tz: string): string {
+  if (!o) return 'Сбоев PostgreSQL не было';
+  const seconds = Math.max(1, Math.round(o.seconds));
+  const parts = [
+    `Последний сбой PostgreSQL: ${ruDateTime(o.started_at, tz)} — ${ruDateTime(o.ended_at, tz)} (${count(seconds, ['секунда', 'секунды', 'секунд'])})`,
+    `  удержано ответов почтового сервера до записи: ${o.held_outcomes}; прервано прогонов: ${o.interrupted_runs}, перезапущено: ${o.retried_runs}`,
+  ];
+  return parts.join('\n');
 }
 
 export const statusCommand: Command = {

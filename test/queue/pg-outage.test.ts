@@ -121,10 +121,11 @@ describe('a PostgreSQL restart mid-mailing', () => {
     await executeRun(t.app, lprMonthly, { period: '2024-06', trigger: 'admin' });
     expect((await messageStates(t.app)).queued).toBe(N);
 
-    // Two services with the worker role; each answers /healthz and /metrics.
+    // Two services with the worker role; each answers /healthz and /metrics. Their start is not
+    // part of the wait for their work (a busy machine starts a process slowly).
     const ports = [await freePort(), await freePort()];
     const services = ports.map((p) => startService(t, 'worker,http', p));
-    await Promise.all(services.map((s) => s.waitForOutput(/fixture service ready/)));
+    await Promise.all(services.map((s) => s.waitForOutput(/fixture service ready/, 300_000)));
     await waitFor('a part delivered', () => smtp.total() >= 100, 180_000, 5);
 
     await cluster.stop('immediate');
@@ -236,7 +237,7 @@ describe('a PostgreSQL restart mid-run', () => {
     await blocker.query('BEGIN');
     await blocker.query('LOCK TABLE risk_scores IN SHARE MODE');
     const worker = startService(t, 'worker');
-    await worker.waitForOutput(/fixture service ready/);
+    await worker.waitForOutput(/fixture service ready/, 300_000);
     await enqueueRun(t.app, riskScore, period, 'admin');
     await waitFor(
       'the run waiting to write its week',

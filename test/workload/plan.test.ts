@@ -162,7 +162,9 @@ describe('one visit per client and person', () => {
     const [visit] = await openVisits(who);
     const incomplete = await closeVisit(t.app, visit.id, { outcome: 'held' });
     expect(incomplete).toMatchObject({ kind: 'incomplete' });
-    expect((await t.app.pool.query(`SELECT count(*)::int AS n FROM tasks WHERE visit_id = $1 AND state = 'open'`, [visit.id])).rows[0].n).toBe(4);
+    expect(
+      (await t.app.pool.query(`SELECT count(*)::int AS n FROM tasks WHERE visit_id = $1 AND state = 'open'`, [visit.id])).rows[0].n,
+    ).toBe(4);
     const risk = ids.get('v.risk') as number;
     const diag = ids.get('v.diag') as number;
     const res = await closeVisit(t.app, visit.id, {
@@ -171,7 +173,9 @@ describe('one visit per client and person', () => {
       reasons: { [diag]: { outcome: 'no-competitor' }, [risk]: { note: 'нет пользователей: обучение 12.06' } },
     });
     expect(res).toMatchObject({ kind: 'done', changed: true, left: [] });
-    const { rows: tasks } = await t.app.pool.query('SELECT id, kind, state, outcome, note FROM tasks WHERE visit_id = $1 ORDER BY id', [visit.id]);
+    const { rows: tasks } = await t.app.pool.query('SELECT id, kind, state, outcome, note FROM tasks WHERE visit_id = $1 ORDER BY id', [
+      visit.id,
+    ]);
     expect(tasks.map((x) => [x.kind, x.state, x.outcome])).toEqual([
       ['lpr-call', 'done', 'held'],
       ['risk-review', 'done', 'held'],
@@ -212,7 +216,9 @@ describe('one visit per client and person', () => {
 describe('a specialist on leave', () => {
   it('gets no plan while away; work due during the leave is overflow offered to the head', async () => {
     const who = await addEmployee(t.app.pool, { role: 'field', departmentId: dep });
-    await t.app.pool.query(`INSERT INTO employee_absences (employee_id, from_date, to_date) VALUES ($1, '2024-06-03', '2024-06-07')`, [who]);
+    await t.app.pool.query(`INSERT INTO employee_absences (employee_id, from_date, to_date) VALUES ($1, '2024-06-03', '2024-06-07')`, [
+      who,
+    ]);
     const urgent = await addClient(t.app.pool, { fieldId: who });
     const later = await addClient(t.app.pool, { fieldId: who });
     await insertTasks(t.app.pool, [task(who, urgent, 'signal', '2024-06-05'), task(who, later, 'risk-review', '2024-06-14')], at(MON));

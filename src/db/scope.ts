@@ -98,6 +98,7 @@ export async function clientIdsInScope(db: Queryable, scope: Scope, ids: readonl
  */
 export const NO_CLIENT_DATA: readonly string[] = [
   'departments',
+  'employee_absences',
   'employees',
   'imports',
   'job_runs',
@@ -117,6 +118,7 @@ const THROUGH: readonly [column: string, table: string][] = [
   ['message_id', 'messages'],
   ['task_id', 'tasks'],
   ['signal_id', 'signals'],
+  ['visit_id', 'visits'],
 ];
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

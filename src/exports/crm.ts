@@ -29,7 +29,8 @@ export interface ExportRequest {
   out: string;
 }
 
-const CHANNELS: Record<string, string> = {
+/** The CRM's «Способ контакта» of a channel. */
+export const CHANNELS: Record<string, string> = {
   phone: 'Телефонный звонок',
   email: 'Электронное письмо',
   visit: 'Визит',

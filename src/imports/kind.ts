@@ -9,11 +9,13 @@
  * отклонений (deviations: the CRM's own risk indicator per client and week).
  */
 import type { App } from '../app.js';
+import type { ApplyResult, ApplyContext as DbApplyContext } from '../db/apply.js';
 import type { PoolClient } from '../db/pool.js';
 import { type ColumnSpec, describeColumns, type Header, isBlank, isTotals, matchHeader, RowReader } from './columns.js';
 import type { ImportErrors } from './errors.js';
 import type { EmployeeIndex } from './people.js';
 import type { SourceRow } from './text.js';
+import { clean, parseDate } from './values.js';
 
 /** The import kinds, in the order their data depends on each other (inbox order too). */
 export const IMPORT_KINDS = [
@@ -54,6 +56,8 @@ export interface ParseContext {
   refs: Refs;
   /** Widen the date range of data the file covers (stored in the import's summary). */
   cover(date: string): void;
+  /** The period the export declares it covers (its settings block's «Период: с … по …»). */
+  declare(from: string, to: string): void;
   /** Keys of the columns the file has (optional columns absent → existing values kept). */
   present: Set<string>;
   /** Facts the parser gathers for the import's summary (e.g. how many clients). */
@@ -66,28 +70,10 @@ export interface StageColumn {
   type: string;
 }
 
-export interface ApplyContext {
+/** The db layer's context (src/db/apply.ts), plus the app for kinds that set off more than table writes. */
+export interface ApplyContext extends DbApplyContext {
   /** For kinds whose rows set off more than table writes (findings hand threats to field support). */
   app: App;
-  importId: number;
-  /** The RIC's code (`РИЦ502`), for rows that do not name one. */
-  ric: string;
-  /** The RIC's calendar date of `now`. */
-  today: string;
-  present: ReadonlySet<string>;
-  now: Date;
-  /** Rows staged (valid data rows of the file). */
-  staged: number;
-}
-
-export interface ApplyResult {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  /** Kind-specific facts for the summary (deactivated contacts, key-person changes …). */
-  extra?: Record<string, unknown>;
-  /** Outbox rows (e-mails) the apply queued; sent right after the import commits. */
-  notificationIds?: number[];
 }
 
 export interface ImportKind {
@@ -114,6 +100,7 @@ export function* tableRows(
   let header: Header | null = null;
   for (const src of rows) {
     if (!header) {
+      declaredPeriod(src, ctx);
       header = isBlank(src) ? null : matchHeader(src, columns);
       for (const key of header?.index.keys() ?? []) ctx.present.add(key);
       if (header) warnMissingColumns(header, columns, ctx);
@@ -125,6 +112,30 @@ export function* tableRows(
     if (tuple && reader.ok && !ctx.errors.any) yield tuple;
   }
   if (!header) ctx.errors.add(1, 1, `no header row found (expected the columns ${describeColumns(columns)})`);
+}
+
+const PERIOD = /^с\s+(\d{2}\.\d{2}\.\d{4})\s+по\s+(\d{2}\.\d{2}\.\d{4})$/i;
+
+/**
+ * A settings-block row `Период · с dd.mm.yyyy по dd.mm.yyyy` (as the CRM's OLAP exports write
+ * it) declares the span the export covers; a malformed date there is an error at its cell.
+ */
+export function declaredPeriod(src: SourceRow, ctx: ParseContext): void {
+  if (clean(src.cells[0]).toLowerCase() !== 'период') return;
+  for (let i = 1; i < src.cells.length; i++) {
+    const m = PERIOD.exec(clean(src.cells[i]));
+    if (!m) continue;
+    try {
+      const from = parseDate(m[1] as string);
+      const to = parseDate(m[2] as string);
+      if (from > to)
+        ctx.errors.add(src.line, i + 1, `the period ends before it starts: с ${m[1]} по ${m[2]} (expected с <start> по <end>)`);
+      else ctx.declare(from, to);
+    } catch (err) {
+      ctx.errors.add(src.line, i + 1, `${(err as Error).message}`);
+    }
+    return;
+  }
 }
 
 /** A warning at the header for each absent optional column that a rule needs. */
@@ -194,17 +205,5 @@ export function employeeId(r: RowReader, key: string, ctx: ParseContext, name: s
   return typeof id === 'number' ? id : undefined;
 }
 
-/**
- * Run an `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE (…) IS DISTINCT FROM (…)` and
- * count in SQL: inserted rows have xmax = 0, updated ones not, unchanged ones are not
- * returned at all.
- */
-export async function upsertCounts(db: PoolClient, insertSql: string, params: unknown[], staged: number): Promise<ApplyResult> {
-  const { rows } = await db.query<{ inserted: number; updated: number }>(
-    `WITH up AS (${insertSql} RETURNING (xmax = 0) AS ins)
-     SELECT count(*) FILTER (WHERE ins)::int AS inserted, count(*) FILTER (WHERE NOT ins)::int AS updated FROM up`,
-    params,
-  );
-  const { inserted, updated } = rows[0] ?? { inserted: 0, updated: 0 };
-  return { inserted, updated, unchanged: Math.max(0, staged - inserted - updated) };
-}
+export type { ApplyResult } from '../db/apply.js';
+export { upsertCounts } from '../db/apply.js';

@@ -4,20 +4,25 @@
  * a totals row `Итого: (N)` (sums of the components, mean of the indicator, as the CRM shows).
  * Stale components are `н/д`, and notes under the table name the stale sources.
  */
-import { UsageError } from '../cli/command.js';
-import { weekOption } from '../cli/week-option.js';
+
+import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { type DeviationRow, listDeviations } from '../db/deviations.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
+import { loadSourceCoverage } from '../db/source-times.js';
 import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
+import { COMPONENT_COVERAGE, COVERED_SOURCES, isCoverageReason, mergeSpans } from '../domain/coverage.js';
+import { type IndicatorSourceSetting, sourceLabel } from '../domain/indicator-source.js';
+import { UsageError, weekOption } from '../domain/options.js';
 import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { round3 } from '../domain/risk-model.js';
 import { dmy } from '../domain/ru-dates.js';
+import { SOURCE_NAMES } from '../domain/sources.js';
 import { clientLabel } from '../health/alert-email.js';
 import { deviationCharts } from './deviations-charts.js';
-import type { Report, ReportColumn, ReportDefinition, ReportRow } from './types.js';
+import type { Report, ReportColumn, ReportDefinition, ReportRow, ReportSection } from './types.js';
 
 const COLUMN: Record<ComponentKey, keyof DeviationRow> = {
   training: 'training',
@@ -46,7 +51,10 @@ export const DEVIATION_COLUMNS: ReportColumn[] = [
 ];
 
 /** The report rows, the totals row and the notes for stored rows of one week. */
-export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportRow[]; totals: ReportRow; notes: string[] } {
+export function deviationSection(
+  rows: readonly DeviationRow[],
+  setting: IndicatorSourceSetting = 'crm-first',
+): { rows: ReportRow[]; totals: ReportRow; notes: string[] } {
   const out = rows.map((r) => {
     const row: ReportRow = {
       description: clientLabel(r),
@@ -54,9 +62,11 @@ export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportR
       department: r.department ?? '',
       indicator: r.indicator ?? ND,
       computed: r.computed_indicator ?? ND,
-      crm: r.crm_indicator,
-      source: r.indicator_source === 'crm' ? 'КИС' : 'churnguard',
-      delta: r.indicator_delta,
+      crm: r.crm_indicator ?? ND,
+      // The fallback is named on every row that uses it (crm-first, no CRM report of the week).
+      source: sourceLabel(r.indicator_source, setting),
+      // Within the acting series only: «н/д» where it has no value last week, never a switch of source.
+      delta: r.indicator_delta ?? (r.indicator === null ? null : ND),
       categories: r.categories.map((c) => CATEGORY_NAMES[c as RiskCategory] ?? c).join(', '),
     };
     for (const k of COMPONENTS) row[k] = (r[COLUMN[k]] as number | null) ?? ND;
@@ -70,23 +80,71 @@ export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportR
   const inds = rows.map((r) => r.indicator).filter((v): v is number => v !== null);
   totals.indicator = inds.length ? round3(inds.reduce((a, b) => a + b, 0) / inds.length) : null;
   const notes: string[] = [];
+  const reasonOf = (r: DeviationRow, k: ComponentKey) => String(r[`${COLUMN[k]}_reason` as keyof DeviationRow] ?? '');
   for (const k of COMPONENTS) {
-    const staleRow = rows.find((r) => r.stale_components.includes(k));
-    if (!staleRow) continue;
-    const n = new Set(rows.filter((r) => r.stale_components.includes(k)).map((r) => r.client_id)).size;
-    const reason = String(staleRow[`${COLUMN[k]}_reason` as keyof DeviationRow] ?? '').replace(/^н\/д:\s*/, '');
-    notes.push(`${ND} «${COMPONENT_HEADERS[k]}» (${n} кл.): нет свежих данных — ${reason}; в индикатор не входит.`);
+    // Stale sources and windows the data does not cover are told apart: each its own note.
+    for (const coverage of [false, true]) {
+      const hit = rows.filter((r) => r.stale_components.includes(k) && isCoverageReason(reasonOf(r, k)) === coverage);
+      const first = hit[0];
+      if (!first) continue;
+      const n = new Set(hit.map((r) => r.client_id)).size;
+      const reason = reasonOf(first, k).replace(/^н\/д:\s*/, '');
+      notes.push(
+        coverage
+          ? `${ND} «${COMPONENT_HEADERS[k]}» (${n} кл.): данные не покрывают окно — ${reason}; в индикатор не входит.`
+          : `${ND} «${COMPONENT_HEADERS[k]}» (${n} кл.): нет свежих данных — ${reason}; в индикатор не входит.`,
+      );
+    }
   }
   return { rows: out, totals, notes };
 }
 
 /** Leaving clients (liquidation, reorganisation) in their own group, after the served ones. */
-function groupLeaving(rows: readonly DeviationRow[]): Report['sections'] {
+function groupLeaving(rows: readonly DeviationRow[], setting: IndicatorSourceSetting): Report['sections'] {
   const leaving = rows.filter((r) => isLeaving(r.client_state));
   const served = rows.filter((r) => !leaving.includes(r));
-  const sections: Report['sections'] = [{ columns: DEVIATION_COLUMNS, ...deviationSection(served) }];
-  if (leaving.length) sections.push({ title: LEAVING_TITLE, columns: DEVIATION_COLUMNS, ...deviationSection(leaving) });
+  const sections: Report['sections'] = [{ columns: DEVIATION_COLUMNS, ...deviationSection(served, setting) }];
+  if (leaving.length) sections.push({ title: LEAVING_TITLE, columns: DEVIATION_COLUMNS, ...deviationSection(leaving, setting) });
   return sections;
+}
+
+export const COVERAGE_TITLE = 'Покрытие данных выгрузками КИС';
+
+/**
+ * Per event source: the span its imports cover (merged, gaps over a week kept) and how many
+ * clients of the week's rows have a component `н/д` because that span misses its window.
+ */
+async function coverageSection(app: App, rows: readonly DeviationRow[]): Promise<ReportSection> {
+  const spans = await loadSourceCoverage(app.pool, app.config.ric.timeZone);
+  const out: ReportRow[] = [];
+  for (const kind of COVERED_SOURCES) {
+    const merged = mergeSpans(spans[kind] ?? []);
+    const components = COMPONENTS.filter((k) => COMPONENT_COVERAGE[k] === kind);
+    const nd = new Set(
+      rows
+        .filter((r) => components.some((k) => isCoverageReason(String(r[`${COLUMN[k]}_reason` as keyof DeviationRow] ?? ''))))
+        .map((r) => r.client_id),
+    ).size;
+    out.push({
+      source: SOURCE_NAMES[kind],
+      covered: merged.length ? merged.map((x) => `с ${dmy(x.from)} по ${dmy(x.to)}`).join('; ') : 'не записано (только давность загрузки)',
+      components: components.map((k) => COMPONENT_HEADERS[k]).join(', ') || '—',
+      nd,
+    });
+  }
+  return {
+    title: COVERAGE_TITLE,
+    columns: [
+      { key: 'source', header: 'Выгрузка' },
+      { key: 'covered', header: 'Данные за период' },
+      { key: 'components', header: 'Компоненты' },
+      { key: 'nd', header: 'Клиентов с н/д: окно не покрыто', type: 'int' },
+    ],
+    rows: out,
+    notes: [
+      'Компонент — н/д, если данные выгрузки не покрывают всё его окно (ЛК и контакты с ЛПР — 3 месяца, вебинары — 6 месяцев, входы — 4 недели); перерыв между загрузками больше недели — пробел.',
+    ],
+  };
 }
 
 export const deviationsReport: ReportDefinition = {
@@ -117,7 +175,7 @@ export const deviationsReport: ReportDefinition = {
       title: 'Фиксация отклонений',
       subtitle: `${app.config.ric.code}, неделя ${week} (с ${dmy(start)} по ${dmy(end)})${filters.length ? `; ${filters.join(', ')}` : ''}`,
       charts: await deviationCharts(app, week, department),
-      sections: groupLeaving(rows),
+      sections: [...groupLeaving(rows, app.config.risk.indicatorSource), await coverageSection(app, rows)],
     };
   },
 };

@@ -6,14 +6,8 @@ import { now } from '../../clock.js';
 import { withTransaction } from '../../db/pool.js';
 import { ALL, scopedClientByNumber } from '../../db/scope.js';
 import { createManualTask, findEmployee } from '../../db/task-steering.js';
-import { localDate, parseIsoDate, zonedTime } from '../../domain/dates.js';
+import { dueOn, localDate, parseIsoDate } from '../../domain/dates.js';
 import { type Command, emit, str, UsageError } from '../command.js';
-
-/** The end of the working day of `date`, in the RIC's time zone: when a task "due that day" is due. */
-export function dueOn(date: string, workdayEnd: string, tz: string): Date {
-  const [h, m] = workdayEnd.split(':').map(Number) as [number, number];
-  return zonedTime(date, h, m, tz);
-}
 
 export const taskAddCommand: Command = {
   name: 'task add',

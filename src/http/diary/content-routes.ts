@@ -26,7 +26,7 @@ import { getMailing } from '../../db/mailings.js';
 import { withTransaction } from '../../db/pool.js';
 import { scopeOf } from '../../db/scope.js';
 import { csrfToken } from '../../diary/tokens.js';
-import { LPR_KIND } from '../../jobs/lpr-monthly.js';
+import { LPR_KIND } from '../../domain/mailing-content.js';
 import { headerSafe } from '../../mail/transport.js';
 import { sendPage } from '../pages.js';
 import { CONTENT_CSP, contentPage, PREVIEW_CSP } from './content-pages.js';
@@ -116,7 +116,7 @@ export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: 
     const dir = mkdtempSync(join(tmpdir(), 'cg-upload-'));
     try {
       for (const f of files) writeFileSync(join(dir, f.name), f.bytes);
-      const loaded = await readContentFolder(dir, { period });
+      const loaded = await readContentFolder(dir, { period, maxXlsxBytes: app.config.lpr.maxContentXlsxBytes });
       // Problems name `content.xlsx`, not the temporary folder.
       loaded.source = `diary upload by employee ${s.user.id}`;
       await withTransaction(app.pool, (db) => saveContent(db, LPR_KIND, loaded, now()));

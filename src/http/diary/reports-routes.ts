@@ -12,10 +12,10 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../../app.js';
-import { UsageError } from '../../cli/command.js';
 import { now } from '../../clock.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
 import { type Scope, scopeOf, withScope } from '../../db/scope.js';
+import { UsageError } from '../../domain/options.js';
 import { REPORTS } from '../../reports/index.js';
 import { buildOverview, renderOverview } from '../../reports/overview.js';
 import { renderCsv, renderXlsx } from '../../reports/render.js';

@@ -34,6 +34,7 @@ import { counter } from '../../metrics.js';
 import { closeVisit, type ReasonInput, VISIT_OUTCOMES, type VisitOutcome } from '../../workload/close-visit.js';
 import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
+import { diaryClientRoutes } from './client-routes.js';
 import { diaryContentRoutes } from './content-routes.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
 import { diaryReportRoutes } from './reports-routes.js';
@@ -412,6 +413,7 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     const kit = { sessionOf, postSession, showLogin, refuse };
     await diaryReportRoutes(scope, app, kit);
     await diaryContentRoutes(scope, app, kit);
+    await diaryClientRoutes(scope, app, kit);
 
     scope.all('/diary/*', async (req, reply) => {
       const s = await sessionOf(req);

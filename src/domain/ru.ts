@@ -69,3 +69,15 @@ export function count(n: number, forms: readonly [string, string, string]): stri
 }
 
 export { rub } from './formats.js';
+
+/**
+ * A text in Russian quotes «…», the quotes inside it turned into „…“ (and straight "…" too), as
+ * Russian typography nests them: `quoted('МБОУ «СОШ № 29»')` → «МБОУ „СОШ № 29“».
+ */
+export function quoted(s: string): string {
+  const inner = s
+    .replace(/«/g, '„')
+    .replace(/»/g, '“')
+    .replace(/"([^"]*)"/g, '„$1“');
+  return `«${inner}»`;
+}

@@ -105,7 +105,7 @@ describe('diagnostics-control and the control reports', () => {
     const report = JSON.parse(res.out);
     expect(report.title).toBe('Анализ проблем, рекомендаций и заданий');
     expect(report.subtitle).toMatch(
-      /^РИЦ502, «Диагностика и профилактика появления конкурентов», 2024-H2 \(с 01\.07\.2024 по 31\.12\.2024\); на 29\.07\.2024 09:00/,
+      /^РИЦ502, «Диагностика и профилактика появления конкурентов», 2-е полугодие 2024 \(с 01\.07\.2024 по 31\.12\.2024\); на 29\.07\.2024 09:00/,
     );
     const [main, segments] = report.sections;
     expect(main.columns.map((c: { header: string }) => c.header)).toEqual([
@@ -242,6 +242,10 @@ describe('diagnostics-control and the control reports', () => {
     );
     expect(lt).not.toContain('301005');
     expect(lukina.parsed.html).toContain('<table class="grid"');
+    // The way to close a task is the diary, never a command of the admin script.
+    expect(lt).toMatch(/Ежедневник: http:\/\/\S+\/diary\n/);
+    expect(lukina.parsed.html).toMatch(/<a href="http:\/\/[^"]+\/diary\/tasks\/\d+">/);
+    expect(`${lt}${lukina.parsed.html}`).not.toMatch(/churnguard [a-z]|--outcome/);
     expect(to('mikhailov@ric502.example').parsed.text).toContain('301008 - Клиент 301008');
     const fisun = to('fisun@ric502.example');
     expect(fisun.parsed.subject).toBe('Диагностика конкурентов: Дистанционный сервис 1_502 на 29.07.2024');
@@ -252,6 +256,9 @@ describe('diagnostics-control and the control reports', () => {
       'Сотрудник: Савостина К.А.; Заданий: 2; Выполнено: 2; Просрочено: 0; Выявлено конкурентов: 0; % выполнения: 100 %',
     );
     expect(ft).toContain('Итого: (2); Заданий: 7; Выполнено: 4');
+    expect(ft).toContain('Диагностика и профилактика появления конкурентов, 2-е полугодие 2024');
+    expect(ft).toMatch(/«Анализ проблем, рекомендаций и заданий» в Ежедневнике: http:\/\/\S+\/diary\/reports\/tasks-control/);
+    expect(`${ft}${fisun.parsed.html}`).not.toMatch(/churnguard [a-z]/);
     expect(ft).not.toContain('Сотрудник: Итого');
     expect(ft).not.toContain('Михайлов');
     expect(to('fomina@ric502.example').parsed.text).toContain('Сотрудник: Михайлов М.А.; Заданий: 1; Выполнено: 0; Просрочено: 1');

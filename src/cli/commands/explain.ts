@@ -11,7 +11,7 @@ import { listSignals } from '../../db/signals.js';
 import { listTasks } from '../../db/tasks.js';
 import type { RiskConfig } from '../../domain/health-config.js';
 import { ORIGIN_NAMES } from '../../domain/indicator-source.js';
-import { periodOf, shiftPeriod } from '../../domain/periods.js';
+import { periodOf, periodTitle, shiftPeriod } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone, zoneOf } from '../../domain/risk-model.js';
@@ -128,7 +128,7 @@ function human(e: Explanation, tz: string, zones: RiskConfig['zones']): string {
   const zone = (z: string | null) => (z ? ZONE_NAMES[z as Zone] : 'н/д');
   const out = [`${String(e.client.number).padStart(6, '0')} - ${e.client.name}`];
   for (const [k, v] of Object.entries(e.client.card).slice(1)) out.push(`  ${k}: ${v}`);
-  out.push('', `Неделя ${e.week}${e.computedNow ? ' (не рассчитывалась; рассчитано сейчас, не сохранено)' : ''}:`);
+  out.push('', `${periodTitle(e.week)}${e.computedNow ? ' (не рассчитывалась; рассчитано сейчас, не сохранено)' : ''}:`);
   if (!e.components.length) out.push('  клиент не обслуживается в этой неделе');
   const width = Math.max(...COMPONENTS.map((k) => COMPONENT_HEADERS[k].length));
   for (const c of e.components) out.push(`  ${c.component.padEnd(width)}  ${scoreText(c.score).padStart(4)}  ${c.reason}`);

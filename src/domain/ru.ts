@@ -81,3 +81,12 @@ export function quoted(s: string): string {
     .replace(/"([^"]*)"/g, '„$1“');
   return `«${inner}»`;
 }
+
+/**
+ * The subject of a month's e-mail with one colon at most: «Июнь 2024: ТОП вопросов …», but a
+ * topic with a colon of its own goes first, the month after it in brackets: «Торги и суды:
+ * изменения 44-ФЗ (июнь 2024)».
+ */
+export function monthSubject(period: string, topic: string): string {
+  return topic.includes(':') ? `${topic} (${monthTitle(period).toLowerCase()})` : `${monthTitle(period)}: ${topic}`;
+}

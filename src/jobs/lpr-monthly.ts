@@ -21,7 +21,7 @@ import { type CandidateRow, loadCandidates } from '../db/recipients.js';
 import { type CallOnly, callOnlyContacts, callOnlyScript } from '../domain/call-only.js';
 import { localDate, zonedTime } from '../domain/dates.js';
 import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients } from '../domain/recipients.js';
-import { monthTitle } from '../domain/ru.js';
+import { monthSubject, monthTitle } from '../domain/ru.js';
 import { type ComposeOptions, compileVariants, mailingLinks } from '../mail/compose.js';
 import { dispatchMessages } from '../mail/send-message.js';
 import type { JobContext, PeriodicJob, Trigger } from './types.js';
@@ -156,7 +156,7 @@ async function run(ctx: JobContext<Record<string, never>>) {
   const { mailingId, created } = await withTransaction(app.pool, async (db) => {
     const m = await upsertMailing(
       db,
-      { kind: LPR_KIND, period, subject: `${monthTitle(period)}: ${content.subject}`, content, variants, sendAfter: after },
+      { kind: LPR_KIND, period, subject: monthSubject(period, content.subject), content, variants, sendAfter: after },
       at,
     );
     await insertLinks(db, m.id, mailingLinks(content, app.config.lpr.honeypotUrl));

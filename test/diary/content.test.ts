@@ -153,7 +153,7 @@ describe('the content page', () => {
     expect(res.status).toBe(303);
     const [mail] = (await smtp.waitForCount(before + 1)).slice(before);
     expect(mail?.to).toEqual([HEAD_EMAIL]);
-    expect(mail?.parsed.subject).toBe('[ТЕСТ] Июнь 2024: Торги и суды: изменения 44-ФЗ с 1 июля');
+    expect(mail?.parsed.subject).toBe('[ТЕСТ] Торги и суды: изменения 44-ФЗ с 1 июля (июнь 2024)');
     expect(String(mail?.parsed.html)).toContain('https://www.example.com/ric502/hook/2024-06/44fz-iyul');
     expect(String(mail?.parsed.html)).not.toContain('/c/');
     expect(mail?.parsed.attachments.map((a) => a.filename)).toEqual(PDFS);

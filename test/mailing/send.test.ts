@@ -145,7 +145,7 @@ describe('rendering and sending', () => {
     const ascii = `director@${new URL('http://школа.рф').hostname}`;
     const rfMail = smtp.messages.filter((m) => m.to.includes(ascii) || m.to.includes('director@школа.рф'));
     expect(rfMail).toHaveLength(1);
-    expect(rfMail[0]!.parsed.subject).toBe('Июнь 2024: Проверки ГИТ и ФНС летом 2024: к чему готовиться');
+    expect(rfMail[0]!.parsed.subject).toBe('Проверки ГИТ и ФНС летом 2024: к чему готовиться (июнь 2024)');
     expect(rfMail[0]!.parsed.html).toContain('Здравствуйте, Анна Сергеевна!');
     expect((await t.app.pool.query('SELECT email_status FROM contacts WHERE id = $1', [rf])).rows[0].email_status).toBe('ok');
   });

@@ -173,7 +173,7 @@ describe('admin explain', () => {
   it('fails clearly on an unknown client and on a malformed number', async () => {
     const missing = await cli('explain', '999999');
     expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/client 999999 not found/);
+    expect(missing.err).toMatch(/explain: не выполнено: клиент 999999 не найден/);
     const bad = await cli('explain', '19x');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/client number: "19x" is not a client number/);

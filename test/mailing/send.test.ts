@@ -162,7 +162,7 @@ describe('rendering and sending', () => {
     const [mail] = received('crlf@client.example');
     const head = mail!.raw.split(/\r?\n\r?\n/)[0] as string;
     expect(head).not.toMatch(/^(Bcc|X-Injected):/im);
-    expect(mail!.parsed.subject).toBe('Июль 2024: Новости июля Bcc: evil@evil.example X-Injected: yes');
+    expect(mail!.parsed.subject).toBe('Новости июля Bcc: evil@evil.example X-Injected: yes (июль 2024)');
     expect(mail!.to).toEqual(['crlf@client.example']);
   });
 
@@ -309,7 +309,7 @@ describe('admin commands', () => {
     const hk = await executeRun(t.app, housekeeping, { period: '2025-01-09T1020', trigger: 'admin' });
     expect(hk.stats).toMatchObject({ messagesMarkedUnknown: 1 });
     const status = await cli('status');
-    expect(status.out).toMatch(/1 message\(s\) in state "unknown".*retry lpr-monthly --unknown/);
+    expect(status.out).toMatch(/1 письмо с неизвестной судьбой \(отправка прервана\).*retry lpr-monthly --unknown/);
     startWorkers();
     const retried = await cli('retry', 'lpr-monthly', '--unknown', '--period', '2025-01', '--json');
     expect(JSON.parse(retried.out).requeued).toEqual([m.id]);

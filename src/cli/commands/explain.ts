@@ -70,7 +70,7 @@ async function weekRow(app: App, card: ClientCard, week: string): Promise<{ row:
 
 export async function explainClient(app: App, number: number, week: string | null) {
   const card = await findClientCard(app.pool, number);
-  if (!card) throw new Error(`client ${number} not found`);
+  if (!card) throw new Error(`клиент ${number} не найден`);
   const tz = app.config.ric.timeZone;
   const w = week ?? card.week ?? shiftPeriod('isoweek', periodOf('isoweek', now(), tz), -1);
   const { row, computed } = await weekRow(app, card, w);

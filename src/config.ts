@@ -121,6 +121,8 @@ const schema = z.strictObject({
     callDueWorkingDays: z.number().int().min(0).max(20),
     /** Messages sent longer ago than this get no call task any more (a long outage of the job). */
     callLookbackDays: positiveInt,
+    /** A content workbook (`content load`, the diary's upload) is refused when its parts unpack to more than this many bytes. */
+    maxContentXlsxBytes: positiveInt,
   }),
   /** The click redirect `/c/<token>` (issue 6). */
   clicks: z.strictObject({
@@ -212,6 +214,19 @@ const schema = z.strictObject({
     reportsAllDepartments: z.array(z.string().trim().min(1)).default([]),
     /** Departments (names) whose heads prepare the month's e-mail content at /diary/content/<YYYY-MM>. */
     contentDepartments: z.array(z.string().trim().min(1)).default([]),
+  }),
+  /** How much work a person's day holds (src/domain/plan.ts): the planner never plans past it. */
+  workload: z.strictObject({
+    /** Client calls per working day of a remote specialist (ДИС). */
+    remote: z.number().int().min(0).max(1000),
+    /** Client visits or calls per working day of a field specialist (ТС). */
+    field: z.number().int().min(0).max(1000),
+    /** Client contacts per working day of a head of department (work handed to the head). */
+    head: z.number().int().min(0).max(1000),
+    /** Share of each day kept free for what comes up during it (signal and finding hand-offs). */
+    reserveShare: z.number().min(0).max(0.9),
+    /** A task without a deadline of its own is due this many working days after it starts. */
+    defaultDueWorkingDays: z.number().int().min(0).max(60),
   }),
 });
 

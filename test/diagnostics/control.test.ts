@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../src/clock.js';
 import { diagnosticsTaskOf } from '../../src/db/diagnostics.js';
+import { acknowledgeSignal } from '../../src/db/signals.js';
 import { closeTask } from '../../src/diagnostics/close-task.js';
 import { competitorDiagnostics } from '../../src/jobs/competitor-diagnostics.js';
 import { diagnosticsControl } from '../../src/jobs/diagnostics-control.js';
@@ -187,9 +188,19 @@ describe('diagnostics-control and the control reports', () => {
       field: 'Кайдаш В.В.',
     });
     expect(new Date(r.notified_at).getTime()).toBeGreaterThanOrEqual(new Date(r.found_at).getTime());
-    expect(r.reaction).toBeLessThan(1);
-    expect(s.totals).toMatchObject({ client: 'Итого: (1)', reaction: r.reaction });
-    expect(s.notes[0]).toMatch(/^Время реакции — от выявления до приёма письма специалисту ТС SMTP-сервером: медиана \d+ с/);
+    // The mail server accepting the alert is not a reaction: nobody has acknowledged it yet.
+    expect(r).toMatchObject({ acknowledged_at: null, acknowledged_by: '', reaction: null });
+    expect(s.notes[0]).toMatch(
+      /^Время реакции — от выявления до подтверждения специалистом ТС .*: медиана —, .*подтверждено 0 из 1, писем ТС принято 1 из 1\./,
+    );
+    // The field specialist acknowledges it 90 minutes after it was found: that is the reaction, as in `report signals`.
+    const [f] = (await t.app.pool.query(`SELECT signal_id, found_at FROM competitor_findings`)).rows;
+    const ack = await acknowledgeSignal(t.app.pool, Number(f.signal_id), 'Кайдаш В.В.', new Date(f.found_at.getTime() + 90 * 60_000));
+    expect(ack.kind).toBe('acknowledged');
+    const acked = JSON.parse((await cli('report', 'competitors', '--period', '2024-H2', '--format', 'json')).out).sections[0];
+    expect(acked.rows[0]).toMatchObject({ acknowledged_by: 'Кайдаш В.В.', reaction: 90 });
+    expect(acked.totals).toMatchObject({ client: 'Итого: (1)', reaction: 90 });
+    expect(acked.notes[0]).toMatch(/медиана 1 ч 30 мин, 90-й процентиль 1 ч 30 мин; подтверждено 1 из 1, писем ТС принято 1 из 1\.$/);
     const text = (await cli('report', 'competitors', '--period', '2024-07')).out;
     expect(text).toMatch(/^Конкуренты\nРИЦ502, с 01\.07\.2024 по 31\.07\.2024/);
     expect(text).toContain('30.09.2024');

@@ -140,6 +140,24 @@ describe('the content page', () => {
     expect(page.body.match(/Отправить тест себе/g)).toHaveLength(2);
   });
 
+  it('gives a head the month’s workbook to fill: the loaded month, else the previous one to start from', async () => {
+    const c = await signedIn(HEAD);
+    const page = await c.get('/diary/content/2024-07');
+    expect(page.body).toContain('<a href="/diary/content/2024-07/content.xlsx">Скачать книгу месяца</a>');
+    expect(page.body).not.toMatch(/admin content/);
+    const res = await fetch(`${base}/diary/content/2024-07/content.xlsx`, { headers: { cookie: cookie(c) } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="content-2024-07.xlsx"');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const june = readContentDir(SAMPLE_DIR);
+    const head = wb.getWorksheet('Тема и вступление') as ExcelJS.Worksheet;
+    expect(head.getCell('A2').value).toBe('2024-07');
+    expect(JSON.stringify(head.getRow(2).values)).toContain(JSON.stringify(june.content.subject).slice(1, -1));
+    const specialist = await signedIn('Лукина Елена Ивановна');
+    expect((await fetch(`${base}/diary/content/2024-07/content.xlsx`, { headers: { cookie: cookie(specialist) } })).status).toBe(404);
+  });
+
   it('lists only the recipients of the own department’s clients, and fills each variant for one of them', async () => {
     const c = await signedIn(HEAD);
     const page = await c.get('/diary/content/2024-06');

@@ -75,7 +75,7 @@ export function contentPage(p: ContentPageInput): string {
 <input type="hidden" name="csrf" value="${p.csrf}">
 <label class="field">Книга content.xlsx и PDF-подборки к ней<input type="file" name="files" multiple required accept=".xlsx,.json,.pdf"></label>
 <button type="submit">Загрузить и проверить</button>
-<p class="muted">Пустую книгу месяца выдаёт <code>admin content template ${p.period} --out DIR</code>, прошлый месяц — <code>admin content export</code>.</p>
+<p class="muted"><a href="${base}/content.xlsx">Скачать книгу месяца</a>: загруженную, иначе с содержанием прошлого месяца для правки, иначе пустую — с примечанием к каждому столбцу. PDF-подборки кладите рядом.</p>
 </form>`;
   const variants = p.preview?.variants.length
     ? p.preview.variants.map(

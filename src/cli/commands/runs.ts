@@ -38,7 +38,7 @@ export const runsCommand: Command = {
             { key: 'started_at', header: 'started', type: 'datetime' },
             { key: 'finished_at', header: 'finished', type: 'datetime' },
             { key: 'summary', header: 'stats / error' },
-            { key: 'outage', header: 'сбой PostgreSQL' },
+            { key: 'outage', header: 'Сбой PostgreSQL' },
           ],
           runs.map((r) => ({ ...r, summary: r.error ?? JSON.stringify(r.stats), outage: outageNote(r, tz) })),
           tz,

@@ -42,20 +42,8 @@ export function cspFor(url: string, contentType: unknown): string {
 /** The headers of a redirect written outside Fastify (the click fast path). */
 export const REDIRECT_SECURITY_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': NO_CONTENT_CSP } as const;
 
-const routeLists = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
-
-/** Every route registered on `server` after {@link securityHeaders} (tests walk them all). */
-export function registeredRoutes(server: FastifyInstance): readonly { method: string; url: string }[] {
-  return routeLists.get(server) ?? [];
-}
-
 /** Registers the hook on the root, before any route, so every scope inherits it. */
 export function securityHeaders(server: FastifyInstance): void {
-  const routes: { method: string; url: string }[] = [];
-  routeLists.set(server, routes);
-  server.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
-  });
   server.addHook('onSend', async (req, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
     if (!reply.hasHeader('content-security-policy'))

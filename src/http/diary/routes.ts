@@ -40,7 +40,6 @@ import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signed
 import { diaryReportRoutes } from './reports-routes.js';
 import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
 import { diarySteerRoutes } from './steer.js';
-import { DIARY_CSP } from './style.js';
 
 const actions = counter('churnguard_diary_actions_total', 'Diary actions by kind and result (sign-in, outcome, reassign, refused).');
 
@@ -170,11 +169,9 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
+    // The security headers (the diary's policy among them) come from src/http/security-headers.ts.
     scope.addHook('onSend', async (_req, reply, payload) => {
-      // A page may set a policy of its own (the content page frames its e-mail previews).
-      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DIARY_CSP);
-      if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
-      reply.header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+      reply.header('cache-control', 'no-store');
       return payload;
     });
 

@@ -213,6 +213,19 @@ const schema = z.strictObject({
     /** Departments (names) whose heads prepare the month's e-mail content at /diary/content/<YYYY-MM>. */
     contentDepartments: z.array(z.string().trim().min(1)).default([]),
   }),
+  /** How much work a person's day holds (src/domain/plan.ts): the planner never plans past it. */
+  workload: z.strictObject({
+    /** Client calls per working day of a remote specialist (ДИС). */
+    remote: z.number().int().min(0).max(1000),
+    /** Client visits or calls per working day of a field specialist (ТС). */
+    field: z.number().int().min(0).max(1000),
+    /** Client contacts per working day of a head of department (work handed to the head). */
+    head: z.number().int().min(0).max(1000),
+    /** Share of each day kept free for what comes up during it (signal and finding hand-offs). */
+    reserveShare: z.number().min(0).max(0.9),
+    /** A task without a deadline of its own is due this many working days after it starts. */
+    defaultDueWorkingDays: z.number().int().min(0).max(60),
+  }),
 });
 
 export type FileConfig = z.infer<typeof schema>;

@@ -2,14 +2,11 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { App } from '../app.js';
 import type { AppConfig } from '../config.js';
+import type { Values } from '../domain/options.js';
 
 export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
-export type Values = Record<string, string | boolean | string[] | undefined>;
-
-/** Bad arguments: exit code 2 with the command's usage text. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+// The options' parsing and error are shared with the reports and the diary (src/domain/options.ts).
+export { int, oneOf, str, UsageError, type Values } from '../domain/options.js';
 
 export interface CliContext {
   config: AppConfig;
@@ -39,29 +36,6 @@ export interface Command {
   runKind?: 'demo';
   /** Returns the exit code (default 0). */
   run(ctx: CliContext, values: Values, positionals: string[]): Promise<number | undefined>;
-}
-
-export function str(values: Values, key: string): string | undefined {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function int(values: Values, key: string, opts: { min?: number; max?: number } = {}): number | undefined {
-  const v = str(values, key);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
-    const range = opts.min !== undefined || opts.max !== undefined ? ` in ${opts.min ?? '…'}..${opts.max ?? '…'}` : '';
-    throw new UsageError(`--${key}: "${v}" is not a whole number${range}`);
-  }
-  return n;
-}
-
-export function oneOf<T extends string>(values: Values, key: string, allowed: readonly T[], fallback?: T): T | undefined {
-  const v = str(values, key);
-  if (v === undefined) return fallback;
-  if (!allowed.includes(v as T)) throw new UsageError(`--${key}: "${v}" is not one of ${allowed.join(', ')}`);
-  return v as T;
 }
 
 /** Print JSON (with `--json`) or the human form. */

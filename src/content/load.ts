@@ -9,7 +9,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
+import type { ContentFile, LoadedContent } from '../domain/content-schema.js';
 import { contentSchema, type MonthContent } from './schema.js';
+
+export type { ContentFile, LoadedContent } from '../domain/content-schema.js';
 
 export class ContentError extends Error {
   override name = 'ContentError';
@@ -18,22 +21,6 @@ export class ContentError extends Error {
     const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
     super(`content is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${shown.join('\n  ')}${more}`);
   }
-}
-
-export interface ContentFile {
-  name: string;
-  contentType: string;
-  bytes: Buffer;
-  sha256: string;
-}
-
-export interface LoadedContent {
-  content: MonthContent;
-  files: ContentFile[];
-  /** Over content.json and the files: the same folder loads to the same hash. */
-  sha256: string;
-  /** The folder, as given. */
-  source: string;
 }
 
 /** A thematic collection must stay small: it goes out with every e-mail. */

@@ -9,10 +9,11 @@ import { getContent, getContentFiles } from '../db/contents.js';
 import { attachmentsOf, getMailing, type MailingRow } from '../db/mailings.js';
 import { contactForMail } from '../db/messages.js';
 import { loadCandidates } from '../db/recipients.js';
+import { clientIdsInScope, type Scope } from '../db/scope.js';
 import { POSITION_TYPE_TITLES, PROBLEM_AREA_TITLES } from '../domain/audiences.js';
+import { LPR_KIND } from '../domain/mailing-content.js';
 import { EXCLUSION_TEXT, type Exclusion, parseVariantKey, selectRecipients } from '../domain/recipients.js';
-import { composeOptions, LPR_KIND } from '../jobs/lpr-monthly.js';
-import { type CompiledVariant, compileVariants, greeting, mailingLinks } from '../mail/compose.js';
+import { type CompiledVariant, compileVariants, composeOptions, greeting, mailingLinks } from '../mail/compose.js';
 import { type MessageForMail, rawAttachment, specialistLine } from '../mail/mailing.js';
 import { type FillValues, fill } from '../mail/render.js';
 import type { MonthContent } from './schema.js';
@@ -30,7 +31,9 @@ export interface VariantPreview {
   /** In Russian: who gets this variant. */
   title: string;
   count: number;
-  /** The first 20, as the dry run prints them. */
+  /** Of them, the recipients whose client the viewer's scope sees (src/db/scope.ts). */
+  visible: number;
+  /** The first 20 visible, as the dry run prints them. */
   first: PreviewRecipient[];
 }
 
@@ -65,18 +68,25 @@ async function selection(app: App, period: string, content: MonthContent) {
   });
 }
 
-/** The month's content (the mailing's own once it exists), its recipients per variant; null without content. */
-export async function monthPreview(app: App, period: string): Promise<MonthPreview | null> {
+/**
+ * The month's content (the mailing's own once it exists), its recipients per variant; null
+ * without content. The counts are the whole mailing's; the recipients listed (and the one each
+ * variant is filled for) are only those whose client `scope` sees.
+ */
+export async function monthPreview(app: App, period: string, scope: Scope): Promise<MonthPreview | null> {
   const mailing = await getMailing(app.pool, LPR_KIND, period);
   const stored = mailing ? null : await getContent(app.pool, LPR_KIND, period);
   const content = mailing?.content ?? stored?.content;
   if (!content) return null;
   const s = await selection(app, period, content);
+  const seen = await clientIdsInScope(app.pool, scope, [...new Set(s.recipients.map((r) => r.clientId))]);
+  const visible = s.recipients.filter((r) => seen.has(r.clientId));
   const variants = Object.entries(s.perVariant).map(([key, count]) => ({
     key,
     title: variantTitle(key),
     count,
-    first: s.recipients
+    visible: visible.filter((r) => r.variant.key === key).length,
+    first: visible
       .filter((r) => r.variant.key === key)
       .slice(0, 20)
       .map((r) => ({
@@ -130,8 +140,9 @@ export interface FilledVariant {
 }
 
 /**
- * A variant filled for its first recipient, every link the document's own address (no tracking
- * token), the unsubscribe link inert. Null when no recipient gets this variant.
+ * A variant filled for its first visible recipient, every link the document's own address (no
+ * tracking token), the unsubscribe link inert. Null when no recipient the preview's scope sees
+ * gets this variant.
  */
 export async function fillVariant(app: App, preview: MonthPreview, key: string): Promise<FilledVariant | null> {
   const variant = preview.variants.find((v) => v.key === key);

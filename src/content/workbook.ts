@@ -8,6 +8,7 @@
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import { POSITION_TYPE_TITLES, POSITION_TYPES, PROBLEM_AREA_TITLES, PROBLEM_AREAS, type ProblemArea } from '../domain/audiences.js';
+import { neutraliseFormula, unneutraliseFormula } from '../domain/clean-text.js';
 import { contentSchema, type MonthContent } from './schema.js';
 
 /** Links per news hook the workbook has room for. */
@@ -247,7 +248,8 @@ export async function parseWorkbook(file: string, bytes: Buffer, defaults: { per
       const values = new Map<string, { text: string; col: number; cell: ExcelJS.CellValue }>();
       for (const [key, col] of colOf) {
         const cell = row.getCell(col).value;
-        values.set(key, { text: key === 'period' ? periodText(cell) : cellText(cell).trim(), col, cell });
+        // A text we wrote neutralised (`'=…`, see writeWorkbook) reads back as it was.
+        values.set(key, { text: key === 'period' ? periodText(cell) : unneutraliseFormula(cellText(cell)).trim(), col, cell });
       }
       const counts = [...values].some(([k, v]) => v.text !== '' && !sheet.prefilled?.includes(k));
       if (counts || sheet.single) items.push({ row: r, values });
@@ -346,7 +348,9 @@ export async function writeWorkbook(period: string, content: MonthContent | null
     sheet.columns.forEach((c, i) => {
       header.getCell(i + 1).note = c.note;
     });
-    for (const values of rowsOf(sheet, period, content)) ws.addRow(values);
+    // Every text cell passes the exports' one neutraliser (a title `=HYPERLINK(…)` stays text).
+    for (const values of rowsOf(sheet, period, content))
+      ws.addRow(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, neutraliseFormula(v)])));
     if (sheet.key === 'head') ws.getCell('A2').numFmt = '@';
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

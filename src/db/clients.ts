@@ -1,5 +1,5 @@
 /** `clients` as the clients import writes them. */
-import type { ApplyContext, ApplyResult } from '../imports/kind.js';
+import type { ApplyContext, ApplyResult } from './apply.js';
 import type { PoolClient, Queryable } from './pool.js';
 
 export async function loadClientNumbers(db: Queryable): Promise<Map<number, number>> {

@@ -1,5 +1,5 @@
 /** `contact_events` (Работы) as the contact-events import writes them. */
-import { type ApplyContext, type ApplyResult, upsertCounts } from '../imports/kind.js';
+import { type ApplyContext, type ApplyResult, upsertCounts } from './apply.js';
 import type { PoolClient } from './pool.js';
 
 /** churnguard's reference in «Комментарий к действию» of an exported row (src/exports/crm.ts). */
@@ -60,7 +60,7 @@ async function linkEchoes(db: PoolClient, tz: string): Promise<{ linked: number;
  */
 export async function applyContactEvents(db: PoolClient, ctx: ApplyContext): Promise<ApplyResult> {
   const { rows } = await db.query<{ outcome: string; n: number }>('SELECT outcome, count(*)::int AS n FROM import_stage GROUP BY outcome');
-  const echo = await linkEchoes(db, ctx.app.config.ric.timeZone);
+  const echo = await linkEchoes(db, ctx.timeZone);
   const result = await upsertCounts(
     db,
     `INSERT INTO contact_events AS e (client_id, contact_id, contact_name, employee_id, crm_number, channel, planned_at, occurred_at,

@@ -1,7 +1,7 @@
 /** `contacts` and `key_person_changes` as the contacts import writes them. */
 
-import { type Holder, type KeyPersonChange, keyPersonChanges } from '../imports/key-persons.js';
-import type { ApplyContext, ApplyResult } from '../imports/kind.js';
+import { type Holder, type KeyPersonChange, keyPersonChanges } from '../domain/key-persons.js';
+import type { ApplyContext, ApplyResult } from './apply.js';
 import { syncAddressTasks } from './crm-address-tasks.js';
 import type { PoolClient, Queryable } from './pool.js';
 

@@ -1,6 +1,5 @@
 /** `mailing_contents`, `mailing_content_files`: the month's content as `admin content load` stored it. */
-import type { ContentFile, LoadedContent } from '../content/load.js';
-import type { MonthContent } from '../content/schema.js';
+import type { ContentFile, LoadedContent, MonthContent } from '../domain/content-schema.js';
 import type { Queryable } from './pool.js';
 
 export interface StoredContent {

@@ -7,7 +7,7 @@
  */
 
 import { localDate, zonedTime } from '../domain/dates.js';
-import type { ApplyContext } from '../imports/kind.js';
+import type { ApplyContext } from './apply.js';
 import type { PoolClient } from './pool.js';
 
 export const CRM_ADDRESS_TASK = 'fix-crm-email';
@@ -18,8 +18,8 @@ export const crmAddressTaskKey = (contactId: number) => `${CRM_ADDRESS_TASK}.${c
 const DUE_WORKING_DAYS = 2;
 
 export async function syncAddressTasks(db: PoolClient, ctx: ApplyContext): Promise<{ addressTasks: number; addressTasksClosed: number }> {
-  const tz = ctx.app.config.ric.timeZone;
-  const due = zonedTime(ctx.app.calendar.addWorkingDays(localDate(ctx.now, tz), DUE_WORKING_DAYS), 18, 0, tz);
+  const tz = ctx.timeZone;
+  const due = zonedTime(ctx.calendar.addWorkingDays(localDate(ctx.now, tz), DUE_WORKING_DAYS), 18, 0, tz);
   const opened = await db.query(
     `INSERT INTO tasks (kind, title, assignee_id, client_id, contact_id, due_at, priority, payload, dedup_key, created_by, created_at)
      SELECT $1, 'Исправить адрес e-mail в КИС: ' || k.full_name || ', адрес «' || k.email || '» — ' || k.email_problem,

@@ -1,6 +1,6 @@
 /** `crm_deviations`: the CRM's own «Фиксация отклонений», one row per client and ISO week. */
-import type { ApplyContext, ApplyResult } from '../imports/kind.js';
-import { upsertCounts } from '../imports/kind.js';
+import type { ApplyContext, ApplyResult } from './apply.js';
+import { upsertCounts } from './apply.js';
 import type { PoolClient, Queryable } from './pool.js';
 
 /** The CRM's indicator of each client in `week` (all clients, or `clientIds`). */

@@ -21,14 +21,31 @@ export interface ZoneCount {
   n: number;
 }
 
-/** Clients per zone per week in (fromWeek, toWeek]. */
-export async function zoneCounts(db: Queryable, fromWeek: string, toWeek: string, department: string | null): Promise<ZoneCount[]> {
+/**
+ * Clients per zone per week in (fromWeek, toWeek], of one series: churnguard's own indicator
+ * (every scored week) or the CRM's (weeks whose report was imported) — never the two spliced.
+ */
+export async function zoneCounts(
+  db: Queryable,
+  fromWeek: string,
+  toWeek: string,
+  department: string | null,
+  series: 'computed' | 'crm' = 'computed',
+  zones: { highFrom: number; dynamicFrom: number } = { highFrom: 0.34, dynamicFrom: 0.3 },
+): Promise<ZoneCount[]> {
   const { rows } = await db.query<ZoneCount>(
-    `SELECT rs.week, rs.zone, count(*)::int AS n
-       FROM risk_scores rs JOIN clients c ON c.id = rs.client_id
-      WHERE rs.week > $1 AND rs.week <= $2 AND ($3::text IS NULL OR ${IN_DEPARTMENT.replace('$DEP', '$3')})
-      GROUP BY 1, 2 ORDER BY 1`,
-    [fromWeek, toWeek, department],
+    series === 'computed'
+      ? `SELECT rs.week, rs.computed_zone AS zone, count(*)::int AS n
+           FROM risk_scores rs JOIN clients c ON c.id = rs.client_id
+          WHERE rs.week > $1 AND rs.week <= $2 AND ($3::text IS NULL OR ${IN_DEPARTMENT.replace('$DEP', '$3')})
+          GROUP BY 1, 2 ORDER BY 1`
+      : `SELECT d.week, CASE WHEN round(d.indicator * 1000) >= round($4::numeric * 1000) THEN 'high'
+                             WHEN round(d.indicator * 1000) >= round($5::numeric * 1000) THEN 'dynamic' ELSE 'none' END AS zone,
+                count(*)::int AS n
+           FROM crm_deviations d JOIN clients c ON c.id = d.client_id
+          WHERE d.week > $1 AND d.week <= $2 AND ($3::text IS NULL OR ${IN_DEPARTMENT.replace('$DEP', '$3')})
+          GROUP BY 1, 2 ORDER BY 1`,
+    series === 'computed' ? [fromWeek, toWeek, department] : [fromWeek, toWeek, department, zones.highFrom, zones.dynamicFrom],
   );
   return rows;
 }
@@ -38,12 +55,16 @@ export interface Riser {
   name: string;
   indicator: number;
   indicator_delta: number;
+  indicator_source: 'crm' | 'computed';
 }
 
-/** The clients whose indicator rose most in `week`. */
+/**
+ * The clients whose indicator rose most in `week`: the acting value's change, which compares
+ * within one series only (a switch of source is no change: `indicator_delta` is null then).
+ */
 export async function topRisers(db: Queryable, week: string, department: string | null, limit: number): Promise<Riser[]> {
   const { rows } = await db.query<Riser>(
-    `SELECT c.number, c.name, rs.indicator, rs.indicator_delta
+    `SELECT c.number, c.name, rs.indicator, rs.indicator_delta, rs.indicator_source
        FROM risk_scores rs JOIN clients c ON c.id = rs.client_id
       WHERE rs.week = $1 AND rs.indicator_delta > 0 AND ($2::text IS NULL OR ${IN_DEPARTMENT.replace('$DEP', '$2')})
       ORDER BY rs.indicator_delta DESC, c.number LIMIT $3`,

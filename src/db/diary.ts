@@ -5,6 +5,7 @@
  */
 import type { PoolClient, Queryable } from './pool.js';
 import type { RiskScoreRow } from './risk-scores.js';
+import { clientInScopeSql, type Scope } from './scope.js';
 
 /** A task as the diary shows it. */
 export interface DiaryTaskRow {
@@ -136,12 +137,16 @@ export type ReassignResult =
 /** Inside a transaction: a head gives an open task of the team to another member of it. */
 export async function reassignTask(
   db: PoolClient,
-  r: { taskId: number; toId: number; byId: number; departmentId: number; at: Date },
+  r: { taskId: number; toId: number; byId: number; departmentId: number; scope: Scope; at: Date },
 ): Promise<ReassignResult> {
+  // A team's task about a client outside the head's scope is "not found" like a missing one.
+  const params: unknown[] = [r.taskId, r.departmentId];
   const { rows } = await db.query<{ assignee_id: number | null }>(
     `SELECT t.assignee_id FROM tasks t JOIN employees e ON e.id = t.assignee_id AND e.department_id = $2
-      WHERE t.id = $1 AND t.state = 'open' FOR UPDATE OF t`,
-    [r.taskId, r.departmentId],
+      WHERE t.id = $1 AND t.state = 'open'
+        AND (t.client_id IS NULL OR EXISTS (SELECT 1 FROM clients c WHERE c.id = t.client_id AND ${clientInScopeSql(r.scope, 'c', params)}))
+        FOR UPDATE OF t`,
+    params,
   );
   const task = rows[0];
   if (!task) return { kind: 'not-found' };

@@ -1,5 +1,5 @@
 /** `departments` and `employees` as the employees import writes them. */
-import type { ApplyContext, ApplyResult } from '../imports/kind.js';
+import type { ApplyContext, ApplyResult } from './apply.js';
 import { endInactiveEmployeesAccess } from './diary-auth.js';
 import type { PoolClient, Queryable } from './pool.js';
 

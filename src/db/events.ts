@@ -3,7 +3,7 @@
  * (Вебинары), cabinet requests (Обращения в ЛК) and hotline requests (ГЛ). Each row has a
  * natural key, so an overlapping export adds only what is new.
  */
-import { type ApplyContext, type ApplyResult, upsertCounts } from '../imports/kind.js';
+import { type ApplyContext, type ApplyResult, upsertCounts } from './apply.js';
 import type { PoolClient } from './pool.js';
 
 /** Where a kind of event lives: its table, date column and descriptive column. */

@@ -1,5 +1,5 @@
 /** `mailings` and `mailing_attachments`: a mailing (UNIQUE(kind, period)), its compiled variants and attachments. */
-import type { MonthContent } from '../content/schema.js';
+import type { MonthContent } from '../domain/content-schema.js';
 import type { CompiledVariant } from '../domain/mailing-content.js';
 import type { Queryable } from './pool.js';
 

@@ -1,6 +1,6 @@
 /** `online_usage` (входы в онлайн-версию) and the clients' «Активность» flag. */
-import type { ApplyContext, ApplyResult } from '../imports/kind.js';
-import { upsertCounts } from '../imports/kind.js';
+import type { ApplyContext, ApplyResult } from './apply.js';
+import { upsertCounts } from './apply.js';
 import type { PoolClient, Queryable } from './pool.js';
 
 /**

@@ -1,5 +1,5 @@
 /** `payments` (Начисления и оплаты) as the payments import writes them. */
-import { type ApplyContext, type ApplyResult, upsertCounts } from '../imports/kind.js';
+import { type ApplyContext, type ApplyResult, upsertCounts } from './apply.js';
 import type { PoolClient } from './pool.js';
 
 /** Upsert charges, payments and debt by (client, month). */

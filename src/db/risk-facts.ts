@@ -41,6 +41,7 @@ interface Row {
   weeks: number[] | null;
   prev_zone: Zone | null;
   prev_indicator: number | null;
+  prev_crm: number | null;
 }
 
 /**
@@ -98,13 +99,19 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
      ), usage AS (
        ${weeklyLoginsSql('$1', w.loginWeeks)}
      ), prev AS (
-       SELECT client_id, zone, indicator FROM risk_scores WHERE week = $7
+       -- The week before, per series: churnguard's own value (never the acting one, which may be
+       -- the CRM's) and the CRM's as imported, so each change compares within one series.
+       SELECT coalesce(p.client_id, d.client_id) AS client_id, p.computed_zone AS zone, p.computed_indicator AS indicator,
+              d.indicator AS crm_indicator
+         FROM (SELECT client_id, computed_zone, computed_indicator FROM risk_scores WHERE week = $7) p
+         FULL JOIN (SELECT client_id, indicator FROM crm_deviations WHERE week = $7) d ON d.client_id = p.client_id
      )
      SELECT c.id, c.category, c.connected_on, c.primary_advance_until, c.flags,
             coalesce(u.system_users, 0) AS system_users, coalesce(u.trained_users, 0) AS trained_users,
             coalesce(u.unknown_users, 0) AS unknown_users,
             coalesce(lk.n, 0) AS lk, coalesce(lpr.n, 0) AS lpr, coalesce(u.has_lpr, false) AS has_lpr,
-            coalesce(web.n, 0) AS webinars, usage.weeks, prev.zone AS prev_zone, prev.indicator AS prev_indicator
+            coalesce(web.n, 0) AS webinars, usage.weeks, prev.zone AS prev_zone, prev.indicator AS prev_indicator,
+            prev.crm_indicator AS prev_crm
        FROM c
        LEFT JOIN people u ON u.client_id = c.id
        LEFT JOIN lk ON lk.client_id = c.id
@@ -132,6 +139,7 @@ export async function loadRiskFacts(db: Queryable, w: RiskWindows): Promise<Risk
       flags: r.flags,
       previousZone: r.prev_zone,
       previousIndicator: r.prev_indicator,
+      previousCrmIndicator: r.prev_crm,
     };
   });
 }

@@ -25,8 +25,17 @@ export type OutcomeResult =
   /** The outcome is not one a task of this kind can close with. */
   | { kind: 'not-applicable'; task: TaskRow; message: string; allowed: Outcome[] };
 
-/** Inside a transaction: close the task and record its contact event (once). */
-export async function recordOutcome(db: PoolClient, taskId: number, input: OutcomeInput, at: Date): Promise<OutcomeResult> {
+/**
+ * Inside a transaction: close the task and record its contact event (once). A visit's reasons
+ * are closed with `event: false`: the visit records the one contact event of the conversation.
+ */
+export async function recordOutcome(
+  db: PoolClient,
+  taskId: number,
+  input: OutcomeInput,
+  at: Date,
+  opts: { event?: boolean } = {},
+): Promise<OutcomeResult> {
   const { rows } = await db.query<TaskRow>('SELECT * FROM tasks WHERE id = $1 FOR UPDATE', [taskId]);
   const task = rows[0];
   if (!task) return { kind: 'not-found' };
@@ -51,7 +60,8 @@ export async function recordOutcome(db: PoolClient, taskId: number, input: Outco
     [taskId, def.taskOutcome, input.note ?? null, input.next ?? null, at],
   );
   const closed = updated.rows[0] as TaskRow;
-  if (closed.client_id === null || def.event === null) return { kind: 'done', task: closed, eventId: null, changed: true };
+  if (closed.client_id === null || def.event === null || opts.event === false)
+    return { kind: 'done', task: closed, eventId: null, changed: true };
   const ev = await db.query<{ id: number }>(
     `INSERT INTO contact_events (client_id, contact_id, contact_name, employee_id, channel, planned_at, occurred_at, outcome,
                                  goal, note, result, task_id, natural_key)

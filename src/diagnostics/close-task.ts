@@ -59,9 +59,10 @@ export type CloseResult =
   /** The request lacks what the outcome needs (a finding for competitor-found). */
   | { kind: 'incomplete'; task: TaskRow; message: string };
 
-type Db = Parameters<typeof recordOutcome>[0];
+export type Db = Parameters<typeof recordOutcome>[0];
 
-async function closeDiagnostics(
+/** Inside a transaction: close a diagnostics task with its outcome (and the finding it needs). */
+export async function closeDiagnostics(
   app: App,
   db: Db,
   task: TaskRow,

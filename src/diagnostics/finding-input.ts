@@ -6,6 +6,7 @@
 import { loadEmployeeNames } from '../db/employees.js';
 import type { FindingSource } from '../db/findings.js';
 import type { Queryable } from '../db/pool.js';
+import { ALL, type Scope, scopedClientByNumber } from '../db/scope.js';
 import { cleanCompetitor, parseValidUntil } from '../domain/findings.js';
 import { EmployeeIndex } from '../imports/people.js';
 import type { FindingInput } from './record-findings.js';
@@ -72,12 +73,14 @@ export function findingDetails(raw: Pick<RawFinding, 'competitor' | 'until' | 'c
   };
 }
 
-/** Check a submitted finding and resolve its client and employee. */
-export async function resolveFinding(db: Queryable, raw: RawFinding, source: FindingSource): Promise<FindingInput> {
+/**
+ * Check a submitted finding and resolve its client and employee; a client outside `scope` (the
+ * admin script and the API act for every department) is unknown like a missing one.
+ */
+export async function resolveFinding(db: Queryable, raw: RawFinding, source: FindingSource, scope: Scope = ALL): Promise<FindingInput> {
   const number = clientNumber(raw.client);
   const details = findingDetails(raw);
-  const { rows } = await db.query<{ id: number }>('SELECT id FROM clients WHERE number = $1', [number]);
-  const client = rows[0];
+  const client = await scopedClientByNumber(db, scope, number);
   if (!client) throw new FindingFieldError('client', `client ${number} is unknown (expected a client imported before)`);
   let foundBy: number | null = null;
   if (raw.foundBy?.trim()) {

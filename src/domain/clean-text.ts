@@ -36,3 +36,22 @@ export function escapeUnprintable(s: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * The one neutraliser of every text cell an export writes (CSV and the CRM's TSV, every
+ * `.xlsx`): a text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+…`,
+ * `-…`, or one behind a tab or CR) gets a leading `'` (OWASP's CSV-injection advice). CRM
+ * data, API input, a person's notes, names, titles all pass here, so no writer can forget it.
+ * Numbers are not text: a negative number we computed (`-3`) is written as a number, while a
+ * text cell `-3` typed by a person gets the quote like any other.
+ */
+export function neutraliseFormula(v: string): string {
+  return FORMULA_START.test(v) ? `'${v}` : v;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** What {@link neutraliseFormula} added, taken off again when a workbook we wrote is read back. */
+export function unneutraliseFormula(v: string): string {
+  return v.startsWith("'") && FORMULA_START.test(v.slice(1)) ? v.slice(1) : v;
+}

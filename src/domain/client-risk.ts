@@ -5,7 +5,7 @@
 
 import type { IsoDate } from './dates.js';
 import type { RiskConfig } from './health-config.js';
-import { effectiveIndicator, type IndicatorOrigin } from './indicator-source.js';
+import { effectiveIndicator, type IndicatorOrigin, seriesDeltas } from './indicator-source.js';
 import { categoriesOf, type RiskCategory } from './risk-categories.js';
 import {
   COMPONENTS,
@@ -17,7 +17,7 @@ import {
   scoreTraining,
   scoreWebinars,
 } from './risk-components.js';
-import { deltaOf, indicatorOf, type Zone, zoneOf } from './risk-model.js';
+import { indicatorOf, type Zone, zoneOf } from './risk-model.js';
 
 /** What the job counts per client, every window ending on the last day of the scored week. */
 export interface RiskFacts {
@@ -39,8 +39,11 @@ export interface RiskFacts {
   connectedOn: IsoDate | null;
   primaryAdvanceUntil: IsoDate | null;
   flags: readonly string[];
+  /** churnguard's own indicator and zone of the week before (its series, not the acting value). */
   previousZone: Zone | null;
   previousIndicator: number | null;
+  /** The CRM's indicator of the week before, when its report was imported (absent: none). */
+  previousCrmIndicator?: number | null;
 }
 
 export interface ClientRisk {
@@ -55,7 +58,11 @@ export interface ClientRisk {
   computedZone: Zone | null;
   /** The CRM's «Индикатор (-)» of the week, when its report was imported. */
   crmIndicator: number | null;
+  /** Change since last week within the acting series (null: that series has no value last week). */
   delta: number | null;
+  /** Change since last week within churnguard's series and within the CRM's. */
+  computedDelta: number | null;
+  crmDelta: number | null;
   stale: ComponentKey[];
   categories: RiskCategory[];
 }
@@ -88,14 +95,21 @@ export function scoreClient(
     components[k] = why === undefined ? computed[k]() : { score: null, reason: why };
   }
   const computedIndicator = indicatorOf(components, cfg.weights);
-  const { indicator, zone, source } = effectiveIndicator(computedIndicator, crmIndicator, cfg.indicatorSource, cfg.zones);
+  const acting = effectiveIndicator(computedIndicator, crmIndicator, cfg.indicatorSource, cfg.zones);
+  const { indicator, zone, source } = acting;
+  const deltas = seriesDeltas(
+    { computed: computedIndicator, crm: crmIndicator, acting },
+    { computed: f.previousIndicator, computedZone: f.previousZone, crm: f.previousCrmIndicator ?? null },
+    cfg.zones,
+  );
   const categories = categoriesOf(
     {
       connectedOn: f.connectedOn,
       primaryAdvanceUntil: f.primaryAdvanceUntil,
       flags: f.flags,
       zone,
-      previousZone: f.previousZone,
+      // «Красная зона» within one series: the acting series' zone of last week.
+      previousZone: deltas.previousZone,
       weeklyLogins: stale.has('logins') ? null : f.weeklyLogins,
     },
     weekEnd,
@@ -110,7 +124,9 @@ export function scoreClient(
     computedIndicator,
     computedZone: zoneOf(computedIndicator, cfg.zones),
     crmIndicator,
-    delta: deltaOf(indicator, f.previousIndicator),
+    delta: deltas.acting,
+    computedDelta: deltas.computed,
+    crmDelta: deltas.crm,
     stale: COMPONENTS.filter((k) => unknown.has(k)),
     categories,
   };

@@ -124,3 +124,9 @@ export function zonedTime(date: IsoDate, hour: number, minute: number, tz: strin
   }
   return new Date(t);
 }
+
+/** The end of the working day of `date` (`workdayEnd` "18:00"), in the RIC's time zone: when a task "due that day" is due. */
+export function dueOn(date: string, workdayEnd: string, tz: string): Date {
+  const [h, m] = workdayEnd.split(':').map(Number) as [number, number];
+  return zonedTime(date, h, m, tz);
+}

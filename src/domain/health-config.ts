@@ -37,6 +37,12 @@ export const riskConfigSchema = z
       /** Share of system users trained within the validity, per client category. */
       norms: z.strictObject({ A: share, B: share, C: share }),
       validityMonths: positiveInt,
+      /**
+       * 2 (the source's rule, default): the norm met within the validity → no threat, otherwise
+       * high («0,34 и выше – нет обученных, согласно установленным нормативам, либо прошло 2
+       * года»). 3: some trained but below the norm → dynamic — a deviation from the source.
+       */
+      levels: z.union([z.literal(2), z.literal(3)]).default(2),
     }),
     lk: countComponent,
     lprContact: countComponent,

@@ -3,6 +3,9 @@
  * (`mailings.variants`). Here, below both the mailer (src/mail/) and the store (src/db/).
  */
 
+/** The kind of the monthly decision-maker e-mail (`mailings.kind`, content and the job's name). */
+export const LPR_KIND = 'lpr-monthly';
+
 /** A link of the mailing, stored in `links` (UNIQUE(mailing_id, url)). */
 export interface MailingLink {
   position: number;

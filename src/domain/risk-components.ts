@@ -4,7 +4,7 @@
  *
  * | component | high risk | dynamic risk | no threat |
  * |---|---|---|---|
- * | Обучение | no system user trained within 2 years | some, below the category's norm | norm met |
+ * | Обучение | the category's norm not met within 2 years | (only with `training.levels` 3: some trained, below the norm) | norm met |
  * | Использование ЛК | no request in 3 months | 1 request | more |
  * | Контакт с ЛПР | no held contact with an ЛПР in 3 months | 1 | more |
  * | Нет входов в систему | no logins in 4 weeks | logins in under half of the weeks | otherwise |
@@ -79,7 +79,9 @@ export function scoreTraining(f: TrainingFacts, cfg: RiskConfig): ComponentScore
   if (trained === 0) return at(cfg, 'high', reason);
   // Compare in whole permille: 4 of 5 users is exactly the 80 % norm.
   const met = Math.round((trained / f.systemUsers) * 1000) >= Math.round(norm * 1000);
-  return at(cfg, met ? 'noThreat' : 'dynamic', reason);
+  if (met) return at(cfg, 'noThreat', reason);
+  // The source knows two values only: below the norm is high. The third level is our variant.
+  return at(cfg, cfg.training.levels === 3 ? 'dynamic' : 'high', reason);
 }
 
 export function scoreLk(requests: number, cfg: RiskConfig): ComponentScore {

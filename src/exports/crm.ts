@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { App } from '../app.js';
+import { neutraliseFormula } from '../domain/clean-text.js';
 import { CRM_CONTACT_EVENT_COLUMNS } from '../domain/crm-columns.js';
 import { addDays, localParts, zonedTime } from '../domain/dates.js';
 
@@ -28,7 +29,8 @@ export interface ExportRequest {
   out: string;
 }
 
-const CHANNELS: Record<string, string> = {
+/** The CRM's «Способ контакта» of a channel. */
+export const CHANNELS: Record<string, string> = {
   phone: 'Телефонный звонок',
   email: 'Электронное письмо',
   visit: 'Визит',
@@ -178,7 +180,10 @@ export async function exportForCrm(app: App, req: ExportRequest): Promise<number
   const tz = app.config.ric.timeZone;
   const from = zonedTime(req.from, 0, 0, tz);
   const to = zonedTime(addDays(req.to, 1), 0, 0, tz);
-  const table = req.kind === 'tasks' ? await tasksTable(app, from, to) : await contactEventsTable(app, from, to);
+  const raw = req.kind === 'tasks' ? await tasksTable(app, from, to) : await contactEventsTable(app, from, to);
+  // Every cell, whatever column it is in, passes the one neutraliser: a title or note
+  // starting with `=HYPERLINK(…)` reaches the CRM (or Excel) as text, never as a formula.
+  const table: ExportTable = { header: raw.header.map(neutraliseFormula), rows: raw.rows.map((r) => r.map(neutraliseFormula)) };
   if (req.format === 'xlsx') {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet(req.kind === 'tasks' ? 'ПриЗ' : 'Работы', { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -1,16 +1,16 @@
 /**
  * A week's zones re-decided after the CRM's «Фиксация отклонений» for it was imported (or
- * re-imported): the indicator acted on, its zone, the change since last week and «Красная
- * зона» of that week and of the next (whose red zone and change depend on this week's), then
+ * re-imported): the indicator acted on, its zone, the change since last week (within the acting
+ * series) and «Красная зона» (within it too) of that week and of the next (whose red zone and change depend on this week's), then
  * the risk-review task rules for the newest scored week — the same rules and dedup as the
  * weekly scoring. Runs inside the import's transaction: all or nothing with the file.
  */
 import type { App } from '../app.js';
 import type { Queryable } from '../db/pool.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
-import { effectiveIndicator, withRedZone } from '../domain/indicator-source.js';
+import { effectiveIndicator, seriesDeltas, withRedZone } from '../domain/indicator-source.js';
 import { shiftPeriod } from '../domain/periods.js';
-import { deltaOf, type Zone } from '../domain/risk-model.js';
+import type { Zone } from '../domain/risk-model.js';
 import { applyRiskTasks, type RiskTaskResult } from './risk-tasks.js';
 
 interface Row {
@@ -18,18 +18,22 @@ interface Row {
   computed_indicator: number | null;
   crm: number | null;
   categories: string[];
+  /** The week before, per series: churnguard's value and zone, and the CRM's. */
   prev_zone: Zone | null;
   prev_indicator: number | null;
+  prev_crm: number | null;
 }
 
 /** Re-decide the stored rows of one week; returns how many changed. */
 async function reapply(app: App, db: Queryable, week: string): Promise<number> {
   const cfg = app.config.risk;
   const { rows } = await db.query<Row>(
-    `SELECT rs.client_id, rs.computed_indicator, d.indicator AS crm, rs.categories, p.zone AS prev_zone, p.indicator AS prev_indicator
+    `SELECT rs.client_id, rs.computed_indicator, d.indicator AS crm, rs.categories,
+            p.computed_zone AS prev_zone, p.computed_indicator AS prev_indicator, pd.indicator AS prev_crm
        FROM risk_scores rs
        LEFT JOIN crm_deviations d ON d.week = rs.week AND d.client_id = rs.client_id
        LEFT JOIN risk_scores p ON p.week = $2 AND p.client_id = rs.client_id
+       LEFT JOIN crm_deviations pd ON pd.week = $2 AND pd.client_id = rs.client_id
       WHERE rs.week = $1`,
     [week, shiftPeriod('isoweek', week, -1)],
   );
@@ -40,27 +44,35 @@ async function reapply(app: App, db: Queryable, week: string): Promise<number> {
   const sources: string[] = [];
   const crm: (number | null)[] = [];
   const deltas: (number | null)[] = [];
+  const crmDeltas: (number | null)[] = [];
   const categories: string[] = [];
   for (const r of rows) {
     const e = effectiveIndicator(r.computed_indicator, r.crm, cfg.indicatorSource, cfg.zones);
+    // Changes and «Красная зона» within one series: the acting one's previous week.
+    const d = seriesDeltas(
+      { computed: r.computed_indicator, crm: r.crm, acting: e },
+      { computed: r.prev_indicator, computedZone: r.prev_zone, crm: r.prev_crm },
+      cfg.zones,
+    );
     ids.push(r.client_id);
     indicators.push(e.indicator);
     zones.push(e.zone);
     sources.push(e.source);
     crm.push(r.crm);
-    deltas.push(deltaOf(e.indicator, r.prev_indicator));
-    categories.push(withRedZone(r.categories, e.zone, r.prev_zone).join(','));
+    deltas.push(d.acting);
+    crmDeltas.push(d.crm);
+    categories.push(withRedZone(r.categories, e.zone, d.previousZone).join(','));
   }
   const res = await db.query(
     `UPDATE risk_scores rs
         SET indicator = u.indicator, zone = u.zone, indicator_source = u.source, crm_indicator = u.crm,
-            indicator_delta = u.delta, categories = string_to_array(u.categories, ',')
-       FROM unnest($2::bigint[], $3::numeric[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[])
-            AS u(client_id, indicator, zone, source, crm, delta, categories)
+            indicator_delta = u.delta, crm_delta = u.crm_delta, categories = string_to_array(u.categories, ',')
+       FROM unnest($2::bigint[], $3::numeric[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[], $9::numeric[])
+            AS u(client_id, indicator, zone, source, crm, delta, categories, crm_delta)
       WHERE rs.week = $1 AND rs.client_id = u.client_id
-        AND (rs.indicator, rs.zone, rs.indicator_source, rs.crm_indicator, rs.indicator_delta, rs.categories)
-            IS DISTINCT FROM (u.indicator, u.zone, u.source, u.crm, u.delta, string_to_array(u.categories, ','))`,
-    [week, ids, indicators, zones, sources, crm, deltas, categories],
+        AND (rs.indicator, rs.zone, rs.indicator_source, rs.crm_indicator, rs.indicator_delta, rs.crm_delta, rs.categories)
+            IS DISTINCT FROM (u.indicator, u.zone, u.source, u.crm, u.delta, u.crm_delta, string_to_array(u.categories, ','))`,
+    [week, ids, indicators, zones, sources, crm, deltas, categories, crmDeltas],
   );
   return res.rowCount ?? 0;
 }

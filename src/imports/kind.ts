@@ -9,6 +9,7 @@
  * отклонений (deviations: the CRM's own risk indicator per client and week).
  */
 import type { App } from '../app.js';
+import type { ApplyResult, ApplyContext as DbApplyContext } from '../db/apply.js';
 import type { PoolClient } from '../db/pool.js';
 import { type ColumnSpec, describeColumns, type Header, isBlank, isTotals, matchHeader, RowReader } from './columns.js';
 import type { ImportErrors } from './errors.js';
@@ -66,28 +67,10 @@ export interface StageColumn {
   type: string;
 }
 
-export interface ApplyContext {
+/** The db layer's context (src/db/apply.ts), plus the app for kinds that set off more than table writes. */
+export interface ApplyContext extends DbApplyContext {
   /** For kinds whose rows set off more than table writes (findings hand threats to field support). */
   app: App;
-  importId: number;
-  /** The RIC's code (`РИЦ502`), for rows that do not name one. */
-  ric: string;
-  /** The RIC's calendar date of `now`. */
-  today: string;
-  present: ReadonlySet<string>;
-  now: Date;
-  /** Rows staged (valid data rows of the file). */
-  staged: number;
-}
-
-export interface ApplyResult {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  /** Kind-specific facts for the summary (deactivated contacts, key-person changes …). */
-  extra?: Record<string, unknown>;
-  /** Outbox rows (e-mails) the apply queued; sent right after the import commits. */
-  notificationIds?: number[];
 }
 
 export interface ImportKind {
@@ -194,17 +177,5 @@ export function employeeId(r: RowReader, key: string, ctx: ParseContext, name: s
   return typeof id === 'number' ? id : undefined;
 }
 
-/**
- * Run an `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE (…) IS DISTINCT FROM (…)` and
- * count in SQL: inserted rows have xmax = 0, updated ones not, unchanged ones are not
- * returned at all.
- */
-export async function upsertCounts(db: PoolClient, insertSql: string, params: unknown[], staged: number): Promise<ApplyResult> {
-  const { rows } = await db.query<{ inserted: number; updated: number }>(
-    `WITH up AS (${insertSql} RETURNING (xmax = 0) AS ins)
-     SELECT count(*) FILTER (WHERE ins)::int AS inserted, count(*) FILTER (WHERE NOT ins)::int AS updated FROM up`,
-    params,
-  );
-  const { inserted, updated } = rows[0] ?? { inserted: 0, updated: 0 };
-  return { inserted, updated, unchanged: Math.max(0, staged - inserted - updated) };
-}
+export type { ApplyResult } from '../db/apply.js';
+export { upsertCounts } from '../db/apply.js';

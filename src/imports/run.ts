@@ -115,7 +115,17 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       if (errors.any) throw new ImportFailed(errors);
       const at = now();
       const today = localDate(at, app.config.ric.timeZone);
-      const result = await def.apply(db, { app, importId, now: at, staged, ric: app.config.ric.code, today, present: ctx.present });
+      const result = await def.apply(db, {
+        app,
+        importId,
+        now: at,
+        staged,
+        ric: app.config.ric.code,
+        today,
+        timeZone: app.config.ric.timeZone,
+        calendar: app.calendar,
+        present: ctx.present,
+      });
       notify = result.notificationIds ?? [];
       const summary = { ...source.format, rows: staged, ...ctx.facts, ...result.extra, from, to, warnings: warningsSummary(warnings) };
       const counts = { rows: staged, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, summary };

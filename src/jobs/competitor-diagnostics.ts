@@ -13,6 +13,7 @@ import type { PeriodicJob } from './types.js';
 
 export const competitorDiagnostics: PeriodicJob<Record<string, never>> = {
   kind: 'periodic',
+  createsWork: true,
   name: 'competitor-diagnostics',
   description: 'twice a year: a competitor-diagnostics task for every served client (small and medium / large segment)',
   periodKind: 'halfyear',

@@ -60,6 +60,7 @@ function fixEmailTask(app: App, s: SuppressedContact, at: Date): NewTask {
 
 export const deliveryCheck: PeriodicJob<Record<string, never>> = {
   kind: 'periodic',
+  createsWork: true,
   name: 'delivery-check',
   description: 'read the bounce mailbox: bounced messages, suppressed addresses, fix-email tasks',
   periodKind: 'none',

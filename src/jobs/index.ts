@@ -10,6 +10,7 @@ import { housekeeping } from './housekeeping.js';
 import { importInbox } from './import-inbox.js';
 import { lprCallTasks } from './lpr-call-tasks.js';
 import { lprMonthly } from './lpr-monthly.js';
+import { plan } from './plan.js';
 import { riskScore } from './risk-score.js';
 import { sendEmail } from './send-email.js';
 import { signalEscalation } from './signal-escalation.js';
@@ -29,6 +30,7 @@ export const JOBS: readonly AnyJob[] = [
   signalEscalation,
   competitorDiagnostics,
   diagnosticsControl,
+  plan,
 ];
 
 export function getJob(name: string): AnyJob | undefined {

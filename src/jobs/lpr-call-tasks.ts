@@ -99,6 +99,7 @@ function buildTask(
 
 export const lprCallTasks: PeriodicJob<Record<string, never>> = {
   kind: 'periodic',
+  createsWork: true,
   name: 'lpr-call-tasks',
   description: 'call tasks N working days after the monthly e-mail to decision makers; "verify the address" for bounces',
   periodKind: 'day',

@@ -20,19 +20,17 @@ import { withTransaction } from '../db/pool.js';
 import { type CandidateRow, loadCandidates } from '../db/recipients.js';
 import { type CallOnly, callOnlyContacts, callOnlyScript } from '../domain/call-only.js';
 import { localDate, zonedTime } from '../domain/dates.js';
+import { LPR_KIND } from '../domain/mailing-content.js';
 import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients } from '../domain/recipients.js';
 import { monthTitle } from '../domain/ru.js';
-import { type ComposeOptions, compileVariants, mailingLinks } from '../mail/compose.js';
+import { compileVariants, composeOptions, mailingLinks } from '../mail/compose.js';
 import { dispatchMessages } from '../mail/send-message.js';
 import type { JobContext, PeriodicJob, Trigger } from './types.js';
 
-export const LPR_KIND = 'lpr-monthly';
+export { LPR_KIND } from '../domain/mailing-content.js';
+export { composeOptions } from '../mail/compose.js';
 
 const options = z.strictObject({});
-
-export function composeOptions(app: App, period: string): ComposeOptions {
-  return { period, ricName: app.config.ric.name, honeypotUrl: app.config.lpr.honeypotUrl, maxTopQuestions: app.config.lpr.maxTopQuestions };
-}
 
 export interface Prepared {
   mailing: MailingRow | null;
@@ -190,6 +188,7 @@ async function run(ctx: JobContext<Record<string, never>>) {
 
 export const lprMonthly: PeriodicJob<Record<string, never>> = {
   kind: 'periodic',
+  createsWork: true,
   name: LPR_KIND,
   description: 'monthly e-mail to decision makers (ЛПР): select, compile each variant once, queue one message per recipient',
   periodKind: 'month',

@@ -10,6 +10,7 @@ import type { PeriodicJob } from './types.js';
 
 export const riskScore: PeriodicJob<Record<string, never>> = {
   kind: 'periodic',
+  createsWork: true,
   name: 'risk-score',
   description: 'weekly risk indicator of every served client (Фиксация отклонений), categories, risk-review tasks',
   periodKind: 'isoweek',

@@ -11,6 +11,7 @@ import type { PeriodicJob } from './types.js';
 
 export const signalsScan: PeriodicJob<Record<string, never>> = {
   kind: 'periodic',
+  createsWork: true,
   name: SIGNALS_SCAN_JOB,
   description: 'worsening signals → task and alert e-mail to the field specialist',
   periodKind: 'none',

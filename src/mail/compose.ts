@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppConfig } from '../config.js';
 import type { MonthContent } from '../content/schema.js';
 import type { ProblemArea } from '../domain/audiences.js';
 import type { CompiledVariant, MailingLink } from '../domain/mailing-content.js';
@@ -27,6 +28,12 @@ export interface ComposeOptions {
   ricName: string;
   honeypotUrl: string;
   maxTopQuestions: number;
+}
+
+/** The options of a period's e-mail from the service's configuration (the mailing job and the content page's preview). */
+export function composeOptions(app: { config: Pick<AppConfig, 'ric' | 'lpr'> }, period: string): ComposeOptions {
+  const { ric, lpr } = app.config;
+  return { period, ricName: ric.name, honeypotUrl: lpr.honeypotUrl, maxTopQuestions: lpr.maxTopQuestions };
 }
 
 /** Every link of a month's content, deduplicated by URL, in the order of the e-mail; the honeypot is position 0. */

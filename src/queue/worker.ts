@@ -12,6 +12,8 @@ import { claimRun, completeRun, failRun, heartbeatRun } from '../db/job-runs.js'
 import { parsePeriod } from '../domain/periods.js';
 import { JOBS } from '../jobs/index.js';
 import type { AnyJob, ItemJob, JobContext, PeriodicJob, RunStats, Trigger } from '../jobs/types.js';
+import type { Logger } from '../log.js';
+import { planWork } from '../workload/plan-work.js';
 import { type RunPayload, runPayloadSchema } from './enqueue.js';
 import { redisConnection } from './queues.js';
 
@@ -32,6 +34,15 @@ export interface RunOutcome {
   runId: number | null;
   reason?: string;
   stats: RunStats;
+}
+
+/** The planner after a job that created work; a failure waits for the next run or the morning plan. */
+async function planAfter(app: App, log: Logger): Promise<void> {
+  try {
+    log.info({ plan: await planWork(app) }, 'planned');
+  } catch (err) {
+    log.warn({ err }, 'planning after the run failed; the next run or the morning plan plans again');
+  }
 }
 
 export async function executeRun(
@@ -80,6 +91,7 @@ export async function executeRun(
       heartbeat,
     };
     const stats = await def.run(ctx);
+    if (def.createsWork) await planAfter(app, log);
     clearInterval(timer);
     if (!(await completeRun(app.pool, runId, owner, now(), stats))) log.warn({ runId }, 'completed, but the run had been taken over');
     log.info({ runId, stats, ms: Date.now() - started }, 'run completed');

@@ -4,10 +4,11 @@
  * the alert and the reaction time — with the median and 90th percentile of the reaction time
  * under the table and the systems found as a chart.
  */
-import { UsageError } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { listFindings } from '../db/findings.js';
 import { addDays, zonedTime } from '../domain/dates.js';
+import { UsageError } from '../domain/options.js';
 import { PERIOD_FORMS, type PeriodKind, periodOf, periodRange } from '../domain/periods.js';
 import { dmy } from '../domain/ru-dates.js';
 import { median, percentile } from '../domain/stats.js';

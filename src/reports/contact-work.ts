@@ -4,9 +4,10 @@
  * logged in, not held — with the number of clients reached; `--by week|month` adds the same
  * counts per period. An event falls on its held date, or on its planned date while not held.
  */
-import { UsageError } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { addDays, localDate } from '../domain/dates.js';
+import { UsageError } from '../domain/options.js';
 import { monthTitle } from '../domain/ru.js';
 import { dmy } from '../domain/ru-dates.js';
 import { dateOption } from './options.js';

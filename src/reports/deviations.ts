@@ -4,12 +4,13 @@
  * a totals row `Итого: (N)` (sums of the components, mean of the indicator, as the CRM shows).
  * Stale components are `н/д`, and notes under the table name the stale sources.
  */
-import { UsageError } from '../cli/command.js';
-import { weekOption } from '../cli/week-option.js';
+
 import { now } from '../clock.js';
 import { type DeviationRow, listDeviations } from '../db/deviations.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
 import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
+import { type IndicatorSourceSetting, sourceLabel } from '../domain/indicator-source.js';
+import { UsageError, weekOption } from '../domain/options.js';
 import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
@@ -46,7 +47,10 @@ export const DEVIATION_COLUMNS: ReportColumn[] = [
 ];
 
 /** The report rows, the totals row and the notes for stored rows of one week. */
-export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportRow[]; totals: ReportRow; notes: string[] } {
+export function deviationSection(
+  rows: readonly DeviationRow[],
+  setting: IndicatorSourceSetting = 'crm-first',
+): { rows: ReportRow[]; totals: ReportRow; notes: string[] } {
   const out = rows.map((r) => {
     const row: ReportRow = {
       description: clientLabel(r),
@@ -54,9 +58,11 @@ export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportR
       department: r.department ?? '',
       indicator: r.indicator ?? ND,
       computed: r.computed_indicator ?? ND,
-      crm: r.crm_indicator,
-      source: r.indicator_source === 'crm' ? 'КИС' : 'churnguard',
-      delta: r.indicator_delta,
+      crm: r.crm_indicator ?? ND,
+      // The fallback is named on every row that uses it (crm-first, no CRM report of the week).
+      source: sourceLabel(r.indicator_source, setting),
+      // Within the acting series only: «н/д» where it has no value last week, never a switch of source.
+      delta: r.indicator_delta ?? (r.indicator === null ? null : ND),
       categories: r.categories.map((c) => CATEGORY_NAMES[c as RiskCategory] ?? c).join(', '),
     };
     for (const k of COMPONENTS) row[k] = (r[COLUMN[k]] as number | null) ?? ND;
@@ -81,11 +87,11 @@ export function deviationSection(rows: readonly DeviationRow[]): { rows: ReportR
 }
 
 /** Leaving clients (liquidation, reorganisation) in their own group, after the served ones. */
-function groupLeaving(rows: readonly DeviationRow[]): Report['sections'] {
+function groupLeaving(rows: readonly DeviationRow[], setting: IndicatorSourceSetting): Report['sections'] {
   const leaving = rows.filter((r) => isLeaving(r.client_state));
   const served = rows.filter((r) => !leaving.includes(r));
-  const sections: Report['sections'] = [{ columns: DEVIATION_COLUMNS, ...deviationSection(served) }];
-  if (leaving.length) sections.push({ title: LEAVING_TITLE, columns: DEVIATION_COLUMNS, ...deviationSection(leaving) });
+  const sections: Report['sections'] = [{ columns: DEVIATION_COLUMNS, ...deviationSection(served, setting) }];
+  if (leaving.length) sections.push({ title: LEAVING_TITLE, columns: DEVIATION_COLUMNS, ...deviationSection(leaving, setting) });
   return sections;
 }
 
@@ -117,7 +123,7 @@ export const deviationsReport: ReportDefinition = {
       title: 'Фиксация отклонений',
       subtitle: `${app.config.ric.code}, неделя ${week} (с ${dmy(start)} по ${dmy(end)})${filters.length ? `; ${filters.join(', ')}` : ''}`,
       charts: await deviationCharts(app, week, department),
-      sections: groupLeaving(rows),
+      sections: groupLeaving(rows, app.config.risk.indicatorSource),
     };
   },
 };

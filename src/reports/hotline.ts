@@ -4,9 +4,10 @@
  * columns; then the same per month for the whole list. Served clients without a request in the
  * window are counted in a note, not listed.
  */
-import { int } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { addMonths, localDate } from '../domain/dates.js';
+import { int } from '../domain/options.js';
 import { monthTitle } from '../domain/ru.js';
 import { clientLabel } from '../health/alert-email.js';
 import type { ReportColumn, ReportDefinition, ReportRow } from './types.js';

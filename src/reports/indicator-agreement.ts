@@ -5,9 +5,9 @@
  * with both values and the components where they differ. The chart of the share over the weeks
  * tells the desk whether to trust churnguard's value where the CRM's report is missing.
  */
-import { int } from '../cli/command.js';
-import { weekOption } from '../cli/week-option.js';
+
 import { type AgreementCell, agreementCells, type Disagreement, disagreements, latestAgreementWeek } from '../db/crm-deviations.js';
+import { int, weekOption } from '../domain/options.js';
 import { periodRange, shiftPeriod } from '../domain/periods.js';
 import { COMPONENT_NAMES, type ComponentKey } from '../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../domain/risk-model.js';

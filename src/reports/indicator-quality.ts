@@ -6,10 +6,10 @@
  * CRM's indicator where imported. `--weights a,b,c,d,e` evaluates other weights on the same
  * history (nothing is changed): how the desk tunes `risk.weights` on its own data.
  */
-import { int, UsageError } from '../cli/command.js';
-import { weekOption } from '../cli/week-option.js';
+
 import { type QualityGroup, qualityGroups, scoredWeekRange } from '../db/indicator-quality.js';
 import type { RiskConfig } from '../domain/health-config.js';
+import { int, UsageError, weekOption } from '../domain/options.js';
 import { COMPONENT_NAMES, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { indicatorOf, scoreText, ZONE_NAMES, type Zone, zoneOf } from '../domain/risk-model.js';
 import { aucOf, precisionRecall, type ScoreBin } from '../domain/roc.js';

@@ -4,9 +4,10 @@
  * end — what the risk indicator's «Контакт с ЛПР» counts — and per month the outcomes of the
  * calls to ЛПР and ЛВПР. Contact events name the person by id, or (older exports) by name.
  */
-import { UsageError } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { addDays, addMonths, localDate, zonedTime } from '../domain/dates.js';
+import { UsageError } from '../domain/options.js';
 import { monthTitle } from '../domain/ru.js';
 import { dmy } from '../domain/ru-dates.js';
 import type { LinesChart, StackedBarsChart } from './charts/types.js';

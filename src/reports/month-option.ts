@@ -1,7 +1,8 @@
 /** `--period YYYY-MM` of a monthly report: validated, turned into the month's instants in the RIC's zone. */
-import { UsageError } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { addDays, zonedTime } from '../domain/dates.js';
+import { UsageError } from '../domain/options.js';
 import { PeriodError, periodOf, periodRange } from '../domain/periods.js';
 
 export interface MonthRange {

@@ -1,7 +1,8 @@
 /** The last N months of a monthly report, as periods and instants in the RIC's time zone. */
-import { UsageError } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { addDays, zonedTime } from '../domain/dates.js';
+import { UsageError } from '../domain/options.js';
 import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 
 export interface MonthSpan {

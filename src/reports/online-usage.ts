@@ -4,13 +4,14 @@
  * `с dd.mm.yyyy по dd.mm.yyyy` (the first and last clipped to the range) with the logins of
  * that week, and the totals row. Default range: the eight full weeks before today.
  */
-import { UsageError } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { listServedClients } from '../db/clients.js';
 import { weeklyLogins } from '../db/online-usage.js';
 import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
 import { addDays, localDate, weekdayOf } from '../domain/dates.js';
 import { ruDate } from '../domain/formats.js';
+import { UsageError } from '../domain/options.js';
 import { monthOfYear } from '../domain/ru.js';
 import { dateOption, textOption } from './options.js';
 import type { Report, ReportColumn, ReportDefinition, ReportRow } from './types.js';

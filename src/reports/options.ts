@@ -1,5 +1,5 @@
 /** Parsing report options: dates as the desk types them. */
-import { UsageError } from '../cli/command.js';
+import { UsageError } from '../domain/options.js';
 import { parseDate } from '../imports/values.js';
 
 /** `--from 03.06.2024` or `--from 2024-06-03` → `2024-06-03`. */

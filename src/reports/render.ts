@@ -1,7 +1,7 @@
 /** Rendering a {@link Report}: text table, CSV (RFC 4180, UTF-8 with BOM), JSON, Excel. */
 
 import ExcelJS from 'exceljs';
-import { escapeUnprintable } from '../domain/clean-text.js';
+import { escapeUnprintable, neutraliseFormula } from '../domain/clean-text.js';
 import { localParts } from '../domain/dates.js';
 import { RU0, RU2, ruDate, ruDateTime } from '../domain/formats.js';
 import type { ColumnType, Report, ReportColumn, ReportRow, ReportSection } from './types.js';
@@ -59,17 +59,6 @@ export function renderText(report: Report, tz?: string): string {
   return `${out.join('\n')}\n`;
 }
 
-/**
- * A text cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`, or
- * one behind a tab or CR) gets a leading `'` (OWASP's CSV-injection advice). Every text cell
- * passes here — CRM data, API input, a person's notes, titles — so no caller can forget it.
- * Numbers are not text: a negative number we computed (`-3`, a fall in a trend) is written as
- * is, while a text cell `-3` typed by a person gets the quote like any other.
- */
-export function neutraliseCsvText(v: string): string {
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
-
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
@@ -79,7 +68,7 @@ function csvValue(v: unknown, type: ColumnType | undefined, tz?: string): string
   if (type === 'date') return ruDate(v, tz);
   if (type === 'datetime') return ruDateTime(v, tz);
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  return neutraliseCsvText(String(v));
+  return neutraliseFormula(String(v));
 }
 
 /** CSV with a BOM so Excel reads UTF-8; numbers with a dot, dates as dd.mm.yyyy. Sections are separated by a blank line. */
@@ -87,8 +76,8 @@ export function renderCsv(report: Report, tz?: string): string {
   const lines: string[] = [];
   report.sections.forEach((s, i) => {
     if (i > 0) lines.push('');
-    if (report.sections.length > 1 && s.title) lines.push(csvField(neutraliseCsvText(s.title)));
-    lines.push(s.columns.map((c) => csvField(neutraliseCsvText(c.header))).join(','));
+    if (report.sections.length > 1 && s.title) lines.push(csvField(neutraliseFormula(s.title)));
+    lines.push(s.columns.map((c) => csvField(neutraliseFormula(c.header))).join(','));
     for (const r of allRows(s)) lines.push(s.columns.map((c) => csvField(csvValue(r[c.key], c.type, tz))).join(','));
   });
   return `\uFEFF${lines.join('\r\n')}\r\n`;
@@ -129,8 +118,9 @@ function excelValue(v: unknown, type: ColumnType | undefined, tz: string | undef
     const d = v instanceof Date ? v : typeof v === 'string' ? new Date(v) : null;
     if (d && !Number.isNaN(d.getTime())) return wallClock(d, tz, type === 'date');
   }
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date) return v;
-  return String(v);
+  if (typeof v === 'string') return neutraliseFormula(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
+  return neutraliseFormula(String(v));
 }
 
 /**
@@ -151,7 +141,7 @@ export async function renderXlsx(report: Report, tz?: string): Promise<Buffer> {
     used.add(name);
     const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = s.columns.map((c) => ({
-      header: c.header,
+      header: neutraliseFormula(c.header),
       key: c.key,
       style: EXCEL_FORMATS[c.type ?? 'text'] ? { numFmt: EXCEL_FORMATS[c.type ?? 'text'] } : {},
     }));

@@ -4,10 +4,10 @@
  * percentile of the reaction time at the bottom.
  */
 import type { App } from '../app.js';
-import { UsageError } from '../cli/command.js';
 import { now } from '../clock.js';
 import { listSignals } from '../db/signals.js';
 import { addDays, type IsoDate, localDate, parseIsoDate, zonedTime } from '../domain/dates.js';
+import { UsageError } from '../domain/options.js';
 import { dmy } from '../domain/ru-dates.js';
 import { median, percentile } from '../domain/stats.js';
 import { clientLabel, signalTitle } from '../health/alert-email.js';

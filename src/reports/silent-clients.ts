@@ -4,9 +4,10 @@
  * their risk zone and monthly fee — the team lead's daily control list, riskiest and dearest
  * first. Every work the CRM exports is the desk's own action, so every one is outgoing.
  */
-import { int } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { addDays, localDate, zonedTime } from '../domain/dates.js';
+import { int } from '../domain/options.js';
 import { ZONE_NAMES, type Zone } from '../domain/risk-model.js';
 import { dmy } from '../domain/ru-dates.js';
 import { clientLabel } from '../health/alert-email.js';

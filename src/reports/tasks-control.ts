@@ -4,11 +4,12 @@
  * competitors found, percent done — with the totals, then the totals per segment; the charts
  * show each specialist's progress, now and week by week over the campaign.
  */
-import { UsageError } from '../cli/command.js';
+
 import { now } from '../clock.js';
 import { type ControlRow, controlRows } from '../db/diagnostics.js';
 import { DIAGNOSTICS_TITLE, SEGMENT_NAMES, type Segment, sumFigures } from '../domain/diagnostics.js';
 import { ruDateTime } from '../domain/formats.js';
+import { UsageError } from '../domain/options.js';
 import { PeriodError, periodOf, periodRange } from '../domain/periods.js';
 import { dmy } from '../domain/ru-dates.js';
 import type { HBarsChart } from './charts/types.js';

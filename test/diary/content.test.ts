@@ -30,10 +30,17 @@ let base: string;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  desk = await openDiaryDesk({ env: { SMTP_URL: smtp.url }, overrides: { diary: { contentDepartments: ['Дистанционный сервис 1_502'] } } });
+  desk = await openDiaryDesk({
+    env: { SMTP_URL: smtp.url },
+    overrides: { diary: { contentDepartments: ['Дистанционный сервис 1_502', 'Дистанционный сервис 2_502'] } },
+  });
   ({ t, base } = desk);
   await t.app.pool.query('UPDATE employees SET email = $1 WHERE name = $2', [HEAD_EMAIL, HEAD]);
   await addDecisionMakers(t.app, 6);
+  // Three of the six clients are the head's department's; the other three are nobody's department.
+  await t.app.pool.query(
+    `UPDATE clients SET remote_specialist_id = (SELECT id FROM employees WHERE name = 'Лукина Елена Ивановна') WHERE number BETWEEN 500001 AND 500003`,
+  );
 }, 60_000);
 afterAll(async () => {
   await desk?.close();
@@ -131,6 +138,39 @@ describe('the content page', () => {
     expect(page.body).toContain('ЛПР — не пользователь системы: руководитель');
     expect(page.body).toContain('ЛПР — пользователь системы, инфоповод «торги и суды»: руководитель');
     expect(page.body.match(/Отправить тест себе/g)).toHaveLength(2);
+  });
+
+  it('lists only the recipients of the own department’s clients, and fills each variant for one of them', async () => {
+    const c = await signedIn(HEAD);
+    const page = await c.get('/diary/content/2024-06');
+    expect(page.status).toBe(200);
+    // The counts are the whole mailing's; the people listed are the department's.
+    expect(page.body).toContain('<summary>Получатели: 2</summary>');
+    expect(page.body).toContain('Показаны получатели ваших клиентов: 1 из 1.');
+    expect(page.body).toContain('Показаны получатели ваших клиентов: 3 из 3.');
+    for (const n of [1, 2, 3]) expect(page.body).toContain(`50000${n} - Клиент lpr ${n}`);
+    for (const n of [4, 5, 6]) {
+      expect(page.body).not.toContain(`Клиент lpr ${n}`);
+      expect(page.body).not.toContain(`lpr.${n}@client.example`);
+    }
+    // 500006 (another department) and 500003 (the department's) get the «торги и суды» variant.
+    const hook = await c.get('/diary/content/2024-06/variants/hook.tenders_courts.manager');
+    expect(hook.status).toBe(200);
+    expect(hook.body).toContain('Здравствуйте, Иван 3!');
+    expect(hook.body).not.toContain('Иван 6');
+    // A head of a department without those clients sees no recipient and no filled variant.
+    const other = await t.app.pool.query(`SELECT id FROM departments WHERE name = 'Дистанционный сервис 2_502'`);
+    await t.app.pool.query(
+      `INSERT INTO employees (name, role, department_id, is_department_head, email) VALUES ($1, 'head', $2, true, $3)`,
+      ['Кравцова Ирина Петровна', other.rows[0].id, 'kravtsova@ric502.example'],
+    );
+    const c2 = await signedIn('Кравцова Ирина Петровна');
+    const page2 = await c2.get('/diary/content/2024-06');
+    expect(page2.status).toBe(200);
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(page2.body).not.toContain(`Клиент lpr ${n}`);
+    expect((await c2.get('/diary/content/2024-06/variants/hook.tenders_courts.manager')).status).toBe(404);
+    const csrf2 = csrfOf(page2.body);
+    expect((await c2.post('/diary/content/2024-06/test', { csrf: csrf2, variant: 'hook.tenders_courts.manager' })).status).toBe(404);
   });
 
   it('serves a variant as its first recipient gets it, with the documents’ own links', async () => {

@@ -395,6 +395,40 @@ describe('a head of department', () => {
   });
 });
 
+describe('another department’s client', () => {
+  it('is «not found» in the new-task form exactly as a missing number, and sets no task', async () => {
+    const head = await signedIn('Фисун Екатерина Александровна');
+    const csrf = csrfOf((await head.get('/diary/new')).body);
+    const tasksBefore = await q('SELECT count(*)::int AS n FROM tasks');
+    const form = (client: string) => ({ csrf, title: 'Позвонить главному бухгалтеру', assignee: String(w.annaId), client });
+    const missing = await head.post('/diary/new', form('999999'));
+    const other = await head.post('/diary/new', form('205749'));
+    expect(missing.status).toBe(400);
+    expect(missing.body).toContain('Клиент с таким номером не найден.');
+    expect(other.status).toBe(missing.status);
+    expect(other.body).toBe(missing.body);
+    expect(await q('SELECT count(*)::int AS n FROM tasks')).toEqual(tasksBefore);
+    // The department's own client is accepted.
+    const own = await head.post('/diary/new', form('207092'));
+    expect(own.status).toBe(303);
+  });
+
+  it('makes a team’s task about it «not found» for reassigning', async () => {
+    const [{ id }] = await q(
+      `INSERT INTO tasks (kind, title, assignee_id, client_id, dedup_key, created_by)
+       SELECT 'manual', 'Задача о чужом клиенте', $1, id, 'foreign-client-task', 'test' FROM clients WHERE number = 205749 RETURNING id`,
+      [w.borisId],
+    );
+    const head = await signedIn('Фисун Екатерина Александровна');
+    const csrf = csrfOf((await head.get('/diary')).body);
+    const res = await head.post(`/diary/tasks/${id}/reassign`, { csrf, to: String(w.annaId) });
+    const missing = await head.post('/diary/tasks/99999999/reassign', { csrf, to: String(w.annaId) });
+    expect(res.status).toBe(404);
+    expect(res.body).toBe(missing.body);
+    expect(await q('SELECT assignee_id FROM tasks WHERE id = $1', [id])).toEqual([{ assignee_id: w.borisId }]);
+  });
+});
+
 describe('input that cannot hurt', () => {
   it('answers NUL or a control character in a form or the query with 400 naming the field, changing nothing', async () => {
     const c = await signedIn('Лукина Елена Ивановна');

@@ -116,7 +116,7 @@ describe('report deviations', () => {
       ['Динамический риск', [0, 0]],
       ['Высокий риск', [3, 3]],
     ]);
-    expect(risers).toMatchObject({ kind: 'hbars', items: [{ label: '205749 - ПЖКОМ', value: 0.06, note: '0,44 → 0,50' }] });
+    expect(risers).toMatchObject({ kind: 'hbars', items: [{ label: '205749 - ПЖКОМ', value: 0.06, note: '0,44 → 0,50 (churnguard)' }] });
     const page = await cli('report', 'deviations', '--format', 'html');
     expect(page.out).toContain('<svg');
     expect(page.out).toContain('Зоны риска клиентов за 12 недель');

@@ -50,14 +50,29 @@ describe('components at their edges', () => {
     expect(scoreLogins([], cfg).score).toBe(0.5);
   });
 
+  it('scores training as the source does: the norm met within 2 years 0,20, otherwise 0,50; 0,30 only with levels 3', () => {
+    expect(cfg.training.levels).toBe(2);
+    // 3 of 5 users of a category A client: 60 % of the 80 % norm.
+    expect(scoreTraining({ category: 'A', systemUsers: 5, trainedUsers: 3 }, cfg)).toEqual({
+      score: 0.5,
+      reason: 'обучено 3 из 5 пользователей за 2 года (норма 80 %)',
+    });
+    const three = { ...cfg, training: { ...cfg.training, levels: 3 as const } };
+    expect(scoreTraining({ category: 'A', systemUsers: 5, trainedUsers: 3 }, three).score).toBe(0.3);
+    expect(scoreTraining({ category: 'A', systemUsers: 5, trainedUsers: 4 }, three).score).toBe(0.2);
+    expect(scoreTraining({ category: 'A', systemUsers: 5, trainedUsers: 0 }, three).score).toBe(0.5);
+    const fromFile = loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { risk: { training: { levels: 3 } } } }).risk;
+    expect(scoreTraining({ category: 'A', systemUsers: 5, trainedUsers: 3 }, fromFile).score).toBe(0.3);
+  });
+
   it('applies the training norm of the category: A 80 %, B and C 50 %', () => {
     expect(scoreTraining({ category: 'A', systemUsers: 5, trainedUsers: 4 }, cfg)).toEqual({
       score: 0.2,
       reason: 'обучено 4 из 5 пользователей за 2 года (норма 80 %)',
     });
-    expect(scoreTraining({ category: 'A', systemUsers: 5, trainedUsers: 3 }, cfg).score).toBe(0.3);
+    expect(scoreTraining({ category: 'A', systemUsers: 5, trainedUsers: 3 }, cfg).score).toBe(0.5);
     expect(scoreTraining({ category: 'B', systemUsers: 4, trainedUsers: 2 }, cfg).score).toBe(0.2);
-    expect(scoreTraining({ category: 'B', systemUsers: 5, trainedUsers: 2 }, cfg).score).toBe(0.3);
+    expect(scoreTraining({ category: 'B', systemUsers: 5, trainedUsers: 2 }, cfg).score).toBe(0.5);
     expect(scoreTraining({ category: 'C', systemUsers: 2, trainedUsers: 1 }, cfg).score).toBe(0.2);
     expect(scoreTraining({ category: 'C', systemUsers: 3, trainedUsers: 0 }, cfg)).toEqual({
       score: 0.5,

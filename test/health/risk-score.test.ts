@@ -141,7 +141,7 @@ describe('risk-score job', () => {
     await addTraining(t.app.pool, c, '2024-04-10', { name: 'Посторонний Е.Е.' }); // not a system user
     await score('2024-W22');
     expect(await row(c, '2024-W22')).toMatchObject({
-      training: 0.3,
+      training: 0.5,
       training_reason: 'обучено 3 из 5 пользователей за 2 года (норма 80 %)',
     });
     await addTraining(t.app.pool, c, '2022-06-03', { name: 'Четвёртая Г.Г.' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyPersonChanges } from '../../src/imports/key-persons.js';
+import { keyPersonChanges } from '../../src/domain/key-persons.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { cli, fixture, importBase, writeTsv } from './helpers.js';
 

@@ -6,11 +6,12 @@
 import type { App } from '../../app.js';
 import { now } from '../../clock.js';
 import { type ClientCard, findClientCard } from '../../db/client-cards.js';
-import { clientRiskHistory, type RiskScoreRow } from '../../db/risk-scores.js';
+import { clientIndicatorSeries, clientRiskHistory, type RiskScoreRow } from '../../db/risk-scores.js';
 import { listSignals } from '../../db/signals.js';
 import { listTasks } from '../../db/tasks.js';
 import type { RiskConfig } from '../../domain/health-config.js';
-import { ORIGIN_NAMES } from '../../domain/indicator-source.js';
+import { ORIGIN_NAMES, sourceLabel } from '../../domain/indicator-source.js';
+import { weekOption } from '../../domain/options.js';
 import { periodOf, shiftPeriod } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
@@ -20,7 +21,6 @@ import { componentLines } from '../../health/risk-tasks.js';
 import { computeWeek } from '../../health/score-week.js';
 import { formatTable } from '../../reports/render.js';
 import { type Command, emit, UsageError } from '../command.js';
-import { weekOption } from '../week-option.js';
 
 const HISTORY_WEEKS = 8;
 const SIGNAL_DAYS = 90;
@@ -64,6 +64,8 @@ async function weekRow(app: App, card: ClientCard, week: string): Promise<{ row:
       computed_zone: s.computedZone,
       crm_indicator: s.crmIndicator,
       indicator_source: s.source,
+      computed_delta: s.computedDelta,
+      crm_delta: s.crmDelta,
     },
   };
 }
@@ -74,7 +76,12 @@ export async function explainClient(app: App, number: number, week: string | nul
   const tz = app.config.ric.timeZone;
   const w = week ?? card.week ?? shiftPeriod('isoweek', periodOf('isoweek', now(), tz), -1);
   const { row, computed } = await weekRow(app, card, w);
-  const history = await clientRiskHistory(app.pool, card.id, w, HISTORY_WEEKS);
+  const series = await clientIndicatorSeries(app.pool, card.id, w, HISTORY_WEEKS, app.config.risk.zones);
+  // Weeks before the client's first value in either series are left out; gaps after it stay (н/д).
+  const empty = (h: (typeof series)[number]) => h.computed.indicator === null && h.crm.indicator === null && h.acting.indicator === null;
+  let keep = series.length;
+  while (keep > 0 && empty(series[keep - 1] as (typeof series)[number])) keep--;
+  const history = series.slice(0, keep);
   const openTasks = await listTasks(app.pool, { clientNumber: number, state: 'open' });
   const at = now();
   const signals = await listSignals(app.pool, { from: new Date(at.getTime() - SIGNAL_DAYS * 86_400_000), to: at, clientId: card.id });
@@ -89,17 +96,26 @@ export async function explainClient(app: App, number: number, week: string | nul
     computedIndicator: row?.computed_indicator ?? null,
     crmIndicator: row?.crm_indicator ?? null,
     source: row?.indicator_source ?? null,
+    /** `КИС`, `churnguard`, or the fallback named (crm-first without the CRM's report of the week). */
+    sourceText: row ? sourceLabel(row.indicator_source, app.config.risk.indicatorSource) : 'н/д',
+    /** Changes within the acting series and within each series (null: no value the week before). */
     delta: row?.indicator_delta ?? null,
+    computedDelta: row ? (computed ? row.computed_delta : (history[0]?.computed.delta ?? null)) : null,
+    crmDelta: row ? (computed ? row.crm_delta : (history[0]?.crm.delta ?? null)) : null,
     categories: (row?.categories ?? []).map((c) => CATEGORY_NAMES[c as RiskCategory] ?? c),
+    /** Both series, newest first, each with its own changes; and the value acted on. */
     history: history.map((h) => ({
       week: h.week,
-      indicator: h.indicator,
-      zone: h.zone,
-      computed: h.computed_indicator,
-      crm: h.crm_indicator,
-      source: h.indicator_source === 'crm' ? 'КИС' : 'churnguard',
-      delta: h.indicator_delta,
-      stale: h.stale_components,
+      computed: h.computed.indicator,
+      computedZone: h.computed.zone,
+      computedDelta: h.computed.delta,
+      crm: h.crm.indicator,
+      crmZone: h.crm.zone,
+      crmDelta: h.crm.delta,
+      indicator: h.acting.indicator,
+      zone: h.acting.zone,
+      delta: h.acting.delta,
+      source: h.acting.source === null ? null : sourceLabel(h.acting.source, app.config.risk.indicatorSource),
     })),
     openTasks: openTasks.map((t) => ({
       id: t.id,
@@ -133,28 +149,41 @@ function human(e: Explanation, tz: string, zones: RiskConfig['zones']): string {
   const width = Math.max(...COMPONENTS.map((k) => COMPONENT_HEADERS[k].length));
   for (const c of e.components) out.push(`  ${c.component.padEnd(width)}  ${scoreText(c.score).padStart(4)}  ${c.reason}`);
   if (e.components.length) {
-    const delta = e.delta === null ? '' : `, за неделю ${e.delta > 0 ? '+' : ''}${scoreText(e.delta)}`;
-    out.push(`  ${'Индикатор (-)'.padEnd(width)}  ${scoreText(e.indicator).padStart(4)}  ${zone(e.zone)}${delta}`);
+    // A change only within one series; «н/д» where that series has no value the week before.
+    const delta = (d: number | null) => `, за неделю ${d === null ? 'н/д' : `${d > 0 ? '+' : ''}${scoreText(d)}`}`;
     out.push(
-      `  ${'  churnguard'.padEnd(width)}  ${scoreText(e.computedIndicator).padStart(4)}  ${zone(zoneOf(e.computedIndicator, zones))}`,
-      `  ${'  КИС'.padEnd(width)}  ${scoreText(e.crmIndicator).padStart(4)}  ${e.crmIndicator === null ? 'отчёт КИС за неделю не загружен' : zone(zoneOf(e.crmIndicator, zones))}`,
-      `  Источник: ${e.source ? ORIGIN_NAMES[e.source] : 'н/д'}`,
+      `  ${'Индикатор (-)'.padEnd(width)}  ${scoreText(e.indicator).padStart(4)}  ${zone(e.zone)}${delta(e.delta)} (${e.sourceText})`,
+    );
+    out.push(
+      `  ${'  churnguard'.padEnd(width)}  ${scoreText(e.computedIndicator).padStart(4)}  ${zone(zoneOf(e.computedIndicator, zones))}${delta(e.computedDelta)}`,
+      `  ${'  КИС'.padEnd(width)}  ${scoreText(e.crmIndicator).padStart(4)}  ${e.crmIndicator === null ? 'отчёт КИС за неделю не загружен' : `${zone(zoneOf(e.crmIndicator, zones))}${delta(e.crmDelta)}`}`,
+      `  Источник: ${e.source === 'crm' ? ORIGIN_NAMES.crm : e.sourceText}`,
     );
   }
-  out.push(`Категории: ${e.categories.join(', ') || 'нет'}`, '', `Последние ${HISTORY_WEEKS} недель:`);
+  out.push(`Категории: ${e.categories.join(', ') || 'нет'}`, '', `Последние ${HISTORY_WEEKS} недель (два ряда, изменения внутри каждого):`);
   out.push(
     e.history.length
       ? formatTable(
           [
             { key: 'week', header: 'Неделя' },
-            { key: 'indicator', header: 'Индикатор', type: 'score' },
-            { key: 'zone', header: 'Зона' },
-            { key: 'delta', header: 'Изменение', type: 'score' },
             { key: 'computed', header: 'churnguard', type: 'score' },
+            { key: 'computedZone', header: 'Зона' },
+            { key: 'computedDelta', header: 'Изменение', type: 'score' },
             { key: 'crm', header: 'КИС', type: 'score' },
-            { key: 'source', header: 'Источник' },
+            { key: 'crmZone', header: 'Зона КИС' },
+            { key: 'crmDelta', header: 'Изменение КИС', type: 'score' },
+            { key: 'source', header: 'Действует' },
           ],
-          e.history.map((h) => ({ ...h, zone: zone(h.zone) })),
+          e.history.map((h) => ({
+            ...h,
+            computed: h.computed ?? 'н/д',
+            computedZone: h.computed === null ? 'н/д' : zone(h.computedZone),
+            computedDelta: h.computedDelta ?? 'н/д',
+            crm: h.crm ?? 'н/д',
+            crmZone: h.crm === null ? 'н/д' : zone(h.crmZone),
+            crmDelta: h.crmDelta ?? 'н/д',
+            source: h.source ?? 'н/д',
+          })),
           tz,
         )
       : '(нет расчётов)',

@@ -1,3 +1,4 @@
+import { weekOption } from '../../domain/options.js';
 import { afterImport } from '../../imports/after-import.js';
 import { describeOutcome } from '../../imports/describe.js';
 import { ImportFailed } from '../../imports/errors.js';
@@ -5,7 +6,6 @@ import { IMPORT_KINDS } from '../../imports/kind.js';
 import { isImportKind } from '../../imports/registry.js';
 import { importFile } from '../../imports/run.js';
 import { type Command, emit, UsageError } from '../command.js';
-import { weekOption } from '../week-option.js';
 
 export const importCommand: Command = {
   name: 'import',

@@ -4,15 +4,10 @@
  */
 import { now } from '../../clock.js';
 import { withTransaction } from '../../db/pool.js';
+import { ALL, scopedClientByNumber } from '../../db/scope.js';
 import { createManualTask, findEmployee } from '../../db/task-steering.js';
-import { localDate, parseIsoDate, zonedTime } from '../../domain/dates.js';
+import { dueOn, localDate, parseIsoDate } from '../../domain/dates.js';
 import { type Command, emit, str, UsageError } from '../command.js';
-
-/** The end of the working day of `date`, in the RIC's time zone: when a task "due that day" is due. */
-export function dueOn(date: string, workdayEnd: string, tz: string): Date {
-  const [h, m] = workdayEnd.split(':').map(Number) as [number, number];
-  return zonedTime(date, h, m, tz);
-}
 
 export const taskAddCommand: Command = {
   name: 'task add',
@@ -50,8 +45,8 @@ export const taskAddCommand: Command = {
     }
     const byName = str(values, 'by')?.trim() || 'admin';
     const app = ctx.app();
-    const client = await app.pool.query<{ id: number }>('SELECT id FROM clients WHERE number = $1', [Number(clientRaw)]);
-    if (!client.rows[0]) throw new UsageError(`--client: no client number ${clientRaw}`);
+    const client = await scopedClientByNumber(app.pool, ALL, Number(clientRaw));
+    if (!client) throw new UsageError(`--client: no client number ${clientRaw}`);
     const people = await findEmployee(app.pool, assignee);
     if (people.length !== 1)
       throw new UsageError(
@@ -71,7 +66,7 @@ export const taskAddCommand: Command = {
           direction: 'remote_contact',
           title,
           assigneeId: to.id,
-          clientId: client.rows[0]?.id,
+          clientId: client.id,
           plannedAt: at,
           dueAt: due,
           priority: 2,

@@ -46,7 +46,12 @@ export interface ContentPageInput {
 }
 
 function recipientsTable(v: MonthPreview['variants'][number]): SafeHtml {
-  const more = v.count > v.first.length ? html`<p class="muted">Показаны первые ${v.first.length} из ${v.count}.</p>` : '';
+  const more =
+    v.visible < v.count
+      ? html`<p class="muted">Показаны получатели ваших клиентов: ${v.first.length} из ${v.visible}.</p>`
+      : v.count > v.first.length
+        ? html`<p class="muted">Показаны первые ${v.first.length} из ${v.count}.</p>`
+        : '';
   return html`<details><summary>Получатели: ${v.count}</summary><div class="table-wrap"><table><thead><tr><th>Контактное лицо</th><th>Клиент</th><th>E-mail</th></tr></thead>
 <tbody>${v.first.map((r) => html`<tr><td class="text">${r.name}</td><td class="text">${r.client}</td><td>${r.email}</td></tr>`)}</tbody></table></div>${more}</details>`;
 }

@@ -24,8 +24,9 @@ import { saveContent } from '../../db/contents.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
 import { getMailing } from '../../db/mailings.js';
 import { withTransaction } from '../../db/pool.js';
+import { scopeOf } from '../../db/scope.js';
 import { csrfToken } from '../../diary/tokens.js';
-import { LPR_KIND } from '../../jobs/lpr-monthly.js';
+import { LPR_KIND } from '../../domain/mailing-content.js';
 import { headerSafe } from '../../mail/transport.js';
 import { sendPage } from '../pages.js';
 import { CONTENT_CSP, contentPage, PREVIEW_CSP } from './content-pages.js';
@@ -76,7 +77,7 @@ export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: 
     problems: string[],
     flash: { text: string; error?: boolean } | null,
   ) {
-    const preview = await monthPreview(app, period);
+    const preview = await monthPreview(app, period, scopeOf(s.user, app.config.diary.reportsAllDepartments));
     reply.header('content-security-policy', CONTENT_CSP);
     return sendPage(reply, status, contentPage({ user: s.user, period, csrf: csrfToken(s.token), tz, preview, problems, flash }));
   }
@@ -136,7 +137,7 @@ export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: 
     if (!s) return kit.showLogin(reply, 401, null);
     const { period, key } = req.params;
     if (!mayEditContent(app, s.user) || !MONTH.test(period)) return notFound(reply);
-    const preview = await monthPreview(app, period);
+    const preview = await monthPreview(app, period, scopeOf(s.user, app.config.diary.reportsAllDepartments));
     const filled = preview ? await fillVariant(app, preview, key) : null;
     if (!filled) return notFound(reply);
     return reply
@@ -154,7 +155,7 @@ export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: 
       if (!s) return reply;
       const { period } = req.params;
       if (!mayEditContent(app, s.user) || !MONTH.test(period)) return notFound(reply);
-      const preview = await monthPreview(app, period);
+      const preview = await monthPreview(app, period, scopeOf(s.user, app.config.diary.reportsAllDepartments));
       if (preview?.mailing) {
         return kit.refuse(
           reply,

@@ -30,10 +30,15 @@ function page(title: string, body: SafeHtml): string {
   return htmlPage(title, body, { csp: DIARY_CSP, css: DIARY_CSS });
 }
 
-function header(user: DiaryUser, csrf: string, sub: SafeHtml | string): SafeHtml {
+/**
+ * The diary's header on every signed-in page: who, a line about the page, the client search
+ * (number or part of the name, among the clients the user may see), «Отчёты» and «Выйти».
+ */
+export function diaryHeader(user: DiaryUser, csrf: string, sub: SafeHtml | string, search = ''): SafeHtml {
   return html`<header class="diary"><div><h1>Ежедневник</h1><p class="subtitle">${user.name}${user.department ? html`, ${user.department}` : ''}</p><p class="meta">${sub}</p></div>
 <nav class="diary-links"><a href="/diary/reports">Отчёты</a>
-<form method="post" action="/diary/logout"><input type="hidden" name="csrf" value="${csrf}"><button type="submit" class="secondary">Выйти</button></form></nav></header>`;
+<form method="post" action="/diary/logout"><input type="hidden" name="csrf" value="${csrf}"><button type="submit" class="secondary">Выйти</button></form></nav>
+<form class="search" method="get" action="/diary/clients" role="search"><input type="search" name="q" value="${search}" maxlength="200" placeholder="Номер или название клиента" aria-label="Поиск клиента"><button type="submit" class="secondary">Найти</button></form></header>`;
 }
 
 const tasksWord = (n: number) => `${n} ${plural(n, ['задача', 'задачи', 'задач'])}`;
@@ -66,7 +71,7 @@ export function diaryPage(view: DiaryView, ctx: PageContext, flash: Flash | null
     : html`<p class="empty">На сегодня задач нет.</p>`;
   const more =
     view.mineTotal > view.mine.length ? html`<p class="muted">Показаны первые ${view.mine.length} из ${view.mineTotal}.</p>` : '';
-  const body = html`${header(view.user, ctx.csrf, sub)}${flashBlock(flash)}
+  const body = html`${diaryHeader(view.user, ctx.csrf, sub)}${flashBlock(flash)}
 <section class="mine"><h2>Мои задачи на сегодня и просроченные</h2>${mine}${more}</section>
 ${view.user.isHead ? html`<p><a href="/diary/new">Поставить задачу сотруднику</a></p>` : ''}
 ${teamSection(view, ctx)}`;
@@ -79,7 +84,7 @@ export function taskPage(user: DiaryUser, p: TaskPageView, ctx: PageContext, fla
     t.state === 'open'
       ? html`Открыта${t.assignee_name && p.access === 'team' ? html` · исполнитель ${t.assignee_name}` : ''}`
       : html`${t.state === 'done' ? 'Выполнена' : 'Отменена'}${t.outcome ? html`: ${storedOutcomeTitle(t.outcome)}` : ''}`;
-  const body = html`${header(user, ctx.csrf, html`Задача №${t.id} · ${state}`)}${flashBlock(flash)}
+  const body = html`${diaryHeader(user, ctx.csrf, html`Задача №${t.id} · ${state}`)}${flashBlock(flash)}
 <p><a href="/diary">← К задачам на сегодня</a></p>
 ${taskCard(p.view, { ...ctx, canRecord: p.access === 'own', members: p.members, open: true })}
 ${steerSection({ comments: p.comments, changes: p.changes, canSteer: p.access === 'team', canComment: true, open: t.state === 'open', taskId: t.id }, ctx.csrf, ctx.tz)}`;

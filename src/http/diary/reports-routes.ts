@@ -7,15 +7,15 @@
  * Who sees what: a head sees every report about their own department's clients, or about every
  * department when named in `diary.reportsAllDepartments`; anyone else sees the reports marked
  * `forSpecialists`, about their own clients only. The limit is applied under the reports, to the
- * tables themselves (src/db/report-scope.ts). A report outside the list, or the `department`
+ * tables themselves, by the one scope rule (src/db/scope.ts). A report outside the list, or the `department`
  * option naming another department, is "not found" (404).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../../app.js';
-import { UsageError } from '../../cli/command.js';
 import { now } from '../../clock.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
-import { type ReportScope, withReportScope } from '../../db/report-scope.js';
+import { type Scope, scopeOf, withScope } from '../../db/scope.js';
+import { UsageError } from '../../domain/options.js';
 import { REPORTS } from '../../reports/index.js';
 import { buildOverview, renderOverview } from '../../reports/overview.js';
 import { renderCsv, renderXlsx } from '../../reports/render.js';
@@ -25,7 +25,7 @@ import type { DiaryKit } from './kit.js';
 import { type OptionValues, reportListPage, reportPage } from './report-pages.js';
 
 interface Access {
-  scope: ReportScope;
+  scope: Scope;
   /** In Russian, under the page title. */
   text: string;
   reports: ReportDefinition[];
@@ -34,24 +34,12 @@ interface Access {
 
 /** The reports and the part of the desk a user sees. */
 export function accessOf(app: App, user: DiaryUser): Access {
-  if (user.isHead) {
-    const all = app.config.diary.reportsAllDepartments.some((n) => n.toLowerCase() === user.name.toLowerCase());
-    if (all) return { scope: { kind: 'all' }, text: 'все подразделения', reports: [...REPORTS], overview: true };
-    if (user.departmentId !== null) {
-      return {
-        scope: { kind: 'department', departmentId: user.departmentId },
-        text: `клиенты подразделения «${user.department ?? ''}»`,
-        reports: [...REPORTS],
-        overview: true,
-      };
-    }
+  const scope = scopeOf(user, app.config.diary.reportsAllDepartments);
+  if (scope.kind === 'all') return { scope, text: 'все подразделения', reports: [...REPORTS], overview: true };
+  if (scope.kind === 'department') {
+    return { scope, text: `клиенты подразделения «${user.department ?? ''}»`, reports: [...REPORTS], overview: true };
   }
-  return {
-    scope: { kind: 'employee', employeeId: user.id },
-    text: 'мои клиенты',
-    reports: REPORTS.filter((r) => r.forSpecialists),
-    overview: false,
-  };
+  return { scope, text: 'мои клиенты', reports: REPORTS.filter((r) => r.forSpecialists), overview: false };
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -94,7 +82,7 @@ export async function diaryReportRoutes(scope: FastifyInstance, app: App, kit: D
     if (!s) return kit.showLogin(reply, 401, null);
     const a = accessOf(app, s.user);
     if (!a.overview) return notFound(reply);
-    const reports = await withReportScope(app, a.scope, (scoped) => buildOverview(scoped));
+    const reports = await withScope(app.pool, a.scope, (pool) => buildOverview({ ...app, pool }));
     const page = renderOverview(reports, { tz, generatedAt: now(), subtitle: `${app.config.ric.name} · ${a.text}` });
     return sendPage(reply, 200, page.replace('<main>', '<main>\n<p><a href="/diary/reports">← Отчёты</a></p>'));
   });
@@ -119,7 +107,7 @@ export async function diaryReportRoutes(scope: FastifyInstance, app: App, kit: D
     let report: Awaited<ReturnType<ReportDefinition['build']>> | null = null;
     let error: string | null = null;
     try {
-      report = await withReportScope(app, a.scope, (scoped) => def.build(scoped, values));
+      report = await withScope(app.pool, a.scope, (pool) => def.build({ ...app, pool }, values));
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       error = err.message;

@@ -21,6 +21,7 @@ import { now } from '../../clock.js';
 import { reassignTask } from '../../db/diary.js';
 import { closeSession, type DiaryUser, openSession, sessionUser } from '../../db/diary-auth.js';
 import { withTransaction } from '../../db/pool.js';
+import { scopeOf } from '../../db/scope.js';
 import { closeTask, type OutcomeFinding } from '../../diagnostics/close-task.js';
 import { type FindingField, FindingFieldError, findingDetails } from '../../diagnostics/finding-input.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, newToken, tokenHash } from '../../diary/tokens.js';
@@ -32,6 +33,7 @@ import { parseFollowUp } from '../../health/follow-up.js';
 import { counter } from '../../metrics.js';
 import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
+import { diaryClientRoutes } from './client-routes.js';
 import { diaryContentRoutes } from './content-routes.js';
 import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
 import { diaryReportRoutes } from './reports-routes.js';
@@ -310,7 +312,14 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       if (to === null) return refuse(reply, 400, 'Сотрудник не выбран', 'Выберите, кому передать задачу.', 'reassign');
       const departmentId = user.departmentId;
       const res = await withTransaction(app.pool, (db) =>
-        reassignTask(db, { taskId: id, toId: to, byId: user.id, departmentId, at: now() }),
+        reassignTask(db, {
+          taskId: id,
+          toId: to,
+          byId: user.id,
+          departmentId,
+          scope: scopeOf(user, app.config.diary.reportsAllDepartments),
+          at: now(),
+        }),
       );
       if (res.kind === 'not-found')
         return refuse(reply, 404, 'Задача не найдена', 'Такой открытой задачи нет среди задач группы.', 'reassign');
@@ -325,6 +334,7 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     const kit = { sessionOf, postSession, showLogin, refuse };
     await diaryReportRoutes(scope, app, kit);
     await diaryContentRoutes(scope, app, kit);
+    await diaryClientRoutes(scope, app, kit);
 
     scope.all('/diary/*', async (req, reply) => {
       const s = await sessionOf(req);

@@ -65,12 +65,20 @@ export function steerSection(s: SteerView, csrf: string, tz: string): SafeHtml {
   return html`<section class="steer"><h2>Комментарии</h2>${comments}${commentForm}${dueForm}${history}</section>`;
 }
 
-export function newTaskForm(members: TeamMember[], csrf: string, error: string | null): SafeHtml {
+/** What the form starts with: opened from a client's card, the client and its remote specialist. */
+export interface NewTaskPrefill {
+  client?: number;
+  assignee?: number | null;
+}
+
+export function newTaskForm(members: TeamMember[], csrf: string, error: string | null, prefill: NewTaskPrefill = {}): SafeHtml {
   return html`${error ? html`<p class="flash error" role="status">${error}</p>` : ''}
 <form class="outcome" method="post" action="/diary/new">
 <input type="hidden" name="csrf" value="${csrf}">
-<label class="field">Сотрудник<select name="assignee" required>${members.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label>
-<label class="field">Номер клиента<input type="text" name="client" inputmode="numeric" pattern="[0-9]{1,9}" required></label>
+<label class="field">Сотрудник<select name="assignee" required>${members.map(
+    (m) => html`<option value="${m.id}"${m.id === prefill.assignee ? html` selected` : ''}>${m.name}</option>`,
+  )}</select></label>
+<label class="field">Номер клиента<input type="text" name="client" inputmode="numeric" pattern="[0-9]{1,9}" required value="${prefill.client ?? ''}"></label>
 <label class="field">Цель контакта<textarea name="title" maxlength="4000" required></textarea></label>
 <label class="field">Срок<input type="date" name="due"></label>
 <button type="submit">Поставить задачу</button>

@@ -10,21 +10,21 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
-import { dueOn } from '../../cli/commands/task-add.js';
 import { now } from '../../clock.js';
 import { diaryTask, teamMembers } from '../../db/diary.js';
 import { type DiaryUser, sessionUser } from '../../db/diary-auth.js';
 import { withTransaction } from '../../db/pool.js';
+import { scopedClientByNumber, scopeOf } from '../../db/scope.js';
 import { addComment, createManualTask, moveDue } from '../../db/task-steering.js';
 import { csrfToken, isValidCsrf, isWellFormedToken, tokenHash } from '../../diary/tokens.js';
 import { taskAccess } from '../../diary/view.js';
-import { localDate, parseIsoDate } from '../../domain/dates.js';
+import { dueOn, localDate, parseIsoDate } from '../../domain/dates.js';
 import { html } from '../../mail/render.js';
 import { htmlPage } from '../../reports/html.js';
 import { sendPage } from '../pages.js';
 import { messagePage } from './pages.js';
 import { readCookie, SESSION_COOKIE } from './session.js';
-import { newTaskForm } from './steer-view.js';
+import { type NewTaskPrefill, newTaskForm } from './steer-view.js';
 import { DIARY_CSP, DIARY_CSS } from './style.js';
 
 type Form = Record<string, string>;
@@ -32,6 +32,7 @@ const TEXT_LIMIT = 4000;
 
 export async function diarySteerRoutes(scope: FastifyInstance, app: App): Promise<void> {
   const tz = app.config.ric.timeZone;
+  const allDepartments = app.config.diary.reportsAllDepartments;
 
   async function userOf(req: FastifyRequest): Promise<{ user: DiaryUser; token: string } | null> {
     const token = readCookie(req, SESSION_COOKIE);
@@ -58,20 +59,37 @@ export async function diarySteerRoutes(scope: FastifyInstance, app: App): Promis
   const id = (raw: string): number | null => (/^\d{1,15}$/.test(raw) ? Number(raw) : null);
   const actor = (u: DiaryUser) => ({ id: u.id, name: u.name });
 
-  async function showNew(reply: FastifyReply, user: DiaryUser, token: string, status: number, error: string | null) {
+  async function showNew(
+    reply: FastifyReply,
+    user: DiaryUser,
+    token: string,
+    status: number,
+    error: string | null,
+    prefill: NewTaskPrefill = {},
+  ) {
     const members = await teamMembers(app.pool, user.departmentId as number);
     const body = html`<header class="page"><h1>Новая задача</h1><p class="subtitle">${user.name}${user.department ? html`, ${user.department}` : ''}</p></header>
 <p><a href="/diary">← К задачам на сегодня</a></p>
-${newTaskForm(members, csrfToken(token), error)}`;
+${newTaskForm(members, csrfToken(token), error, prefill)}`;
     return sendPage(reply, status, htmlPage('Новая задача — ежедневник', body, { csp: DIARY_CSP, css: DIARY_CSS }));
   }
 
-  scope.get('/diary/new', async (req, reply) => {
+  scope.get<{ Querystring: { client?: string } }>('/diary/new', async (req, reply) => {
     const s = await userOf(req);
     if (!s) return reply.code(303).header('location', '/diary/login').send();
     if (!s.user.isHead || s.user.departmentId === null)
       return refuse(reply, 403, 'Недостаточно прав', 'Ставить задачи может руководитель группы.');
-    return showNew(reply, s.user, s.token, 200, null);
+    // Opened from a client's card: the client, and its remote specialist as the assignee.
+    const raw = typeof req.query.client === 'string' ? req.query.client.trim() : '';
+    const client = /^\d{1,8}$/.test(raw) ? await scopedClientByNumber(app.pool, scopeOf(s.user, allDepartments), Number(raw)) : null;
+    const assignee = client
+      ? ((
+          await app.pool.query<{ remote_specialist_id: number | null }>('SELECT remote_specialist_id FROM clients WHERE id = $1', [
+            client.id,
+          ])
+        ).rows[0]?.remote_specialist_id ?? null)
+      : null;
+    return showNew(reply, s.user, s.token, 200, null, client ? { client: client.number, assignee } : {});
   });
 
   scope.post<{ Body: Form | undefined }>('/diary/new', async (req, reply) => {
@@ -89,8 +107,8 @@ ${newTaskForm(members, csrfToken(token), error)}`;
     const members = await teamMembers(app.pool, user.departmentId);
     if (assignee === null || !members.some((m) => m.id === assignee))
       return showNew(reply, user, token, 400, 'Задачу можно поставить только сотруднику вашей группы.');
-    const client =
-      clientNo === null ? null : (await app.pool.query<{ id: number }>('SELECT id FROM clients WHERE number = $1', [clientNo])).rows[0];
+    // Another department's client is "not found", as a missing one.
+    const client = clientNo === null ? null : await scopedClientByNumber(app.pool, scopeOf(user, allDepartments), clientNo);
     if (!client) return showNew(reply, user, token, 400, 'Клиент с таким номером не найден.');
     let due: Date | null = null;
     if (dueRaw) {

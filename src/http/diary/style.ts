@@ -10,6 +10,8 @@ export const DIARY_CSP =
 export const DIARY_CSS = `
 header.diary{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start;justify-content:space-between;border-bottom:2px solid #1f5fa8;padding-bottom:.5em;margin-bottom:.8em}
 header.diary form{margin:0}
+form.search{display:flex;gap:6px;flex:1 1 100%;min-width:0}
+form.search input{flex:1 1 auto;min-width:0;font:inherit;padding:6px;border:1px solid #aab4c0;border-radius:4px}
 nav.diary-links{display:flex;gap:12px;align-items:center}
 .flash{background:#e8f4ea;border:1px solid #9ccaa5;border-radius:4px;padding:.5em .8em;margin:.6em 0}
 .flash.error{background:#fbeaea;border-color:#e0a3a3}

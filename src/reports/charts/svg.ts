@@ -105,6 +105,8 @@ export interface LegendItem {
   color: string;
   /** Lines: a stroke sample with this dash pattern instead of a square swatch. */
   dash?: string;
+  /** A tinted swatch (a band behind the lines). */
+  opacity?: number;
 }
 
 /** Swatches with labels, wrapped into rows across the chart's width. */
@@ -123,7 +125,7 @@ export function legend(items: LegendItem[], top: number): { svg: SafeHtml; heigh
     const swatch =
       item.dash !== undefined
         ? html`<line x1="${x}" y1="${y + 7}" x2="${x + 16}" y2="${y + 7}" stroke="${item.color}" stroke-width="3" stroke-dasharray="${item.dash || 'none'}"/>`
-        : html`<rect x="${x}" y="${y + 1}" width="12" height="12" fill="${item.color}"/>`;
+        : html`<rect x="${x}" y="${y + 1}" width="12" height="12" fill="${item.color}"${item.opacity === undefined ? '' : html` fill-opacity="${item.opacity}" stroke="${item.color}"`}/>`;
     parts.push(html`<g class="legend-item">${swatch}<text x="${x + 20}" y="${y + 11}">${label}</text></g>`);
     x = r(x + w);
   }

@@ -61,8 +61,20 @@ export interface BarsChart extends CategoryChart {
   kind: 'bars';
 }
 
+/** A band of values drawn behind the lines (a zone of the risk indicator). */
+export interface ChartBand {
+  /** Legend text, in Russian (e.g. `Высокий риск`). */
+  name: string;
+  from: number;
+  /** Up to the top of the axis when absent. */
+  to?: number;
+  color: ChartColor;
+}
+
 export interface LinesChart extends CategoryChart {
   kind: 'lines';
+  /** Value bands behind the lines, lightly tinted, listed in the legend after the lines. */
+  bands?: ChartBand[];
 }
 
 /** One bar of a horizontal ranking. */

@@ -1,0 +1,241 @@
+/**
+ * `visits` («Контакт с клиентом»): every open task (reason) of one client and one person
+ * gathered into one visit, planned on a working day or listed as overflow. Tasks stay the
+ * record of each reason (`tasks.visit_id`); the planner (src/workload/plan-work.ts) gathers and
+ * plans, the diary, `admin plan`, the client card and the simulation read the plan here.
+ */
+import type { IsoDate } from '../domain/dates.js';
+import type { Placement } from '../domain/plan.js';
+import type { Queryable } from './pool.js';
+
+/**
+ * Gather open tasks into visits, set-based: a task whose visit is closed or belongs to someone
+ * else (the task was reassigned) leaves it; every open task of a client and person joins their
+ * one open visit (created when missing); a visit left without open reasons closes — `done` when
+ * one of its reasons was done, else `cancelled`.
+ */
+export async function gatherVisits(db: Queryable, at: Date): Promise<{ created: number; attached: number; closed: number }> {
+  await db.query(
+    `UPDATE tasks t SET visit_id = NULL FROM visits v
+      WHERE v.id = t.visit_id AND t.state = 'open' AND (v.state <> 'open' OR v.assignee_id IS DISTINCT FROM t.assignee_id)`,
+  );
+  const created = await db.query(
+    `INSERT INTO visits (client_id, assignee_id, created_at)
+     SELECT DISTINCT t.client_id, t.assignee_id, $1::timestamptz FROM tasks t
+      WHERE t.state = 'open' AND t.visit_id IS NULL AND t.client_id IS NOT NULL AND t.assignee_id IS NOT NULL
+     ON CONFLICT (client_id, assignee_id) WHERE state = 'open' DO NOTHING`,
+    [at],
+  );
+  const attached = await db.query(
+    `UPDATE tasks t SET visit_id = v.id FROM visits v
+      WHERE t.state = 'open' AND t.visit_id IS NULL AND v.state = 'open' AND v.client_id = t.client_id AND v.assignee_id = t.assignee_id`,
+  );
+  const closed = await db.query(
+    `UPDATE visits v SET state = CASE WHEN EXISTS (SELECT 1 FROM tasks d WHERE d.visit_id = v.id AND d.state = 'done') THEN 'done' ELSE 'cancelled' END,
+            closed_at = $1, planned_on = NULL, overflow_reason = NULL
+      WHERE v.state = 'open' AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.visit_id = v.id AND t.state = 'open')`,
+    [at],
+  );
+  return { created: created.rowCount ?? 0, attached: attached.rowCount ?? 0, closed: closed.rowCount ?? 0 };
+}
+
+/** Open tasks without a deadline: the planner gives each one from its rule. */
+export async function undatedOpenTasks(db: Queryable): Promise<{ id: number; starts: Date }[]> {
+  const { rows } = await db.query<{ id: number; starts: Date }>(
+    `SELECT id, coalesce(planned_at, created_at) AS starts FROM tasks WHERE state = 'open' AND due_at IS NULL`,
+  );
+  return rows;
+}
+
+export async function setTaskDeadlines(db: Queryable, dues: readonly { id: number; dueAt: Date }[]): Promise<number> {
+  if (!dues.length) return 0;
+  const { rowCount } = await db.query(
+    `UPDATE tasks t SET due_at = d.due_at
+       FROM jsonb_to_recordset($1::jsonb) AS d(id bigint, due_at timestamptz)
+      WHERE t.id = d.id AND t.due_at IS NULL`,
+    [JSON.stringify(dues.map((d) => ({ id: d.id, due_at: d.dueAt.toISOString() })))],
+  );
+  return rowCount ?? 0;
+}
+
+/** An open visit as the planner reads it. */
+export interface PlanVisitRow {
+  id: number;
+  assignee_id: number;
+  planned_on: IsoDate | null;
+  created_at: Date;
+  starts_on: IsoDate;
+  due_on: IsoDate;
+  handoff: boolean;
+  fee: number;
+  zone: string | null;
+}
+
+/** Every open visit with its window (from its open reasons), hand-off flag, zone and fee. */
+export async function openVisitsToPlan(db: Queryable, tz: string, handoffKinds: readonly string[]): Promise<PlanVisitRow[]> {
+  const { rows } = await db.query<PlanVisitRow>(
+    `WITH r AS (
+       SELECT t.visit_id,
+              min((coalesce(t.planned_at, t.created_at) AT TIME ZONE $1)::date) AS starts_on,
+              min((t.due_at AT TIME ZONE $1)::date) AS due_on,
+              bool_or(t.kind = ANY($2::text[])) AS handoff
+         FROM tasks t WHERE t.state = 'open' AND t.visit_id IS NOT NULL GROUP BY t.visit_id
+     ), z AS (
+       SELECT DISTINCT ON (client_id) client_id, zone FROM risk_scores ORDER BY client_id, week DESC
+     )
+     SELECT v.id, v.assignee_id, v.planned_on, v.created_at, r.starts_on, coalesce(r.due_on, r.starts_on) AS due_on, r.handoff,
+            c.monthly_fee AS fee, z.zone
+       FROM visits v JOIN r ON r.visit_id = v.id JOIN clients c ON c.id = v.client_id LEFT JOIN z ON z.client_id = v.client_id
+      WHERE v.state = 'open'`,
+    [tz, handoffKinds],
+  );
+  return rows;
+}
+
+export interface PlanPersonRow {
+  id: number;
+  role: 'remote' | 'field' | 'head';
+  daily_capacity: number | null;
+}
+
+export async function plannedPeople(db: Queryable): Promise<PlanPersonRow[]> {
+  const { rows } = await db.query<PlanPersonRow>('SELECT id, role, daily_capacity FROM employees WHERE active');
+  return rows;
+}
+
+export async function absencesFrom(db: Queryable, from: IsoDate): Promise<{ employee_id: number; from_date: IsoDate; to_date: IsoDate }[]> {
+  // Days before `from` are cut off: the plan starts there.
+  const { rows } = await db.query(
+    'SELECT employee_id, greatest(from_date, $1::date)::text AS from_date, to_date FROM employee_absences WHERE to_date >= $1',
+    [from],
+  );
+  return rows;
+}
+
+/** Write the plan: each visit's window, day or overflow reason. */
+export async function writePlacements(
+  db: Queryable,
+  placements: readonly (Placement & { startsOn: IsoDate; dueOn: IsoDate })[],
+  at: Date,
+): Promise<void> {
+  const CHUNK = 20000;
+  for (let i = 0; i < placements.length; i += CHUNK) {
+    const part = placements.slice(i, i + CHUNK).map((p) => ({
+      id: p.id,
+      starts_on: p.startsOn,
+      due_on: p.dueOn,
+      planned_on: p.plannedOn,
+      overflow_reason: p.overflowReason,
+    }));
+    await db.query(
+      `UPDATE visits v SET starts_on = p.starts_on, due_on = p.due_on, planned_on = p.planned_on,
+              overflow_reason = p.overflow_reason, planned_at = $2
+         FROM jsonb_to_recordset($1::jsonb) AS p(id bigint, starts_on date, due_on date, planned_on date, overflow_reason text)
+        WHERE v.id = p.id AND v.state = 'open'`,
+      [JSON.stringify(part), at],
+    );
+  }
+}
+
+/** One reason of a visit: an open task with what the agenda shows. */
+export interface VisitReason {
+  task_id: number;
+  kind: string;
+  title: string;
+  priority: number;
+  due_at: Date | null;
+  payload: Record<string, unknown>;
+  contact_id: number | null;
+  contact_name: string | null;
+}
+
+/** A visit with its client and reasons. */
+export interface VisitRow {
+  id: number;
+  client_id: number;
+  client_number: number;
+  client_name: string;
+  assignee_id: number;
+  assignee_name: string;
+  state: 'open' | 'done' | 'cancelled';
+  starts_on: IsoDate | null;
+  due_on: IsoDate | null;
+  planned_on: IsoDate | null;
+  overflow_reason: string | null;
+  reasons: VisitReason[];
+}
+
+const VISIT_SELECT = `
+  SELECT v.id, v.client_id, c.number AS client_number, c.name AS client_name, v.assignee_id, e.name AS assignee_name,
+         v.state, v.starts_on, v.due_on, v.planned_on, v.overflow_reason,
+         coalesce((SELECT jsonb_agg(jsonb_build_object('task_id', t.id, 'kind', t.kind, 'title', t.title, 'priority', t.priority,
+                                                       'due_at', t.due_at, 'payload', t.payload, 'contact_id', t.contact_id,
+                                                       'contact_name', k.full_name) ORDER BY t.due_at NULLS LAST, t.priority, t.id)
+                     FROM tasks t LEFT JOIN contacts k ON k.id = t.contact_id
+                    WHERE t.visit_id = v.id AND (t.state = 'open' OR v.state <> 'open')), '[]') AS reasons
+    FROM visits v JOIN clients c ON c.id = v.client_id JOIN employees e ON e.id = v.assignee_id`;
+
+function withDates(v: VisitRow): VisitRow {
+  for (const r of v.reasons) r.due_at = r.due_at ? new Date(r.due_at) : null;
+  return v;
+}
+
+/** Order of a day's list: overdue first (earliest deadline), then value as planned. */
+const VISIT_ORDER = 'v.due_on NULLS LAST, v.id';
+
+/**
+ * A person's visits planned for a working day, with their reasons — and, with `overdue`, the
+ * open visits planned before it that are still open (missed days).
+ */
+export async function dayVisits(db: Queryable, employeeId: number, date: IsoDate): Promise<VisitRow[]> {
+  const { rows } = await db.query<VisitRow>(
+    `${VISIT_SELECT} WHERE v.assignee_id = $1 AND v.state = 'open' AND v.planned_on = $2 ORDER BY ${VISIT_ORDER}`,
+    [employeeId, date],
+  );
+  return rows.map(withDates);
+}
+
+/** A person's visits planned in [from, to], by day. */
+export async function plannedVisits(db: Queryable, employeeIds: readonly number[], from: IsoDate, to: IsoDate): Promise<VisitRow[]> {
+  const { rows } = await db.query<VisitRow>(
+    `${VISIT_SELECT} WHERE v.assignee_id = ANY($1::bigint[]) AND v.state = 'open' AND v.planned_on BETWEEN $2 AND $3
+      ORDER BY e.name, v.planned_on, ${VISIT_ORDER}`,
+    [employeeIds, from, to],
+  );
+  return rows.map(withDates);
+}
+
+/** A client's open visit (of one person, or the earliest planned of anyone's). */
+export async function openVisitOf(db: Queryable, clientId: number, employeeId?: number): Promise<VisitRow | null> {
+  const { rows } = await db.query<VisitRow>(
+    `${VISIT_SELECT} WHERE v.client_id = $1 AND v.state = 'open' AND ($2::bigint IS NULL OR v.assignee_id = $2)
+      ORDER BY v.planned_on NULLS LAST, v.id LIMIT 1`,
+    [clientId, employeeId ?? null],
+  );
+  return rows[0] ? withDates(rows[0]) : null;
+}
+
+/** Every open visit of a client (one per person). */
+export async function openVisitsOfClient(db: Queryable, clientId: number): Promise<VisitRow[]> {
+  const { rows } = await db.query<VisitRow>(
+    `${VISIT_SELECT} WHERE v.client_id = $1 AND v.state = 'open' ORDER BY v.planned_on NULLS LAST, v.id`,
+    [clientId],
+  );
+  return rows.map(withDates);
+}
+
+export async function visitById(db: Queryable, id: number): Promise<VisitRow | null> {
+  const { rows } = await db.query<VisitRow>(`${VISIT_SELECT} WHERE v.id = $1`, [id]);
+  return rows[0] ? withDates(rows[0]) : null;
+}
+
+/** Overflow: open visits without a day, with their reason (of a department, or all). */
+export async function overflowVisits(db: Queryable, departmentId: number | null, employeeIds?: readonly number[]): Promise<VisitRow[]> {
+  const { rows } = await db.query<VisitRow>(
+    `${VISIT_SELECT} WHERE v.state = 'open' AND v.planned_on IS NULL AND v.overflow_reason IS NOT NULL
+        AND ($1::bigint IS NULL OR e.department_id = $1) AND ($2::bigint[] IS NULL OR v.assignee_id = ANY($2::bigint[]))
+      ORDER BY e.name, ${VISIT_ORDER}`,
+    [departmentId, employeeIds ?? null],
+  );
+  return rows.map(withDates);
+}

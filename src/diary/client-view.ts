@@ -1,0 +1,95 @@
+/**
+ * The client's card for one signed-in employee: who may see it (the department-scope rule of
+ * src/db/scope.ts, as for the reports), and everything the page shows — the card, 26 weeks of the indicator, the
+ * latest week's components as `explain` gives them, the contact persons, the open work and a
+ * page of the timeline. A client out of the user's scope is null, whether it exists or not.
+ */
+import type { App } from '../app.js';
+import { type ClientCard, findClientCard } from '../db/client-cards.js';
+import {
+  type CardContact,
+  cardContacts,
+  clientTimeline,
+  type IndicatorWeek,
+  indicatorWeeks,
+  lastStateChange,
+  type OpenTask,
+  openClientTasks,
+  TIMELINE_KINDS,
+  type TimelineKind,
+  type TimelineRow,
+} from '../db/client-story.js';
+import type { DiaryUser } from '../db/diary-auth.js';
+import { clientRiskHistory, type RiskScoreRow } from '../db/risk-scores.js';
+import { type Scope, scopedClientByNumber } from '../db/scope.js';
+import { taskAccess } from './view.js';
+
+/** Weeks of the indicator chart. */
+export const CHART_WEEKS = 26;
+/** Timeline items per page («показать ещё» opens the next). */
+export const TIMELINE_PAGE = 50;
+
+export interface ClientPageQuery {
+  kinds: readonly TimelineKind[];
+  /** 1-based page of the timeline. */
+  page: number;
+}
+
+export interface ClientPageView {
+  card: ClientCard;
+  stateChange: { changed_on: string; from_state: string | null } | null;
+  weeks: IndicatorWeek[];
+  /** The latest scored week, with the components and reasons. */
+  latest: RiskScoreRow | null;
+  contacts: CardContact[];
+  /** Open tasks, each with whether the user may open its page. */
+  open: (OpenTask & { linked: boolean })[];
+  timeline: TimelineRow[];
+  more: boolean;
+  query: ClientPageQuery;
+}
+
+/** Every kind when none is chosen. */
+export function timelineQuery(kinds: readonly string[], page: number): ClientPageQuery {
+  const chosen = TIMELINE_KINDS.filter((k) => kinds.includes(k));
+  return { kinds: chosen.length ? chosen : [...TIMELINE_KINDS], page: Number.isInteger(page) && page >= 1 && page <= 10_000 ? page : 1 };
+}
+
+export async function loadClientPage(
+  app: App,
+  user: DiaryUser,
+  scope: Scope,
+  number: number,
+  query: ClientPageQuery,
+): Promise<ClientPageView | null> {
+  const client = await scopedClientByNumber(app.pool, scope, number);
+  if (client === null) return null;
+  const id = client.id;
+  const card = await findClientCard(app.pool, number);
+  if (!card) return null;
+  const [stateChange, weeks, history, contacts, open, timeline] = await Promise.all([
+    lastStateChange(app.pool, id),
+    indicatorWeeks(app.pool, id, CHART_WEEKS),
+    card.week ? clientRiskHistory(app.pool, id, card.week, 1) : Promise.resolve([]),
+    cardContacts(app.pool, id),
+    openClientTasks(app.pool, id),
+    clientTimeline(app.pool, {
+      clientId: id,
+      kinds: query.kinds,
+      offset: (query.page - 1) * TIMELINE_PAGE,
+      limit: TIMELINE_PAGE,
+      tz: app.config.ric.timeZone,
+    }),
+  ]);
+  return {
+    card,
+    stateChange,
+    weeks,
+    latest: history[0] ?? null,
+    contacts,
+    open: open.map((t) => ({ ...t, linked: taskAccess(user, t) !== 'none' })),
+    timeline: timeline.rows,
+    more: timeline.more,
+    query,
+  };
+}

@@ -167,7 +167,14 @@ export async function actOnOverflow(app: App, people: Person[], settings: People
         const to = peers.reduce((a, b) => ((load.get(b.id) ?? 0) / b.capacity < (load.get(a.id) ?? 0) / a.capacity ? b : a));
         if ((load.get(to.id) ?? 0) >= settings.overflowFactor * to.capacity) break;
         const res = await withTransaction(app.pool, (db) =>
-          reassignTask(db, { taskId: t.id, toId: to.id, byId: head.id, departmentId: head.departmentId, at }),
+          reassignTask(db, {
+            taskId: t.id,
+            toId: to.id,
+            byId: head.id,
+            departmentId: head.departmentId,
+            scope: { kind: 'department', departmentId: head.departmentId },
+            at,
+          }),
         );
         if (res.kind !== 'moved') continue;
         load.set(to.id, (load.get(to.id) ?? 0) + 1);

@@ -121,6 +121,8 @@ const schema = z.strictObject({
     callDueWorkingDays: z.number().int().min(0).max(20),
     /** Messages sent longer ago than this get no call task any more (a long outage of the job). */
     callLookbackDays: positiveInt,
+    /** A content workbook (`content load`, the diary's upload) is refused when its parts unpack to more than this many bytes. */
+    maxContentXlsxBytes: positiveInt,
   }),
   /** The click redirect `/c/<token>` (issue 6). */
   clicks: z.strictObject({

@@ -4,18 +4,20 @@
  * are there they must describe the same month (as `content/2024-06/` does). Problems come all
  * at once in a {@link ContentError}, each at its cell or `file:line:column`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { POSITION_TYPES, PROBLEM_AREAS } from '../domain/audiences.js';
 import { ContentError, type ContentFile, contentHash, type LoadedContent, readAttachments, readContentDir } from './load.js';
 import type { MonthContent } from './schema.js';
-import { parseWorkbook } from './workbook.js';
+import { DEFAULT_CONTENT_XLSX_BYTES, parseWorkbook } from './workbook.js';
 
 export const WORKBOOK = 'content.xlsx';
 
 export interface FolderOptions {
   /** The month expected (`--period`); also fills an empty «Месяц» cell. */
   period?: string;
+  /** What the workbook may unpack to (config `lpr.maxContentXlsxBytes`). */
+  maxXlsxBytes?: number;
 }
 
 const shown = (path: string) => relative(process.cwd(), path) || path;
@@ -35,7 +37,13 @@ export async function readContentFolder(dir: string, opts: FolderOptions = {}): 
   const folder = basename(dir.replace(/[\\/]+$/, ''));
   const folderPeriod = /^\d{4}-\d{2}$/.test(folder) ? folder : undefined;
   const file = shown(xlsx);
-  const res = await parseWorkbook(file, readFileSync(xlsx), { period: opts.period ?? folderPeriod });
+  const maxBytes = opts.maxXlsxBytes ?? DEFAULT_CONTENT_XLSX_BYTES;
+  // A file larger than what it may unpack to is not read at all (a zip is never much larger than its contents).
+  if (statSync(xlsx).size > maxBytes)
+    throw new ContentError([
+      `${file}: the workbook is over the limit of ${Math.round(maxBytes / 1024 / 1024)} MB (expected a month's content of a few sheets of text)`,
+    ]);
+  const res = await parseWorkbook(file, readFileSync(xlsx), { period: opts.period ?? folderPeriod, maxBytes });
   if ('problems' in res) throw new ContentError(res.problems);
   const { content, places } = res;
   const problems: string[] = [];

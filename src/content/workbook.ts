@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import { POSITION_TYPE_TITLES, POSITION_TYPES, PROBLEM_AREA_TITLES, PROBLEM_AREAS, type ProblemArea } from '../domain/audiences.js';
 import { neutraliseFormula, unneutraliseFormula } from '../domain/clean-text.js';
+import { boundedZip, ZipLimitError } from '../imports/zip-limits.js';
 import { contentSchema, type MonthContent } from './schema.js';
 
 /** Links per news hook the workbook has room for. */
@@ -212,12 +213,34 @@ const pathKey = (path: readonly PropertyKey[]) => path.map(String).join('.');
 
 export type WorkbookResult = { content: MonthContent; places: Places } | { problems: string[] };
 
-/** Parse and check a workbook; `file` names it in the problems. */
-export async function parseWorkbook(file: string, bytes: Buffer, defaults: { period?: string } = {}): Promise<WorkbookResult> {
+/** What a content workbook's parts may unpack to when no limit is given (config `lpr.maxContentXlsxBytes`). */
+export const DEFAULT_CONTENT_XLSX_BYTES = 20 * 1024 * 1024;
+
+const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+
+/**
+ * Parse and check a workbook; `file` names it in the problems. Its parts go through the one
+ * bounded reader (src/imports/zip-limits.ts) first: inflation stops at `maxBytes`, whatever the
+ * zip's directory declares, and ExcelJS gets only the bytes that were counted.
+ */
+export async function parseWorkbook(
+  file: string,
+  bytes: Buffer,
+  defaults: { period?: string; maxBytes?: number } = {},
+): Promise<WorkbookResult> {
+  const maxBytes = defaults.maxBytes ?? DEFAULT_CONTENT_XLSX_BYTES;
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    await wb.xlsx.load((await boundedZip(bytes, maxBytes)) as unknown as ArrayBuffer);
   } catch (err) {
+    if (err instanceof ZipLimitError) {
+      const size = err.declared ? (Number.isFinite(err.atLeast) ? mb(err.atLeast) : 'over 4 GB') : `over ${mb(maxBytes)}`;
+      return {
+        problems: [
+          `${file}: the workbook unpacks to ${size}, over the limit of ${mb(maxBytes)} (expected a month's content of a few sheets of text)`,
+        ],
+      };
+    }
     return { problems: [`${file}: not an Excel workbook (.xlsx): ${(err as Error).message}`] };
   }
   const problems: string[] = [];

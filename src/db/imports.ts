@@ -43,10 +43,33 @@ export interface ImportCounts {
   summary: Record<string, unknown>;
 }
 
-export async function finishImport(db: Queryable, id: number, c: ImportCounts, at: Date): Promise<void> {
+/**
+ * Close the ledger row with its counts and, for event sources, the span its data covers
+ * (`declared`: the export or the admin said so; otherwise the rows' dates).
+ */
+export async function finishImport(
+  db: Queryable,
+  id: number,
+  c: ImportCounts,
+  at: Date,
+  coverage: { from: string; to: string; declared: boolean } | null = null,
+): Promise<void> {
   await db.query(
-    `UPDATE imports SET rows_total = $2, inserted = $3, updated = $4, unchanged = $5, summary = $6, finished_at = $7 WHERE id = $1`,
-    [id, c.rows, c.inserted, c.updated, c.unchanged, JSON.stringify(c.summary), at],
+    `UPDATE imports SET rows_total = $2, inserted = $3, updated = $4, unchanged = $5, summary = $6, finished_at = $7,
+            covers_from = $8, covers_to = $9, covers_declared = $10
+      WHERE id = $1`,
+    [
+      id,
+      c.rows,
+      c.inserted,
+      c.updated,
+      c.unchanged,
+      JSON.stringify(c.summary),
+      at,
+      coverage?.from ?? null,
+      coverage?.to ?? null,
+      coverage?.declared ?? false,
+    ],
   );
 }
 

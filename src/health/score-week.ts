@@ -10,13 +10,14 @@ import { crmIndicators } from '../db/crm-deviations.js';
 import { withTransaction } from '../db/pool.js';
 import { loadRiskFacts } from '../db/risk-facts.js';
 import { latestScoredWeek, upsertRiskScores } from '../db/risk-scores.js';
-import { loadSourceTimes } from '../db/source-times.js';
+import { loadSourceCoverage, loadSourceTimes } from '../db/source-times.js';
 import { type ClientRisk, scoreClient } from '../domain/client-risk.js';
+import { mergeSpans, type Span, type Uncovered, uncoveredComponents } from '../domain/coverage.js';
 import { addDays, addMonths, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
 import { periodRange, shiftPeriod } from '../domain/periods.js';
 import type { ComponentKey } from '../domain/risk-components.js';
 import { dmy } from '../domain/ru-dates.js';
-import { type SourceState, staleComponents, staleReason } from '../domain/sources.js';
+import { type SourceKind, type SourceState, staleComponents, staleReason } from '../domain/sources.js';
 import { applyRiskTasks, type RiskTaskResult } from './risk-tasks.js';
 
 export interface WeekScope {
@@ -48,13 +49,17 @@ export async function computeWeek(
   app: App,
   week: string,
   clientIds: number[] | null = null,
-): Promise<{ scope: WeekScope; scores: ClientRisk[]; stale: Map<ComponentKey, string> }> {
+): Promise<{ scope: WeekScope; scores: ClientRisk[]; stale: Map<ComponentKey, string>; coverage: WeekCoverage }> {
   const cfg = app.config.risk;
   const scope = weekScope(app, week);
   const tz = app.config.ric.timeZone;
   const end = scope.weekEnd;
   const staleness = await weekStaleness(app, scope);
   const stale = new Map([...staleness].map(([k, v]) => [k, v.reason]));
+  // Coverage, not only age: a component whose source's data does not reach back over its whole
+  // window is н/д too (a stale source keeps its own reason).
+  const coverage = await weekCoverage(app, scope);
+  for (const [k, u] of coverage.uncovered) if (!stale.has(k)) stale.set(k, u.reason);
   // One statement aggregates millions of rows into per-client hashes; the default 4 MB of
   // work_mem makes them spill to disk (measured: 2× slower at 100 000 clients).
   const facts = await withTransaction(app.pool, async (db) => {
@@ -72,7 +77,36 @@ export async function computeWeek(
     });
   });
   const crm = await crmIndicators(app.pool, week, clientIds);
-  return { scope, scores: facts.map((f) => scoreClient(f, end, stale, cfg, crm.get(f.clientId) ?? null)), stale };
+  return { scope, scores: facts.map((f) => scoreClient(f, end, stale, cfg, crm.get(f.clientId) ?? null)), stale, coverage };
+}
+
+export interface WeekCoverage {
+  /** Per event source with a recorded span: what its imports cover, merged («с 10.03.2024 по 03.06.2024»). */
+  spans: Partial<Record<SourceKind, Span[]>>;
+  /** Components whose source does not cover their window in this week. */
+  uncovered: Map<ComponentKey, Uncovered>;
+}
+
+/** What each event source covers and which components' windows it misses in the week. */
+export async function weekCoverage(app: App, scope: WeekScope): Promise<WeekCoverage> {
+  const raw = await loadSourceCoverage(app.pool, app.config.ric.timeZone);
+  const spans: Partial<Record<SourceKind, Span[]>> = {};
+  for (const [k, v] of Object.entries(raw) as [SourceKind, Span[]][]) spans[k] = mergeSpans(v);
+  return { spans, uncovered: uncoveredComponents(raw, scope.weekEnd, app.config.risk, dmy) };
+}
+
+/** Run stats per source: the covered span and how many client-weeks were н/д for lack of coverage. */
+export function coverageStats(c: WeekCoverage, clients: number): Record<string, { covered: string; window: string | null; nd: number }> {
+  const out: Record<string, { covered: string; window: string | null; nd: number }> = {};
+  for (const [kind, spans] of Object.entries(c.spans) as [SourceKind, Span[]][]) {
+    const missed = [...c.uncovered.values()].filter((u) => u.kind === kind);
+    out[kind] = {
+      covered: spans.map((s) => `${dmy(s.from)}–${dmy(s.to)}`).join(', '),
+      window: missed.length ? missed.map((u) => `${dmy(u.window.from)}–${dmy(u.window.to)}`).join(', ') : null,
+      nd: missed.length ? clients * missed.length : 0,
+    };
+  }
+  return out;
 }
 
 export interface ScoreWeekStats {
@@ -82,6 +116,8 @@ export interface ScoreWeekStats {
   categories: Record<string, number>;
   /** Components shown as н/д for every client, with the reason. */
   stale: Record<string, string>;
+  /** Per event source: the span its imports cover, the windows it missed, client-weeks н/д for lack of coverage. */
+  coverage: Record<string, { covered: string; window: string | null; nd: number }>;
   tasks: RiskTaskResult | 'not the newest week';
   /** Elapsed milliseconds of the parts of the run (operations, the benchmark). */
   ms: { score: number; write: number; tasks: number };
@@ -89,7 +125,7 @@ export interface ScoreWeekStats {
 
 export async function scoreWeek(app: App, week: string): Promise<ScoreWeekStats> {
   const t0 = performance.now();
-  const { scope, scores, stale } = await computeWeek(app, week);
+  const { scope, scores, stale, coverage } = await computeWeek(app, week);
   const at = now();
   const ms = { score: Math.round(performance.now() - t0), write: 0, tasks: 0 };
   const tasks = await withTransaction(app.pool, async (db) => {
@@ -112,5 +148,14 @@ export async function scoreWeek(app: App, week: string): Promise<ScoreWeekStats>
     zones[s.zone ?? 'nd']++;
     for (const c of s.categories) categories[c] = (categories[c] ?? 0) + 1;
   }
-  return { week, clients: scores.length, zones, categories, stale: Object.fromEntries(stale), tasks, ms };
+  return {
+    week,
+    clients: scores.length,
+    zones,
+    categories,
+    stale: Object.fromEntries(stale),
+    coverage: coverageStats(coverage, scores.length),
+    tasks,
+    ms,
+  };
 }

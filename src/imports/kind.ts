@@ -15,6 +15,7 @@ import { type ColumnSpec, describeColumns, type Header, isBlank, isTotals, match
 import type { ImportErrors } from './errors.js';
 import type { EmployeeIndex } from './people.js';
 import type { SourceRow } from './text.js';
+import { clean, parseDate } from './values.js';
 
 /** The import kinds, in the order their data depends on each other (inbox order too). */
 export const IMPORT_KINDS = [
@@ -55,6 +56,8 @@ export interface ParseContext {
   refs: Refs;
   /** Widen the date range of data the file covers (stored in the import's summary). */
   cover(date: string): void;
+  /** The period the export declares it covers (its settings block's «Период: с … по …»). */
+  declare(from: string, to: string): void;
   /** Keys of the columns the file has (optional columns absent → existing values kept). */
   present: Set<string>;
   /** Facts the parser gathers for the import's summary (e.g. how many clients). */
@@ -97,6 +100,7 @@ export function* tableRows(
   let header: Header | null = null;
   for (const src of rows) {
     if (!header) {
+      declaredPeriod(src, ctx);
       header = isBlank(src) ? null : matchHeader(src, columns);
       for (const key of header?.index.keys() ?? []) ctx.present.add(key);
       if (header) warnMissingColumns(header, columns, ctx);
@@ -108,6 +112,30 @@ export function* tableRows(
     if (tuple && reader.ok && !ctx.errors.any) yield tuple;
   }
   if (!header) ctx.errors.add(1, 1, `no header row found (expected the columns ${describeColumns(columns)})`);
+}
+
+const PERIOD = /^с\s+(\d{2}\.\d{2}\.\d{4})\s+по\s+(\d{2}\.\d{2}\.\d{4})$/i;
+
+/**
+ * A settings-block row `Период · с dd.mm.yyyy по dd.mm.yyyy` (as the CRM's OLAP exports write
+ * it) declares the span the export covers; a malformed date there is an error at its cell.
+ */
+export function declaredPeriod(src: SourceRow, ctx: ParseContext): void {
+  if (clean(src.cells[0]).toLowerCase() !== 'период') return;
+  for (let i = 1; i < src.cells.length; i++) {
+    const m = PERIOD.exec(clean(src.cells[i]));
+    if (!m) continue;
+    try {
+      const from = parseDate(m[1] as string);
+      const to = parseDate(m[2] as string);
+      if (from > to)
+        ctx.errors.add(src.line, i + 1, `the period ends before it starts: с ${m[1]} по ${m[2]} (expected с <start> по <end>)`);
+      else ctx.declare(from, to);
+    } catch (err) {
+      ctx.errors.add(src.line, i + 1, `${(err as Error).message}`);
+    }
+    return;
+  }
 }
 
 /** A warning at the header for each absent optional column that a rule needs. */

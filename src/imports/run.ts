@@ -32,6 +32,9 @@ export interface ImportRequest {
   fileName?: string;
   /** The ISO week of a `deviations` report (when its settings block names none). */
   week?: string;
+  /** The period the export covers, as the admin declares it (`--from D [--to D]`; `to` default: today). */
+  from?: string;
+  to?: string;
 }
 
 export interface ImportSummary {
@@ -98,6 +101,7 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       const importId = await startImport(db, { kind: req.kind, fileName: basename(file), sha256, at: startedAt });
       let from: string | null = null;
       let to: string | null = null;
+      let declared: { from: string; to: string } | null = null;
       const ctx: ParseContext = {
         tz: app.config.ric.timeZone,
         options: req.week ? { week: req.week } : {},
@@ -109,6 +113,9 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
         cover(date) {
           if (from === null || date < from) from = date;
           if (to === null || date > to) to = date;
+        },
+        declare(f, t) {
+          declared = { from: f, to: t };
         },
       };
       const staged = await stageRows(db, def.stage, def.parse(source.rows, ctx));
@@ -127,9 +134,21 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
         present: ctx.present,
       });
       notify = result.notificationIds ?? [];
-      const summary = { ...source.format, rows: staged, ...ctx.facts, ...result.extra, from, to, warnings: warningsSummary(warnings) };
+      // The admin's declaration wins over the file's; without either, the rows' span.
+      const given = req.from ? { from: req.from, to: req.to ?? today } : (declared as { from: string; to: string } | null);
+      const coverage = given ? { ...given, declared: true } : from && to ? { from, to, declared: false } : null;
+      const summary = {
+        ...source.format,
+        rows: staged,
+        ...ctx.facts,
+        ...result.extra,
+        from,
+        to,
+        ...(given ? { declaredFrom: given.from, declaredTo: given.to } : {}),
+        warnings: warningsSummary(warnings),
+      };
       const counts = { rows: staged, inserted: result.inserted, updated: result.updated, unchanged: result.unchanged, summary };
-      await finishImport(db, importId, counts, now());
+      await finishImport(db, importId, counts, now(), coverage);
       return { status: 'imported' as const, importId, kind: req.kind, file, ...counts, warnings: warningsSummary(warnings) };
     });
     // Committed: a failure to queue the e-mails is not the file's; reconcile sends them later.

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { stripControls } from '../domain/clean-text.js';
 import { decodeText, detectDelimiter, type SourceRow, tokenize } from './text.js';
-import { declaredUncompressedBytes } from './zip-limits.js';
+import { boundedZip, ZipFormatError, ZipLimitError } from './zip-limits.js';
 
 export interface Source {
   /** How the file was read, for the import's summary. */
@@ -76,17 +76,27 @@ export function cellText(v: ExcelJS.CellValue): string {
 
 const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
 
+/** The worksheet parts: ExcelJS's stream reader reads them last, after the workbook and its shared strings. */
+const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
+
 /**
- * The first worksheet, read as a stream (ExcelJS's WorkbookReader): the zip's declared sizes
- * are checked first, and the rows and the text actually inflated are counted while reading.
+ * The workbook's parts through the one bounded reader (zip-limits.ts: inflation stops at
+ * `imports.maxXlsxBytes` whatever the zip's directory declares), then the first worksheet read
+ * as a stream (ExcelJS's WorkbookReader), its rows counted.
  */
 async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source> {
-  const declared = declaredUncompressedBytes(buf);
-  if (declared > limits.maxBytes)
-    throw new Error(
-      `the workbook unpacks to ${Number.isFinite(declared) ? mb(declared) : 'over 4 GB'}, over the limit of ${mb(limits.maxBytes)} (expected a smaller export, or raise imports.maxXlsxBytes)`,
-    );
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buf]), {
+  let zip: Buffer;
+  try {
+    zip = await boundedZip(buf, limits.maxBytes, { last: WORKSHEET });
+  } catch (err) {
+    if (err instanceof ZipLimitError)
+      throw new Error(
+        `the workbook unpacks to ${err.declared ? (Number.isFinite(err.atLeast) ? mb(err.atLeast) : 'over 4 GB') : `over ${mb(limits.maxBytes)}`}, over the limit of ${mb(limits.maxBytes)}${err.entry ? ` (reading ${err.entry})` : ''} (expected a smaller export, or raise imports.maxXlsxBytes)`,
+      );
+    if (err instanceof ZipFormatError) throw new Error(err.message);
+    throw err;
+  }
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([zip]), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     // Cell styles tell a date from a number (Excel keeps both as numbers).
@@ -96,7 +106,6 @@ async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source
   });
   const rows: SourceRow[] = [];
   let sheet: string | null = null;
-  let textBytes = 0;
   try {
     for await (const ws of reader) {
       sheet = (ws as unknown as { name?: string }).name ?? 'Лист1';
@@ -105,14 +114,8 @@ async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source
           throw new Error(`the worksheet has more than ${limits.maxRows} rows (expected at most that, or raise imports.maxXlsxRows)`);
         const cells: string[] = [];
         row.eachCell({ includeEmpty: true }, (cell, col) => {
-          const text = stripControls(cellText(cell.value));
-          textBytes += text.length;
-          cells[col - 1] = text;
+          cells[col - 1] = stripControls(cellText(cell.value));
         });
-        if (textBytes > limits.maxBytes)
-          throw new Error(
-            `the worksheet holds over ${mb(limits.maxBytes)} of text (expected a smaller export, or raise imports.maxXlsxBytes)`,
-          );
         for (let i = 0; i < cells.length; i++) cells[i] ??= '';
         if (cells.length) rows.push({ line: row.number, cells });
       }

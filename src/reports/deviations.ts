@@ -5,10 +5,13 @@
  * Stale components are `н/д`, and notes under the table name the stale sources.
  */
 
+import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { type DeviationRow, listDeviations } from '../db/deviations.js';
 import { latestScoredWeek } from '../db/risk-scores.js';
+import { loadSourceCoverage } from '../db/source-times.js';
 import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
+import { COMPONENT_COVERAGE, COVERED_SOURCES, isCoverageReason, mergeSpans } from '../domain/coverage.js';
 import { type IndicatorSourceSetting, sourceLabel } from '../domain/indicator-source.js';
 import { UsageError, weekOption } from '../domain/options.js';
 import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
@@ -16,9 +19,10 @@ import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js'
 import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { round3 } from '../domain/risk-model.js';
 import { dmy } from '../domain/ru-dates.js';
+import { SOURCE_NAMES } from '../domain/sources.js';
 import { clientLabel } from '../health/alert-email.js';
 import { deviationCharts } from './deviations-charts.js';
-import type { Report, ReportColumn, ReportDefinition, ReportRow } from './types.js';
+import type { Report, ReportColumn, ReportDefinition, ReportRow, ReportSection } from './types.js';
 
 const COLUMN: Record<ComponentKey, keyof DeviationRow> = {
   training: 'training',
@@ -76,12 +80,21 @@ export function deviationSection(
   const inds = rows.map((r) => r.indicator).filter((v): v is number => v !== null);
   totals.indicator = inds.length ? round3(inds.reduce((a, b) => a + b, 0) / inds.length) : null;
   const notes: string[] = [];
+  const reasonOf = (r: DeviationRow, k: ComponentKey) => String(r[`${COLUMN[k]}_reason` as keyof DeviationRow] ?? '');
   for (const k of COMPONENTS) {
-    const staleRow = rows.find((r) => r.stale_components.includes(k));
-    if (!staleRow) continue;
-    const n = new Set(rows.filter((r) => r.stale_components.includes(k)).map((r) => r.client_id)).size;
-    const reason = String(staleRow[`${COLUMN[k]}_reason` as keyof DeviationRow] ?? '').replace(/^н\/д:\s*/, '');
-    notes.push(`${ND} «${COMPONENT_HEADERS[k]}» (${n} кл.): нет свежих данных — ${reason}; в индикатор не входит.`);
+    // Stale sources and windows the data does not cover are told apart: each its own note.
+    for (const coverage of [false, true]) {
+      const hit = rows.filter((r) => r.stale_components.includes(k) && isCoverageReason(reasonOf(r, k)) === coverage);
+      const first = hit[0];
+      if (!first) continue;
+      const n = new Set(hit.map((r) => r.client_id)).size;
+      const reason = reasonOf(first, k).replace(/^н\/д:\s*/, '');
+      notes.push(
+        coverage
+          ? `${ND} «${COMPONENT_HEADERS[k]}» (${n} кл.): данные не покрывают окно — ${reason}; в индикатор не входит.`
+          : `${ND} «${COMPONENT_HEADERS[k]}» (${n} кл.): нет свежих данных — ${reason}; в индикатор не входит.`,
+      );
+    }
   }
   return { rows: out, totals, notes };
 }
@@ -93,6 +106,45 @@ function groupLeaving(rows: readonly DeviationRow[], setting: IndicatorSourceSet
   const sections: Report['sections'] = [{ columns: DEVIATION_COLUMNS, ...deviationSection(served, setting) }];
   if (leaving.length) sections.push({ title: LEAVING_TITLE, columns: DEVIATION_COLUMNS, ...deviationSection(leaving, setting) });
   return sections;
+}
+
+export const COVERAGE_TITLE = 'Покрытие данных выгрузками КИС';
+
+/**
+ * Per event source: the span its imports cover (merged, gaps over a week kept) and how many
+ * clients of the week's rows have a component `н/д` because that span misses its window.
+ */
+async function coverageSection(app: App, rows: readonly DeviationRow[]): Promise<ReportSection> {
+  const spans = await loadSourceCoverage(app.pool, app.config.ric.timeZone);
+  const out: ReportRow[] = [];
+  for (const kind of COVERED_SOURCES) {
+    const merged = mergeSpans(spans[kind] ?? []);
+    const components = COMPONENTS.filter((k) => COMPONENT_COVERAGE[k] === kind);
+    const nd = new Set(
+      rows
+        .filter((r) => components.some((k) => isCoverageReason(String(r[`${COLUMN[k]}_reason` as keyof DeviationRow] ?? ''))))
+        .map((r) => r.client_id),
+    ).size;
+    out.push({
+      source: SOURCE_NAMES[kind],
+      covered: merged.length ? merged.map((x) => `с ${dmy(x.from)} по ${dmy(x.to)}`).join('; ') : 'не записано (только давность загрузки)',
+      components: components.map((k) => COMPONENT_HEADERS[k]).join(', ') || '—',
+      nd,
+    });
+  }
+  return {
+    title: COVERAGE_TITLE,
+    columns: [
+      { key: 'source', header: 'Выгрузка' },
+      { key: 'covered', header: 'Данные за период' },
+      { key: 'components', header: 'Компоненты' },
+      { key: 'nd', header: 'Клиентов с н/д: окно не покрыто', type: 'int' },
+    ],
+    rows: out,
+    notes: [
+      'Компонент — н/д, если данные выгрузки не покрывают всё его окно (ЛК и контакты с ЛПР — 3 месяца, вебинары — 6 месяцев, входы — 4 недели); перерыв между загрузками больше недели — пробел.',
+    ],
+  };
 }
 
 export const deviationsReport: ReportDefinition = {
@@ -123,7 +175,7 @@ export const deviationsReport: ReportDefinition = {
       title: 'Фиксация отклонений',
       subtitle: `${app.config.ric.code}, неделя ${week} (с ${dmy(start)} по ${dmy(end)})${filters.length ? `; ${filters.join(', ')}` : ''}`,
       charts: await deviationCharts(app, week, department),
-      sections: groupLeaving(rows, app.config.risk.indicatorSource),
+      sections: [...groupLeaving(rows, app.config.risk.indicatorSource), await coverageSection(app, rows)],
     };
   },
 };

@@ -19,7 +19,7 @@ export const contentLoadCommand: Command = {
     let loaded: LoadedContent;
     const expected = typeof values.period === 'string' ? monthArg(values.period, '--period') : undefined;
     try {
-      loaded = await readContentFolder(dir as string, { period: expected });
+      loaded = await readContentFolder(dir as string, { period: expected, maxXlsxBytes: ctx.config.lpr.maxContentXlsxBytes });
     } catch (err) {
       if (!(err instanceof ContentError)) throw err;
       if (ctx.json) ctx.out(`${JSON.stringify({ loaded: false, problems: err.problems }, null, 2)}\n`);

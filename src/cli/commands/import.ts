@@ -1,3 +1,4 @@
+import { COVERED_SOURCES } from '../../domain/coverage.js';
 import { weekOption } from '../../domain/options.js';
 import { afterImport } from '../../imports/after-import.js';
 import { describeOutcome } from '../../imports/describe.js';
@@ -5,21 +6,35 @@ import { ImportFailed } from '../../imports/errors.js';
 import { IMPORT_KINDS } from '../../imports/kind.js';
 import { isImportKind } from '../../imports/registry.js';
 import { importFile } from '../../imports/run.js';
+import { dateOption } from '../../reports/options.js';
 import { type Command, emit, UsageError } from '../command.js';
 
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a CRM export (all or nothing; the same file twice is a no-op)',
-  usage: `import <kind> <file> [--week 2024-W27] [--json]\n  kinds: ${IMPORT_KINDS.join(', ')}\n  --week: the week of a deviations report whose settings block names none`,
-  options: { week: { type: 'string' } },
+  usage: `import <kind> <file> [--week 2024-W27] [--from D [--to D]] [--json]\n  kinds: ${IMPORT_KINDS.join(', ')}\n  --week: the week of a deviations report whose settings block names none\n  --from, --to: the period an event export covers (${COVERED_SOURCES.join(', ')}); --to defaults to today`,
+  options: { week: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
   args: { min: 2, max: 2 },
   async run(ctx, values, [kind, file]) {
     if (!kind || !isImportKind(kind)) throw new UsageError(`unknown kind "${kind}" (kinds: ${IMPORT_KINDS.join(', ')})`);
     const week = weekOption(values) ?? undefined;
     if (week && kind !== 'deviations') throw new UsageError('--week: only a deviations report takes a week');
+    const from = dateOption(values, 'from');
+    const to = dateOption(values, 'to');
+    if ((from || to) && !(COVERED_SOURCES as readonly string[]).includes(kind)) {
+      throw new UsageError(`--from, --to: only an event export takes a period (${COVERED_SOURCES.join(', ')})`);
+    }
+    if (to && !from) throw new UsageError('--to: needs --from (expected --from D [--to D])');
+    if (from && to && to < from) throw new UsageError(`--to: ${to} is before --from ${from}`);
     const app = ctx.app();
     try {
-      const outcome = await importFile(app, { kind, path: file as string, ...(week ? { week } : {}) });
+      const outcome = await importFile(app, {
+        kind,
+        path: file as string,
+        ...(week ? { week } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+      });
       await afterImport(app, outcome);
       emit(ctx, outcome, () => `${describeOutcome(outcome)}\n`);
       return 0;

@@ -116,7 +116,7 @@ export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: 
     const dir = mkdtempSync(join(tmpdir(), 'cg-upload-'));
     try {
       for (const f of files) writeFileSync(join(dir, f.name), f.bytes);
-      const loaded = await readContentFolder(dir, { period });
+      const loaded = await readContentFolder(dir, { period, maxXlsxBytes: app.config.lpr.maxContentXlsxBytes });
       // Problems name `content.xlsx`, not the temporary folder.
       loaded.source = `diary upload by employee ${s.user.id}`;
       await withTransaction(app.pool, (db) => saveContent(db, LPR_KIND, loaded, now()));

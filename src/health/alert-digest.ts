@@ -10,7 +10,7 @@ import { ruDateTime } from '../domain/formats.js';
 import { ZONE_NAMES, type Zone } from '../domain/risk-model.js';
 import { count, rub } from '../domain/ru.js';
 import { html, renderTemplate } from '../mail/render.js';
-import { clientLabel, type RenderedMail, signalDetails, signalTitle } from './alert-email.js';
+import { clientCardUrl, clientLabel, clientLink, type RenderedMail, signalDetails, signalTitle } from './alert-email.js';
 
 export interface DigestItem {
   signal: SignalRow;
@@ -29,6 +29,8 @@ export async function renderSignalDigest(app: App, items: readonly DigestItem[])
     id: i.signal.id,
     title: signalTitle(i.signal.kind),
     client: clientLabel(i.card),
+    link: clientLink(app.config.env.publicBaseUrl, i.card),
+    url: clientCardUrl(app.config.env.publicBaseUrl, i.card.number),
     zone: i.card.zone ? ZONE_NAMES[i.card.zone as Zone] : 'индикатор не рассчитан',
     fee: `${rub(i.card.monthly_fee)} в месяц`,
     summary: i.signal.summary,
@@ -44,7 +46,7 @@ export async function renderSignalDigest(app: App, items: readonly DigestItem[])
     body_html: html`${rows.map(
       (x) => html`<table class="card" cellpadding="0" cellspacing="0" style="margin-bottom:18px">
         <tr><td class="k">Сигнал № ${x.id}</td><td><b>${x.title}</b>: ${x.summary}</td></tr>
-        <tr><td class="k">Клиент</td><td>${x.client}; ${x.zone}; ${x.fee}</td></tr>
+        <tr><td class="k">Клиент</td><td>${x.link}; ${x.zone}; ${x.fee}</td></tr>
         ${x.details.length ? html`<tr><td class="k">Подробно</td><td>${x.details.join('; ')}</td></tr>` : ''}
         <tr><td class="k">Задача</td><td>№ ${x.task}, подтвердить до ${x.deadline}</td></tr>
         <tr><td class="k"></td><td><a href="${x.ack}" style="color:#b42318;font-weight:bold">Принято в работу</a></td></tr>
@@ -61,6 +63,7 @@ export async function renderSignalDigest(app: App, items: readonly DigestItem[])
       [
         `Сигнал № ${x.id}. ${x.title}: ${x.summary}`,
         `  Клиент: ${x.client}; ${x.zone}; ${x.fee}`,
+        `  Карточка клиента: ${x.url}`,
         ...x.details.map((d) => `  - ${d}`),
         `  Задача № ${x.task}, подтвердить до ${x.deadline}`,
         `  Принято в работу: ${x.ack}`,

@@ -11,7 +11,7 @@ import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js'
 import { scoreText, ZONE_NAMES, type Zone } from '../domain/risk-model.js';
 import { count, rub } from '../domain/ru.js';
 import { isSignalKind, SIGNAL_TITLES } from '../domain/signal-kinds.js';
-import { type CompiledTemplate, html, renderTemplate } from '../mail/render.js';
+import { type CompiledTemplate, html, renderTemplate, type SafeHtml } from '../mail/render.js';
 
 export function signalTitle(kind: string): string {
   return isSignalKind(kind) ? SIGNAL_TITLES[kind] : kind;
@@ -19,6 +19,16 @@ export function signalTitle(kind: string): string {
 
 export function clientLabel(c: { number: number; name: string }): string {
   return `${String(c.number).padStart(6, '0')} - ${c.name}`;
+}
+
+/** The client's card in the diary (`/diary/clients/<number>`), from an e-mail to staff. */
+export function clientCardUrl(baseUrl: string, number: number): string {
+  return `${baseUrl.replace(/\/+$/, '')}/diary/clients/${number}`;
+}
+
+/** The client's label linked to its card in the diary, for an e-mail's HTML. */
+export function clientLink(baseUrl: string, c: { number: number; name: string }): SafeHtml {
+  return html`<a href="${clientCardUrl(baseUrl, c.number)}">${clientLabel(c)}</a>`;
 }
 
 /** The card as label/value pairs, in the order the e-mail shows them. */
@@ -36,13 +46,17 @@ export function cardLines(c: ClientCard): [string, string][] {
   ];
 }
 
-function blocks(details: string[], card: ClientCard) {
+function blocks(details: string[], card: ClientCard, baseUrl: string) {
   const lines = cardLines(card);
+  const url = clientCardUrl(baseUrl, card.number);
   return {
     details_html: html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>`,
     details_text: details.map((d) => `- ${d}`).join('\n'),
-    card_html: html`<table class="card" cellpadding="0" cellspacing="0">${lines.map(([k, v]) => html`<tr><td class="k">${k}</td><td>${v}</td></tr>`)}</table>`,
-    card_text: lines.map(([k, v]) => `${k}: ${v}`).join('\n'),
+    // The client's line opens its card in the diary.
+    card_html: html`<table class="card" cellpadding="0" cellspacing="0">${lines.map(
+      ([k, v], i) => html`<tr><td class="k">${k}</td><td>${i === 0 ? html`<a href="${url}">${v}</a>` : v}</td></tr>`,
+    )}</table>`,
+    card_text: [...lines.map(([k, v]) => `${k}: ${v}`), `Карточка клиента: ${url}`].join('\n'),
   };
 }
 
@@ -69,7 +83,7 @@ export async function renderSignalAlert(
     subject,
     heading: title,
     summary: s.summary,
-    ...blocks(signalDetails(s), card),
+    ...blocks(signalDetails(s), card, app.config.env.publicBaseUrl),
     task_title: title,
     task_id: task.id ?? '—',
     signal_id: s.id,
@@ -91,7 +105,7 @@ export async function renderEscalation(app: App, s: SignalRow, card: ClientCard,
     hours: count(app.config.signals.ackWorkingHours, ['рабочий час', 'рабочих часа', 'рабочих часов']),
     assignee,
     summary: s.summary,
-    ...blocks(signalDetails(s), card),
+    ...blocks(signalDetails(s), card, app.config.env.publicBaseUrl),
     footer: `${app.config.ric.name} · churnguard`,
   });
   return { subject, ...r };
@@ -108,6 +122,8 @@ export async function renderEscalationDigest(app: App, items: readonly { signal:
     detected: ruDateTime(s.detected_at, tz).slice(0, 16),
     kind: signalTitle(s.kind),
     client: clientLabel(card),
+    link: clientLink(app.config.env.publicBaseUrl, card),
+    url: clientCardUrl(app.config.env.publicBaseUrl, card.number),
     field: card.field_name ?? 'специалист ТС не назначен',
     summary: s.summary,
   }));
@@ -117,7 +133,7 @@ export async function renderEscalationDigest(app: App, items: readonly { signal:
     lead: `${n} не подтверждены за ${hours}. Проконтролируйте реакцию специалистов ТС.`,
     body_html: html`<table class="card" cellpadding="0" cellspacing="0">
         <tr><td class="k">№</td><td class="k">Обнаружен</td><td class="k">Сигнал</td><td class="k">Клиент</td><td class="k">Специалист ТС</td></tr>
-        ${rows.map((x) => html`<tr><td>${x.id}</td><td>${x.detected}</td><td>${x.kind}: ${x.summary}</td><td>${x.client}</td><td>${x.field}</td></tr>`)}
+        ${rows.map((x) => html`<tr><td>${x.id}</td><td>${x.detected}</td><td>${x.kind}: ${x.summary}</td><td>${x.link}</td><td>${x.field}</td></tr>`)}
       </table>
       <p>Специалист ТС подтверждает сигнал ссылкой «Принято в работу» из своего письма или закрытием задачи.</p>`,
     footer: `${app.config.ric.name} · churnguard`,
@@ -127,7 +143,9 @@ export async function renderEscalationDigest(app: App, items: readonly { signal:
     '',
     `${n} не подтверждены за ${hours}. Проконтролируйте реакцию специалистов ТС.`,
     '',
-    ...rows.map((x) => `№ ${x.id} от ${x.detected} — ${x.kind}: ${x.summary}\n  ${x.client}; специалист ТС: ${x.field}`),
+    ...rows.map(
+      (x) => `№ ${x.id} от ${x.detected} — ${x.kind}: ${x.summary}\n  ${x.client}; специалист ТС: ${x.field}\n  Карточка клиента: ${x.url}`,
+    ),
     '',
     'Специалист ТС подтверждает сигнал ссылкой «Принято в работу» из своего письма или закрытием задачи.',
     '',

@@ -18,7 +18,15 @@ export interface HtmlOptions {
   tz?: string;
   /** Printed as «Сформирован …»; pass `now()` (the renderers never read the clock). */
   generatedAt?: Date;
+  /**
+   * In the diary: a client in a text cell (`193254 - Name`, as `clientLabel` writes it) links to
+   * its card, `/diary/clients/<number>`. Off for the self-contained pages of `--format html`.
+   */
+  clientLinks?: boolean;
 }
+
+/** `193254 - Name` or `000123 - Name` at the start of a cell: the client's number. */
+const CLIENT_CELL = /^(\d{1,8}) - \S/;
 
 /** Nothing but the page itself and its inline styles: no scripts, no fetches, no forms. */
 const CSP = new SafeHtml("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'");
@@ -63,16 +71,22 @@ export function generatedLine(opts: HtmlOptions): SafeHtml {
   return opts.generatedAt ? html`<p class="meta">Сформирован ${ruDateTime(opts.generatedAt, opts.tz).slice(0, 16)}</p>` : html``;
 }
 
-function row(columns: ReportColumn[], r: ReportRow, tz: string | undefined): SafeHtml {
-  return html`<tr>${columns.map((c) => html`<td class="${cellClass(c.type)}">${formatCell(r[c.key], c.type, tz)}</td>`)}</tr>`;
+function cell(c: ReportColumn, v: unknown, opts: HtmlOptions): SafeHtml | string {
+  const text = formatCell(v, c.type, opts.tz);
+  const client = opts.clientLinks && (c.type ?? 'text') === 'text' ? CLIENT_CELL.exec(text) : null;
+  return client ? html`<a href="/diary/clients/${Number(client[1])}">${text}</a>` : text;
 }
 
-function sectionTable(s: ReportSection, caption: string, tz: string | undefined): SafeHtml {
+function row(columns: ReportColumn[], r: ReportRow, opts: HtmlOptions): SafeHtml {
+  return html`<tr>${columns.map((c) => html`<td class="${cellClass(c.type)}">${cell(c, r[c.key], opts)}</td>`)}</tr>`;
+}
+
+function sectionTable(s: ReportSection, caption: string, opts: HtmlOptions): SafeHtml {
   if (!s.rows.length && !s.totals) return html`<p class="empty">нет данных</p>`;
   const head = s.columns.map((c) => html`<th scope="col" class="${cellClass(c.type) === 'num' ? 'num' : ''}">${c.header}</th>`);
   return html`<div class="table-wrap" role="region" aria-label="${caption}" tabindex="0"><table>
 <thead><tr>${head}</tr></thead>
-<tbody>${s.rows.map((r) => row(s.columns, r, tz))}</tbody>${s.totals ? html`<tfoot>${row(s.columns, s.totals, tz)}</tfoot>` : ''}
+<tbody>${s.rows.map((r) => row(s.columns, r, opts))}</tbody>${s.totals ? html`<tfoot>${row(s.columns, s.totals, { tz: opts.tz })}</tfoot>` : ''}
 </table></div>`;
 }
 
@@ -104,7 +118,7 @@ export function reportSections(report: Report, opts: ReportBodyOptions): SafeHtm
   return html`${report.sections.map((s) => {
     const caption = s.title ?? report.title;
     const notes = s.notes?.length ? html`<ul class="notes">${s.notes.map((n) => html`<li>${n}</li>`)}</ul>` : '';
-    return html`<section>${s.title ? heading(opts.level + 1, s.title) : ''}${sectionTable(s, caption, opts.tz)}${notes}</section>
+    return html`<section>${s.title ? heading(opts.level + 1, s.title) : ''}${sectionTable(s, caption, opts)}${notes}</section>
 `;
   })}`;
 }

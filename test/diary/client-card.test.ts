@@ -221,6 +221,27 @@ describe('the timeline', () => {
   });
 });
 
+describe('clients linked everywhere', () => {
+  it('a task of the diary links its client to the card', async () => {
+    const c = await signedIn(ANNA);
+    const day = await c.get('/diary');
+    expect(day.body).toContain('<a href="/diary/clients/193254">193254 - Ветстанция по Ровенскому и Вейделевскому районам</a>');
+    const call = await c.get(`/diary/tasks/${w.tasks.call}`);
+    expect(call.body).toContain('<dt>Клиент</dt><dd><a href="/diary/clients/193254">193254 - Ветстанция');
+  });
+
+  it('a report row and the overview link the client to the card, the totals row is not a link', async () => {
+    const c = await signedIn(HEAD);
+    const report = await c.get('/diary/reports/deviations?week=2024-W22');
+    expect(report.status).toBe(200);
+    expect(report.body).toContain('<a href="/diary/clients/193254">193254 - Ветстанция по Ровенскому и Вейделевскому районам</a>');
+    expect(report.body).not.toMatch(/<a href="\/diary\/clients\/[^"]*">Итого/);
+    expect(report.body).toMatch(/<form class="search" method="get" action="\/diary\/clients"/);
+    const overview = await c.get('/diary/reports/overview');
+    expect(overview.body).toContain('<a href="/diary/clients/193254">193254 - Ветстанция');
+  });
+});
+
 describe('the search box', () => {
   it('is in the diary’s header', async () => {
     const c = await signedIn(ANNA);

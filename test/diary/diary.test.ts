@@ -173,7 +173,7 @@ describe('the day’s tasks', () => {
     expect(page).toContain('Звонок ЛПР: обратная связь по письму');
     expect(page).toContain('Клиент с высоким риском отключения');
     // The client card: number, name, category and categories, fee, zone of the latest week and its reasons.
-    expect(page).toContain('<dd>193254 - Ветстанция по Ровенскому и Вейделевскому районам</dd>');
+    expect(page).toContain('<dd><a href="/diary/clients/193254">193254 - Ветстанция по Ровенскому и Вейделевскому районам</a></dd>');
     expect(page).toContain('<dd>A; Красная зона, Новый</dd>');
     expect(page).toContain(`<dd>${rub(18500)} в месяц</dd>`);
     expect(page).toContain('0,38 — высокий риск (неделя 2024-W22)');

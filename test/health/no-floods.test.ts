@@ -137,6 +137,11 @@ describe('digest against single alerts', () => {
     const order = ['400014 - Четвёртый', '400013 - Третий', '400012 - Второй', '400011 - Первый'].map((c) => text.indexOf(c));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((x, y) => x - y)).toEqual(order);
+    // Each client of the digest links to its card in the diary.
+    for (const n of [400011, 400012, 400013, 400014]) {
+      expect(text).toMatch(new RegExp(`Карточка клиента: http://[^/]+/diary/clients/${n}\n`));
+      expect(digest[0]?.parsed.html).toMatch(new RegExp(`<a href="http://[^/"]+/diary/clients/${n}"[^>]*>${n} - `));
+    }
     const links = [...text.matchAll(/Принято в работу: (http\S+\/a\/\S+)/g)].map((m) => m[1]);
     expect(new Set(links).size).toBe(4);
     const { rows } = await t.app.pool.query('SELECT id, client_id, notification_id FROM signals WHERE client_id = ANY($1) ORDER BY id', [

@@ -165,6 +165,9 @@ describe('signals-scan', () => {
     expect(m.parsed.html).toContain('Принято в работу');
     expect(text).toMatch(/до 05\.06\.2024 15:00/);
     expect(m.parsed.html).toContain('Снижение платежеспособности');
+    // One click from the alert to the client's card in the diary.
+    expect(text).toMatch(/Карточка клиента: http:\/\/[^/]+\/diary\/clients\/300002\n/);
+    expect(m.parsed.html).toMatch(/<a href="http:\/\/[^/"]+\/diary\/clients\/300002"[^>]*>300002 - Должник<\/a>/);
     const { rows: tasks } = await t.app.pool.query('SELECT * FROM tasks WHERE id = $1', [pay.task_id]);
     expect(tasks[0]).toMatchObject({ kind: 'signal', direction: 'service', assignee_id: staff.field, dedup_key: `signal.${pay.id}` });
     expect(tasks[0].due_at).toEqual(new Date('2024-06-05T15:00:00+03:00'));
@@ -267,7 +270,10 @@ describe('escalation and acknowledgement', () => {
     const digest = heads.find((m) => m.to.includes('tikhonenko@ric502.example'));
     expect(digest?.parsed.subject).toBe('Не подтверждены сигналы (7): нужна реакция специалистов ТС');
     expect(digest?.parsed.text).toMatch(/7 сигналов не подтверждены за 24 рабочих часа/);
-    expect(digest?.parsed.text).toMatch(/Снижение платежеспособности: .*\n {2}300002 - Должник; специалист ТС: Нелина А\.Ю\./);
+    expect(digest?.parsed.text).toMatch(
+      /Снижение платежеспособности: .*\n {2}300002 - Должник; специалист ТС: Нелина А\.Ю\.\n {2}Карточка клиента: http:\/\/[^/]+\/diary\/clients\/300002\n/,
+    );
+    expect(digest?.parsed.html).toMatch(/<a href="http:\/\/[^/"]+\/diary\/clients\/300002"[^>]*>300002 - Должник<\/a>/);
     // Without a field specialist, the remote specialist's department head.
     const single = heads.find((m) => m.to.includes('melnikova@ric502.example'));
     expect(single?.parsed.subject).toMatch(/^Не подтверждён сигнал: .* — 300010 - /);

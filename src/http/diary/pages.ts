@@ -38,7 +38,12 @@ export function diaryHeader(user: DiaryUser, csrf: string, sub: SafeHtml | strin
   return html`<header class="diary"><div><h1>Ежедневник</h1><p class="subtitle">${user.name}${user.department ? html`, ${user.department}` : ''}</p><p class="meta">${sub}</p></div>
 <nav class="diary-links"><a href="/diary/reports">Отчёты</a>
 <form method="post" action="/diary/logout"><input type="hidden" name="csrf" value="${csrf}"><button type="submit" class="secondary">Выйти</button></form></nav>
-<form class="search" method="get" action="/diary/clients" role="search"><input type="search" name="q" value="${search}" maxlength="200" placeholder="Номер или название клиента" aria-label="Поиск клиента"><button type="submit" class="secondary">Найти</button></form></header>`;
+${clientSearch(search)}</header>`;
+}
+
+/** The client search: a number or part of the name, among the clients the user may see. */
+export function clientSearch(value: string): SafeHtml {
+  return html`<form class="search" method="get" action="/diary/clients" role="search"><input type="search" name="q" value="${value}" maxlength="200" placeholder="Номер или название клиента" aria-label="Поиск клиента"><button type="submit" class="secondary">Найти</button></form>`;
 }
 
 const tasksWord = (n: number) => `${n} ${plural(n, ['задача', 'задачи', 'задач'])}`;

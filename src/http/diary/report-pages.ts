@@ -7,6 +7,7 @@ import type { DiaryUser } from '../../db/diary-auth.js';
 import { html, SafeHtml } from '../../mail/render.js';
 import { generatedLine, htmlPage, reportCharts, reportSections, slug } from '../../reports/html.js';
 import type { Report, ReportDefinition } from '../../reports/types.js';
+import { clientSearch } from './pages.js';
 import { DIARY_CSP, DIARY_CSS } from './style.js';
 
 const REPORTS_CSS = `
@@ -76,7 +77,8 @@ function page(title: string, body: SafeHtml): string {
 }
 
 function crumbs(user: DiaryUser, scopeText: string, back: boolean): SafeHtml {
-  return html`<nav class="crumbs" aria-label="Разделы"><a href="/diary">Ежедневник</a>${back ? html`<a href="/diary/reports">← Отчёты</a>` : ''}<span class="muted">${user.name} · ${scopeText}</span></nav>`;
+  return html`<nav class="crumbs" aria-label="Разделы"><a href="/diary">Ежедневник</a>${back ? html`<a href="/diary/reports">← Отчёты</a>` : ''}<span class="muted">${user.name} · ${scopeText}</span></nav>
+${clientSearch('')}`;
 }
 
 export interface ReportListItem {
@@ -135,6 +137,6 @@ export function reportPage(p: ReportPageInput): string {
     : html`<header class="page"><h1>Отчёт «${p.def.name}»</h1></header>`;
   const body = html`${crumbs(p.user, p.scopeText, true)}${report}${form}${error}${downloads}
 ${p.report ? reportCharts(p.report, slug(p.def.name)) : ''}
-${p.report ? reportSections(p.report, { tz: p.tz, level: 1, idPrefix: slug(p.def.name) }) : ''}`;
+${p.report ? reportSections(p.report, { tz: p.tz, level: 1, idPrefix: slug(p.def.name), clientLinks: true }) : ''}`;
   return page(p.report ? `${p.report.title} — отчёты` : 'Отчёты', body);
 }

@@ -83,7 +83,7 @@ export async function diaryReportRoutes(scope: FastifyInstance, app: App, kit: D
     const a = accessOf(app, s.user);
     if (!a.overview) return notFound(reply);
     const reports = await withScope(app.pool, a.scope, (pool) => buildOverview({ ...app, pool }));
-    const page = renderOverview(reports, { tz, generatedAt: now(), subtitle: `${app.config.ric.name} · ${a.text}` });
+    const page = renderOverview(reports, { tz, generatedAt: now(), subtitle: `${app.config.ric.name} · ${a.text}`, clientLinks: true });
     return sendPage(reply, 200, page.replace('<main>', '<main>\n<p><a href="/diary/reports">← Отчёты</a></p>'));
   });
 

@@ -34,6 +34,11 @@ export interface CardOptions {
 
 export const when = (at: Date | null, tz: string): string => (at ? ruDateTime(at, tz).slice(0, 16) : '');
 
+/** The client's label linked to its card (`/diary/clients/<number>`). */
+export function clientAnchor(c: { number: number; name: string }): SafeHtml {
+  return html`<a href="/diary/clients/${c.number}">${clientLabel(c)}</a>`;
+}
+
 function zoneBadge(v: TaskView): SafeHtml {
   const zone = v.risk?.zone as Zone | null | undefined;
   return zone ? html`<span class="badge ${zone}">${ZONE_NAMES[zone]}</span>` : html``;
@@ -53,7 +58,7 @@ function summary(v: TaskView, tz: string): SafeHtml {
   const who = t.contact_name ?? v.persons[0]?.full_name ?? null;
   const phone = t.contact_id !== null ? t.contact_phone : (v.persons[0]?.phone ?? null);
   return html`<summary><span class="kind">${taskKindName(t.kind)}</span>${v.overdue ? html`<span class="badge overdue">Просрочена</span>` : ''}${zoneBadge(v)}
-<span class="line">${v.card ? clientLabel(v.card) : 'без клиента'}</span>
+<span class="line">${v.card ? clientAnchor(v.card) : 'без клиента'}</span>
 ${who ? html`<span class="line">${who}, ${phoneLink(phone)}</span>` : ''}
 <span class="line">Срок: ${t.due_at ? when(t.due_at, tz) : 'не задан'} · приоритет ${t.priority} · №${t.id}</span></summary>`;
 }
@@ -68,7 +73,7 @@ function clientCard(v: TaskView, reasonFrom: number): SafeHtml {
     ? html`${scoreText(r.indicator)} — ${ZONE_NAMES[r.zone as Zone]} (неделя ${r.week})`
     : html`<span class="muted">не рассчитан</span>`;
   return html`<h3>Клиент</h3><dl class="card">
-<dt>Клиент</dt><dd>${clientLabel(c)}</dd>
+<dt>Клиент</dt><dd>${clientAnchor(c)}</dd>
 <dt>Категория</dt><dd>${c.category}${cats.length ? html`; ${cats.join(', ')}` : ''}</dd>
 <dt>Сумма ИО</dt><dd>${rub(c.monthly_fee)} в месяц</dd>
 <dt>Индикатор</dt><dd>${zone}</dd>

@@ -1,26 +1,30 @@
 /**
- * The simulated desk's people. Every working day each specialist works the diary's list —
- * the same query and order as `/diary` (src/db/diary.ts) — up to a personal capacity with a
- * realistic spread (some days off, some days short), and closes each task through the same
- * code as the diary's form (`closeTask`), with an outcome the client's hidden health decides.
- * Field specialists take their alerts after a delay drawn per task. Heads move the overflow of
- * an overloaded member to the least loaded one (`reassignTask`, as «Передать» in the diary).
+ * The simulated desk's people. Every working day each specialist works the planner's plan of
+ * the day — their visits («Контакт с клиентом») in the plan's order (src/db/visits.ts), then any
+ * open task the planner has not gathered into a visit in the diary's order — up to their
+ * capacity (the planner's: their own norm, else their role's) with a realistic spread (some days
+ * off, some days short). Each visit closes through the same code as the diary's form
+ * (`closeVisit`; a task outside a visit through `closeTask`), with an outcome the client's
+ * hidden health decides. Field specialists take their alerts after a delay drawn per visit.
+ * Heads move the overflow of an overloaded member to the least loaded one (`reassignTask`, as
+ * «Передать» in the diary).
  *
- * `plannedWork` is the one place that decides what a person works on a day: when the planner
- * (a person's plan for the day) lands, it reads the plan instead of the diary's list.
+ * `plannedWork` is the one place that decides what a person works on a day.
  */
 import type { App } from '../app.js';
 import { type DiaryTaskRow, dayTasks, reassignTask } from '../db/diary.js';
 import { withTransaction } from '../db/pool.js';
+import { dayVisits, type VisitRow } from '../db/visits.js';
 import { Rng } from '../demo-data/random.js';
 import { closeTask } from '../diagnostics/close-task.js';
 import { addDays, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
 import { DIAGNOSTICS_KIND } from '../domain/diagnostics.js';
+import { closeVisit, type ReasonInput } from '../workload/close-visit.js';
+import { capacityOf } from '../workload/plan-work.js';
 import type { World } from './world.js';
 
 export interface PeopleSettings {
-  /** Tasks a specialist closes on a full day (each person's own is this ± `spread`). */
-  capacity: number;
+  /** Each person's capacity is the planner's (`workload.*`, «Норма звонков в день») ± `spread`. */
   spread: number;
   /** Chance of a day off and of a short day (half the capacity). */
   dayOff: number;
@@ -32,7 +36,6 @@ export interface PeopleSettings {
 }
 
 export const DEFAULT_PEOPLE: PeopleSettings = {
-  capacity: 20,
   spread: 0.2,
   dayOff: 0.05,
   shortDay: 0.15,
@@ -66,41 +69,105 @@ export interface DayWork {
 }
 
 export async function loadPeople(app: App, settings: PeopleSettings, seed: number): Promise<Person[]> {
-  const { rows } = await app.pool.query<{ id: number; name: string; role: Person['role']; department_id: number }>(
-    'SELECT id, name, role, department_id FROM employees WHERE active ORDER BY id',
-  );
+  const { rows } = await app.pool.query<{
+    id: number;
+    name: string;
+    role: Person['role'];
+    department_id: number;
+    daily_capacity: number | null;
+  }>('SELECT id, name, role, department_id, daily_capacity FROM employees WHERE active ORDER BY id');
   const rng = new Rng(seed ^ 0xbeef);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     role: r.role,
     departmentId: r.department_id,
-    capacity: Math.max(1, Math.round(settings.capacity * (1 - settings.spread + 2 * settings.spread * rng.next()))),
+    capacity: Math.max(1, Math.round(capacityOf(app, r) * (1 - settings.spread + 2 * settings.spread * rng.next()))),
   }));
 }
 
+/** One piece of a day's work: a planned visit, or a task the planner has not put in a visit. */
+export type WorkItem = { kind: 'visit'; visit: VisitRow } | { kind: 'task'; task: DiaryTaskRow };
+
 /**
- * What `person` works on `day`, in order: the diary's list of the day (its order, up to
- * `diary.maxTasks`). The planner's plan takes its place once it lands.
+ * What `person` works on `day`, in order: the planner's visits of the day, then the open tasks
+ * of the diary's list (its order) that are in no visit.
  */
-export async function plannedWork(app: App, person: Person, day: IsoDate): Promise<DiaryTaskRow[]> {
+export async function plannedWork(app: App, person: Person, day: IsoDate): Promise<WorkItem[]> {
+  const visits = await dayVisits(app.pool, person.id, day);
   const dayEnd = zonedTime(addDays(day, 1), 0, 0, app.config.ric.timeZone);
-  return dayTasks(app.pool, [person.id], dayEnd, app.config.diary.maxTasks);
+  const tasks = await dayTasks(app.pool, [person.id], dayEnd, app.config.diary.maxTasks);
+  const { rows } = await app.pool.query<{ id: number }>('SELECT id FROM tasks WHERE id = ANY($1::bigint[]) AND visit_id IS NULL', [
+    tasks.map((t) => t.id),
+  ]);
+  const loose = new Set(rows.map((r) => r.id));
+  return [
+    ...visits.map((visit) => ({ kind: 'visit' as const, visit })),
+    ...tasks.filter((t) => loose.has(t.id)).map((task) => ({ kind: 'task' as const, task })),
+  ];
 }
 
-/** A deterministic draw per task: the same task gets the same answer on every run. */
-const taskRng = (seed: number, taskId: number, salt: number) => new Rng((seed * 2654435761 + taskId * 40503 + salt) >>> 0);
+/** A deterministic draw per visit or task: the same one gets the same answer on every run. */
+const drawFor = (seed: number, id: number, salt: number) => new Rng((seed * 2654435761 + id * 40503 + salt) >>> 0);
 
 function ackDelay(settings: PeopleSettings, rng: Rng): number {
   return rng.weighted(settings.ackDelayDays.map(([d, w]) => [d, w] as const));
 }
 
-/** One person's working day: the list in the diary's order, each task closed as the world answers. */
-export async function workDay(
-  app: App,
-  ctx: { world: World; settings: PeopleSettings; seed: number; rng: Rng; day: IsoDate; clientNumbers: Map<number, number> },
-  person: Person,
-): Promise<DayWork> {
+interface WorkContext {
+  world: World;
+  settings: PeopleSettings;
+  seed: number;
+  rng: Rng;
+  day: IsoDate;
+  clientNumbers: Map<number, number>;
+}
+
+const HELD = new Set(['held', 'held-with-login']);
+
+/** Close a visit as the world answers: one contact outcome; a diagnostics reason its own result. */
+async function workVisit(app: App, ctx: WorkContext, person: Person, v: VisitRow, draw: Rng): Promise<string | null> {
+  const outcome = ctx.world.callOutcome(v.client_number, draw);
+  const competitor = ctx.world.competitorOf(v.client_number);
+  const reasons: Record<number, ReasonInput> = {};
+  if (HELD.has(outcome)) {
+    for (const r of v.reasons) {
+      if (r.kind !== DIAGNOSTICS_KIND) continue;
+      reasons[r.task_id] = competitor
+        ? { outcome: 'competitor-found', finding: { competitor, validUntil: null, contactName: null, note: null } }
+        : { outcome: 'no-competitor' };
+    }
+  }
+  const res = await closeVisit(app, v.id, { outcome, note: 'симуляция', reasons }, { assigneeId: person.id });
+  if (res.kind !== 'done') return null;
+  if (HELD.has(outcome)) ctx.world.intervene(v.client_number, 'call', draw);
+  return outcome;
+}
+
+/** Close a task outside any visit, as the diary's form does. */
+async function workTask(app: App, ctx: WorkContext, task: DiaryTaskRow, draw: Rng): Promise<string | null> {
+  const number = task.client_id === null ? null : (ctx.clientNumbers.get(task.client_id) ?? null);
+  const competitor = number === null ? null : ctx.world.competitorOf(number);
+  const outcome =
+    task.kind === DIAGNOSTICS_KIND
+      ? competitor
+        ? 'competitor-found'
+        : 'no-competitor'
+      : number === null
+        ? 'held'
+        : ctx.world.callOutcome(number, draw);
+  const res = await closeTask(app, task.id, {
+    outcome,
+    note: 'симуляция',
+    finding: outcome === 'competitor-found' && competitor ? { competitor, validUntil: null, contactName: null, note: null } : null,
+  });
+  if (res.kind !== 'done') return null;
+  if (number !== null && HELD.has(outcome)) ctx.world.intervene(number, 'call', draw);
+  return outcome;
+}
+
+/** One person's working day: the plan in its order, each visit or task closed as the world answers. */
+export async function workDay(app: App, ctx: WorkContext, person: Person): Promise<DayWork> {
   const out: DayWork = { employeeId: person.id, capacity: 0, planned: 0, closed: 0, overflow: 0, outcomes: {}, moved: 0 };
   const r = ctx.rng.next();
   const today =
@@ -109,33 +176,19 @@ export async function workDay(
   const list = await plannedWork(app, person, ctx.day);
   out.planned = list.length;
   const tz = app.config.ric.timeZone;
-  for (const task of list) {
+  for (const item of list) {
     if (out.closed >= today) break;
-    const draw = taskRng(ctx.seed, task.id, 1);
+    const id = item.kind === 'visit' ? item.visit.id : item.task.id;
+    const draw = drawFor(ctx.seed, id, item.kind === 'visit' ? 2 : 1);
     if (person.role === 'field') {
       // An alert is taken some working days after it arrived.
-      const waited = app.calendar.workingDaysBetween(localDate(task.created_at, tz), ctx.day);
-      if (waited < ackDelay(ctx.settings, draw)) continue;
+      const since = item.kind === 'visit' ? (item.visit.starts_on ?? ctx.day) : localDate(item.task.created_at, tz);
+      if (app.calendar.workingDaysBetween(since, ctx.day) < ackDelay(ctx.settings, draw)) continue;
     }
-    const number = task.client_id === null ? null : (ctx.clientNumbers.get(task.client_id) ?? null);
-    const outcome =
-      task.kind === DIAGNOSTICS_KIND
-        ? number !== null && ctx.world.competitorOf(number)
-          ? 'competitor-found'
-          : 'no-competitor'
-        : number === null
-          ? 'held'
-          : ctx.world.callOutcome(number, draw);
-    const competitor = outcome === 'competitor-found' && number !== null ? ctx.world.competitorOf(number) : null;
-    const res = await closeTask(app, task.id, {
-      outcome,
-      note: 'симуляция',
-      finding: competitor ? { competitor, validUntil: null, contactName: null, note: null } : null,
-    });
-    if (res.kind !== 'done') continue;
+    const outcome = item.kind === 'visit' ? await workVisit(app, ctx, person, item.visit, draw) : await workTask(app, ctx, item.task, draw);
+    if (outcome === null) continue;
     out.closed++;
     out.outcomes[outcome] = (out.outcomes[outcome] ?? 0) + 1;
-    if (number !== null && (outcome === 'held' || outcome === 'held-with-login')) ctx.world.intervene(number, 'call', draw);
   }
   out.overflow = today > 0 && out.closed >= today ? Math.max(0, list.length - out.closed) : 0;
   return out;

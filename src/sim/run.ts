@@ -248,7 +248,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     await deleteQueueKeys(app.queues.redis(), app.config.env.queuePrefix);
     workers.start();
     const ric = simRic({ clients: o.clients, seed: o.seed, today: o.start, remote: o.remote, field: o.field });
-    const world = new World(ric, o.seed, split.world);
+    const world = new World(ric, o.seed, deepMerge(DEFAULT_WORLD, split.world) as WorldSettings);
     const peopleRng = new Rng(o.seed ^ 0x9e0);
     const inbox = inboxDir(app);
     let crmNumber = 8_000_000;
@@ -330,7 +330,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
         largestPlanCapacity: largest.capacity,
         overflow: work.reduce((s, x) => s + x.overflow, 0),
         disconnected: lived.disconnected.length,
-        shocks: Object.values(lived.shocks).reduce((a, b) => a + b, 0),
+        shocks: lived.shocks,
         moved,
       };
       weeks.push(figures);
@@ -351,7 +351,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
         remote: o.remote,
         field: o.field,
         start: o.start,
-        capacity: peopleSettings.capacity,
+        capacity: config.workload.remote,
       },
       weeks,
       months,

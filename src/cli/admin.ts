@@ -114,7 +114,7 @@ export async function runCli(argv: string[], io: CliIO = processIO, configOverri
       io.err(`${err.message}\n`);
       return 2;
     }
-    io.err(`${cmd.name} failed: ${(err as Error).message}\n`);
+    io.err(`${cmd.name}: не выполнено: ${(err as Error).message}\n`);
     return 1;
   } finally {
     if (app) await (app as App).close().catch(() => {});

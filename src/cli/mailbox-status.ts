@@ -15,15 +15,15 @@ export async function collectMailboxStatus(app: App): Promise<MailboxStatusView>
 }
 
 export function formatMailboxStatus(m: MailboxStatusView, tz: string): string {
-  const head = m.configured ? `Bounce mailbox: ${m.url}` : 'Bounce mailbox: not configured (IMAP_URL is not set)';
+  const head = m.configured ? `Ящик отказов: ${m.url}` : 'Ящик отказов: не настроен (не задан IMAP_URL)';
   const last = m.last;
-  if (!last) return `${head}; never checked`;
+  if (!last) return `${head}; ещё не проверялся`;
   const when = ruDateTime(last.checkedAt, tz);
-  if (last.outcome === 'not_configured') return `${head}; last check ${when}: mailbox not configured`;
-  if (last.outcome === 'error') return `${head}; last check ${when} failed: ${last.error ?? 'unknown error'}`;
+  if (last.outcome === 'not_configured') return `${head}; последняя проверка ${when}: ящик не настроен`;
+  if (last.outcome === 'error') return `${head}; последняя проверка ${when} не удалась: ${last.error ?? 'ошибка неизвестна'}`;
   const t = m.totals;
   return [
-    `${head}; last check ${when}: ${last.fetched} read, ${last.hard} hard, ${last.soft} soft, ${last.policy} policy, ${last.delayed} delayed, ${last.autoReplies} auto-replies, ${last.unsubscribes} unsubscribes, ${last.review} to Review, ${last.suppressed} suppressed`,
-    `  all checks: ${t.fetched} read, ${t.hard} hard, ${t.soft} soft, ${t.review} to Review, ${t.suppressed} addresses suppressed`,
+    `${head}; последняя проверка ${when}: прочитано ${last.fetched}, жёстких отказов ${last.hard}, временных ${last.soft}, отказов по политике ${last.policy}, задержек ${last.delayed}, автоответов ${last.autoReplies}, отписок ${last.unsubscribes}, в Review ${last.review}, адресов заблокировано ${last.suppressed}`,
+    `  за все проверки: прочитано ${t.fetched}, жёстких отказов ${t.hard}, временных ${t.soft}, в Review ${t.review}, адресов заблокировано ${t.suppressed}`,
   ].join('\n');
 }

@@ -112,6 +112,12 @@ export async function applyContacts(db: PoolClient, ctx: ApplyContext): Promise<
         AND NOT EXISTS (SELECT 1 FROM import_stage s WHERE s.client_id = k.client_id AND s.full_name = k.full_name)`,
     [ctx.now],
   );
+  // «Пол» only when the file has the column; an absent column keeps what an earlier import knew.
+  if (has('gender'))
+    await db.query(
+      `UPDATE contacts k SET gender = s.gender FROM import_stage s
+        WHERE k.client_id = s.client_id AND k.full_name = s.full_name AND k.gender IS DISTINCT FROM s.gender`,
+    );
   const changes = keyPersonChanges(before, await holders(db));
   await insertKeyPersonChanges(db, changes, ctx);
   const addressTasks = await syncAddressTasks(db, ctx);

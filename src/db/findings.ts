@@ -106,13 +106,16 @@ export interface FindingListRow extends FindingRow {
   client_name: string;
   found_by_name: string | null;
   field_name: string | null;
+  /** When and by whom field support acknowledged the finding's signal («Принято в работу» or its task closed). */
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
 }
 
 /** Findings found within [from, to), oldest first, with the client, the finder and the field specialist alerted. */
 export async function listFindings(db: Queryable, f: { from: Date; to: Date }): Promise<FindingListRow[]> {
   const { rows } = await db.query<FindingListRow>(
     `SELECT f.*, c.number AS client_number, c.name AS client_name, b.name AS found_by_name,
-            coalesce(fe.name, ce.name) AS field_name
+            coalesce(fe.name, ce.name) AS field_name, s.acknowledged_at, s.acknowledged_by
        FROM competitor_findings f
        JOIN clients c ON c.id = f.client_id
        LEFT JOIN employees b ON b.id = f.found_by

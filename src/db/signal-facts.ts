@@ -4,6 +4,7 @@
  * week, uses of the services, and key-person changes.
  */
 import type { IsoDate } from '../domain/dates.js';
+import type { Gender } from '../domain/gender.js';
 import type { KeyRole, SignalFacts } from '../domain/signal-rules.js';
 import type { Queryable } from './pool.js';
 import { weeklyLoginsSql } from './risk-facts.js';
@@ -39,7 +40,17 @@ interface Row {
   trainings: number;
   hotline: number;
   lk: number;
-  changes: { id: number; role: KeyRole; left_name: string | null; came_name: string | null; detected_at: string }[] | null;
+  changes:
+    | {
+        id: number;
+        role: KeyRole;
+        left_name: string | null;
+        came_name: string | null;
+        left_gender: Gender | null;
+        came_gender: Gender | null;
+        detected_at: string;
+      }[]
+    | null;
 }
 
 export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<SignalFacts[]> {
@@ -81,9 +92,13 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
      ), lk AS (
        SELECT client_id, count(*)::int AS n FROM lk_requests WHERE requested_on > $6::date AND requested_on <= $7::date GROUP BY 1
      ), chg AS (
-       SELECT client_id, jsonb_agg(jsonb_build_object('id', id, 'role', role, 'left_name', left_name, 'came_name', came_name,
-                                                      'detected_at', detected_at) ORDER BY detected_at, id) AS changes
-         FROM key_person_changes WHERE detected_at >= $8 AND detected_at <= $1 GROUP BY client_id
+       SELECT kc.client_id, jsonb_agg(jsonb_build_object('id', kc.id, 'role', kc.role, 'left_name', kc.left_name, 'came_name', kc.came_name,
+                                                         'left_gender', lk.gender, 'came_gender', ck.gender,
+                                                         'detected_at', kc.detected_at) ORDER BY kc.detected_at, kc.id) AS changes
+         FROM key_person_changes kc
+         LEFT JOIN contacts lk ON lk.id = kc.left_contact_id
+         LEFT JOIN contacts ck ON ck.id = kc.came_contact_id
+        WHERE kc.detected_at >= $8 AND kc.detected_at <= $1 GROUP BY kc.client_id
      )
      SELECT c.id, c.state, c.state_changed_at, c.connected_on, pay.payments, coalesce(keyp.n, 0) AS key_people,
             keyc.last AS last_key_contact, calls.calls, usage.weeks, coalesce(web.n, 0) AS webinars, coalesce(tr.n, 0) AS trainings,
@@ -118,6 +133,8 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
       role: c.role,
       leftName: c.left_name,
       cameName: c.came_name,
+      leftGender: c.left_gender,
+      cameGender: c.came_gender,
       detectedAt: new Date(c.detected_at),
     })),
   }));

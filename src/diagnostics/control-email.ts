@@ -8,22 +8,23 @@ import type { Head } from '../db/client-cards.js';
 import type { ControlRow, OverdueDiagnostics } from '../db/diagnostics.js';
 import { localDate } from '../domain/dates.js';
 import { DIAGNOSTICS_TITLE, SEGMENT_NAMES, type Segment, sumFigures } from '../domain/diagnostics.js';
-import { count, rub } from '../domain/ru.js';
+import { periodName } from '../domain/periods.js';
+import { count, quoted, rub } from '../domain/ru.js';
 import { dmy } from '../domain/ru-dates.js';
 import type { RenderedMail } from '../health/alert-email.js';
 import { clientLabel } from '../health/alert-email.js';
-import { html, renderTemplate, type SafeHtml } from '../mail/render.js';
+import { html, plainTextOf, renderTemplate, type SafeHtml } from '../mail/render.js';
 
 const TASKS: [string, string, string] = ['задача', 'задачи', 'задач'];
 
 /** A table for the HTML part and the same rows, tab-free, for the plain-text part. */
-function tableBlock(headers: string[], rows: string[][], totals?: string[]): { html: SafeHtml; text: string } {
+function tableBlock(headers: string[], rows: (string | SafeHtml)[][], totals?: string[]): { html: SafeHtml; text: string } {
   return {
     html: html`<table class="grid" cellpadding="0" cellspacing="0"><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr>${rows.map(
       (r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`,
     )}${totals ? html`<tr class="total">${totals.map((c) => html`<td>${c}</td>`)}</tr>` : ''}</table>`,
     text: [
-      ...rows.map((r) => r.map((c, i) => `${headers[i]}: ${c}`).join('; ')),
+      ...rows.map((r) => r.map((c, i) => `${headers[i]}: ${typeof c === 'string' ? c : plainTextOf(c)}`).join('; ')),
       ...(totals ? [[totals[0], ...totals.slice(1).map((c, i) => `${headers[i + 1]}: ${c}`)].join('; ')] : []),
     ].join('\n'),
   };
@@ -35,13 +36,14 @@ function percent(share: number | null): string {
 
 export async function renderReminder(app: App, name: string, tasks: OverdueDiagnostics[], today: string): Promise<RenderedMail> {
   const tz = app.config.ric.timeZone;
+  const base = app.config.env.publicBaseUrl;
   const subject = `Просрочены ${count(tasks.length, TASKS)} «${DIAGNOSTICS_TITLE}»`;
   const t = tableBlock(
     ['№ задачи', 'Клиент', 'Сегмент', 'Сумма ИО', 'Срок', 'Просрочено, раб. дн.'],
     tasks.map((x) => {
       const due = localDate(x.due_at, tz);
       return [
-        String(x.id),
+        html`<a href="${`${base}/diary/tasks/${x.id}`}">${x.id}</a>`,
         clientLabel({ number: x.client_number, name: x.client_name }),
         SEGMENT_NAMES[x.segment as Segment] ?? x.segment,
         rub(x.monthly_fee),
@@ -56,6 +58,7 @@ export async function renderReminder(app: App, name: string, tasks: OverdueDiagn
     lead: `${name}, на ${dmy(today)} у вас ${count(tasks.length, ['просроченная задача', 'просроченные задачи', 'просроченных задач'])} «${DIAGNOSTICS_TITLE}».`,
     table_html: t.html,
     table_text: t.text,
+    diary_url: `${base}/diary`,
     footer: `${app.config.ric.name} · churnguard`,
   });
   return { subject, ...r };
@@ -84,10 +87,12 @@ export async function renderSummary(app: App, head: Head, campaign: string, rows
   const subject = `Диагностика конкурентов: ${department} на ${dmy(today)}`;
   const r = await renderTemplate('diagnostics-summary', {
     subject,
-    heading: `${DIAGNOSTICS_TITLE}, ${campaign}`,
-    lead: `${head.name}, сводка по подразделению «${department}» на ${dmy(today)}: выполнено ${total.done} из ${total.tasks} (${percent(total.shareDone)}), просрочено ${total.overdue}, выявлено конкурентов ${total.found}.`,
+    heading: `${DIAGNOSTICS_TITLE}, ${periodName(campaign)}`,
+    lead: `${head.name}, сводка по подразделению ${quoted(department)} на ${dmy(today)}: выполнено ${total.done} из ${total.tasks} (${percent(total.shareDone)}), просрочено ${total.overdue}, выявлено конкурентов ${total.found}.`,
     table_html: t.html,
     table_text: t.text,
+    tasks_control_url: `${app.config.env.publicBaseUrl}/diary/reports/tasks-control`,
+    competitors_url: `${app.config.env.publicBaseUrl}/diary/reports/competitors`,
     footer: `${app.config.ric.name} · churnguard`,
   });
   return { subject, ...r };

@@ -4,6 +4,7 @@
  * clicks only), and what they asked to prepare last time. A bounced e-mail gets a "verify the
  * address" task instead. Pure: the job gathers the data, this writes the task.
  */
+import { quoted } from './ru.js';
 
 /** The seed's questions of the call («Звонок специалиста»). */
 export const CALL_QUESTIONS = [
@@ -74,7 +75,7 @@ export function callTask(i: CallTaskInput, fmt: TimeFormat): TaskText {
   const lines = [
     `Цель контакта: ${CALL_GOAL}.`,
     `Контактное лицо: ${who(i)}`,
-    `Письмо «${i.subject}» отправлено ${fmt(i.sentAt)}.`,
+    `Письмо ${quoted(i.subject)} отправлено ${fmt(i.sentAt)}.`,
     '',
     'Вопросы:',
     ...CALL_QUESTIONS.map((q, n) => `${n + 1}. ${q}`),
@@ -90,7 +91,7 @@ export function callTask(i: CallTaskInput, fmt: TimeFormat): TaskText {
   lines.push('', `В прошлый раз просили подготовить: ${i.previousNextPrep ?? '(нет ответа)'}`);
   return {
     kind: 'lpr-call',
-    title: `Звонок ЛПР ${i.contactName}: обратная связь по письму «${i.subject}»`,
+    title: `Звонок ЛПР ${i.contactName}: обратная связь по письму ${quoted(i.subject)}`,
     priority: 2,
     payload: {
       messageId: i.messageId,
@@ -110,7 +111,7 @@ export function callTask(i: CallTaskInput, fmt: TimeFormat): TaskText {
 
 export function verifyAddressTask(i: BounceTaskInput, fmt: TimeFormat): TaskText {
   const lines = [
-    `Цель контакта: уточнить адрес e-mail. Письмо «${i.subject}» на ${i.email} не доставлено ${fmt(i.bouncedAt)}.`,
+    `Цель контакта: уточнить адрес e-mail. Письмо ${quoted(i.subject)} на ${i.email} не доставлено ${fmt(i.bouncedAt)}.`,
     `Ответ почтового сервера: ${i.smtpResponse ?? '(нет)'}`,
     `Контактное лицо: ${who(i)}`,
     'Позвонить, уточнить действующий адрес и исправить его в КИС; адрес заблокирован для рассылок до исправления.',
@@ -146,7 +147,7 @@ export interface UnsentTaskInput extends TaskSubject {
 export function unsentTask(i: UnsentTaskInput, fmt: TimeFormat): TaskText {
   const lines = [
     `Цель контакта: ${CALL_GOAL}.`,
-    `Письмо «${i.subject}» на ${i.email} не отправлено ${fmt(i.failedAt)}: ${i.reason}.`,
+    `Письмо ${quoted(i.subject)} на ${i.email} не отправлено ${fmt(i.failedAt)}: ${i.reason}.`,
     `Контактное лицо: ${who(i)}`,
     'Позвонить, рассказать о материалах месяца и спросить, есть ли другой адрес e-mail (латиницей) для рассылок.',
   ];

@@ -11,6 +11,7 @@
  */
 import type { Calendar } from './calendar.js';
 import { addDays, type IsoDate } from './dates.js';
+import { periodName } from './periods.js';
 import { dmy } from './ru-dates.js';
 
 /** The segments of the seed: «мелкий и средний» and «крупный». */
@@ -64,14 +65,14 @@ export const CHECKLISTS: Readonly<Record<Segment, readonly string[]>> = {
 /** The task's full text (`task show`): campaign, segment, planned period, checklist, how to close it. */
 export function diagnosticsText(t: { period: string; segment: Segment; fee: string; plannedFrom: IsoDate; dueOn: IsoDate }): string {
   return [
-    `${DIAGNOSTICS_TITLE} (${t.period}). ${SEGMENT_NAMES[t.segment]}: сумма ИО ${t.fee} в месяц.`,
+    `${DIAGNOSTICS_TITLE} (${periodName(t.period)}). ${SEGMENT_NAMES[t.segment]}: сумма ИО ${t.fee} в месяц.`,
     `Плановый период: с ${dmy(t.plannedFrom)} до ${dmy(t.dueOn)}.`,
     '',
     'Выяснить:',
     ...CHECKLISTS[t.segment].map((q, i) => `${i + 1}. ${q}`),
     '',
-    'Выявленную угрозу сразу передаём ТС: закройте задачу с итогом competitor-found (с системой, сроком и контактным лицом)',
-    'или no-competitor, если конкурента нет: churnguard task done <№> --outcome competitor-found --competitor "…" [--until ГГГГ-ММ] [--contact "ФИО"].',
+    'Выявленную угрозу сразу передаём ТС: отметьте в Ежедневнике итог «Выявлен конкурент» (с системой, сроком и контактным лицом)',
+    'или «Конкурент не выявлен», если конкурента нет.',
   ].join('\n');
 }
 

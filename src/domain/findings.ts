@@ -10,7 +10,7 @@
  * передать в работу Кайдаш В.»
  */
 import { addDays, addMonths, type IsoDate, isoDate, parseIsoDate } from './dates.js';
-import { longDate } from './ru.js';
+import { longDate, quoted } from './ru.js';
 
 const QUOTES = /[«»"“”„'’]/g;
 
@@ -102,7 +102,7 @@ export function validUntilText(d: IsoDate | null): string {
 
 /** What the signal says in one line, after the seed: «В организации стоит система конкурента …». */
 export function findingSummary(f: { competitor: string; validUntil: IsoDate | null }): string {
-  return `В организации стоит система конкурента «${f.competitor}»${f.validUntil ? ` ${validUntilText(f.validUntil)}` : ''}`;
+  return `В организации стоит система конкурента ${quoted(f.competitor)}${f.validUntil ? ` ${validUntilText(f.validUntil)}` : ''}`;
 }
 
 /**

@@ -119,3 +119,48 @@ export function shiftPeriod(kind: PeriodKind, period: string, n: number): string
       throw new PeriodError('schedule slots cannot be shifted');
   }
 }
+
+const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
+const ddmm = (d: IsoDate) => `${d.slice(8, 10)}.${d.slice(5, 7)}`;
+
+/**
+ * A period as people read it (the codes stay for the admin script's options):
+ * `2024-H1` → «1-е полугодие 2024», `2024-W22` → «неделя 22 (27.05–02.06.2024)»,
+ * `2024-06` → «июнь 2024», `2024-06-03` → «03.06.2024», a schedule slot `2024-06-03T1015` →
+ * «03.06.2024 10:15». Anything else is returned as given.
+ */
+export function periodName(period: string): string {
+  const kind = (Object.keys(PERIOD_FORMS) as PeriodKind[]).find((k) => PERIOD_FORMS[k].pattern.test(period));
+  if (!kind) return period;
+  const { start, end } = periodRange(kind, period);
+  const dmy = (d: IsoDate) => `${ddmm(d)}.${d.slice(0, 4)}`;
+  switch (kind) {
+    case 'halfyear':
+      return `${period.slice(6)}-е полугодие ${period.slice(0, 4)}`;
+    case 'isoweek':
+      return `неделя ${Number(period.slice(6))} (${start.slice(0, 4) === end.slice(0, 4) ? ddmm(start) : dmy(start)}–${dmy(end)})`;
+    case 'month':
+      return `${MONTHS[Number(period.slice(5, 7)) - 1]} ${period.slice(0, 4)}`;
+    case 'day':
+      return dmy(start);
+    case 'none':
+      return `${dmy(start)} ${period.slice(11, 13)}:${period.slice(13, 15)}${period.length > 15 ? `:${period.slice(15, 17)}` : ''}`;
+  }
+}
+
+/** A range of ISO weeks: «недели 11–22 (11.03–02.06.2024)». */
+export function weekRangeName(from: string, to: string): string {
+  if (from === to) return periodName(from);
+  const a = periodRange('isoweek', from);
+  const b = periodRange('isoweek', to);
+  const sameYear = from.slice(0, 4) === to.slice(0, 4);
+  const fromWeek = sameYear ? `${Number(from.slice(6))}` : `${Number(from.slice(6))}/${from.slice(0, 4)}`;
+  const startText = sameYear ? ddmm(a.start) : `${ddmm(a.start)}.${a.start.slice(0, 4)}`;
+  return `недели ${fromWeek}–${Number(to.slice(6))} (${startText}–${ddmm(b.end)}.${b.end.slice(0, 4)})`;
+}
+
+/** {@link periodName} at the start of a sentence or a title: «Неделя 22 (27.05–02.06.2024)». */
+export function periodTitle(period: string): string {
+  const n = periodName(period);
+  return n.charAt(0).toUpperCase() + n.slice(1);
+}

@@ -69,3 +69,24 @@ export function count(n: number, forms: readonly [string, string, string]): stri
 }
 
 export { rub } from './formats.js';
+
+/**
+ * A text in Russian quotes «…», the quotes inside it turned into „…“ (and straight "…" too), as
+ * Russian typography nests them: `quoted('МБОУ «СОШ № 29»')` → «МБОУ „СОШ № 29“».
+ */
+export function quoted(s: string): string {
+  const inner = s
+    .replace(/«/g, '„')
+    .replace(/»/g, '“')
+    .replace(/"([^"]*)"/g, '„$1“');
+  return `«${inner}»`;
+}
+
+/**
+ * The subject of a month's e-mail with one colon at most: «Июнь 2024: ТОП вопросов …», but a
+ * topic with a colon of its own goes first, the month after it in brackets: «Торги и суды:
+ * изменения 44-ФЗ (июнь 2024)».
+ */
+export function monthSubject(period: string, topic: string): string {
+  return topic.includes(':') ? `${topic} (${monthTitle(period).toLowerCase()})` : `${monthTitle(period)}: ${topic}`;
+}

@@ -6,6 +6,7 @@
 
 import { addDays, addMonths, daysBetween, type IsoDate, localDate } from './dates.js';
 import { RU1_MAX } from './formats.js';
+import { type Gender, genderOfPatronymic } from './gender.js';
 import type { SignalsConfig } from './health-config.js';
 import { count, rub } from './ru.js';
 import { dmy } from './ru-dates.js';
@@ -48,7 +49,16 @@ export interface SignalFacts {
   /** Uses of the services within `unusedServicesMonths`. */
   services: { webinars: number; trainings: number; hotline: number; lk: number };
   /** Key-person changes detected within `keyPersonChangeDays`. */
-  keyPersonChanges: { id: number; role: KeyRole; leftName: string | null; cameName: string | null; detectedAt: Date }[];
+  keyPersonChanges: {
+    id: number;
+    role: KeyRole;
+    leftName: string | null;
+    cameName: string | null;
+    /** The CRM's «Пол» when known; else the patronymic tells (src/domain/gender.ts). */
+    leftGender?: Gender | null;
+    cameGender?: Gender | null;
+    detectedAt: Date;
+  }[];
 }
 
 export interface ScanContext {
@@ -60,6 +70,28 @@ export interface ScanContext {
 }
 
 const ROLE_NAMES: Record<KeyRole, string> = { lpr: 'ЛПР', lvpr: 'ЛВПР', key_user: 'ключевого пользователя' };
+const ROLE_LABELS: Record<KeyRole, string> = { lpr: 'ЛПР', lvpr: 'ЛВПР', key_user: 'ключевой пользователь' };
+
+/**
+ * One change of a key person in words that agree with the people's gender: «Смена ЛПР: ушла
+ * Ильина Алла Ивановна, пришёл Андреев Иван Петрович». When a name's gender is unknown (no «Пол»,
+ * no patronymic) the sentence has no gendered verb: «Смена ключевого лица (ЛПР): Ильина А. → Андреев И.».
+ */
+export function keyPersonChangeLine(c: SignalFacts['keyPersonChanges'][number]): string {
+  const left = c.leftName ? (c.leftGender ?? genderOfPatronymic(c.leftName)) : undefined;
+  const came = c.cameName ? (c.cameGender ?? genderOfPatronymic(c.cameName)) : undefined;
+  if (!c.leftName && !c.cameName) return `Смена ${ROLE_NAMES[c.role]}: без подробностей`;
+  if (left !== null && came !== null) {
+    const parts = [
+      c.leftName ? `${left === 'f' ? 'ушла' : 'ушёл'} ${c.leftName}` : null,
+      c.cameName ? `${came === 'f' ? 'пришла' : 'пришёл'} ${c.cameName}` : null,
+    ].filter(Boolean);
+    return `Смена ${ROLE_NAMES[c.role]}: ${parts.join(', ')}`;
+  }
+  const change =
+    c.leftName && c.cameName ? `${c.leftName} → ${c.cameName}` : c.leftName ? `${c.leftName}, замены нет` : `новое — ${c.cameName}`;
+  return `Смена ключевого лица (${ROLE_LABELS[c.role]}): ${change}`;
+}
 
 type Rule = (f: SignalFacts, ctx: ScanContext) => Omit<NewSignal, 'clientId'> | null;
 
@@ -172,10 +204,7 @@ export const servicesUnused: Rule = (f, ctx) => {
 
 export const keyPersonChange: Rule = (f) => {
   if (!f.keyPersonChanges.length) return null;
-  const lines = f.keyPersonChanges.map((c) => {
-    const parts = [c.leftName ? `ушёл ${c.leftName}` : null, c.cameName ? `пришёл ${c.cameName}` : null].filter(Boolean);
-    return `Смена ${ROLE_NAMES[c.role]}: ${parts.join(', ') || 'без подробностей'}`;
-  });
+  const lines = f.keyPersonChanges.map(keyPersonChangeLine);
   return {
     kind: 'key_person_change',
     summary: lines[0] as string,

@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import type { ClientCard } from '../db/client-cards.js';
 import type { SignalRow } from '../db/signals.js';
 import { ruDateTime } from '../domain/formats.js';
+import { periodName } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../domain/risk-model.js';
 import { count, rub } from '../domain/ru.js';
@@ -34,7 +35,7 @@ export function clientLink(baseUrl: string, c: { number: number; name: string })
 /** The card as label/value pairs, in the order the e-mail shows them. */
 export function cardLines(c: ClientCard): [string, string][] {
   const cats = (c.categories ?? []).map((k) => CATEGORY_NAMES[k as RiskCategory] ?? k);
-  const zone = c.zone ? `${scoreText(c.indicator)} — ${ZONE_NAMES[c.zone as Zone]} (неделя ${c.week})` : 'не рассчитан';
+  const zone = c.zone ? `${scoreText(c.indicator)} — ${ZONE_NAMES[c.zone as Zone]}, ${periodName(c.week ?? '')}` : 'не рассчитан';
   const person = (name: string | null, phone: string | null) => (name ? `${name}${phone ? `, тел. ${phone}` : ''}` : 'не назначен');
   return [
     ['Клиент', clientLabel(c)],
@@ -50,7 +51,7 @@ function blocks(details: string[], card: ClientCard, baseUrl: string) {
   const lines = cardLines(card);
   const url = clientCardUrl(baseUrl, card.number);
   return {
-    details_html: html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>`,
+    details_html: details.length ? html`<ul>${details.map((d) => html`<li>${d}</li>`)}</ul>` : html``,
     details_text: details.map((d) => `- ${d}`).join('\n'),
     // The client's line opens its card in the diary.
     card_html: html`<table class="card" cellpadding="0" cellspacing="0">${lines.map(
@@ -60,9 +61,10 @@ function blocks(details: string[], card: ClientCard, baseUrl: string) {
   };
 }
 
+/** The evidence's lines beside the summary: a line the summary already says is not repeated. */
 export function signalDetails(s: SignalRow): string[] {
   const d = s.evidence.details;
-  return Array.isArray(d) ? d.map(String) : [];
+  return Array.isArray(d) ? d.map(String).filter((line) => line !== s.summary) : [];
 }
 
 export interface RenderedMail extends CompiledTemplate {

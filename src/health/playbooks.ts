@@ -8,6 +8,7 @@ import type { App } from '../app.js';
 import type { Queryable } from '../db/pool.js';
 import { insertTasks, type NewTask } from '../db/tasks.js';
 import { localDate, zonedTime } from '../domain/dates.js';
+import { periodName } from '../domain/periods.js';
 import { matchingPlaybooks, type PlaybookRule } from '../domain/playbooks.js';
 
 export const PLAYBOOK = 'playbook';
@@ -68,7 +69,7 @@ export async function applyPlaybooks(app: App, db: Queryable, week: string, at: 
       `UPDATE tasks SET state = 'done', outcome = 'recovered', closed_at = $2,
               note = CASE WHEN note IS NULL OR note = '' THEN $3 ELSE note || E'\\n' || $3 END
         WHERE id = ANY($1::bigint[]) AND state = 'open'`,
-      [recovered.map((t) => t.id), at, `Закрыто автоматически: клиент больше не подходит под правило (${week}).`],
+      [recovered.map((t) => t.id), at, `Закрыто автоматически: клиент больше не подходит под правило, ${periodName(week)}.`],
     );
     result.closedRecovered = recovered.length;
   }

@@ -9,6 +9,7 @@ import type { RiskScoreRow } from '../db/risk-scores.js';
 import { closeRecoveredRiskTasks, RISK_REVIEW, type RiskTaskCandidate, riskTaskCandidates } from '../db/risk-tasks.js';
 import { insertTasks, type NewTask } from '../db/tasks.js';
 import { localDate, zonedTime } from '../domain/dates.js';
+import { periodName } from '../domain/periods.js';
 import { COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { scoreText, ZONE_NAMES } from '../domain/risk-model.js';
 import { applyPlaybooks, type PlaybookResult } from './playbooks.js';
@@ -68,7 +69,7 @@ export async function applyRiskTasks(app: App, db: Queryable, week: string, at: 
     db,
     week,
     at,
-    `Закрыто автоматически: клиент вернулся в зону «${ZONE_NAMES.none}» (${week}).`,
+    `Закрыто автоматически: клиент вернулся в зону «${ZONE_NAMES.none}», ${periodName(week)}.`,
   );
   const candidates = await riskTaskCandidates(db, week, cooldownFrom);
   const tz = app.config.ric.timeZone;

@@ -16,6 +16,13 @@ import { metricsRoutes } from './metrics.js';
 import { tasksApiRoutes } from './tasks-api.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
 
+/** Each server's routes as registered (method and URL pattern): the language check walks every page. */
+const ROUTES = new WeakMap<FastifyInstance, { methods: string[]; url: string }[]>();
+
+export function registeredRoutes(server: FastifyInstance): readonly { methods: string[]; url: string }[] {
+  return ROUTES.get(server) ?? [];
+}
+
 export async function buildServer(app: App): Promise<FastifyInstance> {
   // Tracked links are the one hot path: answered before Fastify's routing when they can be.
   let fastPath: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
@@ -30,6 +37,11 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Long-lived keep-alive from a proxy must not keep a stopping process alive.
     forceCloseConnections: 'idle',
+  });
+  const routes: { methods: string[]; url: string }[] = [];
+  ROUTES.set(server, routes);
+  server.addHook('onRoute', (r) => {
+    routes.push({ methods: [r.method].flat().map(String), url: r.url ?? r.path });
   });
   server.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;

@@ -22,7 +22,7 @@ import { type CallOnly, callOnlyContacts, callOnlyScript } from '../domain/call-
 import { localDate, zonedTime } from '../domain/dates.js';
 import { LPR_KIND } from '../domain/mailing-content.js';
 import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients } from '../domain/recipients.js';
-import { monthTitle } from '../domain/ru.js';
+import { monthSubject, monthTitle } from '../domain/ru.js';
 import { compileVariants, composeOptions, mailingLinks } from '../mail/compose.js';
 import { dispatchMessages } from '../mail/send-message.js';
 import type { JobContext, PeriodicJob, Trigger } from './types.js';
@@ -154,7 +154,7 @@ async function run(ctx: JobContext<Record<string, never>>) {
   const { mailingId, created } = await withTransaction(app.pool, async (db) => {
     const m = await upsertMailing(
       db,
-      { kind: LPR_KIND, period, subject: `${monthTitle(period)}: ${content.subject}`, content, variants, sendAfter: after },
+      { kind: LPR_KIND, period, subject: monthSubject(period, content.subject), content, variants, sendAfter: after },
       at,
     );
     await insertLinks(db, m.id, mailingLinks(content, app.config.lpr.honeypotUrl));

@@ -15,7 +15,7 @@ import type { MonthContent } from '../content/schema.js';
 import type { ProblemArea } from '../domain/audiences.js';
 import type { CompiledVariant, MailingLink } from '../domain/mailing-content.js';
 import { parseVariantKey, type Variant } from '../domain/recipients.js';
-import { monthTitle } from '../domain/ru.js';
+import { monthSubject, monthTitle } from '../domain/ru.js';
 import { compileMjml, escapeHtml, type FillValues, fill, html, SafeHtml, TEMPLATES_DIR } from './render.js';
 
 export type { CompiledVariant, MailingLink };
@@ -154,7 +154,10 @@ export function composeVariant(
       : html``;
     return new SafeHtml(fill(partial(), { heading: noBracesHtml(p.heading), body, button }));
   });
-  const subject = `${monthTitle(opts.period)}: ${v.area ? (content.newsHooks.find((h) => h.area === v.area)?.title ?? content.subject) : content.subject}`;
+  const subject = monthSubject(
+    opts.period,
+    v.area ? (content.newsHooks.find((h) => h.area === v.area)?.title ?? content.subject) : content.subject,
+  );
   const paragraphs = content.intro.split(/\n\s*\n/).map((p) => p.trim());
   const deferred: FillValues = Object.fromEntries(RECIPIENT_KEYS.map((k) => [k, keep(k)]));
   const mjml = fill(readTemplate('lpr-monthly.mjml'), {

@@ -96,6 +96,11 @@ export function fill(template: string, values: FillValues, mode: 'html' | 'text'
   });
 }
 
+/** The text of an HTML fragment, for a plain-text part. */
+export function plainTextOf(v: SafeHtml): string {
+  return stripTags(v.value);
+}
+
 function stripTags(s: string): string {
   return s
     .replace(/<br\s*\/?>/gi, '\n')

@@ -58,9 +58,10 @@ export const competitorsReport: ReportDefinition = {
     const { period, kind } = periodOption(values.period, tz);
     const { start, end } = periodRange(kind, period);
     const rows = await listFindings(app.pool, { from: zonedTime(start, 0, 0, tz), to: zonedTime(addDays(end, 1), 0, 0, tz) });
-    const reaction = (r: (typeof rows)[number]) =>
-      r.field_notified_at ? minutes(r.field_notified_at.getTime() - r.found_at.getTime()) : null;
+    // As `report signals` measures it: to the field specialist's acknowledgement, not to the mail server.
+    const reaction = (r: (typeof rows)[number]) => (r.acknowledged_at ? minutes(r.acknowledged_at.getTime() - r.found_at.getTime()) : null);
     const reactions = rows.flatMap((r) => reaction(r) ?? []);
+    const accepted = rows.filter((r) => r.field_notified_at).length;
     const med = median(reactions);
     const p90 = percentile(reactions, 0.9);
     return {
@@ -80,6 +81,8 @@ export const competitorsReport: ReportDefinition = {
             { key: 'source', header: 'Источник' },
             { key: 'field', header: 'Специалист ТС' },
             { key: 'notified_at', header: 'Письмо ТС принято', type: 'datetime' },
+            { key: 'acknowledged_at', header: 'Принято в работу', type: 'datetime' },
+            { key: 'acknowledged_by', header: 'Кем принято' },
             { key: 'reaction', header: 'Время реакции, мин', type: 'number' },
             { key: 'note', header: 'Комментарий' },
           ],
@@ -93,13 +96,15 @@ export const competitorsReport: ReportDefinition = {
             source: SOURCES[r.source] ?? r.source,
             field: r.field_name ?? '',
             notified_at: r.field_notified_at,
+            acknowledged_at: r.acknowledged_at,
+            acknowledged_by: r.acknowledged_by ?? '',
             reaction: reaction(r),
             note: r.note ?? '',
           })),
           totals: { client: `Итого: (${rows.length})`, reaction: med },
           notes: rows.length
             ? [
-                `Время реакции — от выявления до приёма письма специалисту ТС SMTP-сервером: медиана ${minutesText(med)}, 90-й процентиль ${minutesText(p90)}; писем принято ${reactions.length} из ${rows.length}.`,
+                `Время реакции — от выявления до подтверждения специалистом ТС («Принято в работу» или закрытая задача): медиана ${minutesText(med)}, 90-й процентиль ${minutesText(p90)}; подтверждено ${reactions.length} из ${rows.length}, писем ТС принято ${accepted} из ${rows.length}.`,
               ]
             : [],
         },

@@ -14,10 +14,10 @@ import { isLeaving, LEAVING_TITLE } from '../domain/client-states.js';
 import { COMPONENT_COVERAGE, COVERED_SOURCES, isCoverageReason, mergeSpans } from '../domain/coverage.js';
 import { type IndicatorSourceSetting, sourceLabel } from '../domain/indicator-source.js';
 import { UsageError, weekOption } from '../domain/options.js';
-import { periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
+import { periodName, periodOf, periodRange, shiftPeriod } from '../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
-import { round3 } from '../domain/risk-model.js';
+import { round3, ZONE_NAMES, type Zone } from '../domain/risk-model.js';
 import { dmy } from '../domain/ru-dates.js';
 import { SOURCE_NAMES } from '../domain/sources.js';
 import { clientLabel } from '../health/alert-email.js';
@@ -168,12 +168,14 @@ export const deviationsReport: ReportDefinition = {
     if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit: "${limitRaw}" is not a whole number ≥ 1`);
     const department = typeof values.department === 'string' ? values.department : null;
     const rows = await listDeviations(app.pool, { week, department, zone: zone as (typeof ZONES)[number] | null, limit });
-    const { start, end } = periodRange('isoweek', week);
-    const filters = [department ? `подразделение «${department}»` : null, zone ? `зона ${zone}` : null].filter(Boolean);
+    periodRange('isoweek', week); // a week that does not exist is refused here
+    const filters = [department ? `подразделение «${department}»` : null, zone ? `зона «${ZONE_NAMES[zone as Zone]}»` : null].filter(
+      Boolean,
+    );
     return {
       name: 'deviations',
       title: 'Фиксация отклонений',
-      subtitle: `${app.config.ric.code}, неделя ${week} (с ${dmy(start)} по ${dmy(end)})${filters.length ? `; ${filters.join(', ')}` : ''}`,
+      subtitle: `${app.config.ric.code}, ${periodName(week)}${filters.length ? `; ${filters.join(', ')}` : ''}`,
       charts: await deviationCharts(app, week, department),
       sections: [...groupLeaving(rows, app.config.risk.indicatorSource), await coverageSection(app, rows)],
     };

@@ -8,10 +8,9 @@
 
 import { type AgreementCell, agreementCells, type Disagreement, disagreements, latestAgreementWeek } from '../db/crm-deviations.js';
 import { int, weekOption } from '../domain/options.js';
-import { periodRange, shiftPeriod } from '../domain/periods.js';
+import { periodName, periodRange, periodTitle, shiftPeriod, weekRangeName } from '../domain/periods.js';
 import { COMPONENT_NAMES, type ComponentKey } from '../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../domain/risk-model.js';
-import { dmy } from '../domain/ru-dates.js';
 import { clientLabel } from '../health/alert-email.js';
 import type { LinesChart } from './charts/types.js';
 import type { ReportDefinition, ReportSection } from './types.js';
@@ -114,7 +113,7 @@ export const indicatorAgreementReport: ReportDefinition = {
           { key: 'components', header: 'Где расходятся показатели' },
         ],
         rows: list.map((d) => ({
-          week: d.week,
+          week: periodName(d.week),
           description: clientLabel(d),
           crm: d.crm_indicator,
           crmZone: ZONE_NAMES[d.crm_zone as Zone],
@@ -126,11 +125,10 @@ export const indicatorAgreementReport: ReportDefinition = {
       });
     } else {
       if (!shown.length)
-        sections.push({ title: `Неделя ${last}: нет данных`, columns: matrixColumns(), rows: [], totals: { crm: 'Итого: (0)' } });
+        sections.push({ title: `${periodTitle(last)}: нет данных`, columns: matrixColumns(), rows: [], totals: { crm: 'Итого: (0)' } });
       for (const w of [...shown].reverse()) {
-        const { start, end } = periodRange('isoweek', w.week);
         sections.push({
-          title: `Неделя ${w.week} (с ${dmy(start)} по ${dmy(end)}): зона по КИС × зона по churnguard`,
+          title: `${periodTitle(w.week)}: зона по КИС × зона по churnguard`,
           columns: matrixColumns(),
           rows: ZONES.map((z) => ({ crm: ZONE_NAMES[z], ...w.matrix[z], total: ZONES.reduce((s, c) => s + w.matrix[z][c], 0) })),
           totals: {
@@ -158,7 +156,7 @@ export const indicatorAgreementReport: ReportDefinition = {
     return {
       name: 'indicator-agreement',
       title,
-      subtitle: `${app.config.ric.code}, ${weeks === 1 ? `неделя ${last}` : `недели ${first} – ${last}`}${values.disagreements === true ? '; только расхождения' : ''}`,
+      subtitle: `${app.config.ric.code}, ${weeks === 1 ? periodName(last) : weekRangeName(first, last)}${values.disagreements === true ? '; только расхождения' : ''}`,
       charts: all.length ? [chart] : [],
       sections,
     };

@@ -10,6 +10,7 @@
 import { type QualityGroup, qualityGroups, scoredWeekRange } from '../db/indicator-quality.js';
 import type { RiskConfig } from '../domain/health-config.js';
 import { int, UsageError, weekOption } from '../domain/options.js';
+import { weekRangeName } from '../domain/periods.js';
 import { COMPONENT_NAMES, COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
 import { indicatorOf, scoreText, ZONE_NAMES, type Zone, zoneOf } from '../domain/risk-model.js';
 import { aucOf, precisionRecall, type ScoreBin } from '../domain/roc.js';
@@ -194,7 +195,7 @@ export const indicatorQualityReport: ReportDefinition = {
     return {
       name: 'indicator-quality',
       title,
-      subtitle: `${app.config.ric.code}, ${fromWeek === null ? 'нет рассчитанных недель' : `недели ${fromWeek} – ${toWeek}`}, горизонт ${horizonWeeks} нед.${weights ? '; проверка других весов, ничего не изменено' : ''}`,
+      subtitle: `${app.config.ric.code}, ${fromWeek === null ? 'нет рассчитанных недель' : weekRangeName(fromWeek, toWeek ?? fromWeek)}, горизонт ${horizonWeeks} нед.${weights ? '; проверка других весов, ничего не изменено' : ''}`,
       charts: chart.items.length ? [chart] : [],
       sections: [
         {

@@ -1,6 +1,9 @@
 /** «Журнал запусков заданий»: runs of the periodic jobs, newest first, and a chart of their outcomes. */
 import { type JobRun, listRuns } from '../db/job-runs.js';
+import { jobName, runStateName, triggerName } from '../domain/job-names.js';
+import { periodName } from '../domain/periods.js';
 import type { StackedBarsChart } from './charts/types.js';
+import { describeRunStats } from './run-summary.js';
 import type { ReportDefinition } from './types.js';
 
 const STATES = [
@@ -15,7 +18,7 @@ export function runsChart(runs: JobRun[]): StackedBarsChart {
   return {
     kind: 'stacked-bars',
     title: 'Запуски по заданиям',
-    categories: jobs,
+    categories: jobs.map(jobName),
     series: STATES.map((s) => ({
       name: s.name,
       color: s.color,
@@ -55,7 +58,14 @@ export const jobRunsReport: ReportDefinition = {
             { key: 'finished_at', header: 'Окончание', type: 'datetime' },
             { key: 'result', header: 'Результат' },
           ],
-          rows: runs.map((r) => ({ ...r, result: r.error ?? JSON.stringify(r.stats) })),
+          rows: runs.map((r) => ({
+            ...r,
+            job: jobName(r.job),
+            period: periodName(r.period),
+            trigger: triggerName(r.trigger),
+            state: runStateName(r.state),
+            result: r.error ? `Ошибка: ${r.error}` : describeRunStats(r.stats),
+          })),
           totals: { job: `Итого: (${runs.length})` },
         },
       ],

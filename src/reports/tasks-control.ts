@@ -10,7 +10,7 @@ import { type ControlRow, controlRows } from '../db/diagnostics.js';
 import { DIAGNOSTICS_TITLE, SEGMENT_NAMES, type Segment, sumFigures } from '../domain/diagnostics.js';
 import { ruDateTime } from '../domain/formats.js';
 import { UsageError } from '../domain/options.js';
-import { PeriodError, periodOf, periodRange } from '../domain/periods.js';
+import { PeriodError, periodName, periodOf, periodRange } from '../domain/periods.js';
 import { dmy } from '../domain/ru-dates.js';
 import type { HBarsChart } from './charts/types.js';
 import { diagnosticsProgressChart } from './diagnostics-progress.js';
@@ -77,7 +77,7 @@ export const tasksControlReport: ReportDefinition = {
     return {
       name: 'tasks-control',
       title: 'Анализ проблем, рекомендаций и заданий',
-      subtitle: `${app.config.ric.code}, «${DIAGNOSTICS_TITLE}», ${period} (с ${dmy(start)} по ${dmy(end)}); на ${ruDateTime(at, tz).slice(0, 16)}`,
+      subtitle: `${app.config.ric.code}, «${DIAGNOSTICS_TITLE}», ${periodName(period)} (с ${dmy(start)} по ${dmy(end)}); на ${ruDateTime(at, tz).slice(0, 16)}`,
       charts: rows.length ? [progressChart(rows), ...[await diagnosticsProgressChart(app, period, at)].filter((c) => c !== null)] : [],
       sections: [
         {
@@ -94,7 +94,7 @@ export const tasksControlReport: ReportDefinition = {
             ...figures([r]),
           })),
           totals: { department: `Итого: (${new Set(rows.map((r) => r.employee_id)).size})`, ...figures(rows) },
-          notes: rows.length ? [] : [`Задач кампании ${period} нет: admin trigger competitor-diagnostics --period ${period}`],
+          notes: rows.length ? [] : [`Задач кампании за ${periodName(period)} нет.`],
         },
         {
           title: 'По сегментам',

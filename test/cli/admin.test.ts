@@ -62,7 +62,7 @@ describe('admin script exit codes', () => {
     let err = '';
     const code = await runCli(['runs'], { out: () => {}, err: (s) => (err += s) }, broken);
     expect(code).toBe(1);
-    expect(err).toMatch(/runs failed: .*cg_does_not_exist/);
+    expect(err).toMatch(/runs: не выполнено: .*cg_does_not_exist/);
   });
 });
 
@@ -103,8 +103,14 @@ describe('admin script commands', () => {
     expect(s.schedules).toContainEqual(expect.objectContaining({ job: 'housekeeping', nextLocal: '03.06.2024 10:20:00' }));
     expect(s.lastRuns).toContainEqual(expect.objectContaining({ job: 'housekeeping', state: 'completed' }));
     const human = await cli('status');
-    expect(human.out).toMatch(/Queues/);
-    expect(human.out).toMatch(/housekeeping/);
+    // For people: headers, states and triggers in Russian; the job's code in brackets for the options.
+    expect(human.out).toMatch(/^Очереди$/m);
+    expect(human.out).toMatch(/^Расписание \(следующий запуск, Europe\/Moscow\)$/m);
+    expect(human.out).toMatch(/^Последние запуски$/m);
+    expect(human.out).toMatch(
+      /Обслуживание прерванных отправок \(housekeeping\)\s+\d\d\.06\.2024 \d\d:\d\d \(2024-06-\d\dT\d{4}\)\s+выполнено\s+(вручную|по расписанию)/,
+    );
+    expect(human.out).not.toMatch(/Queues|Schedules|Last runs|completed|task\(s\)/);
   });
 
   it('lists runs and tasks as JSON', async () => {
@@ -142,6 +148,11 @@ describe('admin script commands', () => {
       payload: { reasons: ['нет входов'] },
     });
     expect(JSON.parse((await cli('tasks', '--kind', 'lpr-call', '--json')).out)).toEqual([]);
+    // The table for people: Russian headers, kind and state by name, the count with its plural.
+    const table = (await cli('tasks')).out;
+    expect(table).toMatch(/^№\s+Клиент\s+Исполнитель\s+Вид\s+Состояние\s+Срок\s+Задача/);
+    expect(table).toMatch(/Клиент с высоким риском отключения\s+открыта/);
+    expect(table).toMatch(/\n1 задача\n$/);
   });
 
   // The package binary runs compiled code: test/image-recipe.test.ts runs it on a build.

@@ -49,8 +49,16 @@ describe('admin report --format html', () => {
     expect(page).toContain('<title>&lt;script&gt;alert(&quot;job&quot;)&lt;/script&gt;: Ошибка — 1</title>');
     expect(page).toMatch(/<text[^>]*><title>&lt;script&gt;alert\(&quot;job&quot;\)&lt;\/script&gt;<\/title>&lt;script&gt;/);
     // 2 completed and 1 failed housekeeping runs stacked in one bar
-    expect(page).toContain('<title>housekeeping: Выполнено — 2</title>');
-    expect(page).toContain('<title>housekeeping: Ошибка — 1</title>');
+    expect(page).toContain('<title>Обслуживание прерванных отправок: Выполнено — 2</title>');
+    expect(page).toContain('<title>Обслуживание прерванных отправок: Ошибка — 1</title>');
+    // The log in the desk's words: job, period, trigger and state by name, the figures in words, no JSON.
+    expect(page).toMatch(
+      /<td class="text">Обслуживание прерванных отправок<\/td><td class="text">03\.06\.2024 10:15<\/td><td class="text">по расписанию<\/td><td class="text">выполнено<\/td>/,
+    );
+    expect(page).toContain('<td class="text">уведомлений с неизвестной судьбой 0</td>');
+    expect(page).toContain('<td class="text">после перерыва</td><td class="text">ошибка</td>');
+    expect(page).toContain('Ошибка: connection refused');
+    expect(page).not.toMatch(/[{}]"|"[{}]|>housekeeping<|>completed<|>schedule</);
   });
 
   it('prints the page to stdout without --out', async () => {

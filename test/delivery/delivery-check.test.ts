@@ -74,7 +74,7 @@ describe('delivery-check against a real IMAP server', () => {
     }
     const status = await runAdmin(['status'], env);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/Bounce mailbox: not configured \(IMAP_URL is not set\); last check .*: mailbox not configured/);
+    expect(status.stdout).toMatch(/Ящик отказов: не настроен \(не задан IMAP_URL\); последняя проверка .*: ящик не настроен/);
   });
 
   it('unsubscribes on an e-mail to the List-Unsubscribe mailto and cancels what is queued', async () => {
@@ -106,7 +106,7 @@ describe('delivery-check against a real IMAP server', () => {
       await app.close();
     }
     const status = await runAdmin(['status'], env);
-    expect(status.stdout).toMatch(/Bounce mailbox: imap:\/\/127\.0\.0\.1:1\/?; last check .* failed: IMAP/);
+    expect(status.stdout).toMatch(/Ящик отказов: imap:\/\/127\.0\.0\.1:1\/?; последняя проверка .* не удалась: IMAP/);
     expect(status.stdout).not.toMatch(/secret/);
   });
 
@@ -171,7 +171,7 @@ describe('delivery-check against a real IMAP server', () => {
 
     const status = await runAdmin(['status'], t.env);
     expect(status.stdout).toMatch(
-      /Bounce mailbox: imap:\/\/127\.0\.0\.1:\d+\/?; last check .*: 8 read, 2 hard, 1 soft, 1 policy, 0 delayed, 1 auto-replies, 0 unsubscribes, 3 to Review, 2 suppressed/,
+      /Ящик отказов: imap:\/\/127\.0\.0\.1:\d+\/?; последняя проверка .*: прочитано 8, жёстких отказов 2, временных 1, отказов по политике 1, задержек 0, автоответов 1, отписок 0, в Review 3, адресов заблокировано 2/,
     );
     expect(status.stdout).not.toMatch(/secret/);
   });

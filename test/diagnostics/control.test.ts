@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../src/clock.js';
 import { diagnosticsTaskOf } from '../../src/db/diagnostics.js';
+import { acknowledgeSignal } from '../../src/db/signals.js';
 import { closeTask } from '../../src/diagnostics/close-task.js';
 import { competitorDiagnostics } from '../../src/jobs/competitor-diagnostics.js';
 import { diagnosticsControl } from '../../src/jobs/diagnostics-control.js';
@@ -105,7 +106,7 @@ describe('diagnostics-control and the control reports', () => {
     const report = JSON.parse(res.out);
     expect(report.title).toBe('Анализ проблем, рекомендаций и заданий');
     expect(report.subtitle).toMatch(
-      /^РИЦ502, «Диагностика и профилактика появления конкурентов», 2024-H2 \(с 01\.07\.2024 по 31\.12\.2024\); на 29\.07\.2024 09:00/,
+      /^РИЦ502, «Диагностика и профилактика появления конкурентов», 2-е полугодие 2024 \(с 01\.07\.2024 по 31\.12\.2024\); на 29\.07\.2024 09:00/,
     );
     const [main, segments] = report.sections;
     expect(main.columns.map((c: { header: string }) => c.header)).toEqual([
@@ -187,9 +188,19 @@ describe('diagnostics-control and the control reports', () => {
       field: 'Кайдаш В.В.',
     });
     expect(new Date(r.notified_at).getTime()).toBeGreaterThanOrEqual(new Date(r.found_at).getTime());
-    expect(r.reaction).toBeLessThan(1);
-    expect(s.totals).toMatchObject({ client: 'Итого: (1)', reaction: r.reaction });
-    expect(s.notes[0]).toMatch(/^Время реакции — от выявления до приёма письма специалисту ТС SMTP-сервером: медиана \d+ с/);
+    // The mail server accepting the alert is not a reaction: nobody has acknowledged it yet.
+    expect(r).toMatchObject({ acknowledged_at: null, acknowledged_by: '', reaction: null });
+    expect(s.notes[0]).toMatch(
+      /^Время реакции — от выявления до подтверждения специалистом ТС .*: медиана —, .*подтверждено 0 из 1, писем ТС принято 1 из 1\./,
+    );
+    // The field specialist acknowledges it 90 minutes after it was found: that is the reaction, as in `report signals`.
+    const [f] = (await t.app.pool.query(`SELECT signal_id, found_at FROM competitor_findings`)).rows;
+    const ack = await acknowledgeSignal(t.app.pool, Number(f.signal_id), 'Кайдаш В.В.', new Date(f.found_at.getTime() + 90 * 60_000));
+    expect(ack.kind).toBe('acknowledged');
+    const acked = JSON.parse((await cli('report', 'competitors', '--period', '2024-H2', '--format', 'json')).out).sections[0];
+    expect(acked.rows[0]).toMatchObject({ acknowledged_by: 'Кайдаш В.В.', reaction: 90 });
+    expect(acked.totals).toMatchObject({ client: 'Итого: (1)', reaction: 90 });
+    expect(acked.notes[0]).toMatch(/медиана 1 ч 30 мин, 90-й процентиль 1 ч 30 мин; подтверждено 1 из 1, писем ТС принято 1 из 1\.$/);
     const text = (await cli('report', 'competitors', '--period', '2024-07')).out;
     expect(text).toMatch(/^Конкуренты\nРИЦ502, с 01\.07\.2024 по 31\.07\.2024/);
     expect(text).toContain('30.09.2024');
@@ -242,6 +253,10 @@ describe('diagnostics-control and the control reports', () => {
     );
     expect(lt).not.toContain('301005');
     expect(lukina.parsed.html).toContain('<table class="grid"');
+    // The way to close a task is the diary, never a command of the admin script.
+    expect(lt).toMatch(/Ежедневник: http:\/\/\S+\/diary\n/);
+    expect(lukina.parsed.html).toMatch(/<a href="http:\/\/[^"]+\/diary\/tasks\/\d+">/);
+    expect(`${lt}${lukina.parsed.html}`).not.toMatch(/churnguard [a-z]|--outcome/);
     expect(to('mikhailov@ric502.example').parsed.text).toContain('301008 - Клиент 301008');
     const fisun = to('fisun@ric502.example');
     expect(fisun.parsed.subject).toBe('Диагностика конкурентов: Дистанционный сервис 1_502 на 29.07.2024');
@@ -252,6 +267,9 @@ describe('diagnostics-control and the control reports', () => {
       'Сотрудник: Савостина К.А.; Заданий: 2; Выполнено: 2; Просрочено: 0; Выявлено конкурентов: 0; % выполнения: 100 %',
     );
     expect(ft).toContain('Итого: (2); Заданий: 7; Выполнено: 4');
+    expect(ft).toContain('Диагностика и профилактика появления конкурентов, 2-е полугодие 2024');
+    expect(ft).toMatch(/«Анализ проблем, рекомендаций и заданий» в Ежедневнике: http:\/\/\S+\/diary\/reports\/tasks-control/);
+    expect(`${ft}${fisun.parsed.html}`).not.toMatch(/churnguard [a-z]/);
     expect(ft).not.toContain('Сотрудник: Итого');
     expect(ft).not.toContain('Михайлов');
     expect(to('fomina@ric502.example').parsed.text).toContain('Сотрудник: Михайлов М.А.; Заданий: 1; Выполнено: 0; Просрочено: 1');

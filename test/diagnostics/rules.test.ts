@@ -84,6 +84,10 @@ describe('segments', () => {
     expect(text).toContain('Крупный сегмент');
     expect(text).toContain('Плановый период: с 15.07.2024 до 09.08.2024.');
     expect(text).toContain('7. Договориться о встрече ЛПР со специалистом ТС');
+    // The period by its name, and the diary's outcomes instead of a command of the admin script.
+    expect(text).toMatch(/^Диагностика и профилактика появления конкурентов \(2-е полугодие 2024\)\./);
+    expect(text).toContain('«Выявлен конкурент»');
+    expect(text).not.toMatch(/churnguard|--outcome|2024-H2/);
   });
 });
 

@@ -140,6 +140,24 @@ describe('the content page', () => {
     expect(page.body.match(/Отправить тест себе/g)).toHaveLength(2);
   });
 
+  it('gives a head the month’s workbook to fill: the loaded month, else the previous one to start from', async () => {
+    const c = await signedIn(HEAD);
+    const page = await c.get('/diary/content/2024-07');
+    expect(page.body).toContain('<a href="/diary/content/2024-07/content.xlsx">Скачать книгу месяца</a>');
+    expect(page.body).not.toMatch(/admin content/);
+    const res = await fetch(`${base}/diary/content/2024-07/content.xlsx`, { headers: { cookie: cookie(c) } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="content-2024-07.xlsx"');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const june = readContentDir(SAMPLE_DIR);
+    const head = wb.getWorksheet('Тема и вступление') as ExcelJS.Worksheet;
+    expect(head.getCell('A2').value).toBe('2024-07');
+    expect(JSON.stringify(head.getRow(2).values)).toContain(JSON.stringify(june.content.subject).slice(1, -1));
+    const specialist = await signedIn('Лукина Елена Ивановна');
+    expect((await fetch(`${base}/diary/content/2024-07/content.xlsx`, { headers: { cookie: cookie(specialist) } })).status).toBe(404);
+  });
+
   it('lists only the recipients of the own department’s clients, and fills each variant for one of them', async () => {
     const c = await signedIn(HEAD);
     const page = await c.get('/diary/content/2024-06');
@@ -193,7 +211,7 @@ describe('the content page', () => {
     expect(res.status).toBe(303);
     const [mail] = (await smtp.waitForCount(before + 1)).slice(before);
     expect(mail?.to).toEqual([HEAD_EMAIL]);
-    expect(mail?.parsed.subject).toBe('[ТЕСТ] Июнь 2024: Торги и суды: изменения 44-ФЗ с 1 июля');
+    expect(mail?.parsed.subject).toBe('[ТЕСТ] Торги и суды: изменения 44-ФЗ с 1 июля (июнь 2024)');
     expect(String(mail?.parsed.html)).toContain('https://www.example.com/ric502/hook/2024-06/44fz-iyul');
     expect(String(mail?.parsed.html)).not.toContain('/c/');
     expect(mail?.parsed.attachments.map((a) => a.filename)).toEqual(PDFS);

@@ -176,7 +176,7 @@ describe('the day’s tasks', () => {
     expect(page).toContain('<dd><a href="/diary/clients/193254">193254 - Ветстанция по Ровенскому и Вейделевскому районам</a></dd>');
     expect(page).toContain('<dd>A; Красная зона, Новый</dd>');
     expect(page).toContain(`<dd>${rub(18500)} в месяц</dd>`);
-    expect(page).toContain('0,38 — высокий риск (неделя 2024-W22)');
+    expect(page).toContain('0,38 — высокий риск, неделя 22 (27.05–02.06.2024)');
     expect(page).toContain('<li>Контакт с ЛПР: 0,50 — нет контакта с ЛПР за 3 мес.</li>');
     expect(page).not.toContain('норма выполнена');
     // The contact with the phone, and the call script.

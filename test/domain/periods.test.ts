@@ -3,12 +3,26 @@ import { loadConfig } from '../../src/config.js';
 import { Calendar } from '../../src/domain/calendar.js';
 import { nextFire, previousFire } from '../../src/domain/cron.js';
 import { addMonths, localDate, zonedTime } from '../../src/domain/dates.js';
-import { isoWeekOf, PeriodError, periodOf, periodRange, shiftPeriod } from '../../src/domain/periods.js';
+import { isoWeekOf, PeriodError, periodName, periodOf, periodRange, shiftPeriod, weekRangeName } from '../../src/domain/periods.js';
 
 const MSK = 'Europe/Moscow';
 const PERM = 'Asia/Yekaterinburg';
 
 describe('periods', () => {
+  it('names a period as people read it', () => {
+    expect(periodName('2024-H1')).toBe('1-е полугодие 2024');
+    expect(periodName('2024-H2')).toBe('2-е полугодие 2024');
+    expect(periodName('2024-W22')).toBe('неделя 22 (27.05–02.06.2024)');
+    expect(periodName('2025-W01')).toBe('неделя 1 (30.12.2024–05.01.2025)');
+    expect(periodName('2024-06')).toBe('июнь 2024');
+    expect(periodName('2024-06-06')).toBe('06.06.2024');
+    expect(periodName('2024-06-06T0900')).toBe('06.06.2024 09:00');
+    expect(periodName('2024-06-03T090003')).toBe('03.06.2024 09:00:03');
+    expect(periodName('весна')).toBe('весна');
+    expect(weekRangeName('2024-W11', '2024-W22')).toBe('недели 11–22 (11.03–02.06.2024)');
+    expect(weekRangeName('2024-W22', '2024-W22')).toBe('неделя 22 (27.05–02.06.2024)');
+  });
+
   it('reads the period in the RIC time zone, not UTC', () => {
     // 31 May 22:30 UTC is already 1 June in Moscow (+3) and in Perm (+5).
     const t = new Date('2024-05-31T22:30:00Z');

@@ -74,7 +74,9 @@ describe('a signals scan after each import', () => {
       90_000,
     );
     expect(mail?.to).toEqual(['nelina@ric502.example']);
-    expect(mail?.parsed.text).toContain('Смена ЛПР: ушёл Полчихина Елена Ивановна, пришёл Орлов Сергей Петрович');
+    expect(mail?.parsed.text).toContain('Смена ЛПР: ушла Полчихина Елена Ивановна, пришёл Орлов Сергей Петрович');
+    // Said once: the summary is not repeated among the details.
+    expect(mail?.parsed.text?.split('Смена ЛПР: ушла').length).toBe(2);
     expect(mail?.parsed.text).toContain('Специалист ДИС: Савостина К.А., тел. 8-900-100-00-01');
     const { rows } = await t.app.pool.query(`SELECT period, trigger FROM job_runs WHERE job = 'signals-scan' ORDER BY id`);
     expect(rows).toEqual([

@@ -52,7 +52,7 @@ describe('report deviations', () => {
     expect(res.code).toBe(0);
     const report = JSON.parse(res.out);
     expect(report.title).toBe('Фиксация отклонений');
-    expect(report.subtitle).toBe('РИЦ502, неделя 2024-W22 (с 27.05.2024 по 02.06.2024)');
+    expect(report.subtitle).toBe('РИЦ502, неделя 22 (27.05–02.06.2024)');
     const s = report.sections[0];
     expect(s.columns.map((c: { header: string }) => c.header).slice(0, 9)).toEqual([
       'Описание',
@@ -143,7 +143,9 @@ describe('admin explain', () => {
     expect(res.code).toBe(0);
     expect(res.out).toContain('204036 - БЗМИ ООО');
     expect(res.out).toContain('Специалист ДИС: Савостина К.А., тел. 8-906-600-50-06');
-    expect(res.out).toMatch(/Неделя 2024-W22:\n\s+Обучение \(-\)\s+0,50\s+нет пользователей системы среди контактных лиц/);
+    expect(res.out).toMatch(
+      /Неделя 22 \(27\.05–02\.06\.2024\):\n\s+Обучение \(-\)\s+0,50\s+нет пользователей системы среди контактных лиц/,
+    );
     expect(res.out).toMatch(/Посещение семинаров \(-\)\s+0,50\s+0 вебинаров за 6 мес\./);
     expect(res.out).toMatch(/Индикатор \(-\)\s+0,50\s+высокий риск, за неделю \+?0,00/);
     expect(res.out).toContain('Категории: Двойной, Красная зона, Низкая активность');
@@ -171,7 +173,7 @@ describe('admin explain', () => {
   it('fails clearly on an unknown client and on a malformed number', async () => {
     const missing = await cli('explain', '999999');
     expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/client 999999 not found/);
+    expect(missing.err).toMatch(/explain: не выполнено: клиент 999999 не найден/);
     const bad = await cli('explain', '19x');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/client number: "19x" is not a client number/);

@@ -98,7 +98,7 @@ describe('risk-review tasks', () => {
     expect((await scoreRow(c, '2024-W29')).zone).toBe('none');
     const tasks = await tasksOf(c);
     expect(tasks[1]).toMatchObject({ state: 'done', outcome: 'recovered' });
-    expect(tasks[1].note).toMatch(/Закрыто автоматически: клиент вернулся в зону «нет угрозы» \(2024-W29\)/);
+    expect(tasks[1].note).toMatch(/Закрыто автоматически: клиент вернулся в зону «нет угрозы», неделя 29 \(15\.07–21\.07\.2024\)/);
     expect(tasks[1].closed_at).toBeInstanceOf(Date);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { Calendar } from '../../src/domain/calendar.js';
+import { genderOfPatronymic, parseGender } from '../../src/domain/gender.js';
 import {
   activityDrop,
   callsWithoutLogin,
@@ -146,14 +147,40 @@ describe('services unused, key-person change, reorganisation and liquidation', (
     expect(servicesUnused(facts({ services: none, connectedOn: '2024-01-10' }), ctx())).toBeNull();
   });
 
-  it('reports a change of ЛПР with who left and who came', () => {
-    const s = keyPersonChange(
-      facts({
-        keyPersonChanges: [{ id: 1, role: 'lpr', leftName: 'Иванов И.И.', cameName: 'Петров П.П.', detectedAt: NOW }],
-      }),
-      ctx(),
+  it('reports a change of ЛПР with who left and who came, the verbs agreeing with each person', () => {
+    const change = (c: Partial<SignalFacts['keyPersonChanges'][number]>) =>
+      keyPersonChange(facts({ keyPersonChanges: [{ id: 1, role: 'lpr', leftName: null, cameName: null, detectedAt: NOW, ...c }] }), ctx())
+        ?.summary;
+    // From the patronymic.
+    expect(change({ leftName: 'Ильина Алла Ивановна', cameName: 'Андреев Игорь Николаевич' })).toBe(
+      'Смена ЛПР: ушла Ильина Алла Ивановна, пришёл Андреев Игорь Николаевич',
     );
-    expect(s?.summary).toBe('Смена ЛПР: ушёл Иванов И.И., пришёл Петров П.П.');
+    expect(change({ leftName: 'Мамедов Эльчин Рашид оглы', cameName: 'Андреева Анна Петровна' })).toBe(
+      'Смена ЛПР: ушёл Мамедов Эльчин Рашид оглы, пришла Андреева Анна Петровна',
+    );
+    expect(change({ role: 'key_user', cameName: 'Андреева Анна Петровна' })).toBe(
+      'Смена ключевого пользователя: пришла Андреева Анна Петровна',
+    );
+    // The CRM's «Пол» wins over the patronymic; without either the wording has no gendered verb.
+    expect(change({ leftName: 'Иванова И.И.', leftGender: 'f', cameName: 'Петров П.П.', cameGender: 'm' })).toBe(
+      'Смена ЛПР: ушла Иванова И.И., пришёл Петров П.П.',
+    );
+    expect(change({ leftName: 'Иванов И.И.', cameName: 'Петров П.П.' })).toBe('Смена ключевого лица (ЛПР): Иванов И.И. → Петров П.П.');
+    expect(change({ role: 'lvpr', leftName: 'Иванов И.И.' })).toBe('Смена ключевого лица (ЛВПР): Иванов И.И., замены нет');
+    expect(change({ leftName: 'Ильина Алла Ивановна', cameName: 'Ким Ён Хи' })).toBe(
+      'Смена ключевого лица (ЛПР): Ильина Алла Ивановна → Ким Ён Хи',
+    );
+  });
+
+  it('tells gender from the patronymic and the CRM’s «Пол»', () => {
+    expect(genderOfPatronymic('Ильина Алла Ивановна')).toBe('f');
+    expect(genderOfPatronymic('Кузьмин Илья Ильич')).toBe('m');
+    expect(genderOfPatronymic('Гасанова Лейла Вагиф кызы')).toBe('f');
+    expect(genderOfPatronymic('Петров П.П.')).toBeNull();
+    expect(genderOfPatronymic('Ильина Алла')).toBeNull();
+    expect(parseGender('Ж')).toBe('f');
+    expect(parseGender('муж.')).toBe('m');
+    expect(parseGender('')).toBeNull();
   });
 
   it('reports reorganisation and liquidation once per change of state', () => {

@@ -45,8 +45,8 @@ beforeAll(async () => {
     {
       clientId: client,
       kind: 'key_person_change',
-      summary: 'Смена ЛПР: ушёл Полчихина Е.И., пришёл Орлов С.П.',
-      details: ['Смена ЛПР: ушёл Полчихина Е.И., пришёл Орлов С.П.'],
+      summary: 'Смена ключевого лица (ЛПР): Полчихина Е.И. → Орлов С.П.',
+      details: ['Смена ключевого лица (ЛПР): Полчихина Е.И. → Орлов С.П.'],
       evidence: {},
       dedupKey: 'key_person_change.test.1',
     },

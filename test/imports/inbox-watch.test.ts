@@ -82,7 +82,7 @@ describe('the inbox watch', () => {
       () => smtp.messages.find((m) => m.parsed.subject === 'Сигнал: Смена ключевого пользователя, ЛПР, ЛВПР — 198183 - Био Технология'),
       30_000,
     );
-    expect(mail?.parsed.text).toContain('Смена ЛПР: ушёл Полчихина Елена Ивановна, пришёл Орлов Сергей Петрович');
+    expect(mail?.parsed.text).toContain('Смена ЛПР: ушла Полчихина Елена Ивановна, пришёл Орлов Сергей Петрович');
     expect(mail?.parsed.text).toMatch(/Принято в работу: http\S+\/a\//);
     // Imported once, whole: the file in done/ is what was written, and no partial import exists.
     expect(readdirSync(inbox('done'))).toEqual(['contacts-2.tsv']);
@@ -112,7 +112,7 @@ describe('the inbox watch', () => {
     renameSync(tmp, inbox('contacts-3.tsv'));
     await waitFor('contacts-3 imported', () => readdirSync(inbox('done')).includes('contacts-3.tsv'), 30_000);
     const mail = await waitFor('the second alert', () =>
-      smtp.messages.find((m) => (m.parsed.text ?? '').includes('пришёл Кузнецова Ирина Олеговна')),
+      smtp.messages.find((m) => (m.parsed.text ?? '').includes('пришла Кузнецова Ирина Олеговна')),
     );
     expect(mail?.to).toEqual(['nelina@ric502.example']);
   });

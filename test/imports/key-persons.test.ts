@@ -78,4 +78,40 @@ describe('key-person changes', () => {
     expect(again.out).toMatch(/already imported/);
     expect((await t.app.pool.query('SELECT count(*)::int AS n FROM key_person_changes')).rows[0].n).toBe(2);
   });
+
+  it('reads the CRM’s «Пол» when the export has it, keeps it when a later export lacks the column, and warns on a bad value', async () => {
+    const withGender = writeTsv(t, 'contacts-gender.tsv', [
+      [...HEADER, 'Пол'],
+      [198183, 'Лазарева Анна Владимировна', 'Начальник ПЭО', 'Нет', 'Да', 'Нет', 'lazareva@bio-tech.example', 'Да', 'Ж'],
+      [198183, 'Орлов Сергей Петрович', 'Генеральный директор', 'Да', 'Нет', 'Нет', 'orlov@bio-tech.example', 'Да', 'муж.'],
+      [198183, 'Ким Ён Хи', 'Юрист', 'Нет', 'Нет', 'Нет', 'kim@bio-tech.example', 'Да', 'жен'],
+      [198183, 'Полчихина Елена Ивановна', 'Директор', 'Нет', 'Нет', 'Нет', 'director@bio-tech.example', 'Да', 'да'],
+    ]);
+    const res = await cli(t, 'import', 'contacts', withGender);
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toMatch(/contacts-gender\.tsv:5:9: Пол: «да» не распознан как пол \(ожидалось «М» или «Ж»\)/);
+    const genders = async () =>
+      Object.fromEntries(
+        (
+          await t.app.pool.query(
+            `SELECT full_name, gender FROM contacts WHERE full_name IN ('Лазарева Анна Владимировна', 'Орлов Сергей Петрович', 'Ким Ён Хи', 'Полчихина Елена Ивановна')`,
+          )
+        ).rows.map((r) => [r.full_name, r.gender]),
+      );
+    expect(await genders()).toEqual({
+      'Лазарева Анна Владимировна': 'f',
+      'Орлов Сергей Петрович': 'm',
+      'Ким Ён Хи': 'f',
+      'Полчихина Елена Ивановна': null,
+    });
+    // A later export without «Пол» does not forget it.
+    const without = writeTsv(t, 'contacts-no-gender.tsv', [
+      HEADER,
+      [198183, 'Лазарева Анна Владимировна', 'Начальник ПЭО', 'Нет', 'Да', 'Нет', 'lazareva@bio-tech.example', 'Да'],
+      [198183, 'Орлов Сергей Петрович', 'Генеральный директор', 'Да', 'Нет', 'Нет', 'orlov@bio-tech.example', 'Да'],
+      [198183, 'Ким Ён Хи', 'Юрист', 'Нет', 'Нет', 'Нет', 'kim@bio-tech.example', 'Да'],
+    ]);
+    expect((await cli(t, 'import', 'contacts', without)).code).toBe(0);
+    expect((await genders())['Ким Ён Хи']).toBe('f');
+  });
 });

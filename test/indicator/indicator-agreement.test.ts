@@ -61,7 +61,7 @@ describe('report indicator-agreement', () => {
     const r = JSON.parse(res.out);
     expect(r.sections).toHaveLength(1);
     const s = r.sections[0];
-    expect(s.title).toContain('Неделя 2024-W27');
+    expect(s.title).toContain('Неделя 27 (01.07–07.07.2024)');
     expect(s.rows).toEqual([
       { crm: 'высокий риск', high: 1, dynamic: 1, none: 0, total: 2 },
       { crm: 'динамический риск', high: 0, dynamic: 0, none: 0, total: 0 },
@@ -75,9 +75,9 @@ describe('report indicator-agreement', () => {
 
   it('with --weeks 2 shows a table per week', async () => {
     const r = JSON.parse((await cli(t, 'report', 'indicator-agreement', '--weeks', '2', '--format', 'json')).out);
-    expect(r.sections.map((s: { title: string; notes: string[] }) => [s.title.slice(0, 15), s.notes[0]])).toEqual([
-      ['Неделя 2024-W27', 'Зоны совпадают у 2 из 4 клиентов (50 %).'],
-      ['Неделя 2024-W26', 'Зоны совпадают у 2 из 2 клиентов (100 %).'],
+    expect(r.sections.map((s: { title: string; notes: string[] }) => [s.title.slice(0, 28), s.notes[0]])).toEqual([
+      ['Неделя 27 (01.07–07.07.2024)', 'Зоны совпадают у 2 из 4 клиентов (50 %).'],
+      ['Неделя 26 (24.06–30.06.2024)', 'Зоны совпадают у 2 из 2 клиентов (100 %).'],
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('report indicator-agreement', () => {
     const r = JSON.parse((await cli(t, 'report', 'indicator-agreement', '--week', '2024-W27', '--disagreements', '--format', 'json')).out);
     expect(r.sections[0].rows).toEqual([
       {
-        week: '2024-W27',
+        week: 'неделя 27 (01.07–07.07.2024)',
         description: '203612 - Клиент 203612',
         crm: 0.37,
         crmZone: 'высокий риск',
@@ -94,7 +94,7 @@ describe('report indicator-agreement', () => {
         components: 'Контакт с ЛПР: КИС 0,50, churnguard 0,30',
       },
       {
-        week: '2024-W27',
+        week: 'неделя 27 (01.07–07.07.2024)',
         description: '205749 - Клиент 205749',
         crm: 0.25,
         crmZone: 'нет угрозы',

@@ -145,7 +145,7 @@ describe('rendering and sending', () => {
     const ascii = `director@${new URL('http://школа.рф').hostname}`;
     const rfMail = smtp.messages.filter((m) => m.to.includes(ascii) || m.to.includes('director@школа.рф'));
     expect(rfMail).toHaveLength(1);
-    expect(rfMail[0]!.parsed.subject).toBe('Июнь 2024: Проверки ГИТ и ФНС летом 2024: к чему готовиться');
+    expect(rfMail[0]!.parsed.subject).toBe('Проверки ГИТ и ФНС летом 2024: к чему готовиться (июнь 2024)');
     expect(rfMail[0]!.parsed.html).toContain('Здравствуйте, Анна Сергеевна!');
     expect((await t.app.pool.query('SELECT email_status FROM contacts WHERE id = $1', [rf])).rows[0].email_status).toBe('ok');
   });
@@ -162,7 +162,7 @@ describe('rendering and sending', () => {
     const [mail] = received('crlf@client.example');
     const head = mail!.raw.split(/\r?\n\r?\n/)[0] as string;
     expect(head).not.toMatch(/^(Bcc|X-Injected):/im);
-    expect(mail!.parsed.subject).toBe('Июль 2024: Новости июля Bcc: evil@evil.example X-Injected: yes');
+    expect(mail!.parsed.subject).toBe('Новости июля Bcc: evil@evil.example X-Injected: yes (июль 2024)');
     expect(mail!.to).toEqual(['crlf@client.example']);
   });
 
@@ -309,7 +309,7 @@ describe('admin commands', () => {
     const hk = await executeRun(t.app, housekeeping, { period: '2025-01-09T1020', trigger: 'admin' });
     expect(hk.stats).toMatchObject({ messagesMarkedUnknown: 1 });
     const status = await cli('status');
-    expect(status.out).toMatch(/1 message\(s\) in state "unknown".*retry lpr-monthly --unknown/);
+    expect(status.out).toMatch(/1 письмо с неизвестной судьбой \(отправка прервана\).*retry lpr-monthly --unknown/);
     startWorkers();
     const retried = await cli('retry', 'lpr-monthly', '--unknown', '--period', '2025-01', '--json');
     expect(JSON.parse(retried.out).requeued).toEqual([m.id]);

@@ -12,7 +12,7 @@ import { listTasks } from '../../db/tasks.js';
 import type { RiskConfig } from '../../domain/health-config.js';
 import { ORIGIN_NAMES, sourceLabel } from '../../domain/indicator-source.js';
 import { weekOption } from '../../domain/options.js';
-import { periodOf, shiftPeriod } from '../../domain/periods.js';
+import { periodOf, periodTitle, shiftPeriod } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone, zoneOf } from '../../domain/risk-model.js';
@@ -72,7 +72,7 @@ async function weekRow(app: App, card: ClientCard, week: string): Promise<{ row:
 
 export async function explainClient(app: App, number: number, week: string | null) {
   const card = await findClientCard(app.pool, number);
-  if (!card) throw new Error(`client ${number} not found`);
+  if (!card) throw new Error(`клиент ${number} не найден`);
   const tz = app.config.ric.timeZone;
   const w = week ?? card.week ?? shiftPeriod('isoweek', periodOf('isoweek', now(), tz), -1);
   const { row, computed } = await weekRow(app, card, w);
@@ -144,7 +144,7 @@ function human(e: Explanation, tz: string, zones: RiskConfig['zones']): string {
   const zone = (z: string | null) => (z ? ZONE_NAMES[z as Zone] : 'н/д');
   const out = [`${String(e.client.number).padStart(6, '0')} - ${e.client.name}`];
   for (const [k, v] of Object.entries(e.client.card).slice(1)) out.push(`  ${k}: ${v}`);
-  out.push('', `Неделя ${e.week}${e.computedNow ? ' (не рассчитывалась; рассчитано сейчас, не сохранено)' : ''}:`);
+  out.push('', `${periodTitle(e.week)}${e.computedNow ? ' (не рассчитывалась; рассчитано сейчас, не сохранено)' : ''}:`);
   if (!e.components.length) out.push('  клиент не обслуживается в этой неделе');
   const width = Math.max(...COMPONENTS.map((k) => COMPONENT_HEADERS[k].length));
   for (const c of e.components) out.push(`  ${c.component.padEnd(width)}  ${scoreText(c.score).padStart(4)}  ${c.reason}`);

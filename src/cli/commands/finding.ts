@@ -8,6 +8,7 @@ import { type FindingField, FindingFieldError, resolveFinding } from '../../diag
 import { type RecordedFinding, recordFindings } from '../../diagnostics/record-findings.js';
 import { validUntilText } from '../../domain/findings.js';
 import { ruDateTime } from '../../domain/formats.js';
+import { quoted } from '../../domain/ru.js';
 import { type Command, emit, type OptionsConfig, str, UsageError, type Values } from '../command.js';
 
 /** The options naming a finding's details (shared with `task done --outcome competitor-found`). */
@@ -36,7 +37,7 @@ export function findingUsageError(err: unknown): never {
 /** One line on what happened to a finding. */
 export function describeFinding(r: RecordedFinding, tz: string): string {
   const f = r.finding;
-  const what = `«${f.competitor}» ${validUntilText(f.valid_until)}`;
+  const what = `${quoted(f.competitor)} ${validUntilText(f.valid_until)}`;
   if (!r.created) return `finding ${f.id} (${what}) was already recorded at ${ruDateTime(f.found_at, tz)}; nothing changed\n`;
   const alert = r.alert
     ? `alert to ${r.alert.role === 'field' ? 'the field specialist' : 'the department head'} <${r.alert.email}> (signal ${r.signalId}, task ${r.fieldTaskId})`

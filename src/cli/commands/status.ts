@@ -3,6 +3,9 @@ import { now } from '../../clock.js';
 import { lastRuns } from '../../db/job-runs.js';
 import { messageFailureReasons, messageStateCounts } from '../../db/messages.js';
 import { ruDateTime } from '../../domain/formats.js';
+import { jobName, runStateName, triggerName } from '../../domain/job-names.js';
+import { periodName } from '../../domain/periods.js';
+import { count } from '../../domain/ru.js';
 import { JOBS } from '../../jobs/index.js';
 import { nextRun, scheduledJobs } from '../../queue/schedules.js';
 import { formatTable } from '../../reports/render.js';
@@ -49,55 +52,77 @@ export async function collectStatus(app: App) {
 
 export type Status = Awaited<ReturnType<typeof collectStatus>>;
 
+const NOTIFICATION_STATES: Readonly<Record<string, string>> = {
+  queued: 'в очереди',
+  sending: 'отправляется',
+  retry: 'повтор',
+  sent: 'отправлено',
+  failed: 'ошибка',
+  unknown: 'судьба неизвестна',
+  bounced: 'не доставлено',
+  cancelled: 'отменено',
+};
+const stateCounts = (o: Record<string, number>) =>
+  Object.entries(o)
+    .map(([k, v]) => `${NOTIFICATION_STATES[k] ?? k} ${v}`)
+    .join(', ');
+const LETTERS: [string, string, string] = ['письмо', 'письма', 'писем'];
+
 export function formatStatus(s: Status): string {
-  const out = [`${s.ric}, ${s.timeZone}, ${ruDateTime(s.now, s.timeZone)}`, '', 'Queues'];
+  const out = [`${s.ric}, ${s.timeZone}, ${ruDateTime(s.now, s.timeZone)}`, '', 'Очереди'];
   out.push(
     formatTable(
       [
-        { key: 'queue', header: 'queue' },
-        { key: 'waiting', header: 'waiting', type: 'int' },
-        { key: 'active', header: 'active', type: 'int' },
-        { key: 'delayed', header: 'delayed', type: 'int' },
-        { key: 'failed', header: 'failed', type: 'int' },
+        { key: 'queue', header: 'Очередь' },
+        { key: 'waiting', header: 'Ждут', type: 'int' },
+        { key: 'active', header: 'Выполняются', type: 'int' },
+        { key: 'delayed', header: 'Отложены', type: 'int' },
+        { key: 'failed', header: 'С ошибкой', type: 'int' },
       ],
-      s.queues,
+      s.queues.map((q) => ({ ...q, queue: `${jobName(q.queue)} (${q.queue})` })),
     ),
     '',
-    `Schedules (next run, ${s.timeZone})`,
+    `Расписание (следующий запуск, ${s.timeZone})`,
     formatTable(
       [
-        { key: 'job', header: 'job' },
+        { key: 'job', header: 'Задание' },
         { key: 'cron', header: 'cron' },
-        { key: 'nextLocal', header: 'next run' },
+        { key: 'nextLocal', header: 'Следующий запуск' },
       ],
-      s.schedules,
+      s.schedules.map((x) => ({ ...x, job: `${jobName(x.job)} (${x.job})` })),
     ),
     '',
-    'Last runs',
+    'Последние запуски',
     s.lastRuns.length
       ? formatTable(
           [
-            { key: 'job', header: 'job' },
-            { key: 'period', header: 'period' },
-            { key: 'state', header: 'state' },
-            { key: 'trigger', header: 'trigger' },
-            { key: 'finishedAt', header: 'finished', type: 'datetime' },
-            { key: 'error', header: 'error' },
+            { key: 'job', header: 'Задание' },
+            { key: 'period', header: 'Период' },
+            { key: 'state', header: 'Состояние' },
+            { key: 'trigger', header: 'Запуск' },
+            { key: 'finishedAt', header: 'Окончание', type: 'datetime' },
+            { key: 'error', header: 'Ошибка' },
           ],
-          s.lastRuns,
+          s.lastRuns.map((r) => ({
+            ...r,
+            job: `${jobName(r.job)} (${r.job})`,
+            period: `${periodName(r.period)} (${r.period})`,
+            state: runStateName(r.state),
+            trigger: triggerName(r.trigger),
+          })),
           s.timeZone,
         )
-      : '(no runs yet)',
+      : '(запусков ещё не было)',
   );
-  const n = Object.entries(s.notifications);
-  out.push('', `Notifications outbox: ${n.length ? n.map(([k, v]) => `${k} ${v}`).join(', ') : 'empty'}`);
+  out.push('', `Очередь уведомлений: ${Object.keys(s.notifications).length ? stateCounts(s.notifications) : 'пуста'}`);
   if (s.notifications.unknown)
-    out.push(`  ${s.notifications.unknown} e-mail(s) in state "unknown": check them, then "retry send-email --unknown"`);
-  const m = Object.entries(s.messages);
-  out.push(`Mailing messages: ${m.length ? m.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`);
+    out.push(`  ${count(s.notifications.unknown, LETTERS)} с неизвестной судьбой: проверьте, затем "retry send-email --unknown"`);
+  out.push(`Письма рассылки: ${Object.keys(s.messages).length ? stateCounts(s.messages) : 'нет'}`);
   if (s.messages.unknown)
-    out.push(`  ${s.messages.unknown} message(s) in state "unknown" (cut off mid-send): check them, then "retry lpr-monthly --unknown"`);
-  for (const f of s.messageFailures) out.push(`  failed ${f.count}: ${f.reason}`);
+    out.push(
+      `  ${count(s.messages.unknown, LETTERS)} с неизвестной судьбой (отправка прервана): проверьте, затем "retry lpr-monthly --unknown"`,
+    );
+  for (const f of s.messageFailures) out.push(`  не отправлено ${f.count}: ${f.reason}`);
   out.push(formatMailboxStatus(s.mailbox, s.timeZone));
   return `${out.join('\n')}\n`;
 }

@@ -1,4 +1,6 @@
 import { listTasks } from '../../db/tasks.js';
+import { count } from '../../domain/ru.js';
+import { taskKindName, taskStateName } from '../../domain/task-kinds.js';
 import { formatTable } from '../../reports/render.js';
 import { type Command, emit, int, str } from '../command.js';
 
@@ -21,23 +23,25 @@ export const tasksCommand: Command = {
       clientNumber: int(values, 'client', { min: 1 }),
       limit: int(values, 'limit', { min: 1 }) ?? 1000,
     });
+    // The table is for people: kinds and states in Russian; --json keeps the codes.
+    const rows = tasks.map((t) => ({ ...t, kind: taskKindName(t.kind), state: taskStateName(t.state) }));
     emit(
       ctx,
       tasks,
       () =>
         `${formatTable(
           [
-            { key: 'id', header: 'id', type: 'int' },
-            { key: 'client_number', header: 'client' },
-            { key: 'assignee_name', header: 'assignee' },
-            { key: 'kind', header: 'kind' },
-            { key: 'state', header: 'state' },
-            { key: 'due_at', header: 'due', type: 'datetime' },
-            { key: 'title', header: 'title' },
+            { key: 'id', header: '№', type: 'int' },
+            { key: 'client_number', header: 'Клиент' },
+            { key: 'assignee_name', header: 'Исполнитель' },
+            { key: 'kind', header: 'Вид' },
+            { key: 'state', header: 'Состояние' },
+            { key: 'due_at', header: 'Срок', type: 'datetime' },
+            { key: 'title', header: 'Задача' },
           ],
-          tasks,
+          rows,
           ctx.config.ric.timeZone,
-        )}\n${tasks.length} task(s)\n`,
+        )}\n${count(tasks.length, ['задача', 'задачи', 'задач'])}\n`,
     );
     return 0;
   },

@@ -7,7 +7,7 @@
 import type { MonthPreview } from '../../content/preview.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
 import { ruDateTime } from '../../domain/formats.js';
-import { monthTitle } from '../../domain/ru.js';
+import { monthTitle, quoted } from '../../domain/ru.js';
 import { html, type SafeHtml } from '../../mail/render.js';
 import { htmlPage } from '../../reports/html.js';
 import { DIARY_CSP, DIARY_CSS } from './style.js';
@@ -64,7 +64,7 @@ export function contentPage(p: ContentPageInput): string {
     ? html`<p class="empty">Содержание за ${month} ещё не загружено.</p>`
     : readOnly
       ? html`<p class="flash">Рассылка за ${month} уже начата: страница только для просмотра, письма показаны такими, какими их получили.</p>`
-      : html`<p class="meta">Загружено ${p.preview.loadedAt ? ruDateTime(p.preview.loadedAt, p.tz).slice(0, 16) : ''}; тема: «${p.preview.content.subject}».</p>`;
+      : html`<p class="meta">Загружено ${p.preview.loadedAt ? ruDateTime(p.preview.loadedAt, p.tz).slice(0, 16) : ''}; тема: ${quoted(p.preview.content.subject)}.</p>`;
   const flash = p.flash ? html`<p class="flash${p.flash.error ? ' error' : ''}" role="status">${p.flash.text}</p>` : '';
   const problems = p.problems.length
     ? html`<h2>Ошибки в файлах (${p.problems.length})</h2><p>Ничего не загружено. Исправьте ячейки и загрузите файлы ещё раз.</p><ul class="problems">${p.problems.map((x) => html`<li>${x}</li>`)}</ul>`
@@ -75,7 +75,7 @@ export function contentPage(p: ContentPageInput): string {
 <input type="hidden" name="csrf" value="${p.csrf}">
 <label class="field">Книга content.xlsx и PDF-подборки к ней<input type="file" name="files" multiple required accept=".xlsx,.json,.pdf"></label>
 <button type="submit">Загрузить и проверить</button>
-<p class="muted">Пустую книгу месяца выдаёт <code>admin content template ${p.period} --out DIR</code>, прошлый месяц — <code>admin content export</code>.</p>
+<p class="muted"><a href="${base}/content.xlsx">Скачать книгу месяца</a>: загруженную, иначе с содержанием прошлого месяца для правки, иначе пустую — с примечанием к каждому столбцу. PDF-подборки кладите рядом.</p>
 </form>`;
   const variants = p.preview?.variants.length
     ? p.preview.variants.map(

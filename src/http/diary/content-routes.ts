@@ -9,6 +9,9 @@
  *   links straight to the documents (shown in the page's frames);
  * - `POST /diary/content/<YYYY-MM>/test`: that variant to the head's own address, subject
  *   «[ТЕСТ] …», links straight to the documents: no message row, no link, no click is stored.
+ * - `GET /diary/content/<YYYY-MM>/content.xlsx`: the month's workbook to fill in — the month as
+ *   loaded, else the previous month's content to start from, else empty with a note on every
+ *   column (what `admin content export` / `content template` write, for a head in the browser).
  * Once the month's mailing exists, uploads and test sends are refused (409).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,13 +23,15 @@ import { now } from '../../clock.js';
 import { readContentFolder } from '../../content/folder.js';
 import { ContentError } from '../../content/load.js';
 import { fillVariant, monthPreview } from '../../content/preview.js';
-import { saveContent } from '../../db/contents.js';
+import { writeWorkbook } from '../../content/workbook.js';
+import { getContent, saveContent } from '../../db/contents.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
 import { getMailing } from '../../db/mailings.js';
 import { withTransaction } from '../../db/pool.js';
 import { scopeOf } from '../../db/scope.js';
 import { csrfToken } from '../../diary/tokens.js';
 import { LPR_KIND } from '../../domain/mailing-content.js';
+import { shiftPeriod } from '../../domain/periods.js';
 import { headerSafe } from '../../mail/transport.js';
 import { sendPage } from '../pages.js';
 import { CONTENT_CSP, contentPage, PREVIEW_CSP } from './content-pages.js';
@@ -81,6 +86,20 @@ export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: 
     reply.header('content-security-policy', CONTENT_CSP);
     return sendPage(reply, status, contentPage({ user: s.user, period, csrf: csrfToken(s.token), tz, preview, problems, flash }));
   }
+
+  scope.get<{ Params: { period: string } }>('/diary/content/:period/content.xlsx', async (req, reply) => {
+    const s = await kit.sessionOf(req);
+    if (!s) return kit.showLogin(reply, 401, null);
+    const { period } = req.params;
+    if (!mayEditContent(app, s.user) || !MONTH.test(period)) return notFound(reply);
+    const own = await getContent(app.pool, LPR_KIND, period);
+    const start = own ?? (await getContent(app.pool, LPR_KIND, shiftPeriod('month', period, -1)));
+    return reply
+      .code(200)
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="content-${period}.xlsx"`)
+      .send(await writeWorkbook(period, start ? { ...start.content, period } : null));
+  });
 
   scope.get<{ Params: { period: string }; Querystring: { loaded?: string; sent?: string } }>(
     '/diary/content/:period',

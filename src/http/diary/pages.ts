@@ -121,7 +121,7 @@ ${flashBlock(flash)}
 <label class="field">Ключ входа<input type="password" name="token" autocomplete="off" required></label>
 <button type="submit">Войти</button>
 </form>
-<p class="muted">Ключ выдаёт команда <code>admin employee token &lt;ФИО&gt;</code>; он действует один раз и недолго, новый ключ отменяет прежний.</p>`;
+<p class="muted">Ссылку и ключ для входа выдаёт администратор; ключ действует один раз и недолго, новый ключ отменяет прежний.</p>`;
   return page('Вход в ежедневник', body);
 }
 

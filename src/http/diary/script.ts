@@ -6,6 +6,7 @@
  */
 import { CALL_QUESTIONS } from '../../domain/call-task.js';
 import { ruDateTime } from '../../domain/formats.js';
+import { quoted } from '../../domain/ru.js';
 import { html, type SafeHtml } from '../../mail/render.js';
 
 type Payload = Record<string, unknown>;
@@ -37,7 +38,7 @@ export function callScript(p: Payload, tz: string): SafeHtml {
   return html`<h3>Сценарий звонка</h3>
 <ol class="questions">${questions.map((q) => html`<li>${q}</li>`)}</ol>
 <h3>Что отправили</h3>
-<p>Письмо «${text(p, 'subject') ?? 'без темы'}»${text(p, 'sentAt') ? html` отправлено ${at(p.sentAt, tz)}` : ''}.</p>
+<p>Письмо ${quoted(text(p, 'subject') ?? 'без темы')}${text(p, 'sentAt') ? html` отправлено ${at(p.sentAt, tz)}` : ''}.</p>
 ${
   links.length
     ? html`<details><summary>Ссылки в письме (${links.length})</summary><ul class="links">${links.map(

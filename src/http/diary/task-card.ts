@@ -8,6 +8,7 @@
 import type { TeamMember } from '../../db/diary.js';
 import type { TaskView } from '../../diary/view.js';
 import { ruDateTime } from '../../domain/formats.js';
+import { periodName } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_NAMES } from '../../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../../domain/risk-model.js';
@@ -70,7 +71,7 @@ function clientCard(v: TaskView, reasonFrom: number): SafeHtml {
   const cats = (r?.categories ?? []).map((k) => CATEGORY_NAMES[k as RiskCategory] ?? k);
   const reasons = r ? componentLines(r).filter((l) => l.score === null || l.score >= reasonFrom) : [];
   const zone = r?.zone
-    ? html`${scoreText(r.indicator)} — ${ZONE_NAMES[r.zone as Zone]} (неделя ${r.week})`
+    ? html`${scoreText(r.indicator)} — ${ZONE_NAMES[r.zone as Zone]}, ${periodName(r.week)}`
     : html`<span class="muted">не рассчитан</span>`;
   return html`<h3>Клиент</h3><dl class="card">
 <dt>Клиент</dt><dd>${clientAnchor(c)}</dd>

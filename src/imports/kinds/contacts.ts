@@ -1,7 +1,7 @@
 /**
  * «Контактные лица»: Номер клиента · ФИО · [Должность] · [Тип должности] · [ЛПР] · [ЛВПР] ·
  * [Ключевой пользователь] · [Пользователь системы] · [Email] · [Телефон] ·
- * [Согласие на рассылку] · [Частота контакта, мес] · [Интересы]. The frequency is months or the
+ * [Согласие на рассылку] · [Частота контакта, мес] · [Интересы] · [Пол]. The frequency is months or the
  * CRM's words («2 р в месяц», «раз в 2 недели»). A snapshot of the listed
  * clients' contacts; an empty Да/Нет cell is Нет, an absent Да/Нет column is unknown (with a
  * warning). A bad e-mail, phone, position type, problem area or frequency is a warning: the
@@ -11,6 +11,7 @@ import { applyContacts } from '../../db/contacts.js';
 import { problemAreaOf } from '../../domain/audiences.js';
 import { type ContactFrequency, ContactFrequencyError, parseContactFrequency } from '../../domain/contact-frequency.js';
 import { checkEmail } from '../../domain/email-address.js';
+import { parseGender } from '../../domain/gender.js';
 import type { ColumnSpec } from '../columns.js';
 import { clientId, type ImportKind, onceEach, stageColumns, tableRows } from '../kind.js';
 import { nameKey } from '../people.js';
@@ -42,6 +43,7 @@ const COLUMNS: ColumnSpec[] = [
   },
   { key: 'frequency', ru: 'Частота контакта, мес', en: 'contact frequency', optional: true, aliases: ['Частота контакта'] },
   { key: 'interests', ru: 'Интересы', en: 'problem areas', optional: true, aliases: ['interests', 'Проблемные зоны'] },
+  { key: 'gender', ru: 'Пол', en: 'gender', optional: true },
 ];
 
 const POSITION_TYPES: Record<string, string> = {
@@ -96,11 +98,20 @@ function frequency(raw: string): ContactFrequency {
   }
 }
 
+/** «Пол»: «М» / «Ж» (or «муж.», «женский»); empty is unknown. */
+function genderCell(raw: string): string | null {
+  const s = clean(raw);
+  if (!s) return null;
+  const g = parseGender(s);
+  if (!g) throw new CellError(`«${s}» не распознан как пол (ожидалось «М» или «Ж»)`);
+  return g;
+}
+
 export const contactsKind: ImportKind = {
   kind: 'contacts',
   title: 'Контактные лица',
   stage: stageColumns(
-    'client_id bigint, full_name text, position text, position_type text, is_lpr boolean, is_lvpr boolean, is_key_user boolean, is_system_user boolean, email text, phone text, consent boolean, frequency integer, interval_days integer, problem_areas text[], email_problem text, invalid_values jsonb',
+    'client_id bigint, full_name text, position text, position_type text, is_lpr boolean, is_lvpr boolean, is_key_user boolean, is_system_user boolean, email text, phone text, consent boolean, frequency integer, interval_days integer, problem_areas text[], email_problem text, invalid_values jsonb, gender text',
   ),
   *parse(rows, ctx) {
     const once = onceEach<string>();
@@ -132,6 +143,7 @@ export const contactsKind: ImportKind = {
       if (phone !== null) soft('phone', parsePhone);
       const areas = soft('interests', parseAreas);
       const freq = soft('frequency', frequency);
+      const gender = soft('gender', genderCell);
       return [
         client,
         name,
@@ -149,6 +161,7 @@ export const contactsKind: ImportKind = {
         areas ?? (header.has('interests') ? parseList(r.raw('interests')) : []),
         emailCheck && !emailCheck.ok ? emailCheck.reason : null,
         JSON.stringify(invalid),
+        gender ?? null,
       ];
     });
   },

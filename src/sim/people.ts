@@ -21,32 +21,8 @@ import { addDays, type IsoDate, localDate, zonedTime } from '../domain/dates.js'
 import { DIAGNOSTICS_KIND } from '../domain/diagnostics.js';
 import { closeVisit, type ReasonInput } from '../workload/close-visit.js';
 import { capacityOf } from '../workload/plan-work.js';
+import type { PeopleSettings } from './options.js';
 import type { World } from './world.js';
-
-export interface PeopleSettings {
-  /** Each person's capacity is the planner's (`workload.*`, «Норма звонков в день») ± `spread`. */
-  spread: number;
-  /** Chance of a day off and of a short day (half the capacity). */
-  dayOff: number;
-  shortDay: number;
-  /** Working days a field specialist takes to acknowledge an alert: [days, weight]. */
-  ackDelayDays: [number, number][];
-  /** A head moves work when a member has more than this many times the capacity open. */
-  overflowFactor: number;
-}
-
-export const DEFAULT_PEOPLE: PeopleSettings = {
-  spread: 0.2,
-  dayOff: 0.05,
-  shortDay: 0.15,
-  ackDelayDays: [
-    [0, 40],
-    [1, 30],
-    [2, 20],
-    [4, 10],
-  ],
-  overflowFactor: 3,
-};
 
 export interface Person {
   id: number;

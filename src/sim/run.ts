@@ -49,10 +49,9 @@ import {
   type WeekFigures,
   weekFromDb,
 } from './metrics.js';
-import { actOnOverflow, type DayWork, DEFAULT_PEOPLE, loadPeople, type PeopleSettings, workDay } from './people.js';
+import { DEFAULT_PEOPLE, type PeopleSettings, splitSettings } from './options.js';
+import { actOnOverflow, type DayWork, loadPeople, workDay } from './people.js';
 import { DEFAULT_WORLD, World, type WorldSettings } from './world.js';
-
-export const SIM_DEFAULTS = { clients: 200, weeks: 4, seed: 502, remote: 5, field: 3, start: '2024-07-01' } as const;
 
 export interface SimOptions {
   clients: number;
@@ -105,33 +104,6 @@ const WORKING_MOMENTS = [7, 9, 12, 18] as const;
 const DAY_OFF_MOMENTS = [9, 18] as const;
 const WORK_HOUR = 12;
 const CLICK_HOUR = 18;
-
-export function splitSettings(settings: Record<string, unknown> = {}): {
-  service: Record<string, unknown>;
-  world: Partial<WorldSettings>;
-  people: Partial<PeopleSettings>;
-} {
-  const { simulation, ...service } = settings as { simulation?: { world?: Partial<WorldSettings>; people?: Partial<PeopleSettings> } };
-  const unknown = Object.keys(simulation ?? {}).filter((k) => k !== 'world' && k !== 'people');
-  if (unknown.length) throw new Error(`simulation: unknown key ${unknown.map((k) => `"simulation.${k}"`).join(', ')} (world, people)`);
-  for (const [name, given, known] of [
-    ['world', simulation?.world, DEFAULT_WORLD],
-    ['people', simulation?.people, DEFAULT_PEOPLE],
-  ] as const) {
-    const bad = Object.keys(given ?? {}).filter((k) => !(k in known));
-    if (bad.length)
-      throw new Error(`simulation.${name}: unknown key ${bad.map((k) => `"${k}"`).join(', ')} (${Object.keys(known).join(', ')})`);
-  }
-  return { service, world: simulation?.world ?? {}, people: simulation?.people ?? {} };
-}
-
-/** The database `admin simulate` uses: SIM_DATABASE_URL, else DATABASE_URL's server with `churnguard_sim`. */
-export function simDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SIM_DATABASE_URL) return env.SIM_DATABASE_URL;
-  const u = new URL(env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/churnguard');
-  u.pathname = '/churnguard_sim';
-  return u.toString();
-}
 
 class Driver {
   /** (real ms, simulated instant) of each moment, to place delayed queue jobs on the simulated clock. */

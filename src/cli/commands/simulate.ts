@@ -10,8 +10,9 @@ import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { PROJECT_ROOT } from '../../config.js';
 import { renderHtml } from '../../reports/html.js';
 import { formatCell, formatTable, renderXlsx } from '../../reports/render.js';
+import { SIM_DEFAULTS, simDatabaseUrl, splitSettings } from '../../sim/options.js';
 import { compareRows, figuresJson, simulationReport, TERMINAL_COLUMNS, totalsLines } from '../../sim/report.js';
-import { SIM_DEFAULTS, type SimOptions, type SimResult, simDatabaseUrl, simulate, splitSettings } from '../../sim/run.js';
+import type { SimOptions, SimResult } from '../../sim/run.js';
 import { type CliContext, type Command, int, str, UsageError, type Values } from '../command.js';
 
 const OPTIONS = {
@@ -129,6 +130,8 @@ export const simulateCommand: Command = {
       );
     }
     const bar = progressBar(ctx);
+    // Loaded on use: the admin script's other commands start without the simulation.
+    const { simulate } = await import('../../sim/run.js');
     const res = await simulate({
       ...o,
       settings,
@@ -164,6 +167,7 @@ export const simulateCompareCommand: Command = {
     const sa = readSettings(pa);
     const sb = readSettings(pb);
     const bar = progressBar(ctx);
+    const { simulate } = await import('../../sim/run.js');
     const a = await simulate({ ...o, out: join(o.out, 'a'), settings: sa, onProgress: bar });
     const b = await simulate({ ...o, out: join(o.out, 'b'), settings: sb, onProgress: bar });
     await writeOutputs(a, join(o.out, 'a'));

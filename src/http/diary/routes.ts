@@ -120,18 +120,22 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     return sendPage(reply, status, messagePage(title, text, action !== 'session'));
   };
 
-  /** A POST's session and CSRF check; null when the reply has been sent. */
+  /**
+   * A POST's session and CSRF check; null when the reply has been sent. The token comes from
+   * the form (`csrf`), or is given (the upload route reads it from its address, before the body).
+   */
   async function postSession(
     req: FastifyRequest<{ Body: Form | undefined }>,
     reply: FastifyReply,
     action: string,
+    csrf: unknown = req.body?.csrf,
   ): Promise<Session | null> {
     const s = await sessionOf(req);
     if (!s) {
       await refuse(reply, 403, 'Нужно войти', 'Сессия не найдена или истекла. Войдите по ссылке ещё раз.', 'session');
       return null;
     }
-    if (!isValidCsrf(s.token, req.body?.csrf)) {
+    if (!isValidCsrf(s.token, csrf)) {
       await refuse(
         reply,
         403,

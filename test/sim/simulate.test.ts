@@ -76,7 +76,8 @@ describe('admin simulate, 200 clients over 4 weeks', () => {
   it('lives the desk: the month’s e-mail, people closing work, alerts, risk weeks scored', async () => {
     const f = first.figures;
     expect(f.totals.closed).toBeGreaterThan(100);
-    expect(f.weeks[0]?.emailsPerLpr).toBeGreaterThan(0.3);
+    // The month's e-mail goes out in daily waves: by the month's last week most ЛПР have had it.
+    expect(f.weeks[3]?.emailsPerLpr).toBeGreaterThan(0.3);
     expect(f.weeks.every((w) => w.lprCalledTwice === 0)).toBe(true);
     expect(f.weeks.some((w) => w.alerts > 0)).toBe(true);
     expect(f.months.map((m) => m.month)).toEqual(['2024-07']);

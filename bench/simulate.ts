@@ -43,9 +43,10 @@ export async function run(args: string[]): Promise<void> {
       peak = Math.max(peak, process.memoryUsage().rss);
       const jobs = res.measures.jobSeconds.reduce((s, w) => s + Object.values(w).reduce((a, b) => a + b, 0), 0);
       const total = res.measures.seconds;
-      const target = weeks <= 13 && clients <= 2000 ? 300 : 1800;
+      // The issue's targets: 13 × 2 000 in 5 minutes, 52 × 10 000 in 30; other sizes have none.
+      const target = weeks === 13 && clients === 2000 ? 300 : weeks === 52 && clients === 10_000 ? 1800 : null;
       rows.push(
-        `| ${weeks} × ${clients} | ${jobs.toFixed(0)} s | ${total.toFixed(0)} s | ${(total / jobs).toFixed(2)} | ${Math.round(peak / 2 ** 20)} MiB | ${total <= target ? 'met' : 'missed'} (≤ ${target / 60} min) | ${res.figures.invariants.broken ? 'broken' : 'held'} |`,
+        `| ${weeks} × ${clients} | ${jobs.toFixed(0)} s | ${total.toFixed(0)} s | ${(total / jobs).toFixed(2)} | ${Math.round(peak / 2 ** 20)} MiB | ${target === null ? '—' : `${total <= target ? 'met' : 'missed'} (≤ ${target / 60} min)`} | ${res.figures.invariants.broken ? 'broken' : 'held'} |`,
       );
       process.stderr.write(`${rows.at(-1)}\n`);
     } finally {

@@ -1,3 +1,4 @@
+import { escapeLines, escapeUnprintable } from '../../domain/clean-text.js';
 import { COVERED_SOURCES } from '../../domain/coverage.js';
 import { weekOption } from '../../domain/options.js';
 import { afterImport } from '../../imports/after-import.js';
@@ -36,7 +37,7 @@ export const importCommand: Command = {
         ...(to ? { to } : {}),
       });
       await afterImport(app, outcome);
-      emit(ctx, outcome, () => `${describeOutcome(outcome)}\n`);
+      emit(ctx, outcome, () => `${escapeLines(describeOutcome(outcome))}\n`);
       return 0;
     } catch (err) {
       if (!(err instanceof ImportFailed)) throw err;
@@ -45,7 +46,7 @@ export const importCommand: Command = {
           `${JSON.stringify({ status: 'failed', importId: err.importId, errors: err.errors.count, listed: err.errors.listed }, null, 2)}\n`,
         );
       ctx.err(
-        `${err.message}\n${file}: not imported, nothing changed (${err.errors.count} ${err.errors.count === 1 ? 'error' : 'errors'})\n`,
+        `${escapeLines(err.message)}\n${escapeUnprintable(String(file))}: not imported, nothing changed (${err.errors.count} ${err.errors.count === 1 ? 'error' : 'errors'})\n`,
       );
       return 1;
     }

@@ -183,7 +183,7 @@ export const deviationsReport: ReportDefinition = {
         await coverageSection(app, rows),
         thresholdSection(
           app.config,
-          await storedShareCounts(app.pool, week),
+          await storedShareCounts(app.pool, week, department),
           `Категории — по клиентам, рассчитанным за неделю ${week}; сигналы — условия, выполнявшиеся при последней проверке, по обслуживаемым клиентам. Пороги меняются в config (ключ «Настройка»).`,
         ),
       ],

@@ -174,16 +174,27 @@ export function thresholdSection(cfg: AppConfig, counts: ShareCounts, note: stri
  * week), the signals whose condition held at the last scan (`signal_conditions`, over the clients
  * served now).
  */
-export async function storedShareCounts(db: Queryable, week: string): Promise<ShareCounts> {
+export async function storedShareCounts(db: Queryable, week: string, department: string | null = null): Promise<ShareCounts> {
+  // A department (as `report deviations --department` names it) limits every count to the clients
+  // whose remote or field specialist works there, as the report's rows are limited.
   const { rows } = await db.query<{ key: string; n: number }>(
-    `SELECT c AS key, count(DISTINCT rs.client_id)::int AS n FROM risk_scores rs, unnest(rs.categories) c WHERE rs.week = $1 GROUP BY c
+    `WITH dept AS (
+       SELECT c.id FROM clients c
+         JOIN employees e ON e.id IN (c.remote_specialist_id, c.field_specialist_id)
+         JOIN departments d ON d.id = e.department_id
+        WHERE d.name ILIKE '%' || $2 || '%'
+     ),
+     rs AS (SELECT * FROM risk_scores WHERE week = $1 AND ($2::text IS NULL OR client_id IN (SELECT id FROM dept))),
+     sc AS (SELECT * FROM signal_conditions WHERE $2::text IS NULL OR client_id IN (SELECT id FROM dept)),
+     sv AS (SELECT * FROM served_clients WHERE $2::text IS NULL OR id IN (SELECT id FROM dept))
+     SELECT c AS key, count(DISTINCT rs.client_id)::int AS n FROM rs, unnest(rs.categories) c GROUP BY c
      UNION ALL
-     SELECT kind, count(DISTINCT client_id)::int FROM signal_conditions GROUP BY kind
+     SELECT kind, count(DISTINCT client_id)::int FROM sc GROUP BY kind
      UNION ALL
-     SELECT '#scored', count(*)::int FROM risk_scores WHERE week = $1
+     SELECT '#scored', count(*)::int FROM rs
      UNION ALL
-     SELECT '#served', count(*)::int FROM served_clients`,
-    [week],
+     SELECT '#served', count(*)::int FROM sv`,
+    [week, department],
   );
   const covered: Record<string, number> = {};
   for (const r of rows) covered[r.key] = r.n;

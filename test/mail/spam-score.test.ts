@@ -14,11 +14,13 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAllCapitals } from '../../src/domain/capitals.js';
+import { escalateOverdue } from '../../src/health/escalation.js';
 import { csrfOf, DiaryClient, openSignInLink } from '../diary/client.js';
 import { runStory, type Story } from '../fixtures/story.js';
 import { runCapturedCli } from '../helpers/cli.js';
 import { newDkimKeyPem, type TxtRecords, verifyWithMailauth, verifyWithMailDkim } from '../helpers/dkim.js';
 import { spamScores } from '../helpers/spamassassin.js';
+import { waitFor } from '../helpers/wait.js';
 import { SAMPLE_DIR } from '../mailing/fixtures.js';
 
 /** SpamAssassin's default threshold is 5.0; ours leaves no room for a relay's or a receiver's own rules to add up. */
@@ -59,10 +61,31 @@ async function sendTestFromContentPage(): Promise<void> {
   expect((await openSignInLink(c, JSON.parse(token.out).token)).status).toBe(303);
   const page = await c.get('/diary/content/2024-07');
   expect(page.status).toBe(200);
-  const variant = /id="variant-([^"]+)"/.exec(page.body)?.[1];
+  // The first variant with a recipient this head sees (the others offer no test send).
+  const variant = /name="variant" value="([^"]+)"/.exec(page.body)?.[1];
   expect(variant).toBeDefined();
   const res = await c.post('/diary/content/2024-07/test', { csrf: csrfOf(page.body), variant: variant as string });
   expect(res.status, res.body).toBe(303);
+}
+
+/**
+ * The demo's heads each get a digest of several overdue signals; one escalated signal made
+ * overdue again on its own gives the single escalation, sent the way the job sends it.
+ */
+async function escalateOneSignalAlone(): Promise<void> {
+  const pool = story.t.app.pool;
+  const { rowCount } = await pool.query(
+    `UPDATE signals SET escalated_at = NULL, escalation_notification_id = NULL
+      WHERE id = (SELECT min(id) FROM signals WHERE escalated_at IS NOT NULL AND acknowledged_at IS NULL)`,
+  );
+  expect(rowCount).toBe(1);
+  expect((await escalateOverdue(story.t.app)).escalated).toBe(1);
+  await waitFor('the single escalation sent', async () => {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notifications WHERE state IN ('queued', 'sending', 'retry')`,
+    );
+    return rows[0]?.n === 0;
+  });
 }
 
 async function readSink(dir: string): Promise<Sent[]> {
@@ -92,6 +115,7 @@ beforeAll(async () => {
   });
   await loadJulyContent();
   await sendTestFromContentPage();
+  await escalateOneSignalAlone();
   sent = await readSink(story.ctx.mailDir);
   const dns = await runCapturedCli(story.t.config, ['mail', 'dns', '--json']);
   const { dkim } = JSON.parse(dns.out);

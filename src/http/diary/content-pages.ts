@@ -80,7 +80,10 @@ export function contentPage(p: ContentPageInput): string {
     ? p.preview.variants.map(
         (v) => html`<section class="variant" id="variant-${v.key}"><h2>${v.title}</h2>
 ${recipientsTable(v)}
-<div class="frames">
+${
+  v.first.length === 0
+    ? html`<p class="muted">Среди клиентов, которых вы видите, нет получателей этого варианта: предпросмотр и тестовое письмо недоступны.</p>`
+    : html`<div class="frames">
 <figure class="phone"><figcaption>Телефон, 360 px</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо «${v.title}» на телефоне" loading="lazy"></iframe></figure>
 <figure class="desktop"><figcaption>Компьютер</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо «${v.title}» на компьютере" loading="lazy"></iframe></figure>
 </div>
@@ -88,6 +91,7 @@ ${
   readOnly
     ? ''
     : html`<form class="test" method="post" action="${base}/test"><input type="hidden" name="csrf" value="${p.csrf}"><input type="hidden" name="variant" value="${v.key}"><button type="submit" class="secondary">Отправить тест себе</button> <span class="muted">письмо с темой «[ТЕСТ] …» на ваш адрес; ссылки ведут прямо на документы</span></form>`
+}`
 }
 </section>`,
       )

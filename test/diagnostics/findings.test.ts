@@ -181,15 +181,13 @@ describe('a competitor finding', () => {
     expect(await bad({ client: 193643 })).toMatch(/^body\.competitor: expected the competitor's system/);
     expect(await bad({ client: 193643, competitor: 'Кодекс', colour: 'red' })).toMatch(/body: unknown field "colour"/);
     expect(await bad({ client: 999999, competitor: 'Кодекс' })).toBe(
-      'body.client: client 999999 is unknown (expected a client imported before)',
+      'body.client: клиент 999999 неизвестен (ожидался клиент из загруженной ранее выгрузки «Клиенты»)',
     );
-    expect(await bad({ client: 'двести', competitor: 'Кодекс' })).toMatch(/^body\.client: "двести" is not a client number/);
+    expect(await bad({ client: 'двести', competitor: 'Кодекс' })).toMatch(/^body\.client: «двести» — не номер клиента/);
     expect(await bad({ client: 193643, competitor: '  ' })).toMatch(/^body\.competitor: empty/);
-    expect(await bad({ client: 193643, competitor: 'Кодекс', until: '2024-13' })).toMatch(
-      /^body\.until: "2024-13" is not a month or a date/,
-    );
+    expect(await bad({ client: 193643, competitor: 'Кодекс', until: '2024-13' })).toMatch(/^body\.until: «2024-13» — не месяц и не дата/);
     expect(await bad({ client: 193643, competitor: 'Кодекс', foundBy: 'Никто Н.Н.' })).toBe(
-      'body.foundBy: employee "Никто Н.Н." is unknown',
+      'body.foundBy: сотрудник «Никто Н.Н.» неизвестен',
     );
     expect((await rows('SELECT count(*)::int AS n FROM competitor_findings'))[0].n).toBe(2);
   });
@@ -227,10 +225,10 @@ describe('a competitor finding', () => {
     ]);
     const failed = await cli('import', 'findings', broken);
     expect(failed.code).toBe(1);
-    expect(failed.err).toMatch(/konkurenty-bad\.tsv:2:3: Действует до: "осенью" is not a month or a date/);
-    expect(failed.err).toMatch(/konkurenty-bad\.tsv:3:1: client 999999 is unknown/);
-    expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:2: Конкурент is empty/);
-    expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:4: employee "Никто Н\.Н\." is unknown/);
+    expect(failed.err).toMatch(/konkurenty-bad\.tsv:2:3: Действует до: «осенью» — не месяц и не дата/);
+    expect(failed.err).toMatch(/konkurenty-bad\.tsv:3:1: клиент 999999 неизвестен/);
+    expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:2: Конкурент: пусто/);
+    expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:4: сотрудник «Никто Н\.Н\.» неизвестен/);
     expect((await rows(`SELECT count(*)::int AS n FROM competitor_findings WHERE client_id = $1`, [clients.fourth]))[0].n).toBe(0);
     expect(await nothingMoreSent(t.app, smtp)).toBe(before + 1);
   });

@@ -22,7 +22,7 @@ describe('Russian number, date and yes/no formats', () => {
     expect(parseNumber('15\u202f000')).toBe(15000);
     expect(parseNumber('1 234 567,89')).toBe(1234567.89);
     expect(parseNumber('15000.5')).toBe(15000.5);
-    expect(() => parseNumber('15 OOO')).toThrow(/"15 OOO" is not a number \(expected e\.g\. 15000, 15 000,00 or 0,50\)/);
+    expect(() => parseNumber('15 OOO')).toThrow(/«15 OOO» — не число \(ожидалось, например, 15000, 15 000,00 или 0,50\)/);
     expect(() => parseNumber('15 00,00')).toThrow(CellError);
     expect(parseCount('8,00')).toBe(8);
     expect(() => parseCount('0,50')).toThrow(/not a whole non-negative number/);
@@ -53,7 +53,7 @@ describe('Russian number, date and yes/no formats', () => {
     expect(parseClientRef('193643 - Телерадиокомп... Бирюч')).toEqual({ number: 193643, name: 'Телерадиокомп... Бирюч' });
     expect(parseClientRef('305492 - ЦОФМСО Борисо...')).toEqual({ number: 305492, name: 'ЦОФМСО Борисо...' });
     expect(parseClientRef('193254')).toEqual({ number: 193254, name: null });
-    expect(() => parseClientRef('РИЦ502 (1)')).toThrow(/does not name a client/);
+    expect(() => parseClientRef('РИЦ502 (1)')).toThrow(/не называет клиента/);
     expect(personName('Савостина К.А. (Специалист дистан...')).toBe('Савостина К.А.');
     expect(personName('Лукина Е.И. (Специалист дистанционного контакта)')).toBe('Лукина Е.И.');
     expect(parseEmail('info@пример.рф')).toBe('info@пример.рф');

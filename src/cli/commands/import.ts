@@ -1,5 +1,6 @@
 import { COVERED_SOURCES } from '../../domain/coverage.js';
 import { weekOption } from '../../domain/options.js';
+import { count } from '../../domain/ru.js';
 import { afterImport } from '../../imports/after-import.js';
 import { describeOutcome } from '../../imports/describe.js';
 import { ImportFailed } from '../../imports/errors.js';
@@ -44,9 +45,7 @@ export const importCommand: Command = {
         ctx.out(
           `${JSON.stringify({ status: 'failed', importId: err.importId, errors: err.errors.count, listed: err.errors.listed }, null, 2)}\n`,
         );
-      ctx.err(
-        `${err.message}\n${file}: not imported, nothing changed (${err.errors.count} ${err.errors.count === 1 ? 'error' : 'errors'})\n`,
-      );
+      ctx.err(`${err.message}\n${file}: не загружен, ничего не изменено (${count(err.errors.count, ['ошибка', 'ошибки', 'ошибок'])})\n`);
       return 1;
     }
   },

@@ -89,12 +89,12 @@ describe('a competitor finding', () => {
     );
     expect(first.code).toBe(0);
     expect(first.out).toMatch(
-      /^finding \d+ recorded: «Охрана труда» до 30 сентября 2024; alert to the field specialist <kaydash@ric502\.example>/,
+      /^находка № \d+ записана: «Охрана труда» до 30 сентября 2024; письмо специалисту ТС <kaydash@ric502\.example>/,
     );
     // The same finding, written differently, by the admin script and over HTTP: nothing more.
     const second = await cli('finding', 'add', '--client', '207092', '--competitor', '«охрана  ТРУДА»', '--until', '09.2024');
     expect(second.code).toBe(0);
-    expect(second.out).toMatch(/was already recorded at 03\.06\.2024 10:00:\d\d; nothing changed/);
+    expect(second.out).toMatch(/уже записана 03\.06\.2024 10:00:\d\d; ничего не изменено/);
     const third = await post('/api/findings', { client: 207092, competitor: 'Охрана труда', until: 'сентябрь 2024' });
     expect(third.status).toBe(200);
     expect(third.body).toMatchObject({ created: false });
@@ -184,7 +184,7 @@ describe('a competitor finding', () => {
       'body.client: клиент 999999 неизвестен (ожидался клиент из загруженной ранее выгрузки «Клиенты»)',
     );
     expect(await bad({ client: 'двести', competitor: 'Кодекс' })).toMatch(/^body\.client: «двести» — не номер клиента/);
-    expect(await bad({ client: 193643, competitor: '  ' })).toMatch(/^body\.competitor: empty/);
+    expect(await bad({ client: 193643, competitor: '  ' })).toMatch(/^body\.competitor: пусто/);
     expect(await bad({ client: 193643, competitor: 'Кодекс', until: '2024-13' })).toMatch(/^body\.until: «2024-13» — не месяц и не дата/);
     expect(await bad({ client: 193643, competitor: 'Кодекс', foundBy: 'Никто Н.Н.' })).toBe(
       'body.foundBy: сотрудник «Никто Н.Н.» неизвестен',
@@ -252,7 +252,7 @@ describe('closing a diagnostics task', () => {
 
     const done = await cli('task', 'done', String(task), '--outcome', 'no-competitor', '--note', 'пользуются только нашей системой');
     expect(done.code).toBe(0);
-    expect(done.out).toBe(`task ${task} done: Конкурент не выявлен\n`);
+    expect(done.out).toBe(`задача № ${task} закрыта: Конкурент не выявлен\n`);
     expect((await rows('SELECT state, outcome, note FROM tasks WHERE id = $1', [task]))[0]).toEqual({
       state: 'done',
       outcome: 'no_competitor',
@@ -268,7 +268,7 @@ describe('closing a diagnostics task', () => {
     const linked = await cli('task', 'done', String(bif), '--outcome', 'competitor-found');
     expect(linked.code).toBe(0);
     expect(linked.out).toMatch(
-      new RegExp(`^task ${bif} done: Выявлен конкурент\\nfinding \\d+ \\(«Охрана труда» до 30 сентября 2024\\) was already recorded`),
+      new RegExp(`^задача № ${bif} закрыта: Выявлен конкурент\\nнаходка № \\d+ \\(«Охрана труда» до 30 сентября 2024\\) уже записана`),
     );
 
     const before = mailsTo('fisun@ric502.example').length;

@@ -59,7 +59,7 @@ describe('the contacts export with the frequency in the CRM’s words', () => {
     ]);
     const res = await cli(t, 'import', 'contacts', path);
     expect(res.code, res.err).toBe(0);
-    expect(res.out).toMatch(/4 rows — 4 inserted/);
+    expect(res.out).toMatch(/строк 4 — добавлено 4/);
     expect(res.out).toContain(`${path}:5:7: Частота контакта, мес: «часто» — не частота контакта (ожидалось`);
     expect(res.out).toContain('2 р в месяц');
     expect(await contact('Пленчук Татьяна Сергеевна')).toMatchObject({ months: null, days: 15 });

@@ -60,7 +60,7 @@ describe('a contacts export with one mistyped address', () => {
     const path = writeTsv(t, 'contacts-typo.tsv', rows('zhuravlev@@apk.example'));
     const res = await cli(t, 'import', 'contacts', path);
     expect(res.code, res.err).toBe(0);
-    expect(res.out).toMatch(/3 rows — 3 inserted/);
+    expect(res.out).toMatch(/строк 3 — добавлено 3/);
     expect(res.out).toContain('предупреждения (2; эти строки загружены, значения отмечены):');
     expect(res.out).toContain(`${path}:3:8: Email: «zhuravlev@@apk.example» — не адрес e-mail: в адресе больше одного знака @`);
     expect(res.out).toContain(`${path}:3:9: Телефон: «звонить после обеда» — не номер телефона`);

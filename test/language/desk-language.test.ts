@@ -20,7 +20,7 @@ import { REPORTS } from '../../src/reports/index.js';
 import { csrfOf, DiaryClient, openSignInLink } from '../diary/client.js';
 import { runStory, type Story } from '../fixtures/story.js';
 import { runCapturedCli } from '../helpers/cli.js';
-import { type Finding, languageProblems, readableAttributes, readableText } from './rules.js';
+import { type Finding, languageProblems, readableAttributes, readableText, summarise } from './rules.js';
 
 let story: Story;
 const findings: Finding[] = [];
@@ -132,7 +132,7 @@ describe('the desk’s language', () => {
       id: [specialist?.id as string],
     });
     expect(pagesSeen.length).toBeGreaterThan(reportNames.length);
-    expect(findings, JSON.stringify(findings.slice(0, 40), null, 2)).toEqual([]);
+    expect(summarise(findings)).toEqual({});
   }, 600_000);
 
   it('writes every e-mail of the story, and the pages behind its links, in Russian', async () => {
@@ -178,7 +178,7 @@ describe('the desk’s language', () => {
     }
     const notFound = await visitor.get('/c/forged');
     mailFindings.push(...languageProblems('GET /c/forged', readableText(notFound.body)));
-    expect(mailFindings, JSON.stringify(mailFindings.slice(0, 40), null, 2)).toEqual([]);
+    expect(summarise(mailFindings)).toEqual({});
   }, 300_000);
 
   it('catches what it is there to catch', () => {

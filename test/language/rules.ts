@@ -75,9 +75,25 @@ export function readableText(htmlOrText: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** Attribute values people read: titles, alternative texts, placeholders, labels. */
+/**
+ * Attribute values people read: titles, alternative texts, placeholders, labels. A placeholder
+ * showing the form of an input (`2024-W23`, `ГГГГ-ММ`) is the input's format, not a sentence.
+ */
 export function readableAttributes(html: string): string {
-  return [...html.matchAll(/\s(?:title|alt|placeholder|aria-label)="([^"]*)"/g)].map((m) => m[1]).join('\n');
+  return [...html.matchAll(/\s(title|alt|placeholder|aria-label)="([^"]*)"/g)]
+    .map((m) => (m[1] === 'placeholder' ? (m[2] as string).replace(/\b\d{4}-[WH]\d{1,2}\b/g, ' ') : m[2]))
+    .join('\n');
+}
+
+/** Findings grouped by problem, a few examples each: a failure message a person can act on. */
+export function summarise(findings: readonly Finding[]): Record<string, { count: number; examples: string[] }> {
+  const out: Record<string, { count: number; examples: string[] }> = {};
+  for (const f of findings) {
+    const g = (out[f.problem] ??= { count: 0, examples: [] });
+    g.count++;
+    if (g.examples.length < 3) g.examples.push(`${f.where}: …${f.context}…`);
+  }
+  return out;
 }
 
 export function languageProblems(where: string, text: string): Finding[] {
@@ -98,7 +114,8 @@ export function languageProblems(where: string, text: string): Finding[] {
     const w = m[0];
     const i = m.index ?? 0;
     if (CODES.has(w)) out.push({ where, problem: `a raw code: ${w}`, context: at(text.indexOf(w)) });
-    else if (!ALLOWED.has(w.toLowerCase()) && !/^[IVXLC]+$/.test(w))
+    // The CRM's client categories are the Latin A, B, C; Roman numerals number things.
+    else if (!ALLOWED.has(w.toLowerCase()) && !/^(?:[ABC]|[IVXLC]+)$/.test(w))
       out.push({ where, problem: `an English word: ${w}`, context: words.slice(Math.max(0, i - 60), i + 60).replace(/\s+/g, ' ') });
   }
   for (const m of text.matchAll(/№\d/g)) out.push({ where, problem: '«№» without a space before the number', context: at(m.index ?? 0) });

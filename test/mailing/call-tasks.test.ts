@@ -168,7 +168,7 @@ describe('call tasks', () => {
       'Подборка по закупкам 44-ФЗ',
     );
     expect(done.code).toBe(0);
-    expect(done.out).toMatch(/task \d+ done: Контакт состоялся с входом; contact event \d+ recorded/);
+    expect(done.out).toMatch(/задача № \d+ закрыта: Контакт состоялся с входом; работа № \d+ записана/);
     const again = await cli('task', 'done', String(task.id), '--outcome', 'held-with-login');
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/already done/);

@@ -211,7 +211,7 @@ function contactsSection(v: ClientPageView, ctx: ClientPageContext): SafeHtml {
 
 function openWorkSection(v: ClientPageView, user: DiaryUser, ctx: ClientPageContext): SafeHtml {
   const items = v.open.map((t) => {
-    const label = html`${taskKindName(t.kind)} №${t.id}`;
+    const label = html`${taskKindName(t.kind)} № ${t.id}`;
     return html`<li>${t.linked ? html`<a href="/diary/tasks/${t.id}">${label}</a>` : label}: ${t.title}<br><span class="muted">Исполнитель: ${t.assignee_name ?? 'не назначен'} · срок ${t.due_at ? when(t.due_at, ctx.tz) : 'не задан'}</span></li>`;
   });
   const add = user.isHead ? html`<p class="no-print"><a href="/diary/new?client=${v.card.number}">Поставить задачу по клиенту</a></p>` : '';
@@ -220,7 +220,7 @@ function openWorkSection(v: ClientPageView, user: DiaryUser, ctx: ClientPageCont
 
 function taskRef(id: number | null, v: ClientPageView): SafeHtml | string {
   if (id === null) return '';
-  return v.open.some((t) => t.id === id && t.linked) ? html` · <a href="/diary/tasks/${id}">задача №${id}</a>` : ` · задача №${id}`;
+  return v.open.some((t) => t.id === id && t.linked) ? html` · <a href="/diary/tasks/${id}">задача № ${id}</a>` : ` · задача № ${id}`;
 }
 
 /** One event in words: what happened, and the detail line. */

@@ -37,6 +37,15 @@ const LABELS: Record<string, string> = {
   months: 'Месяцев',
   problems: 'Только с пробелами',
   specialist: 'Специалист',
+  baseline: 'Исходное состояние (без писем)',
+  below: 'Только ниже нормы',
+  disagreements: 'Только расхождения',
+  horizon: 'Горизонт, недель',
+  job: 'Задание',
+  on: 'На дату',
+  weeks: 'Недель',
+  weights: 'Другие веса показателей',
+  'include-bots': 'С переходами роботов',
 };
 
 /** Names of the values of a choice option, in Russian where the desk reads them. */

@@ -232,8 +232,8 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
           : q.outcome === 'competitor-found'
             ? ' Конкурент передан специалисту ТС.'
             : '';
-        flash = { text: `Задача №${q.done} закрыта: ${def.title}.${after}` };
-      } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача №${q.moved} передана другому сотруднику.` };
+        flash = { text: `Задача № ${q.done} закрыта: ${def.title}.${after}` };
+      } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача № ${q.moved} передана другому сотруднику.` };
       return sendPage(reply, 200, diaryPage(view, ctxOf(s), flash));
     });
 

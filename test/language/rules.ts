@@ -89,7 +89,8 @@ export function readableAttributes(html: string): string {
 export function summarise(findings: readonly Finding[]): Record<string, { count: number; examples: string[] }> {
   const out: Record<string, { count: number; examples: string[] }> = {};
   for (const f of findings) {
-    const g = (out[f.problem] ??= { count: 0, examples: [] });
+    const g = out[f.problem] ?? { count: 0, examples: [] };
+    out[f.problem] = g;
     g.count++;
     if (g.examples.length < 3) g.examples.push(`${f.where}: …${f.context}…`);
   }

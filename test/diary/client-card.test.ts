@@ -157,7 +157,7 @@ describe('the timeline', () => {
     expect(before).toHaveLength(1);
     expect(before[0]?.text).toContain('Телефонный звонок: состоялся');
     expect(before[0]?.text).toContain('с Полчихина Елена Ивановна');
-    expect(before[0]?.text).toContain(`задача №${w.tasks.call}`);
+    expect(before[0]?.text).toContain(`задача № ${w.tasks.call}`);
 
     // The CRM's «Работы» export comes back with its own number: the same contact.
     const out = join(t.varDir, 'work.tsv');

@@ -259,7 +259,7 @@ describe('closing a diagnostics task', () => {
       note: 'пользуются только нашей системой',
     });
     expect((await rows('SELECT count(*)::int AS n FROM contact_events WHERE task_id = $1', [task]))[0].n).toBe(0);
-    expect((await cli('task', 'done', String(task), '--outcome', 'no-competitor')).out).toMatch(/already done with this outcome/);
+    expect((await cli('task', 'done', String(task), '--outcome', 'no-competitor')).out).toMatch(/уже закрыта с этим итогом/);
     expect((await cli('task', 'done', String(task), '--outcome', 'competitor-found', '--competitor', 'X')).code).toBe(1);
   });
 

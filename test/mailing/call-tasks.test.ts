@@ -171,7 +171,7 @@ describe('call tasks', () => {
     expect(done.out).toMatch(/задача № \d+ закрыта: Контакт состоялся с входом; работа № \d+ записана/);
     const again = await cli('task', 'done', String(task.id), '--outcome', 'held-with-login');
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/already done/);
+    expect(again.out).toMatch(/уже закрыта с этим итогом/);
     const other = await cli('task', 'done', String(task.id), '--outcome', 'refused');
     expect(other.code).toBe(1);
     expect(other.err).toMatch(/already done with outcome "held_with_login"/);

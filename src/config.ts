@@ -78,6 +78,21 @@ const schema = z.strictObject({
   }),
   catchUp: z.strictObject({ intervalMinutes: positiveInt }),
   shutdown: z.strictObject({ graceMs: positiveInt }),
+  /** The outbox's side of a PostgreSQL outage (issue 25). */
+  outbox: z.strictObject({
+    /**
+     * A relay's answer (accepted, refused, try later) the worker cannot write is kept in memory
+     * and written again with backoff for this long; only then does its row become `unknown`.
+     */
+    outcomeRetryMinutes: positiveInt.default(30),
+  }),
+  /** Watching PostgreSQL from worker processes: no job is taken while it does not answer. */
+  database: z.strictObject({
+    /** How often a worker process asks PostgreSQL whether it answers (a dedicated connection). */
+    probeMs: positiveInt.default(1000),
+    /** A probe unanswered for this long counts as PostgreSQL down. */
+    probeTimeoutMs: positiveInt.default(3000),
+  }),
   smtp: z.strictObject({
     /** Global limit across all worker processes (BullMQ's Redis-backed limiter). */
     ratePerMinute: positiveInt,

@@ -156,11 +156,37 @@ export async function reassignTask(
   ]);
   if (!to.rows[0]) return { kind: 'bad-assignee' };
   if (task.assignee_id === r.toId) return { kind: 'unchanged' };
-  await db.query('UPDATE tasks SET assignee_id = $2 WHERE id = $1', [r.taskId, r.toId]);
+  // The task leaves its visit: the planner gathers it into the new assignee's.
+  await db.query('UPDATE tasks SET assignee_id = $2, visit_id = NULL WHERE id = $1', [r.taskId, r.toId]);
   await db.query(
     `INSERT INTO task_reassignments (task_id, from_employee_id, to_employee_id, by_employee_id, reassigned_at)
      VALUES ($1, $2, $3, $4, $5)`,
     [r.taskId, task.assignee_id, r.toId, r.byId, r.at],
   );
   return { kind: 'moved', fromId: task.assignee_id, toName: to.rows[0].name };
+}
+
+/** The open reasons (tasks) of visits, as the diary shows them, in agenda order. */
+export async function visitTasks(db: Queryable, visitIds: readonly number[]): Promise<(DiaryTaskRow & { visit_id: number })[]> {
+  if (!visitIds.length) return [];
+  const { rows } = await db.query<DiaryTaskRow & { visit_id: number }>(
+    `${SELECT}, t.visit_id, 1 AS of_assignee ${FROM}
+      WHERE t.state = 'open' AND t.visit_id = ANY($1::bigint[])
+      ORDER BY t.visit_id, ${ORDER}`,
+    [visitIds],
+  );
+  return rows;
+}
+
+/** Do the assignees have open tasks of a client outside an open visit of theirs (the plan is behind)? */
+export async function hasUnplannedTasks(db: Queryable, assigneeIds: readonly number[]): Promise<boolean> {
+  if (!assigneeIds.length) return false;
+  const { rows } = await db.query(
+    `SELECT 1 FROM tasks t LEFT JOIN visits v ON v.id = t.visit_id
+      WHERE t.state = 'open' AND t.client_id IS NOT NULL AND t.assignee_id = ANY($1::bigint[])
+        AND (v.id IS NULL OR v.state <> 'open' OR v.assignee_id <> t.assignee_id)
+      LIMIT 1`,
+    [assigneeIds],
+  );
+  return rows.length > 0;
 }

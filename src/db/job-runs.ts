@@ -17,6 +17,10 @@ export interface JobRun {
   finished_at: Date | null;
   stats: Record<string, unknown>;
   error: string | null;
+  /** When PostgreSQL went away under the run last (it is then retried by itself), how often, and when it was retried. */
+  interrupted_at: Date | null;
+  interruptions: number;
+  retried_at: Date | null;
 }
 
 export type Claim = { kind: 'claimed'; run: JobRun } | { kind: 'completed'; run: JobRun } | { kind: 'busy'; run: JobRun };
@@ -44,7 +48,10 @@ export async function claimRun(db: Queryable, c: ClaimInput): Promise<Claim> {
      ON CONFLICT (job, period) DO UPDATE SET
        state = 'running', trigger = EXCLUDED.trigger, queue_job_id = EXCLUDED.queue_job_id,
        owner = EXCLUDED.owner, attempts = job_runs.attempts + 1, started_at = EXCLUDED.started_at,
-       heartbeat_at = EXCLUDED.heartbeat_at, finished_at = NULL, error = NULL
+       heartbeat_at = EXCLUDED.heartbeat_at, finished_at = NULL, error = NULL,
+       retried_at = CASE WHEN job_runs.interrupted_at IS NOT NULL AND job_runs.state <> 'completed'
+                          AND job_runs.interrupted_at >= coalesce(job_runs.retried_at, '-infinity')
+                         THEN EXCLUDED.started_at ELSE job_runs.retried_at END
      WHERE job_runs.state = 'failed'
         OR (job_runs.state = 'running' AND (job_runs.queue_job_id = EXCLUDED.queue_job_id
                                             OR job_runs.heartbeat_at < $6::timestamptz - make_interval(secs => $7::float8 / 1000)))
@@ -88,6 +95,19 @@ export async function failRun(db: Queryable, id: number, owner: string, now: Dat
     now,
     error.slice(0, 4000),
   ]);
+}
+
+/**
+ * A run cut off by a PostgreSQL outage (`at`: when it went away), recorded when it answers
+ * again: failed, so its queue job's next attempt claims it again.
+ */
+export async function interruptRun(db: Queryable, id: number, owner: string, now: Date, at: Date, error: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE job_runs SET state = 'failed', finished_at = $3, error = $5, interrupted_at = $4, interruptions = interruptions + 1
+      WHERE id = $1 AND owner = $2 AND state = 'running'`,
+    [id, owner, now, at, error.slice(0, 4000)],
+  );
+  return rowCount === 1;
 }
 
 export async function listRuns(db: Queryable, opts: { job?: string; limit: number }): Promise<JobRun[]> {

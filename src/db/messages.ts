@@ -101,17 +101,16 @@ export async function claimMessage(db: Queryable, id: number, at: Date): Promise
 /**
  * 250: sent; a contact whose address was never confirmed is now known good.
  *
- * Committed without waiting for the WAL flush (`synchronous_commit` off for this statement's
- * transaction only): losing it in a power cut leaves the row `sending`, which housekeeping
- * reports as `unknown` — never re-sent silently — while the claim before the send stays a
- * durable commit, so no message can go out twice.
+ * A durable commit: the worker forgets the relay's answer once this returns, so a PostgreSQL
+ * crash right after it (an immediate stop, a power cut) must not lose it — an asynchronous
+ * commit here left such rows `sending`, then `unknown`. `unknown` is accepted too: housekeeping
+ * may have given up on a row whose answer the worker held through a long outage.
  */
 export async function markMessageSent(db: Queryable, id: number, at: Date, smtpResponse: string): Promise<void> {
   await db.query(
-    `WITH async AS (SELECT set_config('synchronous_commit', 'off', true) AS v),
-     m AS (
+    `WITH m AS (
        UPDATE messages SET state = 'sent', sent_at = $2, smtp_response = $3, error = NULL
-        WHERE id = $1 AND state = 'sending' AND (SELECT v FROM async) IS NOT NULL RETURNING contact_id
+        WHERE id = $1 AND state IN ('sending', 'unknown') RETURNING contact_id
      )
      UPDATE contacts k SET email_status = 'ok' FROM m WHERE k.id = m.contact_id AND k.email_status = 'unknown'`,
     [id, at, smtpResponse],
@@ -126,7 +125,7 @@ export async function markMessageFailed(
   smtpResponse: string | null,
   error: string,
 ): Promise<void> {
-  await db.query(`UPDATE messages SET state = $2, smtp_response = $3, error = $4 WHERE id = $1 AND state = 'sending'`, [
+  await db.query(`UPDATE messages SET state = $2, smtp_response = $3, error = $4 WHERE id = $1 AND state IN ('sending', 'unknown')`, [
     id,
     state,
     smtpResponse,
@@ -139,7 +138,7 @@ export async function markMessageBounced(db: Queryable, id: number, at: Date, sm
   await db.query(
     `WITH m AS (
        UPDATE messages SET state = 'bounced', bounce_kind = 'hard', bounced_at = $2, smtp_response = $3, error = $4
-        WHERE id = $1 AND state = 'sending' RETURNING contact_id
+        WHERE id = $1 AND state IN ('sending', 'unknown') RETURNING contact_id
      )
      UPDATE contacts k SET email_status = 'bounced', suppressed_at = coalesce(k.suppressed_at, $2),
                            suppression_reason = coalesce(k.suppression_reason, 'hard bounce: ' || left($4, 200)), updated_at = $2

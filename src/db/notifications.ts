@@ -87,7 +87,7 @@ export async function markNotification(
   await db.query(
     `UPDATE notifications SET state = $2, smtp_response = $4, error = $5,
             sent_at = CASE WHEN $2 = 'sent' THEN $3 ELSE sent_at END
-      WHERE id = $1 AND state = 'sending'`,
+      WHERE id = $1 AND state IN ('sending', 'unknown')`,
     [id, state, at, smtpResponse, error],
   );
 }

@@ -11,17 +11,21 @@ import {
   type DiaryTaskRow,
   dayTasks,
   diaryTask,
+  hasUnplannedTasks,
   type KeyPerson,
   keyPersons,
   latestRiskRows,
   type TeamMember,
   teamMembers,
+  visitTasks,
 } from '../db/diary.js';
 import type { DiaryUser } from '../db/diary-auth.js';
 import type { RiskScoreRow } from '../db/risk-scores.js';
 import { type TaskChange, type TaskComment, taskChanges, taskComments } from '../db/task-steering.js';
-import { addDays, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
+import { dayVisits, type VisitRow } from '../db/visits.js';
+import { addDays, daysBetween, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
 import { type Outcome, outcomesFor } from '../domain/task-outcomes.js';
+import { capacityOf, planWork } from '../workload/plan-work.js';
 
 export interface TaskView {
   task: DiaryTaskRow;
@@ -33,7 +37,23 @@ export interface TaskView {
   outcomes: Outcome[];
 }
 
-export interface MemberTasks {
+/** A visit («Контакт с клиентом») of the day: its reasons as task views, how late it is. */
+export interface VisitView {
+  visit: VisitRow;
+  tasks: TaskView[];
+  /** Days past the visit's deadline (0: not overdue). */
+  overdueDays: number;
+}
+
+/** A person's day: the visits planned on it (never more than capacity) and their capacity. */
+export interface DayPlan {
+  visits: VisitView[];
+  capacity: number;
+  /** Open tasks without a client (not part of any visit), of the day and overdue. */
+  loose: TaskView[];
+}
+
+export interface MemberTasks extends DayPlan {
   member: TeamMember;
   tasks: TaskView[];
   /** Open tasks of the day in all, when more than the page lists. */
@@ -46,6 +66,8 @@ export interface DiaryView {
   at: Date;
   mine: TaskView[];
   mineTotal: number;
+  /** The signed-in person's plan of the day. */
+  plan: DayPlan;
   /** A head's team (without the head), in name order; empty for a specialist. */
   team: MemberTasks[];
   /** Everyone a head may give a task to (the head included). */
@@ -69,6 +91,38 @@ async function views(app: App, rows: DiaryTaskRow[], at: Date): Promise<TaskView
   }));
 }
 
+/** The day's visits of each person with their reasons, overdue first. */
+async function dayPlans(app: App, people: readonly { id: number }[], today: IsoDate, at: Date): Promise<Map<number, VisitView[]>> {
+  const byPerson = new Map<number, VisitRow[]>();
+  for (const p of people) byPerson.set(p.id, await dayVisits(app.pool, p.id, today));
+  const all = [...byPerson.values()].flat();
+  const rows = await visitTasks(
+    app.pool,
+    all.map((v) => v.id),
+  );
+  const taskViews = await views(app, rows, at);
+  const out = new Map<number, VisitView[]>();
+  for (const [id, visits] of byPerson) {
+    out.set(
+      id,
+      visits.map((visit) => ({
+        visit,
+        tasks: taskViews.filter((t) => (t.task as DiaryTaskRow & { visit_id?: number }).visit_id === visit.id),
+        overdueDays: visit.due_on !== null && visit.due_on < today ? daysBetween(visit.due_on, today) : 0,
+      })),
+    );
+  }
+  return out;
+}
+
+async function capacities(app: App, ids: readonly number[]): Promise<Map<number, number>> {
+  const { rows } = await app.pool.query<{ id: number; role: 'remote' | 'field' | 'head'; daily_capacity: number | null }>(
+    'SELECT id, role, daily_capacity FROM employees WHERE id = ANY($1::bigint[])',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, capacityOf(app, r)]));
+}
+
 export async function loadDiary(app: App, user: DiaryUser): Promise<DiaryView> {
   const at = now();
   const tz = app.config.ric.timeZone;
@@ -76,17 +130,24 @@ export async function loadDiary(app: App, user: DiaryUser): Promise<DiaryView> {
   const dayEnd = zonedTime(addDays(today, 1), 0, 0, tz);
   const members = user.isHead && user.departmentId !== null ? await teamMembers(app.pool, user.departmentId) : [];
   const others = members.filter((m) => m.id !== user.id);
-  const rows = await dayTasks(app.pool, [user.id, ...others.map((m) => m.id)], dayEnd, app.config.diary.maxTasks);
+  const ids = [user.id, ...others.map((m) => m.id)];
+  // Work added by hand since the last plan (a task set in the diary, a finding) joins the plan first.
+  if (await hasUnplannedTasks(app.pool, ids)) await planWork(app, { at });
+  const rows = (await dayTasks(app.pool, ids, dayEnd, app.config.diary.maxTasks)).filter((r) => r.client_id === null);
   const all = await views(app, rows, at);
+  const plans = await dayPlans(app, [user, ...others], today, at);
+  const caps = await capacities(app, ids);
   const of = (id: number) => all.filter((v) => v.task.assignee_id === id);
-  const total = (id: number) => of(id)[0]?.task.of_assignee ?? 0;
+  const planOf = (id: number): DayPlan => ({ visits: plans.get(id) ?? [], capacity: caps.get(id) ?? 0, loose: of(id) });
+  const tasksOf = (id: number) => (plans.get(id) ?? []).flatMap((v) => v.tasks);
   return {
     user,
     today,
     at,
-    mine: of(user.id),
-    mineTotal: total(user.id),
-    team: others.map((member) => ({ member, tasks: of(member.id), total: total(member.id) })),
+    mine: tasksOf(user.id),
+    mineTotal: tasksOf(user.id).length,
+    plan: planOf(user.id),
+    team: others.map((member) => ({ member, tasks: tasksOf(member.id), total: tasksOf(member.id).length, ...planOf(member.id) })),
     members,
   };
 }

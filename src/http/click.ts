@@ -29,6 +29,7 @@ import { verifyClickToken } from '../mail/tracking.js';
 import { ClickBuffer } from './click-buffer.js';
 import { LinkCache } from './link-cache.js';
 import { notFoundPage, sendPage, unavailablePage } from './pages.js';
+import { REDIRECT_SECURITY_HEADERS } from './security-headers.js';
 
 const MAX_USER_AGENT = 512;
 const NOT_FOUND = notFoundPage();
@@ -56,7 +57,7 @@ export interface ClickRecorder {
   fastPath(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-const REDIRECT_HEADERS = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } as const;
+const REDIRECT_HEADERS = { 'cache-control': 'no-store', ...REDIRECT_SECURITY_HEADERS } as const;
 
 export async function clickRoutes(server: FastifyInstance, app: App): Promise<ClickRecorder> {
   const cfg = app.config.clicks;

@@ -15,6 +15,26 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as 
 
 export async function renderMetrics(app: App): Promise<string> {
   const parts: string[] = [];
+  // While PostgreSQL is away the page still answers with what does not need it (queue depths,
+  // this process's counters: held outcomes, paused time), so an outage can be watched.
+  try {
+    parts.push(...(await databaseFamilies(app)));
+  } catch (err) {
+    app.log.warn({ err }, 'metrics: PostgreSQL figures left out');
+  }
+  const depths: { labels: Record<string, string>; value: number }[] = [];
+  for (const def of JOBS) {
+    const counts = await app.queues.get(def.name).getJobCounts(...QUEUE_STATES);
+    for (const s of QUEUE_STATES) depths.push({ labels: { queue: def.name, state: s }, value: counts[s] ?? 0 });
+  }
+  parts.push(formatFamily('churnguard_queue_jobs', 'Jobs in each queue by state.', 'gauge', depths));
+  const own = renderProcessMetrics();
+  if (own) parts.push(own);
+  return `${parts.join('\n')}\n`;
+}
+
+async function databaseFamilies(app: App): Promise<string[]> {
+  const parts: string[] = [];
   const totals = await runTotals(app.pool);
   parts.push(
     formatFamily(
@@ -31,12 +51,6 @@ export async function renderMetrics(app: App): Promise<string> {
       ...finished.map((t) => ({ labels: { job: t.job, state: t.state }, value: t.count, suffix: '_count' })),
     ]),
   );
-  const depths: { labels: Record<string, string>; value: number }[] = [];
-  for (const def of JOBS) {
-    const counts = await app.queues.get(def.name).getJobCounts(...QUEUE_STATES);
-    for (const s of QUEUE_STATES) depths.push({ labels: { queue: def.name, state: s }, value: counts[s] ?? 0 });
-  }
-  parts.push(formatFamily('churnguard_queue_jobs', 'Jobs in each queue by state.', 'gauge', depths));
   const { rows } = await app.pool.query<{ state: string; count: number }>(
     `SELECT state, count(*)::int AS count FROM notifications GROUP BY state`,
   );
@@ -57,9 +71,7 @@ export async function renderMetrics(app: App): Promise<string> {
       Object.entries(messages).map(([state, value]) => ({ labels: { state }, value })),
     ),
   );
-  const own = renderProcessMetrics();
-  if (own) parts.push(own);
-  return `${parts.join('\n')}\n`;
+  return parts;
 }
 
 export async function metricsRoutes(server: FastifyInstance, app: App): Promise<void> {

@@ -13,6 +13,7 @@ import { findingsApiRoutes } from './findings-api.js';
 import { healthRoutes } from './health.js';
 import { badRequestText } from './input-text.js';
 import { metricsRoutes } from './metrics.js';
+import { clientErrorHandler, securityHeaders } from './security-headers.js';
 import { tasksApiRoutes } from './tasks-api.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
 
@@ -37,7 +38,10 @@ export async function buildServer(app: App): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Long-lived keep-alive from a proxy must not keep a stopping process alive.
     forceCloseConnections: 'idle',
+    clientErrorHandler,
   });
+  // Before any route: every response (pages, JSON, errors, 404s) carries the security headers.
+  securityHeaders(server);
   const routes: { methods: string[]; url: string }[] = [];
   ROUTES.set(server, routes);
   server.addHook('onRoute', (r) => {

@@ -19,6 +19,7 @@ import {
 import type { Queryable } from '../db/pool.js';
 import type { ItemJobSpec } from '../queue/enqueue.js';
 import { enqueueItems } from '../queue/enqueue.js';
+import { writeOutcome } from './held-outcome.js';
 import { notificationMessageId } from './message-ids.js';
 import { headerSafe, type SendResult, SmtpSendError } from './transport.js';
 
@@ -90,13 +91,20 @@ export async function sendNotification(app: App, id: number, attempt: SendAttemp
     const e = err instanceof SmtpSendError ? err : new SmtpSendError((err as Error).message, false, null, null, { cause: err });
     const last = attempt.attemptsMade + 1 >= attempt.maxAttempts;
     const state = e.permanent || last ? 'failed' : 'retry';
-    await markNotification(app.pool, id, state, now(), e.response, e.message);
+    const at = now();
+    await writeOutcome(app, { table: 'notifications', id, outcome: state }, () =>
+      markNotification(app.pool, id, state, at, e.response, e.message),
+    );
     if (e.permanent) throw new UnrecoverableError(e.message);
     throw e;
   }
-  // Accepted: never sent again, even if recording it fails (the row then becomes `unknown`).
+  // Accepted: never sent again. Held while PostgreSQL is away; if recording still fails, the row
+  // becomes `unknown`.
+  const sentAt = now();
   try {
-    await markNotification(app.pool, id, 'sent', now(), res.response, null);
+    await writeOutcome(app, { table: 'notifications', id, outcome: 'sent' }, () =>
+      markNotification(app.pool, id, 'sent', sentAt, res.response, null),
+    );
   } catch (err) {
     throw new UnrecoverableError(`accepted by SMTP, but not recorded as sent: ${(err as Error).message}`);
   }

@@ -3,14 +3,17 @@
  * `send.<messageId>`): claim the row, fill the variant for the recipient, send through the
  * pooled transport under the worker's global rate limit, record the SMTP reply —
  * 250 → `sent`; 4xx / timeout → `retry` and BullMQ backs off (`failed` after the last
- * attempt); 5xx → `bounced`, never retried, the contact suppressed.
+ * attempt); 5xx → `bounced`, never retried, the contact suppressed. An answer PostgreSQL cannot
+ * take at once is held and written when it answers again (src/mail/held-outcome.ts).
  */
 import { UnrecoverableError } from 'bullmq';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { claimMessage, markMessageBounced, markMessageFailed, markMessageSent } from '../db/messages.js';
+import { isConnectionError } from '../db/pool.js';
 import { counter } from '../metrics.js';
 import { enqueueItems } from '../queue/enqueue.js';
+import { writeOutcome } from './held-outcome.js';
 import { mailingAssets, messageMail } from './mailing.js';
 import { messageJob, SEND_QUEUE, type SendAttempt } from './outbox.js';
 import { type SendResult, SmtpSendError } from './transport.js';
@@ -42,6 +45,12 @@ export async function sendMessage(app: App, id: number, attempt: SendAttempt): P
   try {
     mail = messageMail(app.config, await mailingAssets(app, row.mailing_id, row.variant), row, now());
   } catch (err) {
+    if (isConnectionError(err)) {
+      // Nothing was sent, PostgreSQL is away: give the row back for a later attempt.
+      const error = `not sent: PostgreSQL did not answer (${(err as Error).message})`;
+      await writeOutcome(app, { table: 'messages', id, outcome: 'not sent' }, () => markMessageFailed(app.pool, id, 'retry', null, error));
+      throw err;
+    }
     // Nothing was sent: a message that cannot be written is a permanent failure, not an unknown.
     await markMessageFailed(app.pool, id, 'failed', null, `cannot write the e-mail: ${(err as Error).message}`);
     sentTotal.inc({ state: 'failed' });
@@ -54,20 +63,26 @@ export async function sendMessage(app: App, id: number, attempt: SendAttempt): P
   } catch (err) {
     const e = err instanceof SmtpSendError ? err : new SmtpSendError((err as Error).message, false, null, null, { cause: err });
     if (e.permanent && e.responseCode !== null && e.responseCode >= 500) {
-      await markMessageBounced(app.pool, id, now(), e.response, e.message);
+      const at = now();
+      await writeOutcome(app, { table: 'messages', id, outcome: 'bounced' }, () =>
+        markMessageBounced(app.pool, id, at, e.response, e.message),
+      );
       sentTotal.inc({ state: 'bounced' });
       throw new UnrecoverableError(e.message);
     }
     const last = e.permanent || attempt.attemptsMade + 1 >= attempt.maxAttempts;
-    await markMessageFailed(app.pool, id, last ? 'failed' : 'retry', e.response, e.message);
+    await writeOutcome(app, { table: 'messages', id, outcome: last ? 'failed' : 'retry' }, () =>
+      markMessageFailed(app.pool, id, last ? 'failed' : 'retry', e.response, e.message),
+    );
     sentTotal.inc({ state: last ? 'failed' : 'retry' });
     if (e.permanent) throw new UnrecoverableError(e.message);
     throw e;
   }
-  // Accepted: whatever happens now, never send it again. A row that cannot be marked stays
-  // `sending` and becomes `unknown`.
+  // Accepted: whatever happens now, never send it again. The answer is held while PostgreSQL is
+  // away; a row that still cannot be marked stays `sending` and becomes `unknown`.
+  const sentAt = now();
   try {
-    await markMessageSent(app.pool, id, now(), res.response);
+    await writeOutcome(app, { table: 'messages', id, outcome: 'sent' }, () => markMessageSent(app.pool, id, sentAt, res.response));
   } catch (err) {
     throw new UnrecoverableError(`accepted by SMTP, but not recorded as sent: ${(err as Error).message}`);
   }

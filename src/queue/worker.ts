@@ -1,19 +1,24 @@
 /**
  * Executing jobs. `executeRun` is the one path for a periodic run — from a BullMQ worker, the
  * admin script's `--inline`, or the demo: validate options, claim the period, run with a
- * heartbeat, record the outcome. `JobWorkers` runs a BullMQ worker per registered job.
+ * heartbeat, record the outcome. `JobWorkers` runs a BullMQ worker per registered job, paused
+ * while PostgreSQL does not answer (src/queue/db-watch.ts); a queued run cut off by such an
+ * outage waits for PostgreSQL, is recorded as interrupted and retried by BullMQ (at most
+ * `queues.attempts`), its claim and lease as for any retry.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
-import { claimRun, completeRun, failRun, heartbeatRun } from '../db/job-runs.js';
+import { claimRun, completeRun, failRun, heartbeatRun, interruptRun } from '../db/job-runs.js';
+import { isConnectionError } from '../db/pool.js';
 import { parsePeriod } from '../domain/periods.js';
 import { JOBS } from '../jobs/index.js';
 import type { AnyJob, ItemJob, JobContext, PeriodicJob, RunStats, Trigger } from '../jobs/types.js';
 import type { Logger } from '../log.js';
 import { planWork } from '../workload/plan-work.js';
+import { DatabaseWatch } from './db-watch.js';
 import { type RunPayload, runPayloadSchema } from './enqueue.js';
 import { redisConnection } from './queues.js';
 
@@ -50,6 +55,7 @@ export async function executeRun(
   def: PeriodicJob<unknown>,
   req: { period: string; trigger: Trigger; force?: boolean; options?: unknown },
   queueJob: Job | null = null,
+  watch: DatabaseWatch | null = null,
 ): Promise<RunOutcome> {
   const period = parsePeriod(def.periodKind, req.period);
   const options = parseOptions(def, req.options);
@@ -98,11 +104,47 @@ export async function executeRun(
     return { status: 'completed', runId, stats };
   } catch (err) {
     clearInterval(timer);
+    const outageAt = watch && queueJob ? await outageDuring(watch, err, started) : null;
+    if (outageAt) {
+      // Cut off by a PostgreSQL outage: wait for it here (the job keeps its lock), record the
+      // interruption, and let BullMQ's next attempt claim the period again.
+      log.warn({ runId, err: (err as Error).message }, 'run interrupted: PostgreSQL did not answer; retried when it does');
+      await watch?.whenUp();
+      const message = `interrupted: PostgreSQL did not answer (${(err as Error).message ?? String(err)})`;
+      await untilAnswered(watch as DatabaseWatch, () => interruptRun(app.pool, runId, owner, now(), outageAt, message)).catch((e) =>
+        log.error({ err: e }, 'could not record the interruption'),
+      );
+      throw new Error(message, { cause: err });
+    }
     await failRun(app.pool, runId, owner, now(), (err as Error).message ?? String(err)).catch((e) =>
       log.error({ err: e }, 'could not record the failure'),
     );
     log.error({ runId, err }, 'run failed');
     throw err;
+  }
+}
+
+/**
+ * Whether a run's error came from a PostgreSQL outage: a connection error, or any error while
+ * the watch sees the database down or saw it go down since the run began. The outage's start.
+ */
+async function outageDuring(watch: DatabaseWatch, err: unknown, startedMs: number): Promise<Date | null> {
+  if (isConnectionError(err) || !(await watch.probe()) || watch.isDown) return watch.outageStartedAt ?? now();
+  const last = watch.outageStartedAt;
+  return last && last.getTime() >= startedMs ? last : null;
+}
+
+/** Run `fn` until PostgreSQL takes it: after a connection error, wait for the watch to see it answer. */
+async function untilAnswered<T>(watch: DatabaseWatch, fn: () => Promise<T>, tries = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isConnectionError(err) || i >= tries) throw err;
+      await watch.probe();
+      await watch.whenUp();
+      await new Promise((r) => setTimeout(r, 200 * i));
+    }
   }
 }
 
@@ -123,17 +165,29 @@ export async function executeItem(app: App, def: ItemJob<unknown>, data: unknown
   return def.run(ctx);
 }
 
-async function processQueueJob(app: App, def: AnyJob, job: Job): Promise<RunStats> {
-  if (def.kind === 'item') return executeItem(app, def, job.data, job);
-  const parsed = runPayloadSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`${def.name}: malformed run payload: ${parsed.error.message}`);
-  const p: RunPayload = parsed.data;
-  const outcome = await executeRun(app, def, p, job);
-  return { status: outcome.status, runId: outcome.runId, ...(outcome.reason ? { reason: outcome.reason } : {}), ...outcome.stats };
+async function processQueueJob(app: App, def: AnyJob, job: Job, watch: DatabaseWatch | null): Promise<RunStats> {
+  try {
+    if (def.kind === 'item') return await executeItem(app, def, job.data, job);
+    const parsed = runPayloadSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`${def.name}: malformed run payload: ${parsed.error.message}`);
+    const p: RunPayload = parsed.data;
+    const outcome = await executeRun(app, def, p, job, watch);
+    return { status: outcome.status, runId: outcome.runId, ...(outcome.reason ? { reason: outcome.reason } : {}), ...outcome.stats };
+  } catch (err) {
+    // PostgreSQL away (a claim that got no answer, say): the attempt ends when it answers again,
+    // so BullMQ's retries are not spent against a database that is down.
+    if (watch && isConnectionError(err)) {
+      await watch.probe();
+      await watch.whenUp();
+    }
+    throw err;
+  }
 }
 
 export class JobWorkers {
   private readonly workers: Worker[] = [];
+  private watch: DatabaseWatch | null = null;
+  private closing = false;
 
   constructor(
     private readonly app: App,
@@ -142,9 +196,18 @@ export class JobWorkers {
 
   start(): void {
     const { config } = this.app;
+    const watch = new DatabaseWatch(this.app, {
+      down: async () => {
+        await Promise.all(this.workers.map((w) => w.pause(true)));
+      },
+      up: () => {
+        if (!this.closing) for (const w of this.workers) w.resume();
+      },
+    });
+    this.watch = watch;
     for (const def of this.jobs) {
       const concurrency = config.queues.concurrency[def.name] ?? config.queues.concurrency.default ?? 1;
-      const worker = new Worker(def.name, (job) => processQueueJob(this.app, def, job), {
+      const worker = new Worker(def.name, (job) => processQueueJob(this.app, def, job, watch), {
         connection: redisConnection(config.env.redisUrl),
         prefix: config.env.queuePrefix,
         concurrency,
@@ -159,10 +222,12 @@ export class JobWorkers {
       );
       this.workers.push(worker);
     }
+    watch.start();
   }
 
   /** Stop taking jobs; let active ones finish within `graceMs`, then force. */
   async close(graceMs: number): Promise<void> {
+    this.closing = true;
     const closing = Promise.all(this.workers.map((w) => w.close()));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -178,5 +243,7 @@ export class JobWorkers {
     }
     await Promise.all(this.workers.map((w) => w.disconnect().catch(() => {})));
     this.workers.length = 0;
+    await this.watch?.stop();
+    this.watch = null;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The diary and the overview in a real headless Chromium, on the demo's story: a specialist signs
  * in with the link of `admin employee token`, sees the day's tasks on a 360 px phone without
- * sideways scrolling, records an outcome through the form (the task leaves the list, the contact
- * event is stored); no token, a forged CSRF token or another specialist's task is refused; a head
+ * sideways scrolling (one card per visit, at most the capacity), records a visit's outcome through
+ * its one form (its reasons leave the list, one contact event is stored); no token, a forged CSRF token or another specialist's task is refused; a head
  * gives a task to another member. Screenshots of the diary and the overview go to
  * test-artifacts/; with UPDATE_DOCS_SCREENSHOTS=1 they are copied to docs/ for the README.
  */
@@ -91,26 +91,34 @@ describe('the diary in Chromium', () => {
     expect(page.url()).not.toContain('token');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Ежедневник');
     expect(await page.locator('header.diary .subtitle').textContent()).toContain(specialist.name);
+    // One card per visit planned for today, never more than the person's capacity; each with its open reasons.
     const ids = await taskIds(page);
-    const [open] = await q(
-      `SELECT count(*)::int AS n FROM tasks WHERE assignee_id = $1 AND state = 'open' AND coalesce(planned_at, due_at, created_at) < '2024-06-07T00:00:00+03:00'`,
+    const visits = await page.locator('section.mine section.visit').count();
+    const [today] = await q(
+      `SELECT count(DISTINCT v.id)::int AS visits, count(t.id)::int AS reasons FROM visits v JOIN tasks t ON t.visit_id = v.id AND t.state = 'open'
+        WHERE v.assignee_id = $1 AND v.state = 'open' AND v.planned_on = '2024-06-06'`,
       [specialist.id],
     );
-    expect(ids.length).toBe(Math.min(open.n, story.t.config.diary.maxTasks));
+    expect(visits).toBe(today.visits);
+    expect(ids.length).toBe(today.reasons);
+    expect(visits).toBeGreaterThan(0);
+    expect(visits).toBeLessThanOrEqual(story.t.config.workload.remote);
     await expectNoSidewaysScroll(page);
     // Opened, a call task shows the script and the form, still within the screen's width.
     // A call whose person clicked a link, when there is one left open.
     const [clicked] = await q(
       `SELECT id FROM tasks WHERE assignee_id = $1 AND kind = 'lpr-call' AND state = 'open'
-          AND jsonb_array_length(payload->'humanClicks') > 0 ORDER BY id LIMIT 1`,
-      [specialist.id],
+          AND jsonb_array_length(payload->'humanClicks') > 0 AND id = ANY($2::bigint[]) ORDER BY id LIMIT 1`,
+      [specialist.id, ids],
     );
     const call = clicked
       ? page.locator(`#task-${clicked.id}`)
       : page.locator('section.mine article.task', { hasText: 'Звонок ЛПР' }).first();
     await call.locator(':scope > details > summary').click();
     await expect.poll(() => call.locator('ol.questions li').count()).toBe(5);
-    expect(await call.locator('input[name="outcome"]').count()).toBe(4);
+    // One outcome form per visit, after its reasons.
+    const visit = page.locator('section.mine section.visit', { has: page.locator(`#${await call.getAttribute('id')}`) });
+    expect(await visit.locator('form.outcome input[name="outcome"]').count()).toBe(4);
     await expectNoSidewaysScroll(page);
     await shot(call, 'diary-task-360');
     await call.locator(':scope > details > summary').click();
@@ -124,22 +132,27 @@ describe('the diary in Chromium', () => {
     await page.close();
   });
 
-  it('records an outcome through the form: the task leaves the list and the contact event is stored', async () => {
+  it('records a visit’s outcome through its one form: its reasons leave the list and one contact event is stored', async () => {
     const page = await browser.newPage(PHONE);
     await openSignInLink(page, specialist.name);
-    const card = page.locator('section.mine article.task', { hasText: 'Звонок ЛПР' }).first();
-    const id = Number((await card.getAttribute('id'))?.slice(5));
-    await card.locator(':scope > details > summary').click();
-    await card.locator('input[value="held"]').check();
-    await card.locator('textarea[name="next"]').fill('сравнение с системой конкурента по охране труда');
-    await card.locator('textarea[name="note"]').fill('письмо получила, ссылки работают');
-    await Promise.all([page.waitForURL(/\/diary\?done=/), card.locator('button[type="submit"]').click()]);
-    expect(await page.locator('p.flash').textContent()).toContain(`Задача № ${id} закрыта: Контакт состоялся.`);
-    expect(await taskIds(page)).not.toContain(id);
-    expect(await q('SELECT state, outcome, next_prep FROM tasks WHERE id = $1', [id])).toEqual([
-      { state: 'done', outcome: 'held', next_prep: 'сравнение с системой конкурента по охране труда' },
+    // A visit with a call; a diagnostics among its reasons gets its own result.
+    const visit = page.locator('section.mine section.visit', { has: page.locator('article.task', { hasText: 'Звонок ЛПР' }) }).first();
+    const visitId = Number((await visit.getAttribute('id'))?.slice(6));
+    const ids = (await visit.locator('article.task').evaluateAll((els) => els.map((e) => e.id))).map((x) => Number(x.slice(5)));
+    await visit.locator('form.outcome input[value="held"]').check();
+    for (const r of await visit.locator('form.outcome input[name^="reason-"][value="no-competitor"]').all()) await r.check();
+    await visit.locator('form.outcome textarea[name="next"]').fill('сравнение с системой конкурента по охране труда');
+    await visit.locator('form.outcome textarea[name="note"]').fill('письмо получила, ссылки работают');
+    await Promise.all([page.waitForURL(/\/diary\?visit=/), visit.locator('form.outcome button[type="submit"]').click()]);
+    expect(await page.locator('p.flash').textContent()).toContain(
+      `Контакт с клиентом записан: Контакт состоялся. Закрыто поводов: ${ids.length}.`,
+    );
+    for (const id of ids) expect(await taskIds(page)).not.toContain(id);
+    const closed = await q(`SELECT DISTINCT state, outcome FROM tasks WHERE id = ANY($1::bigint[]) AND kind <> 'competitor-diagnostics'`, [
+      ids,
     ]);
-    expect(await q('SELECT outcome, employee_id FROM contact_events WHERE task_id = $1', [id])).toEqual([
+    expect(closed).toEqual([{ state: 'done', outcome: 'held' }]);
+    expect(await q('SELECT outcome, employee_id FROM contact_events WHERE natural_key = $1', [`visit.${visitId}`])).toEqual([
       { outcome: 'held', employee_id: specialist.id },
     ]);
     await page.close();
@@ -154,17 +167,17 @@ describe('the diary in Chromium', () => {
     expect(await page.locator('article.task').count()).toBe(0);
 
     await openSignInLink(page, specialist.name);
-    const card = page.locator('section.mine article.task').first();
-    const id = Number((await card.getAttribute('id'))?.slice(5));
-    await card.locator(':scope > details > summary').click();
-    await card.locator('input[name="outcome"]').first().check();
-    await card.locator('input[name="csrf"]').evaluate((el) => el.setAttribute('value', 'forged-token'));
+    const visit = page.locator('section.mine section.visit').first();
+    const id = Number((await visit.getAttribute('id'))?.slice(6));
+    const form = visit.locator('form.outcome');
+    await form.locator('input[name="outcome"]').first().check();
+    await form.locator('input[name="csrf"]').evaluate((el) => el.setAttribute('value', 'forged-token'));
     const [forged] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/outcome')),
-      card.locator('button[type="submit"]').click(),
+      form.locator('button[type="submit"]').click(),
     ]);
     expect(forged.status()).toBe(403);
-    expect(await q('SELECT state FROM tasks WHERE id = $1', [id])).toEqual([{ state: 'open' }]);
+    expect(await q('SELECT state FROM visits WHERE id = $1', [id])).toEqual([{ state: 'open' }]);
 
     const [other] = await q(`SELECT id FROM tasks WHERE state = 'open' AND assignee_id <> $1 ORDER BY id LIMIT 1`, [specialist.id]);
     const foreign = await page.goto(`${story.base}/diary/tasks/${other.id}`);
@@ -181,7 +194,7 @@ describe('the diary in Chromium', () => {
     );
     const page = await browser.newPage(PHONE);
     await openSignInLink(page, head.name);
-    expect(await page.locator('section.team h2').textContent()).toContain('Задачи группы');
+    expect(await page.locator('section.team h2').textContent()).toContain('План группы');
     const card = page.locator('section.team article.task').first();
     const id = Number((await card.getAttribute('id'))?.slice(5));
     const [before] = await q('SELECT assignee_id FROM tasks WHERE id = $1', [id]);

@@ -163,13 +163,20 @@ describe('without a session', () => {
 });
 
 describe('the day’s tasks', () => {
-  it('lists today’s and overdue open tasks by due time and priority, with kind, card, contact and script', async () => {
+  it('lists the day’s visits, overdue first, each with its reasons by due time and priority, with kind, card, contact and script', async () => {
     const c = await signedIn('Лукина Елена Ивановна');
     const page = (await c.get('/diary')).body;
+    // One visit per client: the fund's (overdue since 05.06) first, then the vet station's.
+    const visits = [...page.matchAll(/<section class="visit[^"]*" id="visit-(\d+)"/g)].map((m) => Number(m[1]));
+    expect(visits).toHaveLength(2);
     const order = [...page.matchAll(/<article class="task[^"]*" id="task-(\d+)"/g)].map((m) => Number(m[1]));
-    expect(order).toEqual([w.tasks.overdue, w.tasks.risk, w.tasks.call, w.tasks.diagnostics, w.tasks.signal]);
-    expect(page).toContain('6 июня 2024 · на сегодня 5 задач, из них просрочено 1');
+    // Every open reason of a client joins its visit, the one planned for tomorrow too.
+    expect(order).toEqual([w.tasks.overdue, w.tasks.signal, w.tasks.tomorrow, w.tasks.risk, w.tasks.call, w.tasks.diagnostics]);
+    expect(page).toContain('6 июня 2024 · на сегодня 2 контакта с клиентами (норма 20), из них просрочено 1');
+    expect(page).toContain('<span class="badge overdue">просрочен на 1 день</span>');
     expect(page).toContain('<span class="badge overdue">Просрочена</span>');
+    expect(page.match(/<form class="outcome"/g)).toHaveLength(2);
+    expect(page).toContain(`action="/diary/visits/${visits[0]}/outcome"`);
     expect(page).toContain('Звонок ЛПР: обратная связь по письму');
     expect(page).toContain('Клиент с высоким риском отключения');
     // The client card: number, name, category and categories, fee, zone of the latest week and its reasons.
@@ -204,7 +211,6 @@ describe('the day’s tasks', () => {
     // The outcomes of the admin script, and the "prepare next time" answer.
     for (const o of ['held', 'held-with-login', 'not-reached', 'refused']) expect(page).toContain(`name="outcome" value="${o}" required`);
     expect(page).toContain('Что подготовить к следующему звонку?<textarea name="next"');
-    expect(page).not.toContain('Завтрашняя задача');
     expect(page).not.toContain('Закрытая задача');
     expect(page).not.toContain('БЗМИ');
     expect(page).not.toContain('<script');
@@ -365,7 +371,7 @@ describe('a head of department', () => {
   it('sees the team’s tasks and gives one to another member of the team', async () => {
     const head = await signedIn('Фисун Екатерина Александровна');
     const page = (await head.get('/diary')).body;
-    expect(page).toContain('Задачи группы «Дистанционный сервис 1_502»');
+    expect(page).toContain('План группы «Дистанционный сервис 1_502»');
     expect(page).toContain('Лукина Елена Ивановна — ');
     expect(page).toContain(`id="task-${w.tasks.boris}"`);
     expect(page).not.toContain(`id="task-${w.tasks.other}"`);

@@ -1,6 +1,19 @@
-import { listRuns } from '../../db/job-runs.js';
+import { type JobRun, listRuns } from '../../db/job-runs.js';
+import { ruDateTime } from '../../domain/formats.js';
+import { count } from '../../domain/ru.js';
 import { formatTable } from '../../reports/render.js';
 import { type Command, emit, int, str } from '../command.js';
+
+/** «прерван сбоем PostgreSQL …, перезапущен …» of a run an outage cut off (issue 25); empty otherwise. */
+export function outageNote(r: Pick<JobRun, 'interrupted_at' | 'interruptions' | 'retried_at'>, tz: string): string {
+  if (!r.interrupted_at) return '';
+  const times = r.interruptions > 1 ? ` (${count(r.interruptions, ['раз', 'раза', 'раз'])})` : '';
+  const retried =
+    r.retried_at && new Date(r.retried_at) >= new Date(r.interrupted_at)
+      ? `перезапущен ${ruDateTime(r.retried_at, tz)}`
+      : 'ждёт перезапуска';
+  return `прерван сбоем PostgreSQL ${ruDateTime(r.interrupted_at, tz)}${times}, ${retried}`;
+}
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -25,8 +38,9 @@ export const runsCommand: Command = {
             { key: 'started_at', header: 'started', type: 'datetime' },
             { key: 'finished_at', header: 'finished', type: 'datetime' },
             { key: 'summary', header: 'stats / error' },
+            { key: 'outage', header: 'Сбой PostgreSQL' },
           ],
-          runs.map((r) => ({ ...r, summary: r.error ?? JSON.stringify(r.stats) })),
+          runs.map((r) => ({ ...r, summary: r.error ?? JSON.stringify(r.stats), outage: outageNote(r, tz) })),
           tz,
         )}\n`,
     );

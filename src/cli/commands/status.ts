@@ -2,6 +2,7 @@ import type { App } from '../../app.js';
 import { now } from '../../clock.js';
 import { lastRuns } from '../../db/job-runs.js';
 import { messageFailureReasons, messageStateCounts } from '../../db/messages.js';
+import { lastOutage } from '../../db/outages.js';
 import { ruDateTime } from '../../domain/formats.js';
 import { jobName, runStateName, triggerName } from '../../domain/job-names.js';
 import { periodName } from '../../domain/periods.js';
@@ -11,6 +12,7 @@ import { nextRun, scheduledJobs } from '../../queue/schedules.js';
 import { formatTable } from '../../reports/render.js';
 import { type Command, emit } from '../command.js';
 import { collectMailboxStatus, formatMailboxStatus } from '../mailbox-status.js';
+import { outageNote } from './runs.js';
 
 export async function collectStatus(app: App) {
   const tz = app.config.ric.timeZone;
@@ -42,7 +44,12 @@ export async function collectStatus(app: App) {
       startedAt: r.started_at,
       finishedAt: r.finished_at,
       error: r.error,
+      interruptedAt: r.interrupted_at,
+      interruptions: r.interruptions,
+      retriedAt: r.retried_at,
+      outage: outageNote(r, tz),
     })),
+    lastOutage: await lastOutage(app.pool),
     notifications: Object.fromEntries(outbox.map((r) => [r.state, r.count])),
     messages: await messageStateCounts(app.pool),
     messageFailures: await messageFailureReasons(app.pool),
@@ -102,6 +109,7 @@ export function formatStatus(s: Status): string {
             { key: 'trigger', header: 'Запуск' },
             { key: 'finishedAt', header: 'Окончание', type: 'datetime' },
             { key: 'error', header: 'Ошибка' },
+            { key: 'outage', header: 'Сбой PostgreSQL' },
           ],
           s.lastRuns.map((r) => ({
             ...r,
@@ -114,6 +122,7 @@ export function formatStatus(s: Status): string {
         )
       : '(запусков ещё не было)',
   );
+  out.push('', formatLastOutage(s.lastOutage, s.timeZone));
   out.push('', `Очередь уведомлений: ${Object.keys(s.notifications).length ? stateCounts(s.notifications) : 'пуста'}`);
   if (s.notifications.unknown)
     out.push(`  ${count(s.notifications.unknown, LETTERS)} с неизвестной судьбой: проверьте, затем "retry send-email --unknown"`);
@@ -125,6 +134,17 @@ export function formatStatus(s: Status): string {
   for (const f of s.messageFailures) out.push(`  не отправлено ${f.count}: ${f.reason}`);
   out.push(formatMailboxStatus(s.mailbox, s.timeZone));
   return `${out.join('\n')}\n`;
+}
+
+/** The last PostgreSQL outage the workers paused for, in the desk's words. */
+export function formatLastOutage(o: Status['lastOutage'], tz: string): string {
+  if (!o) return 'Сбоев PostgreSQL не было';
+  const seconds = Math.max(1, Math.round(o.seconds));
+  const parts = [
+    `Последний сбой PostgreSQL: ${ruDateTime(o.started_at, tz)} — ${ruDateTime(o.ended_at, tz)} (${count(seconds, ['секунда', 'секунды', 'секунд'])})`,
+    `  удержано ответов почтового сервера до записи: ${o.held_outcomes}; прервано прогонов: ${o.interrupted_runs}, перезапущено: ${o.retried_runs}`,
+  ];
+  return parts.join('\n');
 }
 
 export const statusCommand: Command = {

@@ -5,7 +5,7 @@
  */
 
 import type { DiaryUser } from '../../db/diary-auth.js';
-import type { DiaryView, TaskPageView, TaskView } from '../../diary/view.js';
+import type { DayPlan, DiaryView, TaskPageView, TaskView } from '../../diary/view.js';
 import { longDate, plural } from '../../domain/ru.js';
 import { storedOutcomeTitle } from '../../domain/task-outcomes.js';
 import { html, type SafeHtml } from '../../mail/render.js';
@@ -13,6 +13,7 @@ import { htmlPage } from '../../reports/html.js';
 import { steerSection } from './steer-view.js';
 import { DIARY_CSP, DIARY_CSS } from './style.js';
 import { type CardOptions, taskCard } from './task-card.js';
+import { visitCard } from './visit-card.js';
 
 export interface PageContext {
   tz: string;
@@ -46,7 +47,22 @@ export function clientSearch(value: string): SafeHtml {
   return html`<form class="search" method="get" action="/diary/clients" role="search"><input type="search" name="q" value="${value}" maxlength="200" placeholder="Номер или название клиента" aria-label="Поиск клиента"><button type="submit" class="secondary">Найти</button></form>`;
 }
 
-const tasksWord = (n: number) => `${n} ${plural(n, ['задача', 'задачи', 'задач'])}`;
+const visitsWord = (n: number) => `${n} ${plural(n, ['контакт', 'контакта', 'контактов'])} с клиентами`;
+
+/** A person's day: the visits planned on it, overdue first, then tasks without a client. */
+function planBlock(plan: DayPlan, ctx: PageContext, own: boolean, members: DiaryView['members'], empty: string): SafeHtml {
+  if (!plan.visits.length && !plan.loose.length) return html`<p class="empty">${empty}</p>`;
+  return html`${plan.visits.map((v) => visitCard(v, { ...ctx, canRecord: own, members }))}${
+    plan.loose.length ? html`<h3>Задачи без клиента</h3>${cards(plan.loose, { ...ctx, canRecord: own, members })}` : ''
+  }`;
+}
+
+function dayLine(plan: DayPlan): SafeHtml {
+  const overdue = plan.visits.filter((v) => v.overdueDays > 0).length;
+  return html`на сегодня ${visitsWord(plan.visits.length)} (норма ${plan.capacity})${overdue ? html`, из них просрочено ${overdue}` : ''}${
+    plan.loose.length ? html`; задач без клиента: ${plan.loose.length}` : ''
+  }`;
+}
 
 function flashBlock(flash: Flash | null): SafeHtml {
   return flash ? html`<p class="flash${flash.error ? ' error' : ''}" role="status">${flash.text}</p>` : html``;
@@ -58,26 +74,17 @@ function cards(list: TaskView[], o: Omit<CardOptions, 'canRecord'> & { canRecord
 
 function teamSection(view: DiaryView, ctx: PageContext): SafeHtml {
   if (!view.team.length) return html``;
-  return html`<section class="team"><h2>Задачи группы${view.user.department ? html` «${view.user.department}»` : ''}</h2>
+  return html`<section class="team"><h2>План группы${view.user.department ? html` «${view.user.department}»` : ''}</h2>
 ${view.team.map(
-  (
-    m,
-  ) => html`<h3>${m.member.name} — ${tasksWord(m.total)}${m.tasks.some((t) => t.overdue) ? html`, просрочено ${m.tasks.filter((t) => t.overdue).length}` : ''}</h3>
-${m.tasks.length ? cards(m.tasks, { ...ctx, canRecord: false, members: view.members }) : html`<p class="muted">Задач на сегодня нет.</p>`}
-${m.total > m.tasks.length ? html`<p class="muted">Показаны первые ${m.tasks.length} из ${m.total}.</p>` : ''}`,
+  (m) => html`<h3>${m.member.name} — ${dayLine(m)}</h3>
+${planBlock(m, ctx, false, view.members, 'Контактов на сегодня нет.')}`,
 )}</section>`;
 }
 
 export function diaryPage(view: DiaryView, ctx: PageContext, flash: Flash | null): string {
-  const overdue = view.mine.filter((t) => t.overdue).length;
-  const sub = html`${longDate(view.today)} · на сегодня ${tasksWord(view.mineTotal)}${overdue ? html`, из них просрочено ${overdue}` : ''}`;
-  const mine = view.mine.length
-    ? cards(view.mine, { ...ctx, canRecord: true, members: view.members })
-    : html`<p class="empty">На сегодня задач нет.</p>`;
-  const more =
-    view.mineTotal > view.mine.length ? html`<p class="muted">Показаны первые ${view.mine.length} из ${view.mineTotal}.</p>` : '';
+  const sub = html`${longDate(view.today)} · ${dayLine(view.plan)}`;
   const body = html`${diaryHeader(view.user, ctx.csrf, sub)}${flashBlock(flash)}
-<section class="mine"><h2>Мои задачи на сегодня и просроченные</h2>${mine}${more}</section>
+<section class="mine"><h2>Мои контакты с клиентами на сегодня</h2>${planBlock(view.plan, ctx, true, view.members, 'На сегодня контактов нет.')}</section>
 ${view.user.isHead ? html`<p><a href="/diary/new">Поставить задачу сотруднику</a></p>` : ''}
 ${teamSection(view, ctx)}`;
   return page(`Ежедневник — ${view.user.name}`, body);

@@ -31,6 +31,7 @@ import { localDate } from '../../domain/dates.js';
 import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
 import { parseFollowUp } from '../../health/follow-up.js';
 import { counter } from '../../metrics.js';
+import { closeVisit, type ReasonInput, VISIT_OUTCOMES, type VisitOutcome } from '../../workload/close-visit.js';
 import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
 import { diaryClientRoutes } from './client-routes.js';
@@ -39,7 +40,6 @@ import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signed
 import { diaryReportRoutes } from './reports-routes.js';
 import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
 import { diarySteerRoutes } from './steer.js';
-import { DIARY_CSP } from './style.js';
 
 const actions = counter('churnguard_diary_actions_total', 'Diary actions by kind and result (sign-in, outcome, reassign, refused).');
 
@@ -169,11 +169,9 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
+    // The security headers (the diary's policy among them) come from src/http/security-headers.ts.
     scope.addHook('onSend', async (_req, reply, payload) => {
-      // A page may set a policy of its own (the content page frames its e-mail previews).
-      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DIARY_CSP);
-      if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
-      reply.header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+      reply.header('cache-control', 'no-store');
       return payload;
     });
 
@@ -219,23 +217,30 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       return reply.code(303).header('location', '/diary/login').send();
     });
 
-    scope.get<{ Querystring: { done?: string; outcome?: string; moved?: string } }>('/diary', async (req, reply) => {
-      const s = await sessionOf(req);
-      if (!s) return showLogin(reply, 401, null);
-      const view = await loadDiary(app, s.user);
-      const q = req.query;
-      let flash: Flash | null = null;
-      if (q.done && taskId(q.done) !== null && q.outcome && isOutcome(q.outcome)) {
-        const def = outcomeDef(q.outcome);
-        const after = def.event
-          ? ' Контакт записан в «Работы».'
-          : q.outcome === 'competitor-found'
-            ? ' Конкурент передан специалисту ТС.'
-            : '';
-        flash = { text: `Задача № ${q.done} закрыта: ${def.title}.${after}` };
-      } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача № ${q.moved} передана другому сотруднику.` };
-      return sendPage(reply, 200, diaryPage(view, ctxOf(s), flash));
-    });
+    scope.get<{ Querystring: { done?: string; outcome?: string; moved?: string; visit?: string; closed?: string } }>(
+      '/diary',
+      async (req, reply) => {
+        const s = await sessionOf(req);
+        if (!s) return showLogin(reply, 401, null);
+        const view = await loadDiary(app, s.user);
+        const q = req.query;
+        let flash: Flash | null = null;
+        if (q.done && taskId(q.done) !== null && q.outcome && isOutcome(q.outcome)) {
+          const def = outcomeDef(q.outcome);
+          const after = def.event
+            ? ' Контакт записан в «Работы».'
+            : q.outcome === 'competitor-found'
+              ? ' Конкурент передан специалисту ТС.'
+              : '';
+          flash = { text: `Задача № ${q.done} закрыта: ${def.title}.${after}` };
+        } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача № ${q.moved} передана другому сотруднику.` };
+        else if (q.visit && taskId(q.visit) !== null && q.outcome && isOutcome(q.outcome)) {
+          const closed = taskId(q.closed ?? '') ?? 0;
+          flash = { text: `Контакт с клиентом записан: ${outcomeDef(q.outcome).title}. Закрыто поводов: ${closed}.` };
+        }
+        return sendPage(reply, 200, diaryPage(view, ctxOf(s), flash));
+      },
+    );
 
     scope.get<{ Params: { id: string } }>('/diary/tasks/:id', async (req, reply) => {
       const s = await sessionOf(req);
@@ -296,6 +301,77 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       return reply
         .code(303)
         .header('location', `/diary?done=${id}&outcome=${encodeURIComponent(outcome)}`)
+        .send();
+    });
+
+    // One outcome form closes a visit: the contact once, each reason with its own result.
+    scope.post<{ Params: { id: string }; Body: Form | undefined }>('/diary/visits/:id/outcome', async (req, reply) => {
+      const s = await postSession(req, reply, 'outcome');
+      if (!s) return reply;
+      const id = taskId(req.params.id);
+      const notFound = () => refuse(reply, 404, 'Контакт не найден', 'Такого контакта с клиентом нет среди ваших.', 'outcome');
+      if (id === null) return notFound();
+      const form = req.body ?? {};
+      const outcome = form.outcome ?? '';
+      if (!VISIT_OUTCOMES.includes(outcome as VisitOutcome)) {
+        return refuse(reply, 400, 'Результат не выбран', 'Выберите результат контакта из списка и отправьте форму ещё раз.', 'outcome');
+      }
+      const note = textField(form.note);
+      const next = textField(form.next);
+      const texts = Object.entries(form).filter(([k]) => k === 'note' || k === 'next' || k.startsWith('note-'));
+      if (texts.some(([, v]) => v.length > TEXT_LIMIT)) {
+        return refuse(reply, 400, 'Слишком длинный текст', `Комментарий и ответ — не длиннее ${TEXT_LIMIT} знаков.`, 'outcome');
+      }
+      const reasons: Record<number, ReasonInput> = {};
+      for (const [key, value] of Object.entries(form)) {
+        const m = /^(reason|note|competitor|until)-(\d{1,15})$/.exec(key);
+        if (!m || !value.trim()) continue;
+        const tid = Number(m[2]);
+        const r = reasons[tid] ?? {};
+        reasons[tid] = r;
+        if (m[1] === 'note') r.note = value.trim();
+        if (m[1] === 'reason') {
+          if (value !== 'no-competitor' && value !== 'competitor-found')
+            return refuse(
+              reply,
+              400,
+              'Результат не подходит',
+              'Результат диагностики: «Конкурент не выявлен» или «Выявлен конкурент».',
+              'outcome',
+            );
+          r.outcome = value;
+        }
+      }
+      for (const [tid, r] of Object.entries(reasons)) {
+        const competitor = textField(form[`competitor-${tid}`]);
+        if (competitor === null) continue;
+        const finding = findingOf({ competitor, until: form[`until-${tid}`] ?? '' }, r.outcome ?? '', r.note ?? null);
+        if (typeof finding === 'string') return refuse(reply, 400, 'Конкурент указан неверно', finding, 'outcome');
+        r.finding = finding;
+      }
+      let followUp: string | null = null;
+      try {
+        followUp = form.followUp ? parseFollowUp(form.followUp, localDate(now(), app.config.ric.timeZone)) : null;
+      } catch {
+        return refuse(reply, 400, 'Дата звонка не принята', 'Дата следующего звонка — не раньше сегодняшней.', 'outcome');
+      }
+      const res = await closeVisit(app, id, { outcome: outcome as VisitOutcome, note, next, reasons, followUp }, { assigneeId: s.user.id });
+      if (res.kind === 'not-found') return notFound();
+      if (res.kind === 'incomplete') {
+        return refuse(
+          reply,
+          400,
+          'Не указан результат повода',
+          'Для диагностики укажите «Конкурент не выявлен» или «Выявлен конкурент» (с системой конкурента).',
+          'outcome',
+        );
+      }
+      if (res.kind === 'conflict')
+        return refuse(reply, 409, 'Контакт не записан', 'Этот контакт уже закрыт или повод к нему не относится.', 'outcome');
+      actions.inc({ action: 'outcome', result: 'ok' });
+      return reply
+        .code(303)
+        .header('location', `/diary?visit=${id}&outcome=${encodeURIComponent(outcome)}&closed=${res.closed.length}`)
         .send();
     });
 

@@ -18,6 +18,9 @@ nav.diary-links{display:flex;gap:12px;align-items:center}
 .tasks{list-style:none;margin:0;padding:0}
 article.task{border:1px solid #d5dbe3;border-radius:6px;margin:.6em 0;background:#fff}
 article.task.overdue{border-left:5px solid #c0392b}
+section.visit{border:1px solid #b9c7d8;border-radius:8px;margin:1em 0;padding:.2em .8em .8em;background:#f7f9fc}
+section.visit.overdue{border-left:6px solid #c0392b}
+section.visit>h3{margin:.5em 0 .2em}
 article.task>details>summary{cursor:pointer;padding:.6em .7em;list-style-position:inside}
 article.task>details[open]>summary{border-bottom:1px solid #e5e5e5;background:#f5f8fc}
 .task-body{padding:.2em .8em .8em}

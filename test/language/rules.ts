@@ -114,6 +114,8 @@ export function languageProblems(where: string, text: string): Finding[] {
   for (const m of words.matchAll(/[A-Za-z][A-Za-z_]*(?:[-'][A-Za-z_]+)*/g)) {
     const w = m[0];
     const i = m.index ?? 0;
+    // A word cut by a chart's label («(chu…») is judged where the label is whole (its tooltip).
+    if (words[i + w.length] === '…') continue;
     if (CODES.has(w)) out.push({ where, problem: `a raw code: ${w}`, context: at(text.indexOf(w)) });
     // The CRM's client categories are the Latin A, B, C; Roman numerals number things.
     else if (!ALLOWED.has(w.toLowerCase()) && !/^(?:[ABC]|[IVXLC]+)$/.test(w))
@@ -127,6 +129,8 @@ export function languageProblems(where: string, text: string): Finding[] {
       if (depth > 0) out.push({ where, problem: '«…» inside «…» (the inner pair is „…“)', context: at(i) });
       depth++;
     } else if (text[i] === '»') depth = Math.max(0, depth - 1);
+    else if (text[i] === '…')
+      depth = 0; // a label cut mid-quote
     else if (text[i] === '\n') depth = 0;
   }
   return out;

@@ -77,7 +77,13 @@ function optionField(def: ReportDefinition, name: string, type: string, value: s
       (c) => html`<option value="${c}"${value === c ? new SafeHtml(' selected') : ''}>${CHOICES[c] ?? c}</option>`,
     )}</select></label>`;
   }
-  const placeholder = hint && !/^[A-Z]+$/.test(hint) ? hint : '';
+  // The input's form in the desk's letters: ГГГГ-ММ-ДД, and the weights as words.
+  const placeholder =
+    hint === 'a,b,c,d,e'
+      ? 'пять весов через запятую'
+      : hint && !/^[A-Z]+$/.test(hint)
+        ? hint.replace(/YYYY/g, 'ГГГГ').replace(/MM/g, 'ММ').replace(/DD/g, 'ДД')
+        : '';
   return html`<label class="field">${label}<input type="text" name="${name}" id="${slug(def.name)}-${name}" value="${typeof value === 'string' ? value : ''}" placeholder="${placeholder}"></label>`;
 }
 

@@ -82,8 +82,8 @@ export function contentPage(p: ContentPageInput): string {
         (v) => html`<section class="variant" id="variant-${v.key}"><h2>${v.title}</h2>
 ${recipientsTable(v)}
 <div class="frames">
-<figure class="phone"><figcaption>Телефон, 360 px</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо «${v.title}» на телефоне" loading="lazy"></iframe></figure>
-<figure class="desktop"><figcaption>Компьютер</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо «${v.title}» на компьютере" loading="lazy"></iframe></figure>
+<figure class="phone"><figcaption>Телефон, 360 px</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо ${quoted(v.title)} на телефоне" loading="lazy"></iframe></figure>
+<figure class="desktop"><figcaption>Компьютер</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо ${quoted(v.title)} на компьютере" loading="lazy"></iframe></figure>
 </div>
 ${
   readOnly

@@ -473,10 +473,24 @@ function readJson(path: string): unknown {
     throw new ConfigError(`${path}: cannot read (${(err as Error).message})`);
   }
   try {
-    return JSON.parse(text);
+    return withoutComments(JSON.parse(text));
   } catch (err) {
     throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`);
   }
+}
+
+/**
+ * JSON has no comments: a key starting with `//` is one (`"//noKeyContactDays": "why 60 days"`),
+ * dropped before validation at any depth.
+ */
+export function withoutComments(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutComments);
+  if (!isPlainObject(v)) return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => !k.startsWith('//'))
+      .map(([k, x]) => [k, withoutComments(x)]),
+  );
 }
 
 function describeIssue(source: string, issue: z.core.$ZodIssue): string {

@@ -36,6 +36,19 @@ describe('configuration', () => {
     );
   });
 
+  it('takes keys starting with // as comments, in the defaults and in CONFIG_FILE, and still refuses a misspelt key', () => {
+    const file = join(tmpdir(), `cg-config-comments-${process.pid}.json`);
+    writeFileSync(file, JSON.stringify({ signals: { '//noKeyContactDays': 'our desk calls every six weeks', noKeyContactDays: 45 } }));
+    const c = loadConfig({ env: { CHURNGUARD_RUN: 'test', CONFIG_FILE: file } });
+    expect(c.signals.noKeyContactDays).toBe(45);
+    expect(Object.keys(c.signals).some((k) => k.startsWith('//'))).toBe(false);
+    expect(Object.keys(c.risk.categories).some((k) => k.startsWith('//'))).toBe(false);
+    writeFileSync(file, JSON.stringify({ signals: { '/noKeyContactDays': 'one slash is not a comment' } }));
+    expect(configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test', CONFIG_FILE: file } }))).toMatch(
+      /unknown key "signals\.\/noKeyContactDays"/,
+    );
+  });
+
   it('names a key of the wrong form and the expected form', () => {
     const msg = configError(() => loadConfig({ env: { CHURNGUARD_RUN: 'test' }, overrides: { ric: { timeZone: 'Mars/Olympus' } } }));
     expect(msg).toMatch(/ric\.timeZone: expected an IANA time zone/);

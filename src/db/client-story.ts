@@ -1,6 +1,6 @@
 /**
- * What the client's card (`/diary/clients/<number>`) reads beyond the card of client-cards.ts:
- * the indicator week by week (both series), the contact persons with their e-mail state, last
+ * What the client's card (`/diary/clients/<number>`) reads beyond the card of client-cards.ts and
+ * the indicator series of risk-scores.ts: the contact persons with their e-mail state, last
  * contact and clicks, the open work, the last change of state, and one timeline merging every
  * kind of event about the client, newest first, a page at a time.
  *
@@ -36,27 +36,6 @@ export async function searchClients(db: Queryable, scope: Scope, text: string, l
   return rows;
 }
 
-/** One scored week of the client: the value acted on and both series behind it. */
-export interface IndicatorWeek {
-  week: string;
-  week_end: string;
-  indicator: number | null;
-  zone: string | null;
-  computed_indicator: number | null;
-  crm_indicator: number | null;
-  indicator_source: 'crm' | 'computed';
-}
-
-/** The client's last `weeks` scored weeks, oldest first. */
-export async function indicatorWeeks(db: Queryable, clientId: number, weeks: number): Promise<IndicatorWeek[]> {
-  const { rows } = await db.query<IndicatorWeek>(
-    `SELECT week, to_char(week_end, 'YYYY-MM-DD') AS week_end, indicator, zone, computed_indicator, crm_indicator, indicator_source
-       FROM risk_scores WHERE client_id = $1 ORDER BY week DESC LIMIT $2`,
-    [clientId, weeks],
-  );
-  return rows.reverse();
-}
-
 /** A contact person of the client as the card lists them. */
 export interface CardContact {
   id: number;
@@ -85,8 +64,9 @@ const CONTACTS_SHOWN = 50;
 
 /** The active contact persons, decision makers first. */
 export async function cardContacts(db: Queryable, clientId: number): Promise<CardContact[]> {
-  const { rows } = await db.query<CardContact>(
-    `SELECT k.id, k.full_name, k.position, k.is_lpr, k.is_lvpr, k.is_key_user, k.email, k.phone, k.email_status, k.email_problem,
+  const { rows } = await db.query<CardContact>({
+    name: 'client-card-contacts',
+    text: `SELECT k.id, k.full_name, k.position, k.is_lpr, k.is_lvpr, k.is_key_user, k.email, k.phone, k.email_status, k.email_problem,
             k.suppression_reason, k.consent, k.unsubscribed_at, k.disengaged_at, k.contact_frequency_months, k.contact_interval_days,
             (SELECT max(coalesce(e.occurred_at, e.planned_at)) FROM contact_events e
               WHERE e.client_id = k.client_id AND e.contact_id = k.id AND e.outcome IN ('held', 'held_with_login')) AS last_contact,
@@ -99,8 +79,8 @@ export async function cardContacts(db: Queryable, clientId: number): Promise<Car
       WHERE k.client_id = $1 AND k.active
       ORDER BY k.is_lpr DESC, k.is_lvpr DESC, k.is_key_user DESC, k.full_name
       LIMIT ${CONTACTS_SHOWN}`,
-    [clientId],
-  );
+    values: [clientId],
+  });
   return rows;
 }
 
@@ -227,15 +207,18 @@ export async function clientTimeline(
   const sql = kinds
     .map((k) => `(SELECT * FROM (${BRANCHES[k]}) b${kinds.indexOf(k)} ORDER BY 1 DESC NULLS LAST LIMIT $2)`)
     .join('\nUNION ALL\n');
-  const { rows } = await db.query<TimelineRow>(
-    `SELECT * FROM (SELECT NULL::timestamptz AS at, NULL::boolean AS day, NULL::text AS kind, NULL::text AS sub, NULL::bigint AS ref,
+  // A named statement per set of kinds: each connection plans the long union once, not on
+  // every page (planning it costs more than running it for one client).
+  const { rows } = await db.query<TimelineRow>({
+    name: `client-timeline-${kinds.reduce((m, k) => m | (1 << TIMELINE_KINDS.indexOf(k)), 0)}`,
+    text: `SELECT * FROM (SELECT NULL::timestamptz AS at, NULL::boolean AS day, NULL::text AS kind, NULL::text AS sub, NULL::bigint AS ref,
                            NULL::text AS code, NULL::text AS state, NULL::text AS person, NULL::text AS who, NULL::text AS detail,
                            NULL::timestamptz AS at2, NULL::bigint AS task_id WHERE $5::text IS NULL AND false
                     UNION ALL ${sql}) t
       WHERE at IS NOT NULL
       ORDER BY at DESC, kind, ref DESC
       OFFSET $3 LIMIT $4`,
-    [q.clientId, upto, q.offset, q.limit + 1, q.tz],
-  );
+    values: [q.clientId, upto, q.offset, q.limit + 1, q.tz],
+  });
   return { rows: rows.slice(0, q.limit), more: rows.length > q.limit };
 }

@@ -13,6 +13,8 @@ export interface NewMessage {
   clientId: number;
   variant: string;
   toEmail: string;
+  /** The message's wave (null: the mailing's send_after). */
+  sendAfter?: Date | null;
 }
 
 /** Insert a mailing's messages set-based; a contact that already has one keeps it. Returns how many were new. */
@@ -20,16 +22,28 @@ export async function insertMessages(db: Queryable, mailingId: number, msgs: rea
   let created = 0;
   const CHUNK = 10_000;
   for (let i = 0; i < msgs.length; i += CHUNK) {
-    const part = msgs.slice(i, i + CHUNK).map((m) => ({ c: m.contactId, k: m.clientId, v: m.variant, e: m.toEmail }));
+    const part = msgs
+      .slice(i, i + CHUNK)
+      .map((m) => ({ c: m.contactId, k: m.clientId, v: m.variant, e: m.toEmail, s: m.sendAfter?.toISOString() ?? null }));
     const { rowCount } = await db.query(
-      `INSERT INTO messages (mailing_id, contact_id, client_id, variant, to_email, state, queued_at)
-       SELECT $1, c, k, v, e, 'queued', $3 FROM jsonb_to_recordset($2::jsonb) AS m(c bigint, k bigint, v text, e text)
+      `INSERT INTO messages (mailing_id, contact_id, client_id, variant, to_email, state, queued_at, send_after)
+       SELECT $1, c, k, v, e, 'queued', $3, s FROM jsonb_to_recordset($2::jsonb) AS m(c bigint, k bigint, v text, e text, s timestamptz)
        ON CONFLICT (mailing_id, contact_id) DO NOTHING`,
       [mailingId, JSON.stringify(part), at],
     );
     created += rowCount ?? 0;
   }
   return created;
+}
+
+/** Messages of a mailing still waiting, with the time each may go (its wave, else the mailing's). */
+export async function pendingMessageWaves(db: Queryable, mailingId: number): Promise<{ id: number; send_after: Date | null }[]> {
+  const { rows } = await db.query<{ id: number; send_after: Date | null }>(
+    `SELECT m.id, coalesce(m.send_after, ml.send_after) AS send_after FROM messages m JOIN mailings ml ON ml.id = m.mailing_id
+      WHERE m.mailing_id = $1 AND m.state IN ('queued', 'retry') ORDER BY m.id`,
+    [mailingId],
+  );
+  return rows;
 }
 
 /** Messages of a mailing still waiting for their send job. */
@@ -45,7 +59,7 @@ export async function pendingMessageIds(db: Queryable, mailingId: number): Promi
 export async function outboxMessageIds(db: Queryable, at: Date): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(
     `SELECT m.id FROM messages m JOIN mailings ml ON ml.id = m.mailing_id
-      WHERE m.state IN ('queued', 'retry') AND (ml.send_after IS NULL OR ml.send_after <= $1) ORDER BY m.id`,
+      WHERE m.state IN ('queued', 'retry') AND coalesce(m.send_after, ml.send_after, '-infinity') <= $1 ORDER BY m.id`,
     [at],
   );
   return rows.map((r) => r.id);

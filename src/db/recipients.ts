@@ -7,6 +7,11 @@ export interface CandidateRow extends Candidate {
   fullName: string;
   clientNumber: number;
   clientName: string;
+  /** The client's remote specialist, who calls after the e-mail (the monthly waves). */
+  specialistId: number | null;
+  /** The client's latest zone: 2 high, 1 dynamic, 0 none or not scored (high-zone clients first). */
+  zoneRank: number;
+  fee: number;
 }
 
 /**
@@ -33,10 +38,13 @@ export async function loadCandidates(
             (k.suppressed_at IS NOT NULL OR k.email_status IN ('bounced', 'invalid')) AS suppressed,
             k.active, k.contact_frequency_months AS "frequencyMonths", k.position_type AS "positionType",
             k.problem_areas AS "problemAreas", last.period AS "lastPeriod",
-            k.full_name AS "fullName", c.number AS "clientNumber", c.name AS "clientName"
+            k.full_name AS "fullName", c.number AS "clientNumber", c.name AS "clientName",
+            c.remote_specialist_id AS "specialistId", c.monthly_fee AS fee,
+            CASE z.zone WHEN 'high' THEN 2 WHEN 'dynamic' THEN 1 ELSE 0 END AS "zoneRank"
        FROM contacts k
        JOIN clients c ON c.id = k.client_id
        LEFT JOIN last ON last.contact_id = k.id
+       LEFT JOIN LATERAL (SELECT r.zone FROM risk_scores r WHERE r.client_id = c.id ORDER BY r.week DESC LIMIT 1) z ON true
       WHERE ($3::bigint IS NULL AND (k.is_lpr OR k.is_lvpr OR k.is_lpr IS NULL OR k.is_lvpr IS NULL)) OR k.id = $3
       ORDER BY c.number, k.id`,
     [kind, period, contactId],

@@ -14,7 +14,7 @@
  * transaction that is always rolled back, where temporary views shadow every table and view of
  * `public` (PostgreSQL searches the session's temporary schema first): a table with a
  * `client_id` column keeps the scope's clients' rows, a table reaching a client through a
- * contact, message, task or signal keeps the rows of the visible ones, `notifications` keeps
+ * contact, message, task, signal or visit keeps the rows of the visible ones, `notifications` keeps
  * the e-mails to the scope's employees, the views are redefined over the restricted tables,
  * and a table named in `NO_CLIENT_DATA` is read as it is. Any other table (one added later and
  * not classified here) is refused: a report reading it fails with an error naming the table.
@@ -97,6 +97,7 @@ export async function clientIdsInScope(db: Queryable, scope: Scope, ids: readonl
  * holds client data without a `client_id` column needs a rule in `restrict`, not a place here.
  */
 export const NO_CLIENT_DATA: readonly string[] = [
+  'db_outages',
   'departments',
   'employee_absences',
   'employees',

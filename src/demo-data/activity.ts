@@ -1,14 +1,34 @@
 /**
- * What a demo client did, relative to `today`: 26 weeks of logins (steady, low, declining or
- * dead), trainings, webinars, cabinet and hotline requests, contact events and payments
- * (with some debt growth and a fee cut), shaped by its usage pattern and engagement.
+ * What a demo client did, relative to `today`, as the CRM's exports record it — read off the
+ * client's hidden health (src/demo-data/world.ts) with noise, never chosen to fit the indicator:
+ * a year of the world's weeks is simulated, the last 26 become the usage export; cabinet requests,
+ * webinar visits and calls to the decision maker happen week by week at rates that follow health
+ * and the client's own propensities (so each component has its own correlation with health, and
+ * with the others); a held call, a training or a webinar visit may lift health, as the desk's work
+ * does. Whether the client leaves within the following quarter is drawn from the same world.
  */
 import { addDays, addMonths, type IsoDate, weekdayOf } from '../domain/dates.js';
-import type { DemoContact, Engagement, UsagePattern } from './model.js';
+import { isoWeekOf } from '../domain/periods.js';
+import type { DemoContact } from './model.js';
 import { COMMENTS, GOALS, LK_TYPES, TRAINING_TOPICS, WEBINARS } from './names.js';
 import type { Rng } from './random.js';
+import {
+  callHeld,
+  DEFAULT_WORLD,
+  intervene,
+  observeWeek,
+  simulateHealth,
+  stepHealth,
+  userTrained,
+  type WorldClient,
+  type WorldConfig,
+} from './world.js';
 
 export const USAGE_WEEKS = 26;
+/** Weeks of the world simulated before the usage export's first (webinars look back 6 months). */
+export const HISTORY_WEEKS = 52;
+/** The horizon over which the world decides who leaves after `today` (the indicator-quality horizon). */
+export const LEAVE_HORIZON_WEEKS = 13;
 
 export interface DemoEvent {
   date: IsoDate;
@@ -29,16 +49,19 @@ export interface ClientActivity {
   hotline: { date: IsoDate; kind: 'вопрос' | 'документ' }[];
   events: DemoEvent[];
   payments: { month: IsoDate; charged: number; paid: number; debt: number }[];
+  /** Hidden: health at the end of each usage week, and whether the world lets the client leave within the horizon. */
+  health: number[];
+  leaves: boolean;
 }
 
 interface Input {
   today: IsoDate;
-  pattern: UsagePattern;
-  engagement: Engagement;
   contacts: DemoContact[];
   state: string;
   fee: number;
   index: number;
+  world: WorldClient;
+  config?: WorldConfig;
 }
 
 /** The Monday of the first of the 26 full weeks before `today`. */
@@ -47,78 +70,21 @@ export function firstUsageWeek(today: IsoDate): IsoDate {
   return addDays(lastSunday, -7 * USAGE_WEEKS + 1);
 }
 
-function weekly(rng: Rng, pattern: UsagePattern): number[] {
-  const base = pattern === 'low' ? rng.int(1, 2) : rng.int(4, 25);
-  const stopAt = USAGE_WEEKS - rng.int(6, 12);
-  return Array.from({ length: USAGE_WEEKS }, (_, w) => {
-    const noisy = (x: number) => Math.max(0, Math.round(x * (0.7 + rng.next() * 0.6)));
-    if (pattern === 'dead') return w >= stopAt ? 0 : noisy(base);
-    if (pattern === 'declining' && w >= USAGE_WEEKS - 10) return noisy(base * ((USAGE_WEEKS - w) / 11) ** 2);
-    if (pattern === 'low') return rng.chance(0.45) ? 0 : base;
-    return noisy(base);
-  });
+/** The first day of the cabinet-requests export the demo's CRM gives (a later start than the others: coverage shows). */
+export function lkExportStart(today: IsoDate): IsoDate {
+  return addDays(firstUsageWeek(today), 7 * 10);
 }
 
-const daysAgo = (rng: Rng, today: IsoDate, min: number, max: number) => addDays(today, -rng.int(min, max));
+const dayIn = (rng: Rng, monday: IsoDate) => addDays(monday, rng.int(0, 4));
+const time = (rng: Rng) => `${rng.int(9, 16)}:${rng.pick(['00', '15', '30', '45'])}:00`;
 
-/** How many events of a kind an engagement level gives: good > 1, dynamic exactly 1, risk none. */
-const byEngagement = (rng: Rng, e: Engagement, good: [number, number]) => (e === 'good' ? rng.int(...good) : e === 'dynamic' ? 1 : 0);
+/** Weekly chance the remote specialist calls the decision maker or key user (about one call a month). */
+const CALL_CHANCE = 0.3;
 
-function trainings(rng: Rng, i: Input): ClientActivity['trainings'] {
-  const users = i.contacts.filter((c) => c.systemUser);
-  const out: ClientActivity['trainings'] = [];
-  for (const u of users) {
-    const trained = i.engagement === 'good' ? rng.chance(0.9) : i.engagement === 'dynamic' ? rng.chance(0.45) : rng.chance(0.3);
-    if (!trained) continue;
-    // Risky clients trained long ago: the two-year validity has lapsed.
-    const date = i.engagement === 'risk' ? daysAgo(rng, i.today, 800, 1400) : daysAgo(rng, i.today, 20, 600);
-    out.push({ name: u.name, date, topic: rng.pick(TRAINING_TOPICS) });
-  }
-  return out;
-}
-
-function events(rng: Rng, i: Input): DemoEvent[] {
-  if (i.state === 'disconnected') return [];
-  const lpr = i.contacts.find((c) => c.lpr);
-  const keyUser = i.contacts.find((c) => c.keyUser);
-  const out: DemoEvent[] = [];
-  const held = i.engagement === 'good' ? rng.int(2, 4) : i.engagement === 'dynamic' ? rng.int(1, 2) : rng.int(0, 1);
-  for (let k = 0; k < held; k++) {
-    const who = rng.chance(0.45) ? lpr : keyUser;
-    const date = daysAgo(rng, i.today, 3, 120);
-    const state = i.engagement === 'risk' ? 'Не состоялся' : 'Контакт состоялся';
-    // Some calls are held without the client logging in together with the specialist.
-    const withLogin = state === 'Контакт состоялся' && (i.engagement === 'good' ? rng.chance(0.75) : rng.chance(0.25));
-    out.push({
-      date,
-      time: `${rng.int(9, 16)}:${rng.pick(['00', '15', '30', '45'])}:00`,
-      state,
-      result: state === 'Не состоялся' ? 'Не отвечает' : withLogin ? 'Контакт состоялся с входом' : 'Контакт состоялся без входа',
-      contact: who?.name ?? null,
-      channel: rng.chance(0.85) ? 'Телефонный контакт' : 'Электронная почта',
-      goal: rng.pick(GOALS),
-      comment: state === 'Не состоялся' ? 'переносит звонок, продолжаю дозвон' : rng.pick(COMMENTS),
-    });
-  }
-  if (rng.chance(0.35)) {
-    out.push({
-      date: addDays(i.today, rng.int(1, 14)),
-      time: '08:00:00',
-      state: 'Запланирована',
-      result: '',
-      contact: (rng.chance(0.5) ? lpr : keyUser)?.name ?? null,
-      channel: 'Телефонный контакт',
-      goal: rng.pick(GOALS),
-      comment: '',
-    });
-  }
-  return out;
-}
-
-function payments(rng: Rng, i: Input): ClientActivity['payments'] {
+function payments(rng: Rng, i: Input, dead: boolean): ClientActivity['payments'] {
   const month0 = `${i.today.slice(0, 7)}-01`;
   // A few clients stop paying in full (debt grows); a few had their fee cut two months ago.
-  const debtor = i.index % 17 === 4 || (i.pattern === 'dead' && rng.chance(0.3));
+  const debtor = i.index % 17 === 4 || (dead && rng.chance(0.3));
   const feeCut = i.index % 29 === 7;
   let debt = 0;
   return Array.from({ length: 6 }, (_, k) => {
@@ -131,24 +97,95 @@ function payments(rng: Rng, i: Input): ClientActivity['payments'] {
 }
 
 export function clientActivity(rng: Rng, i: Input): ClientActivity {
-  const people = i.contacts;
-  return {
-    weekly: weekly(rng, i.pattern),
-    trainings: trainings(rng, i),
-    webinars: Array.from({ length: byEngagement(rng, i.engagement, [2, 4]) }, () => ({
-      name: rng.pick(people).name,
-      date: daysAgo(rng, i.today, 5, 175),
-      title: rng.pick(WEBINARS),
-    })),
-    lk: Array.from({ length: byEngagement(rng, i.engagement, [2, 5]) }, () => ({
-      date: daysAgo(rng, i.today, 2, 85),
-      type: rng.pick(LK_TYPES),
-    })),
-    hotline: Array.from({ length: i.engagement === 'risk' ? rng.int(0, 1) : rng.int(1, 6) }, () => ({
-      date: daysAgo(rng, i.today, 2, 180),
-      kind: rng.chance(0.7) ? ('вопрос' as const) : ('документ' as const),
-    })),
-    events: events(rng, i),
-    payments: payments(rng, i),
+  const cfg = i.config ?? DEFAULT_WORLD;
+  const w = i.world;
+  const first = firstUsageWeek(i.today);
+  const start = addDays(first, -7 * HISTORY_WEEKS);
+  const lkFrom = lkExportStart(i.today);
+  const lpr = i.contacts.find((c) => c.lpr);
+  const keyUser = i.contacts.find((c) => c.keyUser);
+  const users = i.contacts.filter((c) => c.systemUser);
+  const out: ClientActivity = {
+    weekly: [],
+    trainings: [],
+    webinars: [],
+    lk: [],
+    hotline: [],
+    events: [],
+    payments: [],
+    health: [],
+    leaves: false,
   };
+  const disconnected = i.state === 'disconnected';
+  // A disconnected client stopped using the system some weeks before the export's end.
+  const stoppedAt = disconnected ? rng.int(USAGE_WEEKS - 14, USAGE_WEEKS - 4) : null;
+  for (let t = 0; t < HISTORY_WEEKS + USAGE_WEEKS; t++) {
+    const monday = addDays(start, 7 * t);
+    stepHealth(rng, w, isoWeekOf(monday).week, cfg);
+    const u = t - HISTORY_WEEKS;
+    const gone = stoppedAt !== null && u >= stoppedAt;
+    const seen = observeWeek(rng, w, cfg);
+    if (u >= 0) {
+      out.weekly.push(gone ? 0 : seen.logins);
+      out.health.push(w.health);
+    }
+    if (gone) continue;
+    for (let k = 0; k < seen.webinarVisits; k++) {
+      out.webinars.push({ name: rng.pick(i.contacts).name, date: dayIn(rng, monday), title: rng.pick(WEBINARS) });
+      intervene(rng, w, 'webinar', cfg);
+    }
+    if (u < 0) continue;
+    for (let k = 0; k < seen.lkRequests; k++) {
+      const date = dayIn(rng, monday);
+      if (date >= lkFrom && date < i.today) out.lk.push({ date, type: rng.pick(LK_TYPES) });
+    }
+    // Hotline questions follow health too, at their own rate.
+    if (rng.chance(0.08 + 0.25 * w.health)) {
+      out.hotline.push({ date: dayIn(rng, monday), kind: rng.chance(0.7) ? 'вопрос' : 'документ' });
+    }
+    if (rng.chance(CALL_CHANCE)) {
+      const who = rng.chance(0.5) ? lpr : keyUser;
+      const held = callHeld(rng, w, cfg);
+      // A held call lifts health with the world's chance; the client logs in with the specialist more often when well.
+      if (held) intervene(rng, w, 'call', cfg);
+      const withLogin = held && rng.chance(0.2 + 0.6 * w.health);
+      out.events.push({
+        date: dayIn(rng, monday),
+        time: time(rng),
+        state: held ? 'Контакт состоялся' : 'Не состоялся',
+        result: !held ? 'Не отвечает' : withLogin ? 'Контакт состоялся с входом' : 'Контакт состоялся без входа',
+        contact: who?.name ?? null,
+        channel: rng.chance(0.85) ? 'Телефонный контакт' : 'Электронная почта',
+        goal: rng.pick(GOALS),
+        comment: held ? rng.pick(COMMENTS) : 'переносит звонок, продолжаю дозвон',
+      });
+    }
+  }
+  // Trainings: a registry reaching back four years; a user is trained within two years as health allows.
+  for (const user of users) {
+    if (userTrained(rng, w, cfg)) {
+      out.trainings.push({ name: user.name, date: addDays(i.today, -rng.int(20, 700)), topic: rng.pick(TRAINING_TOPICS) });
+      intervene(rng, w, 'training', cfg);
+    } else if (rng.chance(0.4)) {
+      // Trained long ago: the two-year validity has lapsed.
+      out.trainings.push({ name: user.name, date: addDays(i.today, -rng.int(760, 1400)), topic: rng.pick(TRAINING_TOPICS) });
+    }
+  }
+  if (!disconnected && rng.chance(0.35)) {
+    out.events.push({
+      date: addDays(i.today, rng.int(1, 14)),
+      time: '08:00:00',
+      state: 'Запланирована',
+      result: '',
+      contact: (rng.chance(0.5) ? lpr : keyUser)?.name ?? null,
+      channel: 'Телефонный контакт',
+      goal: rng.pick(GOALS),
+      comment: '',
+    });
+  }
+  const recent = out.weekly.slice(-6).reduce((a, b) => a + b, 0);
+  out.payments = payments(rng, i, disconnected || recent === 0);
+  // The quarter after `today`: the world decides who leaves (out of sample: the exports above are all before it).
+  if (!disconnected) out.leaves = simulateHealth(rng, w, LEAVE_HORIZON_WEEKS, isoWeekOf(i.today).week, cfg).leftAt !== null;
+  return out;
 }

@@ -3,8 +3,8 @@
  * a week, in its OLAP layout (settings block naming the week, «Фильтры», the header, `Итого: (N)`,
  * a row per client and responsible employee, names and departments cut with `...`), Windows-1251
  * with CRLF. Its indicator is not the mean of the five columns — like the seed's client 204036
- * (all five at 0,50, indicator 0,36) it weighs the components its own way and compresses the
- * scale — so its zones differ from churnguard's for some clients, as in life.
+ * (all five at 0,50, indicator 0,36) it compresses the scale and saturates — so its values
+ * differ from churnguard's, while the source's own rows keep their zone (see crmIndicator).
  */
 import iconv from 'iconv-lite';
 import { periodRange } from '../domain/periods.js';
@@ -18,22 +18,22 @@ export interface CrmDeviationClient {
   components: readonly (number | null)[];
 }
 
-// The CRM's weights (training, cabinet, decision maker, logins, seminars) and scale: all five at
-// 0,50 give 0,36, all at 0,20 give 0,20 — the seed's figures.
-const CRM_WEIGHTS = [1, 1, 1.5, 1, 0.5];
-const SCALE = 0.16 / 0.3;
+// The CRM's own formula is not published, and its report shows the same five columns with
+// different indicators (0,35, 0,36 and 0,37 for 0,20 · 0,50 · 0,50 · 0,20 · 0,50): it reads more
+// than those columns. The demo's stand-in reproduces what matters, the report's zones: every one
+// of the six distinct rows the source prints is «высокий риск» (≥ 0,34), all five at 0,50 give the
+// seed's 0,36 and all at 0,20 give 0,20. It counts the components at risk (0,50 as one, 0,30 as
+// half), as a share of those given; three of five at risk already saturate the scale at 0,36.
+const LOW = 0.2;
+const TOP = 0.36;
+const SATURATE_AT = 3 / 5;
 
 /** The CRM's indicator for the five component scores (null when none is given). */
 export function crmIndicator(components: readonly (number | null)[]): number | null {
-  let sum = 0;
-  let weight = 0;
-  components.forEach((c, i) => {
-    if (c === null) return;
-    sum += c * (CRM_WEIGHTS[i] ?? 1);
-    weight += CRM_WEIGHTS[i] ?? 1;
-  });
-  if (!weight) return null;
-  return Math.round((0.2 + (sum / weight - 0.2) * SCALE) * 100) / 100;
+  const given = components.filter((c): c is number => c !== null);
+  if (!given.length) return null;
+  const atRisk = given.reduce((s, c) => s + (c >= 0.5 ? 1 : c >= 0.3 ? 0.5 : 0), 0) / given.length;
+  return Math.round((LOW + (TOP - LOW) * Math.min(1, atRisk / SATURATE_AT)) * 100) / 100;
 }
 
 const ru = (x: number | null) => (x === null ? '' : x.toFixed(2).replace('.', ','));

@@ -7,6 +7,7 @@ import { addDays, addMonths, type IsoDate } from '../domain/dates.js';
 import { type ClientActivity, clientActivity } from './activity.js';
 import { fullName, organisation, type Person, POSITIONS, PROBLEM_AREAS, person, shortName, translit } from './names.js';
 import { Rng } from './random.js';
+import { DEFAULT_WORLD, newClient as newWorldClient } from './world.js';
 
 export interface DemoEmployee {
   person: Person;
@@ -31,9 +32,24 @@ export interface DemoContact {
   interests: string[];
 }
 
-/** How the client behaves: drives usage, trainings, webinars, requests and contacts. */
+/**
+ * How the client's usage looks from outside (read off its logins, for the export's «Актив...»
+ * column and the story), and its hidden health now, in words. Neither decides anything: the
+ * hidden health of src/demo-data/world.ts drives the activity.
+ */
 export type UsagePattern = 'steady' | 'low' | 'declining' | 'dead';
 export type Engagement = 'good' | 'dynamic' | 'risk';
+
+function observed(a: ClientActivity, state: DemoClient['state']): { pattern: UsagePattern; engagement: Engagement } {
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
+  const last6 = a.weekly.slice(-6);
+  const early = mean(a.weekly.slice(0, 16));
+  const late = mean(a.weekly.slice(-10));
+  const pattern: UsagePattern =
+    state === 'disconnected' || mean(last6) === 0 ? 'dead' : late < early * 0.5 ? 'declining' : late < 2 ? 'low' : 'steady';
+  const h = a.health.at(-1) ?? 0;
+  return { pattern, engagement: h >= 0.6 ? 'good' : h >= 0.4 ? 'dynamic' : 'risk' };
+}
 
 export interface DemoClient {
   number: number;
@@ -176,26 +192,10 @@ export function generateRic(opts: GenerateOptions): DemoRic {
       ['liquidation', 1.5],
       ['disconnected', 4],
     ] as const);
-    const pattern: UsagePattern =
-      state === 'disconnected'
-        ? 'dead'
-        : rng.weighted([
-            ['steady', 52],
-            ['low', 10],
-            ['declining', 24],
-            ['dead', 14],
-          ] as const);
-    const engagement: Engagement =
-      pattern === 'dead'
-        ? rng.weighted([
-            ['risk', 3],
-            ['dynamic', 1],
-          ] as const)
-        : rng.weighted([
-            ['good', 5],
-            ['dynamic', 3],
-            ['risk', 2],
-          ] as const);
+    // The hidden health of the client (src/demo-data/world.ts), drawn from its own stream so the
+    // rest of the RIC does not depend on it; a disconnected client's was low.
+    const wrng = new Rng((opts.seed * 1_000_003 + i * 7_919 + 17) >>> 0);
+    const world = newWorldClient(wrng, DEFAULT_WORLD, state === 'disconnected' ? 0.15 + 0.15 * wrng.next() : undefined);
     const newClient = state === 'primary_advance';
     // Some clients connected within the last year and went through a primary advance of one or two
     // months: most were brought out of it, several disconnected (the seed's closing chart). Derived
@@ -210,6 +210,7 @@ export function generateRic(opts: GenerateOptions): DemoRic {
     const contacts = contactsOf(rng, domain);
     // A few clients (about one in forty) changed an ЛПР, ЛВПР or key user since the earlier snapshot.
     const keyChange = state !== 'disconnected' && i % 37 === 5;
+    const activity = clientActivity(wrng, { today: opts.today, contacts, state, fee, index: i, world });
     clients.push({
       number,
       name,
@@ -226,11 +227,10 @@ export function generateRic(opts: GenerateOptions): DemoRic {
       remote: remote[i % remote.length] as DemoEmployee,
       field: rng.chance(0.8) ? (field[i % field.length] as DemoEmployee) : null,
       flags: [...(rng.chance(0.06) ? (['double'] as const) : []), ...(rng.chance(0.06) ? (['retention'] as const) : [])],
-      pattern,
-      engagement,
+      ...observed(activity, state),
       contactsBefore: keyChange ? earlierContacts(rng, domain, contacts) : contacts,
       contacts,
-      activity: clientActivity(rng, { today: opts.today, pattern, engagement, contacts, state, fee, index: i }),
+      activity,
     });
   }
   return { today: opts.today, departments: DEPARTMENTS, employees, clients };

@@ -21,6 +21,8 @@ export interface SeedOptions {
 export interface SeedResult {
   dir: string;
   outcomes: ImportOutcome[];
+  /** Served clients the hidden world lets leave within the quarter after today (numbers): the demo's disconnections. */
+  leaving: number[];
 }
 
 export const DEFAULT_SEED = 502;
@@ -37,5 +39,6 @@ export async function seedDemo(app: App, opts: SeedOptions): Promise<SeedResult>
     await afterImport(app, outcome);
     outcomes.push(outcome);
   }
-  return { dir, outcomes };
+  const leaving = ric.clients.filter((c) => c.state !== 'disconnected' && c.activity.leaves).map((c) => c.number);
+  return { dir, outcomes, leaving };
 }

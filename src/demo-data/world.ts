@@ -53,9 +53,13 @@ export interface WorldConfig {
   /** Per intervention: the chance it helps, and by how much health rises when it does. */
   interventions: Record<InterventionKind, { chance: number; lift: number }>;
   observe: {
-    /** Logins a week at health 1 (Poisson mean; scaled by health^loginPower and the client's propensity). */
+    /**
+     * Logins a week at health 1 (Poisson mean), scaled by ((health − loginFloor) / (1 − loginFloor))^loginPower
+     * and the client's propensity: at or below the floor nobody logs in (the system is not used).
+     */
     loginsAtBest: number;
     loginPower: number;
+    loginFloor: number;
     /** Personal-cabinet requests a week at health 1. */
     lkPerWeekAtBest: number;
     /** Webinar visits a week at health 1. */
@@ -78,16 +82,17 @@ export const DEFAULT_WORLD: WorldConfig = {
     'competitor-offer': { weeklyChance: 0.003, drop: 0.22 },
     'budget-cut': { weeklyChance: 0.002, drop: 0.14 },
   },
-  hazard: { atBest: 0.0003, atWorst: 0.03, lagWeeks: 4, noiseSd: 0.12 },
+  hazard: { atBest: 0.0005, atWorst: 0.06, lagWeeks: 4, noiseSd: 0.12 },
   interventions: {
     call: { chance: 0.35, lift: 0.04 },
     training: { chance: 0.5, lift: 0.06 },
     webinar: { chance: 0.3, lift: 0.03 },
   },
   observe: {
-    loginsAtBest: 14,
-    loginPower: 1.6,
-    lkPerWeekAtBest: 0.45,
+    loginsAtBest: 12,
+    loginPower: 2,
+    loginFloor: 0.3,
+    lkPerWeekAtBest: 0.25,
     webinarsPerWeekAtBest: 0.12,
     reachAtWorst: 0.25,
     reachAtBest: 0.9,
@@ -220,7 +225,7 @@ export function observeWeek(rng: Rng, c: WorldClient, cfg: WorldConfig = DEFAULT
   const o = cfg.observe;
   const h = c.health;
   return {
-    logins: poisson(rng, o.loginsAtBest * h ** o.loginPower * c.propensity.logins),
+    logins: poisson(rng, o.loginsAtBest * Math.max(0, (h - o.loginFloor) / (1 - o.loginFloor)) ** o.loginPower * c.propensity.logins),
     lkRequests: poisson(rng, o.lkPerWeekAtBest * h * c.propensity.lk),
     webinarVisits: poisson(rng, o.webinarsPerWeekAtBest * h * c.propensity.webinars),
   };

@@ -11,7 +11,7 @@ import { CRM_CONTACT_EVENT_COLUMNS } from '../domain/crm-columns.js';
 import { addDays } from '../domain/dates.js';
 import { monthOfYear } from '../domain/ru.js';
 import type { ImportKindName } from '../imports/kind.js';
-import { firstUsageWeek, USAGE_WEEKS } from './activity.js';
+import { firstUsageWeek, lkExportStart, USAGE_WEEKS } from './activity.js';
 import type { DemoContact, DemoEmployee, DemoRic } from './model.js';
 import { fullName, shortName } from './names.js';
 import { stampZip } from './stable-zip.js';
@@ -229,10 +229,15 @@ export async function writeRic(ric: DemoRic, dir: string): Promise<[ImportKindNa
     ],
     TSV_UTF8,
   );
+  // The cabinet-requests export starts later than the others and says so in its settings block:
+  // weeks whose 3-month window reaches before it get ЛК «н/д» (coverage, not only age).
   text(
     'lk-requests',
     '08-lk-requests.tsv',
     [
+      ['Обращения в личном кабинете'],
+      ['Период', `с ${ruDate(lkExportStart(ric.today))} по ${ruDate(addDays(ric.today, -1))}`],
+      [],
       ['Номер клиента', 'Дата', 'Тип обращения'],
       ...each(
         (c) => c.activity.lk,

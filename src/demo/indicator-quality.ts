@@ -1,8 +1,11 @@
 /**
- * Demo: does the indicator predict disconnection? The demo RIC gets a disconnection history
- * (src/demo-data/disconnections.ts: more often after a high or rising indicator) in
- * `client_state_changes`, dated in the last weeks before the clock, and the indicator-quality
- * figures over the scored weeks are printed: the ROC AUC of the indicator and of each component.
+ * Demo: does the indicator predict disconnection? Who leaves is decided by the demo RIC's hidden
+ * world (src/demo-data/world.ts): a low hidden health raises the chance of leaving, and the CRM's
+ * exports — the indicator's only inputs — reflect that health with noise. So the ROC AUC printed
+ * is an honest out-of-sample figure: the indicator's inputs do not decide the outcome. The
+ * departures the world draws for the quarter after the clock are recorded in
+ * `client_state_changes`, dated in the last two weeks before it (a history needs past dates), and
+ * the indicator-quality figures over the scored weeks are printed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +13,7 @@ import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { qualityGroups, scoredWeekRange } from '../db/indicator-quality.js';
 import { crmDeviationsFile } from '../demo-data/crm-deviations.js';
-import { generateDisconnections } from '../demo-data/disconnections.js';
+import { Rng } from '../demo-data/random.js';
 import { addDays, localDate } from '../domain/dates.js';
 import { periodRange, shiftPeriod } from '../domain/periods.js';
 import { COMPONENT_NAMES, COMPONENTS } from '../domain/risk-components.js';
@@ -66,20 +69,18 @@ export const indicatorQualityStep: DemoStep = {
         `  the CRM's «Фиксация отклонений» of ${week}: ${r.rows} client(s) imported; ${r.changed} score row(s) re-evaluated (risk.indicatorSource ${app.config.risk.indicatorSource})`,
       );
     }
-    const { rows } = await app.pool.query<{ client_id: number; weekly: (number | null)[] }>(
-      `SELECT c.id AS client_id, array_agg(rs.computed_indicator ORDER BY w.week) AS weekly
-         FROM clients c
-        CROSS JOIN (SELECT DISTINCT week FROM risk_scores) w
-         LEFT JOIN risk_scores rs ON rs.client_id = c.id AND rs.week = w.week
-        GROUP BY c.id ORDER BY c.id`,
+    const leaving = ((facts.seed as { leaving?: number[] } | undefined)?.leaving ?? []).slice().sort((a, b) => a - b);
+    const { rows } = await app.pool.query<{ id: number; number: number }>(
+      `SELECT id, number FROM clients WHERE number = ANY($1::int[]) AND state <> 'disconnected' ORDER BY number`,
+      [leaving],
     );
+    const served = await app.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM clients WHERE state <> 'disconnected'`);
     const today = localDate(now(), app.config.ric.timeZone);
     // The last two weeks before the clock: after most scored weeks, within their horizon.
     const from = addDays(periodRange('isoweek', range.last).end, -13);
-    const gone = generateDisconnections(
-      rows.map((r) => ({ clientId: r.client_id, weekly: r.weekly })),
-      { from, to: addDays(today, -1), seed: SEED },
-    );
+    const span = Math.max(0, Math.round((Date.parse(addDays(today, -1)) - Date.parse(from)) / 86_400_000));
+    const rng = new Rng(SEED);
+    const gone = rows.map((r) => ({ clientId: r.id, on: addDays(from, rng.int(0, span)) }));
     await app.pool.query(
       `INSERT INTO client_state_changes (client_id, from_state, to_state, changed_on, source)
        SELECT id, 'served', 'disconnected', on_day, 'import' FROM unnest($1::bigint[], $2::date[]) AS g(id, on_day)
@@ -96,10 +97,11 @@ export const indicatorQualityStep: DemoStep = {
     const auc = (x: number | null) => (x === null ? 'н/д' : scoreText(x));
     facts.indicatorQuality = { disconnected: gone.length, auc: f.computed.auc, high: f.computed.high };
     say(
-      `  ${gone.length} of ${rows.length} client(s) disconnected between ${from} and ${addDays(today, -1)} (history in client_state_changes)`,
+      `  ${gone.length} of ${served.rows[0]?.n ?? 0} client(s) leave by the hidden world (health drifting week to week; the exports only reflect it), ` +
+        `recorded as disconnected between ${from} and ${addDays(today, -1)} (client_state_changes)`,
     );
     say(
-      `  ROC AUC of the indicator: ${auc(f.computed.auc)} over ${range.first} … ${range.last} (horizon ${HORIZON_WEEKS} weeks); ` +
+      `  ROC AUC of the indicator: ${auc(f.computed.auc)} over ${range.first} … ${range.last} (horizon ${HORIZON_WEEKS} weeks; out of sample: the indicator's inputs do not decide who leaves); ` +
         `high zone: precision ${Math.round((f.computed.high?.precision ?? 0) * 100)} %, recall ${Math.round((f.computed.high?.recall ?? 0) * 100)} %`,
     );
     if (f.crm.scored) say(`  ROC AUC of the CRM's indicator: ${auc(f.crm.auc)} (${f.crm.scored} client-weeks)`);

@@ -23,7 +23,7 @@ import { formatTable } from '../reports/render.js';
 import type { DemoStep } from './types.js';
 
 /** Queue a run and wait for the worker's result. */
-export async function runQueued(app: App, def: PeriodicJob<Record<string, never>>, period: string): Promise<Record<string, unknown>> {
+export async function runQueued<O>(app: App, def: PeriodicJob<O>, period: string): Promise<Record<string, unknown>> {
   const events = new QueueEvents(def.name, { connection: redisConnection(app.config.env.redisUrl), prefix: app.config.env.queuePrefix });
   try {
     await events.waitUntilReady();

@@ -5,6 +5,7 @@
 import { latestImports } from '../db/imports.js';
 import { DEFAULT_SEED, seedDemo } from '../demo-data/seed-demo.js';
 import { describeOutcome } from '../imports/describe.js';
+import { liveShareCounts, shareLines } from '../reports/threshold-shares.js';
 import type { DemoStep } from './types.js';
 
 export const DEMO_CLIENTS = 300;
@@ -22,7 +23,10 @@ export const seedStep: DemoStep = {
     const changes = await app.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM key_person_changes');
     say(`  key-person changes detected: ${changes.rows[0]?.n ?? 0}`);
     say(`  sources imported: ${(await latestImports(app.pool)).map((i) => i.kind).join(', ')}`);
+    const shares = await liveShareCounts(app);
+    say(`  share of clients per category (week ${shares.week}) and signal (now):`);
+    for (const line of shareLines(shares)) say(`    ${line}`);
     say('  see: admin report online-usage, admin report contacts --problems, admin imports');
-    facts.seed = { dir: res.dir, clients: DEMO_CLIENTS, imports: res.outcomes.length };
+    facts.seed = { dir: res.dir, clients: DEMO_CLIENTS, imports: res.outcomes.length, leaving: res.leaving };
   },
 };

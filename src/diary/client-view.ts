@@ -5,13 +5,12 @@
  * page of the timeline. A client out of the user's scope is null, whether it exists or not.
  */
 import type { App } from '../app.js';
+import { now } from '../clock.js';
 import { type ClientCard, findClientCard } from '../db/client-cards.js';
 import {
   type CardContact,
   cardContacts,
   clientTimeline,
-  type IndicatorWeek,
-  indicatorWeeks,
   lastStateChange,
   type OpenTask,
   openClientTasks,
@@ -20,8 +19,9 @@ import {
   type TimelineRow,
 } from '../db/client-story.js';
 import type { DiaryUser } from '../db/diary-auth.js';
-import { clientRiskHistory, type RiskScoreRow } from '../db/risk-scores.js';
+import { clientIndicatorSeries, clientRiskHistory, type IndicatorSeriesWeek, type RiskScoreRow } from '../db/risk-scores.js';
 import { type Scope, scopedClientByNumber } from '../db/scope.js';
+import { periodOf, shiftPeriod } from '../domain/periods.js';
 import { taskAccess } from './view.js';
 
 /** Weeks of the indicator chart. */
@@ -38,7 +38,8 @@ export interface ClientPageQuery {
 export interface ClientPageView {
   card: ClientCard;
   stateChange: { changed_on: string; from_state: string | null } | null;
-  weeks: IndicatorWeek[];
+  /** Both indicator series over the chart's weeks, oldest first (every week, null where none). */
+  weeks: IndicatorSeriesWeek[];
   /** The latest scored week, with the components and reasons. */
   latest: RiskScoreRow | null;
   contacts: CardContact[];
@@ -62,14 +63,19 @@ export async function loadClientPage(
   number: number,
   query: ClientPageQuery,
 ): Promise<ClientPageView | null> {
-  const client = await scopedClientByNumber(app.pool, scope, number);
-  if (client === null) return null;
+  // The scope's answer and the card side by side; nothing of the card is used unless the scope sees it.
+  const [client, card] = await Promise.all([scopedClientByNumber(app.pool, scope, number), findClientCard(app.pool, number)]);
+  if (client === null || card === null || card.id !== client.id) return null;
   const id = client.id;
-  const card = await findClientCard(app.pool, number);
-  if (!card) return null;
   const [stateChange, weeks, history, contacts, open, timeline] = await Promise.all([
     lastStateChange(app.pool, id),
-    indicatorWeeks(app.pool, id, CHART_WEEKS),
+    clientIndicatorSeries(
+      app.pool,
+      id,
+      card.week ?? shiftPeriod('isoweek', periodOf('isoweek', now(), app.config.ric.timeZone), -1),
+      CHART_WEEKS,
+      app.config.risk.zones,
+    ),
     card.week ? clientRiskHistory(app.pool, id, card.week, 1) : Promise.resolve([]),
     cardContacts(app.pool, id),
     openClientTasks(app.pool, id),
@@ -84,7 +90,7 @@ export async function loadClientPage(
   return {
     card,
     stateChange,
-    weeks,
+    weeks: [...weeks].reverse(),
     latest: history[0] ?? null,
     contacts,
     open: open.map((t) => ({ ...t, linked: taskAccess(user, t) !== 'none' })),

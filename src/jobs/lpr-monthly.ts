@@ -15,7 +15,7 @@ import { insertCallOnlyTasks } from '../db/call-only-tasks.js';
 import { getContent } from '../db/contents.js';
 import { insertLinks } from '../db/links.js';
 import { getMailing, type MailingRow, snapshotAttachments, upsertMailing } from '../db/mailings.js';
-import { insertMessages, pendingMessageIds } from '../db/messages.js';
+import { insertMessages, pendingMessageWaves } from '../db/messages.js';
 import { withTransaction } from '../db/pool.js';
 import { type CandidateRow, loadCandidates } from '../db/recipients.js';
 import { type CallOnly, callOnlyContacts, callOnlyScript } from '../domain/call-only.js';
@@ -25,12 +25,17 @@ import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients } from
 import { monthSubject, monthTitle } from '../domain/ru.js';
 import { compileVariants, composeOptions, mailingLinks } from '../mail/compose.js';
 import { dispatchMessages } from '../mail/send-message.js';
+import { planMailingWaves } from '../workload/waves.js';
 import type { JobContext, PeriodicJob, Trigger } from './types.js';
 
 export { LPR_KIND } from '../domain/mailing-content.js';
 export { composeOptions } from '../mail/compose.js';
 
-const options = z.strictObject({});
+const options = z.strictObject({
+  /** Send in daily waves also on demand (a scheduled run always does). */
+  waves: z.boolean().optional(),
+});
+type Options = z.infer<typeof options>;
 
 export interface Prepared {
   mailing: MailingRow | null;
@@ -83,7 +88,7 @@ function excludedText(excluded: Partial<Record<Exclusion, number>>): string[] {
   return Object.entries(excluded).map(([k, n]) => `  ${EXCLUSION_TEXT[k as Exclusion]}: ${n}`);
 }
 
-async function plan(ctx: JobContext<Record<string, never>>) {
+async function plan(ctx: JobContext<Options>) {
   const { selection, mailing, callOnly } = await prepare(ctx.app, ctx.period);
   const first = selection.recipients.slice(0, 20).map((r) => ({
     contactId: r.contactId,
@@ -103,7 +108,34 @@ async function plan(ctx: JobContext<Record<string, never>>) {
   if (Object.keys(selection.excluded).length) lines.push('', 'not selected:', ...excludedText(selection.excluded));
   lines.push('', `calls without the e-mail (no usable address or consent): ${callOnly.length}`);
   lines.push('', `first ${first.length}:`, ...first.map((r) => `  ${r.contactId}  ${r.name} <${r.email}>  ${r.client}  [${r.variant}]`));
+  // The waves: per specialist and sending day, how many e-mails go and on which day their calls come.
+  const after = mailing?.send_after ?? sendAfter(ctx.app, ctx.trigger, now());
+  const waves = await planMailingWaves(ctx.app, ctx.app.pool, ctx.period, after, selection.recipients);
+  const names = new Map(
+    (await ctx.app.pool.query<{ id: number; name: string }>('SELECT id, name FROM employees')).rows.map((r) => [r.id, r.name]),
+  );
+  const perSpecialist = new Map<string, Map<string, number>>();
+  for (const r of selection.recipients) {
+    const who = r.specialistId === null ? '(no specialist)' : (names.get(r.specialistId) ?? String(r.specialistId));
+    const day = waves.day.get(r.contactId) as string;
+    const m = perSpecialist.get(who) ?? new Map<string, number>();
+    m.set(day, (m.get(day) ?? 0) + 1);
+    perSpecialist.set(who, m);
+  }
+  const waveRows = [...perSpecialist.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([specialist, days]) =>
+      [...days.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([day, emails]) => ({ specialist, day, emails, callsOn: waves.callDay(day) })),
+    );
+  lines.push(
+    '',
+    `waves (e-mail day → call day ${ctx.app.config.lpr.callAfterWorkingDays} working days later), per specialist:`,
+    ...waveRows.map((w) => `  ${w.specialist}  ${w.day}: ${w.emails} e-mail(s), calls on ${w.callsOn}`),
+  );
   return {
+    waves: waveRows,
     period: ctx.period,
     recipients: selection.recipients.length,
     perVariant: selection.perVariant,
@@ -114,7 +146,7 @@ async function plan(ctx: JobContext<Record<string, never>>) {
   };
 }
 
-async function run(ctx: JobContext<Record<string, never>>) {
+async function run(ctx: JobContext<Options>) {
   const { app, period, trigger, log } = ctx;
   const { mailing, content, selection, callOnly } = await prepare(app, period);
   // The call without the e-mail: planned for when the mailing goes out, once per contact and month.
@@ -151,6 +183,10 @@ async function run(ctx: JobContext<Record<string, never>>) {
   await ctx.heartbeat();
   const at = now();
   const after = mailing?.send_after ?? sendAfter(app, trigger, at);
+  // The daily waves, paced to the calls (a contact that already has a message keeps its wave).
+  // On demand (`admin trigger`) the whole mailing goes now unless `--option waves=true`.
+  const waves =
+    trigger !== 'admin' || ctx.options.waves ? await planMailingWaves(app, app.pool, period, after, selection.recipients) : null;
   const { mailingId, created } = await withTransaction(app.pool, async (db) => {
     const m = await upsertMailing(
       db,
@@ -167,26 +203,37 @@ async function run(ctx: JobContext<Record<string, never>>) {
         clientId: r.clientId,
         variant: r.variant.key,
         toEmail: (r.email as string).trim(),
+        sendAfter: waves?.sendAt.get(r.contactId) ?? null,
       })),
       at,
     );
     return { mailingId: m.id, created };
   });
   await ctx.heartbeat();
-  const ids = await pendingMessageIds(app.pool, mailingId);
-  await dispatchMessages(app, ids, { delayMs: after.getTime() - now().getTime() });
-  log.info({ mailingId, created, queued: ids.length, sendAfter: after }, 'mailing queued');
+  // One bulk add per wave, each delayed to its own time.
+  const pending = await pendingMessageWaves(app.pool, mailingId);
+  const byTime = new Map<number, number[]>();
+  for (const p of pending) {
+    const t = (p.send_after ?? after).getTime();
+    const list = byTime.get(t);
+    if (list) list.push(p.id);
+    else byTime.set(t, [p.id]);
+  }
+  for (const [t, list] of byTime) await dispatchMessages(app, list, { delayMs: t - now().getTime() });
+  const ids = pending.map((p) => p.id);
+  log.info({ mailingId, created, queued: ids.length, waves: byTime.size, sendAfter: after }, 'mailing queued');
   return {
     ...stats,
     mailingId,
     messagesCreated: created,
     variantsCompiled: missing.length,
     queued: ids.length,
+    waves: byTime.size,
     sendAfter: after.toISOString(),
   };
 }
 
-export const lprMonthly: PeriodicJob<Record<string, never>> = {
+export const lprMonthly: PeriodicJob<Options> = {
   kind: 'periodic',
   createsWork: true,
   name: LPR_KIND,

@@ -22,6 +22,7 @@ import { dmy } from '../domain/ru-dates.js';
 import { SOURCE_NAMES } from '../domain/sources.js';
 import { clientLabel } from '../health/alert-email.js';
 import { deviationCharts } from './deviations-charts.js';
+import { storedShareCounts, thresholdSection } from './threshold-shares.js';
 import type { Report, ReportColumn, ReportDefinition, ReportRow, ReportSection } from './types.js';
 
 const COLUMN: Record<ComponentKey, keyof DeviationRow> = {
@@ -177,7 +178,15 @@ export const deviationsReport: ReportDefinition = {
       title: 'Фиксация отклонений',
       subtitle: `${app.config.ric.code}, ${periodName(week)}${filters.length ? `; ${filters.join(', ')}` : ''}`,
       charts: await deviationCharts(app, week, department),
-      sections: [...groupLeaving(rows, app.config.risk.indicatorSource), await coverageSection(app, rows)],
+      sections: [
+        ...groupLeaving(rows, app.config.risk.indicatorSource),
+        await coverageSection(app, rows),
+        thresholdSection(
+          app.config,
+          await storedShareCounts(app.pool, week),
+          `Категории — по клиентам, рассчитанным за неделю ${week}; сигналы — условия, выполнявшиеся при последней проверке, по обслуживаемым клиентам. Пороги меняются в config (ключ «Настройка»).`,
+        ),
+      ],
     };
   },
 };

@@ -3,8 +3,10 @@
  * e-mailed (SMTP acceptance), acknowledged, reaction time — with the median and the 90th
  * percentile of the reaction time at the bottom.
  */
+
 import type { App } from '../app.js';
 import { now } from '../clock.js';
+import { latestScoredWeek } from '../db/risk-scores.js';
 import { listSignals } from '../db/signals.js';
 import { addDays, type IsoDate, localDate, parseIsoDate, zonedTime } from '../domain/dates.js';
 import { UsageError } from '../domain/options.js';
@@ -13,6 +15,7 @@ import { median, percentile } from '../domain/stats.js';
 import { clientLabel, signalTitle } from '../health/alert-email.js';
 import type { HBarsChart } from './charts/types.js';
 import { intervals, loadReaction, reactionChart, reactionSections } from './signal-reaction.js';
+import { storedShareCounts, thresholdSection } from './threshold-shares.js';
 import type { Report, ReportDefinition } from './types.js';
 
 function dateOption(values: Record<string, unknown>, key: string): IsoDate | null {
@@ -165,6 +168,11 @@ async function baselineReport(app: App, range: { from: Date; to: Date }, subtitl
           'Условия, выполнявшиеся при первой проверке источника: письма не отправлялись, задачи распределены по ближайшим рабочим дням.',
         ],
       },
+      thresholdSection(
+        app.config,
+        await storedShareCounts(app.pool, (await latestScoredWeek(app.pool)) ?? ''),
+        'Сигналы — условия, выполнявшиеся при последней проверке, по обслуживаемым клиентам; категории — по последней рассчитанной неделе. Пороги меняются в config (ключ «Настройка»).',
+      ),
     ],
   };
 }

@@ -92,5 +92,42 @@ describe('the head steers from the diary, in Chromium', () => {
     expect(comment).toMatch(/Фисун Елена Анатольевна 03\.06\.2024 10:\d\d Комментарий: обучить/);
     // A member may not move a due date: no form, and a forged POST is refused.
     expect(await member.locator('input[name=due]').count()).toBe(0);
+    /** The head's due-date form, forged in the member's page and submitted by Chromium with the member's session. */
+    const forge = async (token: string) => {
+      const action = `/diary/tasks/${taskId}/due`;
+      const [res] = await Promise.all([
+        member.waitForResponse((r) => new URL(r.url()).pathname === action && r.request().method() === 'POST'),
+        // A page script (a string: the tests have no DOM types) that builds the form and submits it.
+        member.evaluate(`(() => {
+          const form = document.createElement('form');
+          form.method = 'post';
+          form.action = ${JSON.stringify(action)};
+          for (const [name, value] of Object.entries({ csrf: ${JSON.stringify(token)}, due: '2024-06-21' })) {
+            const input = document.createElement('input');
+            input.type = 'hidden';
+            input.name = name;
+            input.value = value;
+            form.append(input);
+          }
+          document.body.append(form);
+          form.submit();
+        })()`),
+      ]);
+      await member.waitForLoadState();
+      return { status: res.status(), text: await member.locator('body').textContent() };
+    };
+    // With the member's own valid form token: another's task is not theirs to move.
+    const csrf = await member.locator('input[name=csrf]').first().inputValue();
+    expect(csrf).toMatch(/\S{20,}/);
+    const own = await forge(csrf);
+    expect(own.status).toBe(404);
+    expect(own.text).toContain('Задача не найдена');
+    // With a made-up token: refused before anything is looked at.
+    await member.goto(`${base}/diary/tasks/${taskId}`);
+    const madeUp = await forge('forged-token');
+    expect(madeUp.status).toBe(403);
+    expect(madeUp.text).toContain('Форма не принята');
+    expect((await q('SELECT due_at FROM tasks WHERE id = $1', [taskId]))[0].due_at).toEqual(new Date('2024-06-14T18:00:00+03:00'));
+    expect(await q('SELECT count(*)::int AS n FROM task_changes WHERE task_id = $1', [taskId])).toEqual([{ n: 3 }]);
   });
 });

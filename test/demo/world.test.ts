@@ -132,13 +132,18 @@ describe('the demo world (hidden health)', () => {
       };
     };
     const sick = observe(0.25);
+    const middling = observe(0.5);
     const well = observe(0.85);
-    expect(well.logins).toBeGreaterThan(2 * sick.logins);
+    expect(well.logins).toBeGreaterThan(2 * middling.logins);
+    expect(middling.logins).toBeGreaterThan(sick.logins);
+    // At the floor of health nobody logs in: the system is not used.
+    expect(sick.logins).toBe(0);
     expect(well.lk).toBeGreaterThan(sick.lk);
     expect(well.webinars).toBeGreaterThan(sick.webinars);
     expect(well.held).toBeGreaterThan(sick.held);
-    // Noise: a healthy client also has weeks without a login, a sick one weeks with several.
+    // Noise: a healthy client also has weeks without a login; a middling one has both kinds of weeks.
     expect(well.zeroLogins).toBeGreaterThan(0);
-    expect(sick.logins).toBeGreaterThan(0.5);
+    expect(middling.zeroLogins).toBeGreaterThan(0.1);
+    expect(middling.zeroLogins).toBeLessThan(0.9);
   });
 });

@@ -28,7 +28,11 @@ beforeAll(async () => {
   ({ t, w } = desk);
   const db = t.app.pool;
   // The CRM's series of the latest week beside churnguard's, and a state change.
-  await db.query(`UPDATE risk_scores SET crm_indicator = 0.34, computed_indicator = indicator WHERE client_id = $1`, [w.vetId]);
+  await db.query(`UPDATE risk_scores SET computed_indicator = indicator, computed_zone = zone WHERE client_id = $1`, [w.vetId]);
+  await db.query(
+    `INSERT INTO crm_deviations (client_id, week, indicator, imported_at) VALUES ($1, '2024-W21', 0.28, now()), ($1, '2024-W22', 0.34, now())`,
+    [w.vetId],
+  );
   await db.query(
     `INSERT INTO client_state_changes (client_id, from_state, to_state, changed_on, source) VALUES ($1, 'primary_advance', 'served', '2024-03-01', 'import')`,
     [w.vetId],
@@ -90,6 +94,9 @@ describe('who sees a client', () => {
     expect(svg).toContain('КИС');
     expect(svg.match(/<rect class="band"/g)).toHaveLength(3);
     expect(svg).toContain('Высокий риск');
+    expect(svg).toContain('Индикатор риска за 26 недель');
+    expect(svg).toContain('02.06: churnguard — 0,38, КИС — 0,34');
+    expect(svg).toContain('26.05: churnguard — 0,26, КИС — 0,28');
     // The latest week's components as explain gives them.
     expect(res.body).toContain('Составляющие индикатора (неделя по 02.06.2024)');
     expect(res.body).toContain(

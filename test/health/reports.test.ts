@@ -127,6 +127,45 @@ describe('report deviations', () => {
     expect(overview.out).toContain('Сигналы об ухудшении ситуации с клиентом');
   });
 
+  it('shows each category and signal with its threshold, config key, basis and share of clients', async () => {
+    const report = JSON.parse((await cli('report', 'deviations', '--week', '2024-W22', '--json')).out);
+    const section = report.sections.find((s: { title?: string }) => s.title === 'Пороги категорий и сигналов: доля клиентов');
+    const rows = section.rows as {
+      rule: string;
+      kind: string;
+      threshold: string;
+      config: string;
+      basis: string;
+      clients: number;
+      share: number;
+    }[];
+    expect(rows.map((r) => r.rule)).toContain('Низкая активность');
+    expect(rows.find((r) => r.rule === 'Двойной')).toMatchObject({ kind: 'категория', clients: 1, share: 1 / 3 });
+    expect(rows.find((r) => r.rule === 'Низкая активность')).toMatchObject({
+      config: 'risk.categories.lowActivityWeeks, lowActivityBaselineWeeks, lowActivityDropShare',
+      threshold: 'нет входов 4 нед. или входов в неделю меньше на 50 % и более, чем за 8 нед. до них',
+    });
+    const noContact = rows.find((r) => r.rule === 'Отсутствие контакта с ключевым пользователем, ЛПР, ЛВПР');
+    expect(noContact).toMatchObject({ kind: 'сигнал', config: 'signals.noKeyContactDays' });
+    expect(noContact?.basis).toMatch(/^источник: «Отсутствие контакта/);
+    // Every rule carries its basis and a share (or none without clients).
+    for (const r of rows) expect(r.basis, r.rule).toMatch(/^источник: /);
+    // The threshold follows the config.
+    const tuned = await runCapturedCli({ ...t.config, signals: { ...t.config.signals, noKeyContactDays: 90 } }, [
+      'report',
+      'deviations',
+      '--week',
+      '2024-W22',
+      '--json',
+    ]);
+    const tunedRows = JSON.parse(tuned.out).sections.find(
+      (s: { title?: string }) => s.title === 'Пороги категорий и сигналов: доля клиентов',
+    ).rows;
+    expect(tunedRows.find((r: { config: string }) => r.config === 'signals.noKeyContactDays').threshold).toContain('90 дн.');
+    const baseline = JSON.parse((await cli('report', 'signals', '--baseline', '--json')).out);
+    expect(baseline.sections.map((s: { title?: string }) => s.title)).toContain('Пороги категорий и сигналов: доля клиентов');
+  });
+
   it('refuses a bad week or zone with exit code 2', async () => {
     const week = await cli('report', 'deviations', '--week', '2024-23');
     expect(week.code).toBe(2);

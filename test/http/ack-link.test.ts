@@ -15,6 +15,7 @@ import { addClient, addDepartment, addEmployee } from '../fixtures/desk.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { serve } from '../helpers/http.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { waitFor } from '../helpers/wait.js';
 
 let t: TestEnv;
 let smtp: TestSmtp;
@@ -22,8 +23,6 @@ let server: FastifyInstance;
 let base: string;
 let workers: JobWorkers;
 const staff: Record<string, number> = {};
-let signalId: number;
-let link: string;
 
 async function signal(id: number) {
   return (await t.app.pool.query('SELECT * FROM signals WHERE id = $1', [id])).rows[0];
@@ -37,10 +36,17 @@ beforeAll(async () => {
   const dep = await addDepartment(db, 'Специалисты Тихоненко_502');
   staff.field = await addEmployee(db, { name: 'Нелина А.Ю.', role: 'field', departmentId: dep, email: 'nelina@ric502.example' });
   staff.head = await addEmployee(db, { name: 'Тихоненко О.П.', role: 'head', departmentId: dep, email: 'tikhonenko@ric502.example' });
-  const client = await addClient(db, { number: 198183, name: 'Био Технология', fieldId: staff.field });
   workers = new JobWorkers(t.app, [sendEmail]);
   workers.start();
+});
+
+/**
+ * A signal of its own for each test (so the tests pass in any order): a client of the field
+ * specialist, its key-person change raised on Monday 3 June 10:00, and the alert's ack link.
+ */
+async function alert(number: number, name: string): Promise<{ signalId: number; link: string }> {
   setClock(new Date('2024-06-03T10:00:00+03:00'));
+  const client = await addClient(t.app.pool, { number, name, fieldId: staff.field });
   const res = await raiseSignals(t.app, [
     {
       clientId: client,
@@ -48,15 +54,15 @@ beforeAll(async () => {
       summary: 'Смена ключевого лица (ЛПР): Полчихина Е.И. → Орлов С.П.',
       details: ['Смена ключевого лица (ЛПР): Полчихина Е.И. → Орлов С.П.'],
       evidence: {},
-      dedupKey: 'key_person_change.test.1',
+      dedupKey: `key_person_change.test.${number}`,
     },
   ]);
-  signalId = res.raised[0]?.id as number;
-  const [mail] = await smtp.waitForCount(1);
-  link = /Принято в работу: (\S+)/.exec(mail?.parsed.text ?? '')?.[1] as string;
+  const signalId = res.raised[0]?.id as number;
+  const mail = await waitFor('the alert', () => smtp.messages.find((m) => (m.parsed.text ?? '').includes(`${number} - ${name}`)));
+  const url = /Принято в работу: (\S+)/.exec(mail?.parsed.text ?? '')?.[1] as string;
   // The public base URL of the test config points elsewhere: keep the path, use this server.
-  link = `${base}${new URL(link).pathname}`;
-});
+  return { signalId, link: `${base}${new URL(url).pathname}` };
+}
 afterAll(async () => {
   await workers.close(5000);
   await server.close();
@@ -67,6 +73,7 @@ afterAll(async () => {
 
 describe('the ack link of a signal alert', () => {
   it('GET shows the signal, its client and the button, and changes nothing', async () => {
+    const { signalId, link } = await alert(198183, 'Био Технология');
     expect(link).toMatch(/\/a\/[0-9a-z]+-[0-9a-z]+-[\w-]+$/);
     const res = await fetch(link);
     expect(res.status).toBe(200);
@@ -81,6 +88,7 @@ describe('the ack link of a signal alert', () => {
   });
 
   it('POST acknowledges the signal as the alert’s field specialist, and escalation leaves it alone', async () => {
+    const { signalId, link } = await alert(198184, 'Белгородский информационный фонд');
     setClock(new Date('2024-06-03T11:30:00+03:00'));
     const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'ack=1' });
     expect(res.status).toBe(200);
@@ -96,10 +104,12 @@ describe('the ack link of a signal alert', () => {
     // Days after the escalation deadline: nothing to escalate.
     setClock(new Date('2024-06-10T12:00:00+03:00'));
     const run = await executeRun(t.app, signalEscalation, { period: '2024-06-10T1200', trigger: 'schedule' });
-    expect(run.stats).toMatchObject({ overdue: 0, escalated: 0 });
+    expect(run.status).toBe('completed');
+    expect(await signal(signalId)).toMatchObject({ escalated_at: null, escalation_notification_id: null });
   });
 
   it('answers a tampered, foreign or expired token with the Russian 404 page, and changes nothing', async () => {
+    const { signalId, link } = await alert(198185, 'ПЖКОМ');
     const secret = t.config.env.trackingSecret;
     const token = new URL(link).pathname.slice(3);
     const [id36, exp36, ...sig] = token.split('-');

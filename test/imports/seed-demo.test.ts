@@ -120,4 +120,22 @@ describe('seed-demo', () => {
       expect((await one(`SELECT count(*)::int AS n FROM ${table}`)).n, table).toBeGreaterThan(0);
     }
   });
+
+  it('prints the share of clients each category and signal covers, none of them half the RIC', async () => {
+    const dir = join(t.varDir, 'seed');
+    const text = await cli(t, 'seed-demo', '--clients', '120', '--dir', dir);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/доля клиентов \(категории — неделя 2024-W22, сигналы — сейчас\):/);
+    expect(text.out).toMatch(/ {2}категория «Низкая активность»: \d+ из \d+ \(\d+ %\)/);
+    expect(text.out).toMatch(/ {2}сигнал «Отсутствие контакта с ключевым пользователем, ЛПР, ЛВПР»: \d+ из \d+ \(\d+ %\)/);
+    const { shares } = JSON.parse((await cli(t, 'seed-demo', '--clients', '120', '--dir', dir, '--json')).out);
+    expect(shares.categoryBase).toBeGreaterThan(100);
+    expect(shares.signalBase).toBeGreaterThan(100);
+    for (const [key, n] of Object.entries(shares.covered as Record<string, number>)) {
+      const base = ['new', 'double', 'red_zone', 'low_activity', 'retention'].includes(key) ? shares.categoryBase : shares.signalBase;
+      expect(n / base, key).toBeLessThan(0.4);
+    }
+    expect(shares.covered.low_activity).toBeGreaterThan(0);
+    expect(shares.covered.no_key_contact).toBeGreaterThan(0);
+  });
 });

@@ -55,6 +55,11 @@ beforeAll(async () => {
   );
   taskId = rows[0].id;
   await importAll(db, '2024-07-14T20:00:00Z');
+  // The CRM's «Работы» covered the whole quarter before (coverage): the echoes below are one day's
+  // exports, and the ЛПР component must not turn н/д for them.
+  await db.query(
+    `UPDATE imports SET covers_from = '2024-01-01', covers_to = '2024-07-14', covers_declared = true WHERE kind = 'contact-events'`,
+  );
   setClock(new Date('2024-07-10T11:30:00+03:00'));
   const done = await cli(t, 'task', 'done', String(taskId), '--outcome', 'held-with-login', '--next', 'обзор по НДФЛ');
   expect(done.code, done.err).toBe(0);

@@ -12,6 +12,7 @@ import { zonedTime } from '../../src/domain/dates.js';
 import { closeVisit } from '../../src/workload/close-visit.js';
 import { planWork } from '../../src/workload/plan-work.js';
 import { addClient, addContact, addDepartment, addEmployee } from '../fixtures/desk.js';
+import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 
 let t: TestEnv;
@@ -240,5 +241,42 @@ describe('every task gets a deadline', () => {
     await planWork(t.app, { date: MON, at: at(MON) });
     const { rows } = await t.app.pool.query('SELECT due_at FROM tasks WHERE id = $1', [[...made.values()][0]]);
     expect(rows[0].due_at).toEqual(zonedTime('2024-06-10', 18, 0, TZ));
+  });
+});
+
+describe('admin plan and admin employee capacity', () => {
+  it('prints each person’s day with capacity and visits with reasons (JSON), then the overflow; a personal norm replans', async () => {
+    const who = await addEmployee(t.app.pool, { role: 'remote', departmentId: dep, name: 'Планова Анна Сергеевна' });
+    const a = await addClient(t.app.pool, { remoteId: who, number: 771001 });
+    const b = await addClient(t.app.pool, { remoteId: who, number: 771002 });
+    await insertTasks(
+      t.app.pool,
+      [task(who, a, 'lpr-call', TUE), task(who, a, 'risk-review', TUE), task(who, b, 'risk-review', MON)],
+      at(MON),
+    );
+    await t.app.pool.query('UPDATE employees SET daily_capacity = 1 WHERE id = $1', [who]);
+    await planWork(t.app, { date: MON, at: at(MON) });
+    const res = await runCapturedCli(t.config, ['plan', '--employee', 'Планова', '--from', MON, '--to', TUE, '--json']);
+    expect(res.code, res.err).toBe(0);
+    const out = JSON.parse(res.out);
+    expect(out.plans.map((p: { date: string; capacity: number; visits: unknown[] }) => [p.date, p.capacity, p.visits.length])).toEqual([
+      [MON, 1, 1],
+      [TUE, 1, 1],
+    ]);
+    expect(out.plans[0].visits[0]).toMatchObject({ client: 771002, reasons: [{ kind: 'risk-review' }] });
+    expect(out.plans[1].visits[0].reasons.map((r: { kind: string }) => r.kind)).toEqual(['lpr-call', 'risk-review']);
+    expect(out.overflow).toEqual([]);
+    const text = (await runCapturedCli(t.config, ['plan', '--employee', 'Планова', '--date', MON])).out;
+    expect(text).toContain('Планова Анна Сергеевна — 03.06.2024: 1 визит при норме 1');
+    expect(text).toContain('1. 771002 - ');
+    // A norm of 0: today's visit stays where it is (the day has started), Tuesday's is overflow with its reason.
+    const set = await runCapturedCli(t.config, ['employee', 'capacity', 'Планова', '0', '--now', at(MON, 12).toISOString()]);
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toContain('Планова Анна Сергеевна: норма звонков в день — 0');
+    const after = JSON.parse((await runCapturedCli(t.config, ['plan', '--employee', 'Планова', '--date', MON, '--json'])).out);
+    expect(after.overflow.map((o: { client: number; reason: string }) => [o.client, o.reason])).toEqual([
+      [771001, 'норма сотрудника — 0 визитов в день: передайте визит другому'],
+    ]);
+    expect(after.plans.map((p: { visits: { client: number }[] }) => p.visits.map((v) => v.client))).toEqual([[771002]]);
   });
 });

@@ -10,6 +10,7 @@ import { importCommand } from './import.js';
 import { importsCommand } from './imports.js';
 import { mailDnsCommand } from './mail-dns.js';
 import { migrateCommand } from './migrate.js';
+import { employeeCapacityCommand, planCommand } from './plan.js';
 import { previewCommand } from './preview.js';
 import { reportCommand } from './report.js';
 import { retryCommand } from './retry.js';
@@ -45,5 +46,7 @@ export const COMMANDS: readonly Command[] = [
   signalAckCommand,
   findingAddCommand,
   employeeTokenCommand,
+  employeeCapacityCommand,
+  planCommand,
   mailDnsCommand,
 ];

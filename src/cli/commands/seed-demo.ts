@@ -1,6 +1,7 @@
 import { DEFAULT_SEED, seedDemo } from '../../demo-data/seed-demo.js';
 import { describeOutcome } from '../../imports/describe.js';
 import { ImportFailed } from '../../imports/errors.js';
+import { liveShareCounts, shareLines } from '../../reports/threshold-shares.js';
 import { type Command, emit, int, str } from '../command.js';
 
 export const seedDemoCommand: Command = {
@@ -12,8 +13,19 @@ export const seedDemoCommand: Command = {
     const clients = int(values, 'clients', { min: 1, max: 100_000 }) ?? 300;
     const seed = int(values, 'seed', { min: 0 }) ?? DEFAULT_SEED;
     try {
-      const res = await seedDemo(ctx.app(), { clients, seed, dir: str(values, 'dir') });
-      emit(ctx, res, () => `${res.outcomes.map(describeOutcome).join('\n')}\nfiles in ${res.dir}\n`);
+      const app = ctx.app();
+      const res = await seedDemo(app, { clients, seed, dir: str(values, 'dir') });
+      // What each category and signal would cover in this RIC: the thresholds' effect at a glance.
+      const shares = await liveShareCounts(app);
+      emit(
+        ctx,
+        { ...res, shares },
+        () =>
+          `${res.outcomes.map(describeOutcome).join('\n')}\nfiles in ${res.dir}\n` +
+          `доля клиентов (категории — неделя ${shares.week}, сигналы — сейчас):\n${shareLines(shares)
+            .map((l) => `  ${l}`)
+            .join('\n')}\n`,
+      );
       return 0;
     } catch (err) {
       if (!(err instanceof ImportFailed)) throw err;

@@ -8,14 +8,16 @@
 
 import { type ClientMatch, TIMELINE_KINDS, type TimelineKind, type TimelineRow } from '../../db/client-story.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
+import type { SeriesPoint } from '../../db/risk-scores.js';
 import type { ClientPageView } from '../../diary/client-view.js';
 import { describeFrequency } from '../../domain/contact-frequency.js';
 import { ruDate } from '../../domain/formats.js';
 import type { RiskConfig } from '../../domain/health-config.js';
-import { ORIGIN_NAMES } from '../../domain/indicator-source.js';
+import { type IndicatorSourceSetting, sourceLabel } from '../../domain/indicator-source.js';
+import { periodRange } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_NAMES, type ComponentKey } from '../../domain/risk-components.js';
-import { scoreText, ZONE_NAMES, type Zone, zoneOf } from '../../domain/risk-model.js';
+import { scoreText, ZONE_NAMES, type Zone } from '../../domain/risk-model.js';
 import { plural, rub } from '../../domain/ru.js';
 import { isSignalKind, SIGNAL_TITLES } from '../../domain/signal-kinds.js';
 import { taskKindName } from '../../domain/task-kinds.js';
@@ -106,6 +108,7 @@ export interface ClientPageContext {
   tz: string;
   csrf: string;
   zones: RiskConfig['zones'];
+  indicatorSource: IndicatorSourceSetting;
   /** The monthly contact when a person's frequency is not given (`lpr.defaultFrequencyMonths`). */
   defaultFrequencyMonths: number;
 }
@@ -114,10 +117,8 @@ function page(title: string, body: SafeHtml): string {
   return htmlPage(title, body, { csp: DIARY_CSP, css: DIARY_CSS + CLIENT_CSS });
 }
 
-const zoneText = (v: number | null, zones: RiskConfig['zones']): string => {
-  const z = zoneOf(v, zones);
-  return z ? `${scoreText(v)} — ${ZONE_NAMES[z]}` : 'нет данных';
-};
+const pointText = (p: SeriesPoint | undefined): string =>
+  p && p.indicator !== null ? `${scoreText(p.indicator)} — ${p.zone ? ZONE_NAMES[p.zone] : 'нет данных'}` : 'нет данных';
 
 function headSection(v: ClientPageView, ctx: ClientPageContext): SafeHtml {
   const c = v.card;
@@ -125,10 +126,11 @@ function headSection(v: ClientPageView, ctx: ClientPageContext): SafeHtml {
   const cats = (c.categories ?? []).map((k) => CATEGORY_NAMES[k as RiskCategory] ?? k);
   const person = (name: string | null, dept: string | null) => (name ? `${name}${dept ? ` (${dept})` : ''}` : 'не назначен');
   const state = v.stateChange ? `${stateName(c.state)} с ${ruDate(v.stateChange.changed_on)}` : stateName(c.state);
+  const now = v.weeks.at(-1);
   const zone = r
-    ? html`<dt>Индикатор</dt><dd>${scoreText(r.indicator)} — ${r.zone ? ZONE_NAMES[r.zone as Zone] : 'нет данных'} (${ORIGIN_NAMES[r.indicator_source === 'crm' ? 'crm' : 'computed']}, неделя по ${ruDate(r.week_end)})</dd>
-<dt>По churnguard</dt><dd>${zoneText(r.computed_indicator, ctx.zones)}</dd>
-<dt>По КИС</dt><dd>${r.crm_indicator === null ? 'отчёт КИС за неделю не загружен' : zoneText(r.crm_indicator, ctx.zones)}</dd>`
+    ? html`<dt>Индикатор</dt><dd>${scoreText(r.indicator)} — ${r.zone ? ZONE_NAMES[r.zone as Zone] : 'нет данных'} (${sourceLabel(r.indicator_source, ctx.indicatorSource)}, неделя по ${ruDate(r.week_end)})</dd>
+<dt>По churnguard</dt><dd>${pointText(now?.computed)}</dd>
+<dt>По КИС</dt><dd>${now?.crm.indicator == null ? 'отчёт КИС за неделю не загружен' : pointText(now.crm)}</dd>`
     : html`<dt>Индикатор</dt><dd class="muted">не рассчитан</dd>`;
   return html`<section class="client" id="card"><h2>${clientLabel(c)}</h2><dl class="card">
 <dt>Категория</dt><dd>${c.category}${cats.length ? html`; ${cats.join(', ')}` : ''}</dd>
@@ -140,18 +142,21 @@ ${zone}
 </dl></section>`;
 }
 
-/** `2024-06-02` → `02.06`: the week's label on the chart (its last day). */
-const weekLabel = (weekEnd: string) => `${weekEnd.slice(8, 10)}.${weekEnd.slice(5, 7)}`;
+/** `2024-W22` → `02.06`: the week's label on the chart (its last day). */
+const weekLabel = (week: string) => {
+  const end = periodRange('isoweek', week).end;
+  return `${end.slice(8, 10)}.${end.slice(5, 7)}`;
+};
 
 function chartSection(v: ClientPageView, ctx: ClientPageContext): SafeHtml {
   const svg = linesSvg(
     {
       kind: 'lines',
       title: `Индикатор риска за ${v.weeks.length} ${plural(v.weeks.length, ['неделю', 'недели', 'недель'])}`,
-      categories: v.weeks.map((w) => weekLabel(w.week_end)),
+      categories: v.weeks.map((w) => weekLabel(w.week)),
       series: [
-        { name: 'churnguard', values: v.weeks.map((w) => w.computed_indicator), color: 'blue' },
-        { name: 'КИС', values: v.weeks.map((w) => w.crm_indicator), color: 'purple' },
+        { name: 'churnguard', values: v.weeks.map((w) => w.computed.indicator), color: 'blue' },
+        { name: 'КИС', values: v.weeks.map((w) => w.crm.indicator), color: 'purple' },
       ],
       bands: [
         { name: 'Нет угрозы', from: 0, to: ctx.zones.dynamicFrom, color: 'green' },

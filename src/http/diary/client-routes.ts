@@ -31,6 +31,7 @@ export async function diaryClientRoutes(scope: FastifyInstance, app: App, kit: D
     tz: app.config.ric.timeZone,
     csrf: csrfToken(token),
     zones: app.config.risk.zones,
+    indicatorSource: app.config.risk.indicatorSource,
     defaultFrequencyMonths: app.config.lpr.defaultFrequencyMonths,
   });
 

@@ -27,6 +27,13 @@ const EMAIL = /[^\s@<>"'(),;:[\]]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+/gu;
 const PHONE = /(?<![\d.])(?:\+7|7|8)(?:[ \t\-()]*\d){10}(?![\d.])/g;
 // A city number with its code in brackets and no prefix: (4722) 33-44-55.
 const CITY_PHONE = /\(\d{3,5}\)[ \t-]*\d{1,3}(?:[ \t-]*\d{2}){2}(?!\d)/g;
+// Any country's number in international form: + and 8 to 15 digits in any grouping
+// (+375 29 123-45-67, +49 30 1234567, +44 20 7946 0958); `+03:00` of a time is too short.
+const INTL_PHONE = /(?<![\w+])\+\d(?:[ \t\-().]*\d){7,14}(?![\d])/g;
+// A local number without its code: 33-44-55, 2-33-44-55, 333-44-55 (dates have four-digit years).
+const LOCAL_PHONE = /(?<![\w.-])\d{1,3}(?:-\d{2}){2,3}(?![\w-])/g;
+// An address at a host without dots: root@localhost, postmaster@mailhost.
+const LOCAL_EMAIL = /(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z][A-Za-z0-9-]*(?![\w.@-])/g;
 
 /** The one scrubber of everything logged (see the module comment). */
 export function scrub(text: string): string {
@@ -36,10 +43,13 @@ export function scrub(text: string): string {
     .replace(QUERY_TOKEN, '$1[token]')
     .replace(LINK_TOKEN, '$1[token]')
     .replace(EMAIL, '[email]')
+    .replace(LOCAL_EMAIL, '[email]')
     .replace(BARE_TOKEN, '[token]')
     .replace(RANDOM_TOKEN, '[token]')
     .replace(PHONE, '[phone]')
-    .replace(CITY_PHONE, '[phone]');
+    .replace(INTL_PHONE, '[phone]')
+    .replace(CITY_PHONE, '[phone]')
+    .replace(LOCAL_PHONE, '[phone]');
 }
 
 /** Fields that are secrets by name, at the top level or one below (pino's redact paths). */

@@ -9,6 +9,21 @@ describe('log scrubbing', () => {
     expect(scrub('call 8-906-600-50-06 or +7 (962) 300-82-52 or 79603008252')).toBe('call [phone] or [phone] or [phone]');
   });
 
+  it('removes international numbers, local numbers without a code and addresses at dotless hosts', () => {
+    for (const [line, want] of [
+      ['звонил +375 29 123-45-67 вчера', 'звонил [phone] вчера'],
+      ['Berlin +49 30 1234567, London +44 20 7946 0958', 'Berlin [phone], London [phone]'],
+      ['+375291234567', '[phone]'],
+      ['тел. 33-44-55 или 2-33-44-55', 'тел. [phone] или [phone]'],
+      ['mail to root@localhost failed', 'mail to [email] failed'],
+      ['from postmaster@mailhost', 'from [email]'],
+    ] as const)
+      expect(scrub(line), line).toBe(want);
+    // Times, dates, periods and versions stay as they are.
+    for (const line of ['at 2024-06-03T09:05:00+03:00', 'period 2024-06, week 2024-W23', 'date 2024-06-03', 'took 12 ms, +3 rows'])
+      expect(scrub(line), line).toBe(line);
+  });
+
   it('removes phones in every form the CRM writes them', () => {
     for (const phone of [
       '8 (4722) 33-44-55',

@@ -106,6 +106,31 @@ export async function openClientTasks(db: Queryable, clientId: number): Promise<
   return rows;
 }
 
+/** An open visit («Контакт с клиентом») of the client, from the planner (issue 20's `visits`). */
+export interface OpenVisit {
+  id: number;
+  assignee_id: number;
+  assignee_name: string | null;
+  planned_on: string | null;
+  due_on: string | null;
+  overflow_reason: string | null;
+  task_ids: number[];
+}
+
+export async function openClientVisits(db: Queryable, clientId: number): Promise<OpenVisit[]> {
+  const { rows } = await db.query<OpenVisit>(
+    `SELECT v.id, v.assignee_id, e.name AS assignee_name, to_char(v.planned_on, 'YYYY-MM-DD') AS planned_on,
+            to_char(v.due_on, 'YYYY-MM-DD') AS due_on, v.overflow_reason,
+            ARRAY(SELECT t.id FROM tasks t WHERE t.visit_id = v.id AND t.state = 'open' ORDER BY t.id) AS task_ids
+       FROM visits v LEFT JOIN employees e ON e.id = v.assignee_id
+      WHERE v.client_id = $1 AND v.state = 'open'
+      ORDER BY v.planned_on NULLS LAST, v.id`,
+    [clientId],
+  );
+  // bigint[] comes back as strings (only scalar int8 has a parser).
+  return rows.map((r) => ({ ...r, task_ids: r.task_ids.map(Number) }));
+}
+
 /** The day of the client's last change of state, when one was recorded. */
 export async function lastStateChange(db: Queryable, clientId: number): Promise<{ changed_on: string; from_state: string | null } | null> {
   const { rows } = await db.query<{ changed_on: string; from_state: string | null }>(

@@ -28,6 +28,9 @@ export function createPool(connectionString: string, max = 10): Pool {
   const pool = new pg.Pool({ connectionString, max, application_name: 'churnguard' });
   // An idle client losing its connection (PostgreSQL restarted) must not crash the process.
   pool.on('error', () => {});
+  // Nor one checked out by `pool.connect()` (pg-pool takes its listener away meanwhile): its
+  // running query fails anyway, and the pool drops it on release as no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -13,7 +13,9 @@ import {
   clientTimeline,
   lastStateChange,
   type OpenTask,
+  type OpenVisit,
   openClientTasks,
+  openClientVisits,
   TIMELINE_KINDS,
   type TimelineKind,
   type TimelineRow,
@@ -45,6 +47,8 @@ export interface ClientPageView {
   contacts: CardContact[];
   /** Open tasks, each with whether the user may open its page. */
   open: (OpenTask & { linked: boolean })[];
+  /** The open visits («Контакт с клиентом») the planner made of the open tasks. */
+  visits: OpenVisit[];
   timeline: TimelineRow[];
   more: boolean;
   query: ClientPageQuery;
@@ -67,7 +71,7 @@ export async function loadClientPage(
   const [client, card] = await Promise.all([scopedClientByNumber(app.pool, scope, number), findClientCard(app.pool, number)]);
   if (client === null || card === null || card.id !== client.id) return null;
   const id = client.id;
-  const [stateChange, weeks, history, contacts, open, timeline] = await Promise.all([
+  const [stateChange, weeks, history, contacts, open, visits, timeline] = await Promise.all([
     lastStateChange(app.pool, id),
     clientIndicatorSeries(
       app.pool,
@@ -79,6 +83,7 @@ export async function loadClientPage(
     card.week ? clientRiskHistory(app.pool, id, card.week, 1) : Promise.resolve([]),
     cardContacts(app.pool, id),
     openClientTasks(app.pool, id),
+    openClientVisits(app.pool, id),
     clientTimeline(app.pool, {
       clientId: id,
       kinds: query.kinds,
@@ -94,6 +99,7 @@ export async function loadClientPage(
     latest: history[0] ?? null,
     contacts,
     open: open.map((t) => ({ ...t, linked: taskAccess(user, t) !== 'none' })),
+    visits,
     timeline: timeline.rows,
     more: timeline.more,
     query,

@@ -22,7 +22,7 @@ import {
 import type { DiaryUser } from '../db/diary-auth.js';
 import type { RiskScoreRow } from '../db/risk-scores.js';
 import { type TaskChange, type TaskComment, taskChanges, taskComments } from '../db/task-steering.js';
-import { dayVisits, type VisitRow } from '../db/visits.js';
+import { dayVisits, overflowVisits, type VisitRow } from '../db/visits.js';
 import { addDays, daysBetween, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
 import { type Outcome, outcomesFor } from '../domain/task-outcomes.js';
 import { capacityOf, planWork } from '../workload/plan-work.js';
@@ -68,6 +68,8 @@ export interface DiaryView {
   mineTotal: number;
   /** The signed-in person's plan of the day. */
   plan: DayPlan;
+  /** A head's department: visits that do not fit, with their reasons (the head decides). */
+  overflow: VisitRow[];
   /** A head's team (without the head), in name order; empty for a specialist. */
   team: MemberTasks[];
   /** Everyone a head may give a task to (the head included). */
@@ -147,6 +149,7 @@ export async function loadDiary(app: App, user: DiaryUser): Promise<DiaryView> {
     mine: tasksOf(user.id),
     mineTotal: tasksOf(user.id).length,
     plan: planOf(user.id),
+    overflow: user.isHead && user.departmentId !== null ? await overflowVisits(app.pool, user.departmentId) : [],
     team: others.map((member) => ({ member, tasks: tasksOf(member.id), total: tasksOf(member.id).length, ...planOf(member.id) })),
     members,
   };

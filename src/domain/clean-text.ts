@@ -13,28 +13,44 @@
 const SEQUENCES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g;
 const LINE_BREAKS = /\r\n?|\n/g;
 const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-const ANY = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+// Unicode format controls (category Cf): bidi overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) that reorder what a terminal or a page shows, zero-width characters, soft
+// hyphens, a stray BOM, tag characters. Invisible in a name and dangerous on a screen.
+const FORMAT_CONTROLS = /\p{Cf}/gu;
+const ANY = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]|\p{Cf}/u;
 
 /**
- * The text without C0 and C1 control characters other than tab. A line break inside a quoted
- * multi-line cell becomes a space, so the words on either side stay apart. Letters, quotes
- * and `<b>`-like text stay as they are (output escapes them).
+ * The text without C0 and C1 control characters other than tab, and without Unicode format
+ * controls (Cf). A line break inside a quoted multi-line cell becomes a space, so the words on
+ * either side stay apart. Letters, quotes and `<b>`-like text stay as they are (output escapes them).
  */
 export function stripControls(s: string): string {
   // Almost every cell has none: test before replacing.
   if (!ANY.test(s)) return s;
-  return s.replace(SEQUENCES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, '');
+  return s.replace(SEQUENCES, '').replace(LINE_BREAKS, ' ').replace(CONTROLS, '').replace(FORMAT_CONTROLS, '');
 }
 
-/** Whether a character would not print as itself on a terminal (controls, bidi overrides, line breaks). */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+/** What would not print as itself on a terminal: controls, format controls (bidi, zero-width), line and paragraph separators. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\p{Cf}/gu;
 
-/** For table output: anything unprintable that remains shown as `\xNN` / `\uNNNN`, never sent raw. */
+/**
+ * For terminal output (tables, `explain`, import error lines): anything unprintable shown as
+ * `\xNN` / `\uNNNN` / `\u{NNNNN}`, never sent raw.
+ */
 export function escapeUnprintable(s: string): string {
   return s.replace(UNPRINTABLE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    const code = c.codePointAt(0) as number;
+    if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+    return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
   });
+}
+
+/** Several lines for a terminal: each escaped by {@link escapeUnprintable}, the line breaks kept. */
+export function escapeLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => escapeUnprintable(line))
+    .join('\n');
 }
 
 /**

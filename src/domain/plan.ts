@@ -126,7 +126,8 @@ export function planVisits(input: PlanInput): Placement[] {
   for (const v of input.visits) {
     const l = loadOf(v.assigneeId);
     l?.dues.push(v.dueOn);
-    if (l && input.keepFirstDay && first !== undefined && v.plannedOn === first) {
+    // Today's visits stay on today — unless the person is away today.
+    if (l && input.keepFirstDay && first !== undefined && v.plannedOn === first && !l.person.absent.has(first)) {
       l.used[0] = (l.used[0] as number) + 1;
       out.push({ id: v.id, plannedOn: first, overflowReason: null });
     } else rest.push(v);

@@ -51,6 +51,10 @@ ${done}`,
   await server.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+    // The page's button posts a plain form; a multipart body is refused unread (only the diary's upload takes one).
+    scope.addContentTypeParser('multipart/form-data', (_req, _payload, done) =>
+      done(Object.assign(new Error('multipart bodies are accepted only by the content upload'), { statusCode: 415 })),
+    );
 
     scope.get<{ Params: { token: string } }>('/a/:token', async (req, reply) => {
       const s = await signalOf(req.params.token);

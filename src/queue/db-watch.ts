@@ -41,6 +41,8 @@ export class DatabaseWatch {
   private probing: Promise<boolean> | null = null;
   private downSince: Date | null = null;
   private lastTick = 0;
+  /** Probes in a row that got no answer. */
+  private failures = 0;
   /** Answers held since this process started, as of the last answered probe: an outage's own are those held after it. */
   private heldAtLastAnswer = 0;
   private lastDownAt: Date | null = null;
@@ -123,9 +125,15 @@ export class DatabaseWatch {
       const client = this.client;
       this.client = null;
       await client?.end().catch(() => {});
-      if (!isConnectionError(err)) this.app.log.debug({ err }, 'database probe failed');
+      // Refused or cut: down at once. Only slow (a busy machine, a long lock): down when the
+      // next probe is no better, so one slow answer does not pause the workers.
+      const hard = isConnectionError(err) && !/timeout/i.test((err as Error).message ?? '');
+      this.failures++;
+      this.app.log.debug({ err, failures: this.failures }, 'database probe failed');
+      if (!hard && this.failures < 2 && !this.downSince) return false;
     }
     if (this.stopped) return ok;
+    if (ok) this.failures = 0;
     await (ok ? this.answered() : this.unanswered());
     return ok;
   }

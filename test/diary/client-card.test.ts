@@ -98,7 +98,7 @@ describe('who sees a client', () => {
     expect(svg).toContain('02.06: churnguard — 0,38, КИС — 0,34');
     expect(svg).toContain('26.05: churnguard — 0,26, КИС — 0,28');
     // The latest week's components as explain gives them.
-    expect(res.body).toContain('Составляющие индикатора (неделя по 02.06.2024)');
+    expect(res.body).toContain('Составляющие индикатора: неделя 22 (27.05–02.06.2024)');
     expect(res.body).toContain(
       '<td class="text">Контакт с ЛПР</td><td class="num">0,50</td><td class="text">нет контакта с ЛПР за 3 мес.</td>',
     );
@@ -136,6 +136,25 @@ describe('who sees a client', () => {
     expect(form.body).toContain(`<option value="${w.annaId}" selected>${ANNA}</option>`);
     // Another department's client is not prefilled.
     expect((await c.get('/diary/new?client=205749')).body).not.toMatch(/name="client"[^>]*value="205749"/);
+  });
+
+  it('shows the planner’s visit («Контакт с клиентом») among the open work, with its reasons linked', async () => {
+    const db = t.app.pool;
+    const { rows } = await db.query(
+      `INSERT INTO visits (client_id, assignee_id, starts_on, due_on, planned_on, created_at)
+       VALUES ($1, $2, '2024-06-06', '2024-06-14', '2024-06-07', now()) RETURNING id`,
+      [w.vetId, w.annaId],
+    );
+    const task = await db.query(
+      `INSERT INTO tasks (kind, title, assignee_id, client_id, visit_id, due_at, dedup_key, created_by, created_at)
+       VALUES ('manual', 'Обсудить продление', $1, $2, $3, '2024-06-14T18:00:00+03:00', 'card-visit-task', 'test', now()) RETURNING id`,
+      [w.annaId, w.vetId, rows[0].id],
+    );
+    const id = task.rows[0].id;
+    const res = await (await signedIn(ANNA)).get('/diary/clients/193254');
+    expect(res.body).toContain(
+      `<li><b>Контакт с клиентом</b>: запланирован на 07.06.2024, срок 14.06.2024; исполнитель ${ANNA}; причины — задачи <a href="/diary/tasks/${id}">№${id}</a></li>`,
+    );
   });
 
   it('without a session the card asks to sign in', async () => {

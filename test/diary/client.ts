@@ -57,9 +57,9 @@ export async function openSignInLink(c: DiaryClient, token: string, headers: Rec
   return c.post('/diary/login', { csrf: csrfOf(page.body), token: linkTokenOf(page.body) });
 }
 
-/** The CSRF token in a page's forms. */
+/** The CSRF token in a page's forms: a hidden field, or the upload form's address (`?csrf=…`). */
 export function csrfOf(page: string): string {
-  const m = page.match(/name="csrf" value="([^"]+)"/);
+  const m = page.match(/name="csrf" value="([^"]+)"|action="[^"]*[?&]csrf=([A-Za-z0-9_-]+)"/);
   if (!m) throw new Error('no CSRF field on the page');
-  return m[1] as string;
+  return (m[1] ?? m[2]) as string;
 }

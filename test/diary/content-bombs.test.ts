@@ -56,12 +56,16 @@ async function upload(xlsx: Buffer) {
   const c = await signedIn();
   const csrf = csrfOf((await c.get('/diary/content/2024-06')).body);
   const form = new FormData();
-  form.set('csrf', csrf);
   form.append('files', new Blob([xlsx]), 'content.xlsx');
   for (const name of PDFS) form.append('files', new Blob([readFileSync(join(SAMPLE_DIR, name))]), name);
   const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   const { result, peakBytes } = await peakGrowth(async () => {
-    const res = await fetch(`${base}/diary/content/2024-06`, { method: 'POST', body: form, redirect: 'manual', headers: { cookie } });
+    const res = await fetch(`${base}/diary/content/2024-06?csrf=${encodeURIComponent(csrf)}`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+      headers: { cookie },
+    });
     return { status: res.status, body: await res.text() };
   });
   if (process.env.SHOW_PEAKS) console.log(`content page upload: peak +${Math.round(peakBytes / MB)} MB`);

@@ -70,9 +70,8 @@ async function sampleFiles(edit?: (wb: ExcelJS.Workbook) => void): Promise<{ nam
 
 async function upload(c: DiaryClient, csrf: string, files: { name: string; bytes: Buffer }[]) {
   const form = new FormData();
-  form.set('csrf', csrf);
   for (const f of files) form.append('files', new Blob([f.bytes]), f.name);
-  const res = await fetch(`${base}/diary/content/2024-06`, {
+  const res = await fetch(`${base}/diary/content/2024-06?csrf=${encodeURIComponent(csrf)}`, {
     method: 'POST',
     body: form,
     redirect: 'manual',

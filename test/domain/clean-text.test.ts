@@ -15,7 +15,14 @@ describe('clean text', () => {
     expect(stripControls(s)).toBe(s);
   });
 
+  it('removes Unicode format controls: bidi overrides and isolates, zero-width characters, a BOM, a soft hyphen, tags', () => {
+    expect(stripControls('Ив\u202eанов')).toBe('Иванов');
+    expect(stripControls('\u2066Петров\u2069 \u200bА.\u200dБ.\ufeff')).toBe('Петров А.Б.');
+    expect(stripControls('Дир\u00adектор\u{e0041}')).toBe('Директор');
+  });
+
   it('escapes what would not print as itself in table output', () => {
+    expect(escapeUnprintable('a\u2066b\u200bc\u{e0041}')).toBe('a\\u2066b\\u200bc\\u{e0041}');
     expect(escapeUnprintable('a\u001b[2Jb')).toBe('a\\x1b[2Jb');
     expect(escapeUnprintable('имя\u202eтекст')).toBe('имя\\u202eтекст');
     expect(escapeUnprintable('обычный текст')).toBe('обычный текст');

@@ -7,8 +7,8 @@
  * peak memory (the process's resident high-water mark, reset just before the call) stays
  * under 64 MB, where inflating any of them would take 150 MB or more.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundedZip, declaredUncompressedBytes, ZipLimitError } from '../../src/imports/zip-limits.js';
@@ -122,6 +122,23 @@ describe('zip bombs through the admin script', () => {
     const { rows } = await t.app.pool.query("SELECT name FROM employees WHERE name IN ('Лукина Елена Ивановна', 'BOMB') ORDER BY name");
     expect(rows.map((r) => r.name)).toEqual(['Лукина Елена Ивановна']);
     expect(res.peakBytes).toBeLessThan(PEAK_BOUND);
+  });
+
+  it('is the only way into a zip: every source file that opens a workbook or a zip takes it through boundedZip', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => {
+        const p = join(dir, n);
+        return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+      });
+    const readers = files(join(root, 'src'))
+      .filter((f) =>
+        /\.xlsx\.(load|read|readFile)\(|WorkbookReader\(|inflateRaw|createInflate|createUnzip|unzipSync/.test(readFileSync(f, 'utf8')),
+      )
+      .map((f) => relative(root, f));
+    expect(readers.sort()).toEqual(['src/content/workbook.ts', 'src/imports/source.ts', 'src/imports/zip-limits.ts']);
+    for (const f of readers.filter((r) => !r.endsWith('zip-limits.ts')))
+      expect(readFileSync(join(root, f), 'utf8'), f).toContain('boundedZip(');
   });
 
   it('counts what it inflates, not what the directory says (the reader alone)', async () => {

@@ -115,3 +115,76 @@ describe('the day’s visits in the diary', () => {
     expect(await q(`SELECT state FROM visits WHERE id = $1`, [boris.id])).toEqual([{ state: 'open' }]);
   });
 });
+
+describe('the head’s decisions on overflow', () => {
+  it('lists what does not fit with its reason, and moves a deadline, reassigns and drops with a reason — each recorded', async () => {
+    // Boris is away for the week: his visits do not fit; one more client of his with a risk review.
+    await t.app.pool.query(`INSERT INTO employee_absences (employee_id, from_date, to_date) VALUES ($1, '2024-06-06', '2024-06-14')`, [
+      w.borisId,
+    ]);
+    const extra = await addClient(t.app.pool, { remoteId: w.borisId, number: 880001 });
+    await insertTasks(
+      t.app.pool,
+      [
+        {
+          kind: 'risk-review',
+          title: 'Клиент с высоким риском',
+          assigneeId: w.borisId,
+          clientId: extra,
+          dueAt: zonedTime('2024-06-07', 18, 0, 'Europe/Moscow'),
+          dedupKey: 'overflow.extra',
+          createdBy: 'test',
+        },
+      ],
+      new Date('2024-06-06T06:00:00Z'),
+    );
+    await planWork(t.app);
+    const head = await signedIn('Фисун Екатерина Александровна');
+    let page = (await head.get('/diary')).body;
+    const over = await q(`SELECT id, client_id FROM visits WHERE assignee_id = $1 AND state = 'open' ORDER BY id`, [w.borisId]);
+    expect(over).toHaveLength(2);
+    expect(page).toMatch(/Не помещается в план \(\d+\)/);
+    for (const v of over) expect(page).toContain(`id="overflow-${v.id}"`);
+    expect(page).toContain('сотрудник отсутствует по 14.06: передайте визит другому');
+    const csrf = csrfOf(page);
+    const [first, second] = over;
+    // Move: a deadline before the leave ends does not help, but it is recorded and the tasks move.
+    const moved = await head.post(`/diary/visits/${first.id}/move`, { csrf, to: '2024-06-10' });
+    expect(moved.status).toBe(303);
+    expect(await q(`SELECT DISTINCT due_at FROM tasks WHERE visit_id = $1`, [first.id])).toEqual([
+      { due_at: zonedTime('2024-06-10', 18, 0, 'Europe/Moscow') },
+    ]);
+    // Reassign to Anna: her plan takes it.
+    const given = await head.post(`/diary/visits/${first.id}/reassign`, { csrf, to: String(w.annaId) });
+    expect(given.status).toBe(303);
+    const [annas] = await q(`SELECT planned_on FROM visits WHERE assignee_id = $1 AND client_id = $2 AND state = 'open'`, [
+      w.annaId,
+      first.client_id,
+    ]);
+    expect(annas.planned_on).not.toBeNull();
+    // Drop without a reason is refused; with one, the reasons are cancelled.
+    expect((await head.post(`/diary/visits/${second.id}/drop`, { csrf, reason: '' })).status).toBe(400);
+    expect((await head.post(`/diary/visits/${second.id}/drop`, { csrf, reason: 'клиент на ликвидации' })).status).toBe(303);
+    expect(await q(`SELECT state, note FROM tasks WHERE dedup_key = 'overflow.extra'`)).toEqual([
+      { state: 'cancelled', note: 'снято руководителем: клиент на ликвидации' },
+    ]);
+    expect(await q(`SELECT visit_id, action, by_employee_id, before, after, reason FROM overflow_decisions ORDER BY id`)).toEqual([
+      { visit_id: first.id, action: 'move', by_employee_id: w.headId, before: '2024-06-06', after: '2024-06-10', reason: null },
+      {
+        visit_id: first.id,
+        action: 'reassign',
+        by_employee_id: w.headId,
+        before: expect.stringContaining(''),
+        after: 'Лукина Елена Ивановна',
+        reason: null,
+      },
+      { visit_id: second.id, action: 'drop', by_employee_id: w.headId, before: null, after: null, reason: 'клиент на ликвидации' },
+    ]);
+    page = (await head.get('/diary')).body;
+    expect(page).not.toContain(`id="overflow-${second.id}"`);
+    // A specialist cannot decide.
+    const anna = await signedIn('Лукина Елена Ивановна');
+    const c2 = csrfOf((await anna.get('/diary')).body);
+    expect((await anna.post(`/diary/visits/${first.id}/drop`, { csrf: c2, reason: 'x' })).status).toBe(403);
+  });
+});

@@ -9,6 +9,7 @@ import { type ClientCard, findClientCard } from '../../db/client-cards.js';
 import { clientIndicatorSeries, clientRiskHistory, type RiskScoreRow } from '../../db/risk-scores.js';
 import { listSignals } from '../../db/signals.js';
 import { listTasks } from '../../db/tasks.js';
+import { escapeLines } from '../../domain/clean-text.js';
 import type { RiskConfig } from '../../domain/health-config.js';
 import { ORIGIN_NAMES, sourceLabel } from '../../domain/indicator-source.js';
 import { weekOption } from '../../domain/options.js';
@@ -235,7 +236,8 @@ export const explainCommand: Command = {
     const number = parseNumber(raw);
     const week = weekOption(values);
     const e = await explainClient(ctx.app(), number, week);
-    emit(ctx, e, () => human(e, ctx.config.ric.timeZone, ctx.config.risk.zones));
+    // Names and reasons come from the CRM: a bidi override or an escape sequence is shown escaped, never sent raw.
+    emit(ctx, e, () => escapeLines(human(e, ctx.config.ric.timeZone, ctx.config.risk.zones)));
     return 0;
   },
 };

@@ -1,3 +1,4 @@
+import { escapeLines, escapeUnprintable } from '../../domain/clean-text.js';
 import { COVERED_SOURCES } from '../../domain/coverage.js';
 import { weekOption } from '../../domain/options.js';
 import { count } from '../../domain/ru.js';
@@ -37,7 +38,7 @@ export const importCommand: Command = {
         ...(to ? { to } : {}),
       });
       await afterImport(app, outcome);
-      emit(ctx, outcome, () => `${describeOutcome(outcome)}\n`);
+      emit(ctx, outcome, () => `${escapeLines(describeOutcome(outcome))}\n`);
       return 0;
     } catch (err) {
       if (!(err instanceof ImportFailed)) throw err;
@@ -45,7 +46,11 @@ export const importCommand: Command = {
         ctx.out(
           `${JSON.stringify({ status: 'failed', importId: err.importId, errors: err.errors.count, listed: err.errors.listed }, null, 2)}\n`,
         );
-      ctx.err(`${err.message}\n${file}: не загружен, ничего не изменено (${count(err.errors.count, ['ошибка', 'ошибки', 'ошибок'])})\n`);
+      ctx.err(
+        `${escapeLines(err.message)}
+${escapeUnprintable(String(file))}: не загружен, ничего не изменено (${count(err.errors.count, ['ошибка', 'ошибки', 'ошибок'])})
+`,
+      );
       return 1;
     }
   },

@@ -14,7 +14,7 @@ import { describeFrequency } from '../../domain/contact-frequency.js';
 import { ruDate } from '../../domain/formats.js';
 import type { RiskConfig } from '../../domain/health-config.js';
 import { type IndicatorSourceSetting, sourceLabel } from '../../domain/indicator-source.js';
-import { periodRange } from '../../domain/periods.js';
+import { periodName, periodRange } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_NAMES, type ComponentKey } from '../../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone } from '../../domain/risk-model.js';
@@ -128,7 +128,7 @@ function headSection(v: ClientPageView, ctx: ClientPageContext): SafeHtml {
   const state = v.stateChange ? `${stateName(c.state)} с ${ruDate(v.stateChange.changed_on)}` : stateName(c.state);
   const now = v.weeks.at(-1);
   const zone = r
-    ? html`<dt>Индикатор</dt><dd>${scoreText(r.indicator)} — ${r.zone ? ZONE_NAMES[r.zone as Zone] : 'нет данных'} (${sourceLabel(r.indicator_source, ctx.indicatorSource)}, неделя по ${ruDate(r.week_end)})</dd>
+    ? html`<dt>Индикатор</dt><dd>${scoreText(r.indicator)} — ${r.zone ? ZONE_NAMES[r.zone as Zone] : 'нет данных'} (${sourceLabel(r.indicator_source, ctx.indicatorSource)}, ${periodName(r.week)})</dd>
 <dt>По churnguard</dt><dd>${pointText(now?.computed)}</dd>
 <dt>По КИС</dt><dd>${now?.crm.indicator == null ? 'отчёт КИС за неделю не загружен' : pointText(now.crm)}</dd>`
     : html`<dt>Индикатор</dt><dd class="muted">не рассчитан</dd>`;
@@ -181,7 +181,7 @@ function componentsSection(v: ClientPageView): SafeHtml {
     const nd = stale.has(l.key as ComponentKey) || l.score === null;
     return html`<tr><td class="text">${COMPONENT_NAMES[l.key]}</td><td class="num">${nd ? 'н/д' : scoreText(l.score)}</td><td class="text">${l.reason || (nd ? 'нет свежих данных: в расчёт не входит' : '')}</td></tr>`;
   });
-  return html`<section class="client" id="components"><h2>Составляющие индикатора (неделя по ${ruDate(r.week_end)})</h2>
+  return html`<section class="client" id="components"><h2>Составляющие индикатора: ${periodName(r.week)}</h2>
 <div class="table-wrap"><table class="components"><thead><tr><th scope="col">Составляющая</th><th scope="col" class="num">Значение</th><th scope="col">Причина</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
@@ -219,8 +219,21 @@ function openWorkSection(v: ClientPageView, user: DiaryUser, ctx: ClientPageCont
     const label = html`${taskKindName(t.kind)} № ${t.id}`;
     return html`<li>${t.linked ? html`<a href="/diary/tasks/${t.id}">${label}</a>` : label}: ${t.title}<br><span class="muted">Исполнитель: ${t.assignee_name ?? 'не назначен'} · срок ${t.due_at ? when(t.due_at, ctx.tz) : 'не задан'}</span></li>`;
   });
+  const visits = v.visits.map((x) => {
+    const when = x.planned_on
+      ? `запланирован на ${ruDate(x.planned_on)}`
+      : `не помещается в план${x.overflow_reason ? `: ${x.overflow_reason}` : ''}`;
+    const tasks = x.task_ids.map((id, i) => {
+      const linked = v.open.some((t) => t.id === id && t.linked);
+      return html`${i ? ', ' : ''}${linked ? html`<a href="/diary/tasks/${id}">№ ${id}</a>` : `№ ${id}`}`;
+    });
+    return html`<li><b>Контакт с клиентом</b>: ${when}${x.due_on ? `, срок ${ruDate(x.due_on)}` : ''}; исполнитель ${x.assignee_name ?? 'не назначен'}${
+      tasks.length ? html`; причины — задачи ${tasks}` : ''
+    }</li>`;
+  });
   const add = user.isHead ? html`<p class="no-print"><a href="/diary/new?client=${v.card.number}">Поставить задачу по клиенту</a></p>` : '';
-  return html`<section class="client" id="work"><h2>Открытые задачи</h2>${items.length ? html`<ul class="compact">${items}</ul>` : html`<p class="muted">Открытых задач нет.</p>`}${add}</section>`;
+  const list = [...visits, ...items];
+  return html`<section class="client" id="work"><h2>Открытые задачи</h2>${list.length ? html`<ul class="compact">${list}</ul>` : html`<p class="muted">Открытых задач нет.</p>`}${add}</section>`;
 }
 
 function taskRef(id: number | null, v: ClientPageView): SafeHtml | string {

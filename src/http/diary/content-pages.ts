@@ -71,8 +71,7 @@ export function contentPage(p: ContentPageInput): string {
     : '';
   const upload = readOnly
     ? ''
-    : html`<form class="upload" method="post" action="${base}" enctype="multipart/form-data">
-<input type="hidden" name="csrf" value="${p.csrf}">
+    : html`<form class="upload" method="post" action="${base}?csrf=${p.csrf}" enctype="multipart/form-data">
 <label class="field">Книга content.xlsx и PDF-подборки к ней<input type="file" name="files" multiple required accept=".xlsx,.json,.pdf"></label>
 <button type="submit">Загрузить и проверить</button>
 <p class="muted"><a href="${base}/content.xlsx">Скачать книгу месяца</a>: загруженную, иначе с содержанием прошлого месяца для правки, иначе пустую — с примечанием к каждому столбцу. PDF-подборки кладите рядом.</p>

@@ -2,9 +2,12 @@
  * The month's e-mail content in the diary, for a head of a department named in
  * `diary.contentDepartments` (any head when the list is empty); anyone else gets "not found":
  * - `GET /diary/content/<YYYY-MM>`: the page (src/http/diary/content-pages.ts);
- * - `POST /diary/content/<YYYY-MM>` (multipart): the workbook (or content.json) and the PDFs,
- *   checked by the same loader as `admin content load`; problems are listed by cell, nothing
- *   is stored unless everything is right;
+ * - `POST /diary/content/<YYYY-MM>?csrf=…` (multipart): the workbook (or content.json) and the
+ *   PDFs, checked by the same loader as `admin content load`; problems are listed by cell,
+ *   nothing is stored unless everything is right. The only route of the service that takes a
+ *   multipart body, and it reads it last: the session, the CSRF token (in the form's address),
+ *   the right to edit and the month are checked first, then at most {@link UPLOAD_LIMIT} bytes
+ *   are read (413 above it). Every other diary route answers a multipart body with 415 unread;
  * - `GET /diary/content/<YYYY-MM>/variants/<key>`: one variant filled for its first recipient,
  *   links straight to the documents (shown in the page's frames);
  * - `POST /diary/content/<YYYY-MM>/test`: that variant to the head's own address, subject
@@ -17,7 +20,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { now } from '../../clock.js';
 import { readContentFolder } from '../../content/folder.js';
@@ -44,8 +47,38 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const FILE_NAME = /^(content\.xlsx|content\.json|[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.pdf)$/;
 
 interface Upload {
-  csrf?: string;
   files: { name: string; bytes: Buffer }[];
+}
+
+/**
+ * The request's body, at most `limit` bytes: null (nothing more read) as soon as the declared
+ * length or what has arrived passes it.
+ */
+async function readBody(req: FastifyRequest, limit: number): Promise<Buffer | null> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req.raw) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The files of a multipart body (the platform's own parser, undici's, through a Response); null when it is not one. */
+async function uploadOf(contentType: string, body: Buffer): Promise<Upload | null> {
+  try {
+    const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+    const files: Upload['files'] = [];
+    for (const v of form.getAll('files')) {
+      if (typeof v === 'string' || v.size === 0) continue;
+      files.push({ name: v.name, bytes: Buffer.from(await v.arrayBuffer()) });
+    }
+    return { files };
+  } catch {
+    return null;
+  }
 }
 
 export function mayEditContent(app: App, user: DiaryUser): boolean {
@@ -56,22 +89,6 @@ export function mayEditContent(app: App, user: DiaryUser): boolean {
 
 export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: DiaryKit): Promise<void> {
   const tz = app.config.ric.timeZone;
-  scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (req, body, done) => {
-    // The platform's own multipart parser (undici), through a Response.
-    new Response(body as Buffer, { headers: { 'content-type': String(req.headers['content-type']) } })
-      .formData()
-      .then(async (form) => {
-        const files: Upload['files'] = [];
-        for (const v of form.getAll('files')) {
-          if (typeof v === 'string' || v.size === 0) continue;
-          files.push({ name: v.name, bytes: Buffer.from(await v.arrayBuffer()) });
-        }
-        const csrf = form.get('csrf');
-        done(null, { csrf: typeof csrf === 'string' ? csrf : undefined, files } satisfies Upload);
-      })
-      .catch((err: Error) => done(Object.assign(new Error(`not a valid form: ${err.message}`), { statusCode: 400 })));
-  });
-
   const notFound = (reply: FastifyReply) => kit.refuse(reply, 404, 'Страница не найдена', 'Такой страницы в ежедневнике нет.', 'view');
 
   async function page(
@@ -117,15 +134,45 @@ export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: 
     },
   );
 
-  scope.post<{ Params: { period: string }; Body: Record<string, string> | undefined }>('/diary/content/:period', async (req, reply) => {
-    const s = await kit.postSession(req, reply, 'content-upload');
+  // The upload in a scope of its own: only here is multipart accepted, and its parser reads
+  // nothing — the handler reads the body after its checks.
+  await scope.register(async (upload) => {
+    upload.addContentTypeParser('multipart/form-data', (_req, _payload, done) => done(null, undefined));
+    upload.post<{ Params: { period: string }; Querystring: { csrf?: string }; Body: Record<string, string> | undefined }>(
+      '/diary/content/:period',
+      uploadRoute,
+    );
+  });
+
+  async function uploadRoute(
+    req: FastifyRequest<{ Params: { period: string }; Querystring: { csrf?: string }; Body: Record<string, string> | undefined }>,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const s = await kit.postSession(req, reply, 'content-upload', req.query.csrf);
     if (!s) return reply;
     const { period } = req.params;
     if (!mayEditContent(app, s.user) || !MONTH.test(period)) return notFound(reply);
     if (await getMailing(app.pool, LPR_KIND, period)) {
       return kit.refuse(reply, 409, 'Рассылка уже начата', 'Содержание месяца, рассылка которого начата, не меняется.', 'content-upload');
     }
-    const { files } = (req.body ?? { files: [] }) as unknown as Upload;
+    const contentType = String(req.headers['content-type'] ?? '');
+    let files: Upload['files'] = [];
+    if (/^multipart\/form-data\b/i.test(contentType)) {
+      const body = await readBody(req, UPLOAD_LIMIT);
+      if (!body) {
+        return kit.refuse(
+          reply,
+          413,
+          'Файлы слишком большие',
+          `Книга и PDF-подборки вместе — не больше ${UPLOAD_LIMIT / 1024 / 1024} МБ.`,
+          'content-upload',
+        );
+      }
+      const upload = await uploadOf(contentType, body);
+      if (!upload)
+        return kit.refuse(reply, 400, 'Форма не принята', 'Файлы не удалось прочитать. Выберите их и отправьте ещё раз.', 'content-upload');
+      files = upload.files;
+    }
     const bad = files
       .filter((f) => !FILE_NAME.test(f.name))
       .map((f) => `«${f.name}»: не принят (ожидаются content.xlsx или content.json и PDF-файлы с именами из латиницы, цифр и «._-»)`);
@@ -149,7 +196,7 @@ export async function diaryContentRoutes(scope: FastifyInstance, app: App, kit: 
       rmSync(dir, { recursive: true, force: true });
     }
     return reply.code(303).header('location', `/diary/content/${period}?loaded=1`).send();
-  });
+  }
 
   scope.get<{ Params: { period: string; key: string } }>('/diary/content/:period/variants/:key', async (req, reply) => {
     const s = await kit.sessionOf(req);

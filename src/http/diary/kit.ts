@@ -11,11 +11,12 @@ export interface DiarySession {
 export interface DiaryKit {
   /** The live session of the request, or null. */
   sessionOf(req: FastifyRequest): Promise<DiarySession | null>;
-  /** A POST's session and CSRF check (`body.csrf`); null when the refusal has been sent. */
+  /** A POST's session and CSRF check (`body.csrf`, or the token given); null when the refusal has been sent. */
   postSession(
     req: FastifyRequest<{ Body: Record<string, string> | undefined }>,
     reply: FastifyReply,
     action: string,
+    csrf?: unknown,
   ): Promise<DiarySession | null>;
   /** The sign-in page (a GET without a session). */
   showLogin(reply: FastifyReply, status: number, flash: null): FastifyReply;

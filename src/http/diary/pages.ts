@@ -7,6 +7,8 @@
 import type { DiaryUser } from '../../db/diary-auth.js';
 import type { DayPlan, DiaryView, TaskPageView, TaskView } from '../../diary/view.js';
 import { longDate, plural } from '../../domain/ru.js';
+import { dmy } from '../../domain/ru-dates.js';
+import { taskKindName } from '../../domain/task-kinds.js';
 import { storedOutcomeTitle } from '../../domain/task-outcomes.js';
 import { html, type SafeHtml } from '../../mail/render.js';
 import { htmlPage } from '../../reports/html.js';
@@ -81,11 +83,38 @@ ${planBlock(m, ctx, false, view.members, 'Контактов на сегодня
 )}</section>`;
 }
 
+/** A head's overflow list: each visit that does not fit, its reason, and the three decisions. */
+function overflowSection(view: DiaryView, ctx: PageContext): SafeHtml {
+  if (!view.user.isHead) return html``;
+  if (!view.overflow.length)
+    return html`<section class="overflow"><h2>Не помещается в план</h2><p class="muted">Всё помещается.</p></section>`;
+  return html`<section class="overflow"><h2>Не помещается в план (${view.overflow.length})</h2>
+${view.overflow.map((v) => {
+  const others = view.members.filter((m) => m.id !== v.assignee_id);
+  return html`<article class="task overdue" id="overflow-${v.id}"><div class="task-body">
+<p><b>${v.client_number} - ${v.client_name}</b> · ${v.assignee_name}${v.due_on ? html` · срок ${dmy(v.due_on)}` : ''}</p>
+<p>${v.overflow_reason}</p>
+<p class="line">${v.reasons.map((r) => taskKindName(r.kind)).join('; ')}</p>
+<form class="reassign" method="post" action="/diary/visits/${v.id}/move"><input type="hidden" name="csrf" value="${ctx.csrf}">
+<label class="field">Перенести срок на<input type="date" name="to" required></label><button type="submit" class="secondary">Перенести срок</button></form>
+${
+  others.length
+    ? html`<form class="reassign" method="post" action="/diary/visits/${v.id}/reassign"><input type="hidden" name="csrf" value="${ctx.csrf}">
+<label class="field">Передать<select name="to" required><option value="">— сотрудник —</option>${others.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label><button type="submit" class="secondary">Передать</button></form>`
+    : ''
+}
+<form class="reassign" method="post" action="/diary/visits/${v.id}/drop"><input type="hidden" name="csrf" value="${ctx.csrf}">
+<label class="field">Снять с причиной<input type="text" name="reason" maxlength="500" required></label><button type="submit" class="secondary">Снять</button></form>
+</div></article>`;
+})}</section>`;
+}
+
 export function diaryPage(view: DiaryView, ctx: PageContext, flash: Flash | null): string {
   const sub = html`${longDate(view.today)} · ${dayLine(view.plan)}`;
   const body = html`${diaryHeader(view.user, ctx.csrf, sub)}${flashBlock(flash)}
 <section class="mine"><h2>Мои контакты с клиентами на сегодня</h2>${planBlock(view.plan, ctx, true, view.members, 'На сегодня контактов нет.')}</section>
 ${view.user.isHead ? html`<p><a href="/diary/new">Поставить задачу сотруднику</a></p>` : ''}
+${overflowSection(view, ctx)}
 ${teamSection(view, ctx)}`;
   return page(`Ежедневник — ${view.user.name}`, body);
 }

@@ -32,6 +32,7 @@ import { isOutcome, outcomeDef } from '../../domain/task-outcomes.js';
 import { parseFollowUp } from '../../health/follow-up.js';
 import { counter } from '../../metrics.js';
 import { closeVisit, type ReasonInput, VISIT_OUTCOMES, type VisitOutcome } from '../../workload/close-visit.js';
+import { type DecisionResult, dropVisit, moveDeadline, reassignVisit } from '../../workload/overflow.js';
 import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
 import { diaryClientRoutes } from './client-routes.js';
@@ -120,18 +121,22 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     return sendPage(reply, status, messagePage(title, text, action !== 'session'));
   };
 
-  /** A POST's session and CSRF check; null when the reply has been sent. */
+  /**
+   * A POST's session and CSRF check; null when the reply has been sent. The token comes from
+   * the form (`csrf`), or is given (the upload route reads it from its address, before the body).
+   */
   async function postSession(
     req: FastifyRequest<{ Body: Form | undefined }>,
     reply: FastifyReply,
     action: string,
+    csrf: unknown = req.body?.csrf,
   ): Promise<Session | null> {
     const s = await sessionOf(req);
     if (!s) {
       await refuse(reply, 403, 'Нужно войти', 'Сессия не найдена или истекла. Войдите по ссылке ещё раз.', 'session');
       return null;
     }
-    if (!isValidCsrf(s.token, req.body?.csrf)) {
+    if (!isValidCsrf(s.token, csrf)) {
       await refuse(
         reply,
         403,
@@ -217,30 +222,31 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
       return reply.code(303).header('location', '/diary/login').send();
     });
 
-    scope.get<{ Querystring: { done?: string; outcome?: string; moved?: string; visit?: string; closed?: string } }>(
-      '/diary',
-      async (req, reply) => {
-        const s = await sessionOf(req);
-        if (!s) return showLogin(reply, 401, null);
-        const view = await loadDiary(app, s.user);
-        const q = req.query;
-        let flash: Flash | null = null;
-        if (q.done && taskId(q.done) !== null && q.outcome && isOutcome(q.outcome)) {
-          const def = outcomeDef(q.outcome);
-          const after = def.event
-            ? ' Контакт записан в «Работы».'
-            : q.outcome === 'competitor-found'
-              ? ' Конкурент передан специалисту ТС.'
-              : '';
-          flash = { text: `Задача № ${q.done} закрыта: ${def.title}.${after}` };
-        } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача № ${q.moved} передана другому сотруднику.` };
-        else if (q.visit && taskId(q.visit) !== null && q.outcome && isOutcome(q.outcome)) {
-          const closed = taskId(q.closed ?? '') ?? 0;
-          flash = { text: `Контакт с клиентом записан: ${outcomeDef(q.outcome).title}. Закрыто поводов: ${closed}.` };
-        }
-        return sendPage(reply, 200, diaryPage(view, ctxOf(s), flash));
-      },
-    );
+    scope.get<{
+      Querystring: { done?: string; outcome?: string; moved?: string; visit?: string; closed?: string; decided?: string; action?: string };
+    }>('/diary', async (req, reply) => {
+      const s = await sessionOf(req);
+      if (!s) return showLogin(reply, 401, null);
+      const view = await loadDiary(app, s.user);
+      const q = req.query;
+      let flash: Flash | null = null;
+      if (q.done && taskId(q.done) !== null && q.outcome && isOutcome(q.outcome)) {
+        const def = outcomeDef(q.outcome);
+        const after = def.event
+          ? ' Контакт записан в «Работы».'
+          : q.outcome === 'competitor-found'
+            ? ' Конкурент передан специалисту ТС.'
+            : '';
+        flash = { text: `Задача № ${q.done} закрыта: ${def.title}.${after}` };
+      } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача № ${q.moved} передана другому сотруднику.` };
+      else if (q.decided && taskId(q.decided) !== null && (q.action === 'move' || q.action === 'reassign' || q.action === 'drop'))
+        flash = { text: `${DECISIONS[q.action]}.` };
+      else if (q.visit && taskId(q.visit) !== null && q.outcome && isOutcome(q.outcome)) {
+        const closed = taskId(q.closed ?? '') ?? 0;
+        flash = { text: `Контакт с клиентом записан: ${outcomeDef(q.outcome).title}. Закрыто поводов: ${closed}.` };
+      }
+      return sendPage(reply, 200, diaryPage(view, ctxOf(s), flash));
+    });
 
     scope.get<{ Params: { id: string } }>('/diary/tasks/:id', async (req, reply) => {
       const s = await sessionOf(req);
@@ -374,6 +380,50 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
         .header('location', `/diary?visit=${id}&outcome=${encodeURIComponent(outcome)}&closed=${res.closed.length}`)
         .send();
     });
+
+    // The head's three decisions on a visit that does not fit: move the deadline, reassign, drop with a reason.
+    const DECISIONS = { move: 'Срок перенесён', reassign: 'Контакт передан', drop: 'Контакт снят' } as const;
+    for (const action of ['move', 'reassign', 'drop'] as const) {
+      scope.post<{ Params: { id: string }; Body: Form | undefined }>(`/diary/visits/:id/${action}`, async (req, reply) => {
+        const s = await postSession(req, reply, 'overflow');
+        if (!s) return reply;
+        const { user } = s;
+        if (!user.isHead || user.departmentId === null) {
+          return refuse(
+            reply,
+            403,
+            'Недостаточно прав',
+            'Решения по тому, что не помещается в план, принимает руководитель группы.',
+            'overflow',
+          );
+        }
+        const id = taskId(req.params.id);
+        if (id === null)
+          return refuse(reply, 404, 'Контакт не найден', 'Такого открытого контакта нет среди контактов группы.', 'overflow');
+        const form = req.body ?? {};
+        const by = { id: user.id, name: user.name, departmentId: user.departmentId };
+        let res: DecisionResult;
+        if (action === 'move') {
+          const to = form.to ?? '';
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(to))
+            return refuse(reply, 400, 'Дата не принята', 'Укажите новый срок — рабочий день.', 'overflow');
+          res = await moveDeadline(app, id, to, by);
+        } else if (action === 'reassign') {
+          const to = taskId(form.to ?? '');
+          if (to === null) return refuse(reply, 400, 'Сотрудник не выбран', 'Выберите, кому передать контакт.', 'overflow');
+          res = await reassignVisit(app, id, to, by);
+        } else {
+          const reason = textField(form.reason);
+          if (reason === null) return refuse(reply, 400, 'Нет причины', 'Снять контакт можно только с причиной.', 'overflow');
+          res = await dropVisit(app, id, reason, by);
+        }
+        if (res.kind === 'not-found')
+          return refuse(reply, 404, 'Контакт не найден', 'Такого открытого контакта нет среди контактов группы.', 'overflow');
+        if (res.kind === 'bad-input') return refuse(reply, 400, 'Решение не принято', res.message, 'overflow');
+        actions.inc({ action: 'overflow', result: 'ok' });
+        return reply.code(303).header('location', `/diary?decided=${id}&action=${action}`).send();
+      });
+    }
 
     scope.post<{ Params: { id: string }; Body: Form | undefined }>('/diary/tasks/:id/reassign', async (req, reply) => {
       const s = await postSession(req, reply, 'reassign');

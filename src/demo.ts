@@ -11,11 +11,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { type App, createApp } from './app.js';
 import { collectStatus, formatStatus } from './cli/commands/status.js';
 import { setClock } from './clock.js';
 import { loadConfig } from './config.js';
+import { freshDatabase } from './db/fresh-database.js';
 import { migrate } from './db/migrate.js';
 import type { CallsFacts } from './demo/calls.js';
 import { DEMO_STEPS } from './demo/steps.js';
@@ -30,20 +30,6 @@ import { Scheduler } from './queue/scheduler.js';
 import { JobWorkers } from './queue/worker.js';
 
 export const DEMO_START = '2024-06-03T09:00:00+03:00';
-
-async function freshDatabase(url: string): Promise<void> {
-  const u = new URL(url);
-  const name = decodeURIComponent(u.pathname.slice(1));
-  u.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: u.toString() });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Wait until the workers have sent every e-mail the steps queued (alerts, reminders, escalations). */
 async function drainOutbox(app: App, timeoutMs: number): Promise<void> {

@@ -91,7 +91,7 @@ export async function runCli(argv: string[], io: CliIO = processIO, configOverri
         throw new UsageError(`--now: "${values.now}" is not an ISO date-time (expected e.g. 2024-06-03T10:00:00+03:00)`);
       setClock(at);
     }
-    const config = configOverride ?? loadConfig();
+    const config = configOverride ?? loadConfig(cmd.runKind ? { envOverrides: { CHURNGUARD_RUN: cmd.runKind } } : {});
     validateSchedules(config);
     if (!configOverride && config.env.now && typeof values.now !== 'string') setClock(config.env.now);
     const ctx: CliContext = {

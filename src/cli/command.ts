@@ -29,6 +29,11 @@ export interface Command {
   dynamicOptions?(positionals: string[]): OptionsConfig;
   /** How many positional arguments the command takes. */
   args?: { min: number; max: number };
+  /**
+   * A command that brings its own database and mail sink (`simulate`) runs as the demo does,
+   * so production's required secrets and SMTP_URL are not asked for.
+   */
+  runKind?: 'demo';
   /** Returns the exit code (default 0). */
   run(ctx: CliContext, values: Values, positionals: string[]): Promise<number | undefined>;
 }

@@ -17,6 +17,7 @@ import { retryCommand } from './retry.js';
 import { runsCommand } from './runs.js';
 import { seedDemoCommand } from './seed-demo.js';
 import { signalAckCommand } from './signal-ack.js';
+import { simulateCommand, simulateCompareCommand } from './simulate.js';
 import { statusCommand } from './status.js';
 import { taskDoneCommand, taskShowCommand } from './task.js';
 import { taskAddCommand } from './task-add.js';
@@ -42,6 +43,8 @@ export const COMMANDS: readonly Command[] = [
   importsCommand,
   exportCommand,
   seedDemoCommand,
+  simulateCommand,
+  simulateCompareCommand,
   explainCommand,
   signalAckCommand,
   findingAddCommand,

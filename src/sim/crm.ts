@@ -1,0 +1,143 @@
+/**
+ * The simulated RIC's CRM: the demo generator's RIC with the staff the run asks for, and every
+ * simulated week its exports written in their real layouts (the demo's writers: Windows-1251
+ * TSV, the OLAP layout, `;` CSV, workbooks) into the service's inbox, plus the CRM's echo of
+ * the contact events churnguard recorded (the «Работы» export with the CRM's own numbers).
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import type { App } from '../app.js';
+import { type DemoEmployee, type DemoRic, generateRic } from '../demo-data/model.js';
+import { fullName, person, shortName, translit } from '../demo-data/names.js';
+import { Rng } from '../demo-data/random.js';
+import { writeRic } from '../demo-data/write.js';
+import { addDays, type IsoDate } from '../domain/dates.js';
+import { contactEventsTable } from '../exports/crm.js';
+import type { ImportKindName } from '../imports/kind.js';
+
+const REMOTE_DEPARTMENTS = ['Дистанционный сервис 1_502', 'Дистанционный сервис 2_502'];
+const FIELD_DEPARTMENT = 'Сопровождение_502';
+
+/** Heads of the three departments, `remote` remote and `field` field specialists, names all distinct. */
+function staff(seed: number, remote: number, field: number): DemoEmployee[] {
+  const rng = new Rng(seed ^ 0x57aff);
+  const taken = new Set<string>();
+  const out: DemoEmployee[] = [];
+  const add = (department: string, role: DemoEmployee['role']) => {
+    let p = person(rng);
+    for (let i = 0; i < 1000 && (taken.has(p.surname) || taken.has(shortName(p))); i++) p = person(rng);
+    if (taken.has(shortName(p))) throw new Error(`simulate: too many specialists for distinct names (${remote + field})`);
+    taken.add(p.surname);
+    taken.add(shortName(p));
+    const phone = `8-900-${String(100 + out.length).padStart(3, '0')}-00-00`;
+    out.push({ person: p, department, role, email: `${translit(p.surname)}@ric502.example`, phone });
+  };
+  for (const d of [...REMOTE_DEPARTMENTS, FIELD_DEPARTMENT]) add(d, 'head');
+  for (let i = 0; i < remote; i++) add(REMOTE_DEPARTMENTS[i % 2] as string, 'remote');
+  for (let i = 0; i < field; i++) add(FIELD_DEPARTMENT, 'field');
+  return out;
+}
+
+/** The demo generator's RIC on `today`, its clients shared among the run's specialists. */
+export function simRic(opts: { clients: number; seed: number; today: IsoDate; remote: number; field: number }): DemoRic {
+  const ric = generateRic({ clients: opts.clients, seed: opts.seed, today: opts.today });
+  const employees = staff(opts.seed, opts.remote, opts.field);
+  const remote = employees.filter((e) => e.role === 'remote');
+  const field = employees.filter((e) => e.role === 'field');
+  ric.clients.forEach((c, i) => {
+    c.remote = remote[i % remote.length] as DemoEmployee;
+    c.field = c.field && field.length ? (field[i % field.length] as DemoEmployee) : null;
+  });
+  return { ...ric, departments: [...REMOTE_DEPARTMENTS, FIELD_DEPARTMENT], employees };
+}
+
+/** How far back each weekly export reaches (a CRM report is for a period, not all history). */
+const WINDOW_DAYS = { webinars: 182, lk: 91, hotline: 182 };
+
+/** The RIC as the CRM exports it on `today`: each activity list cut to its report's window. */
+function exportView(ric: DemoRic, today: IsoDate, first: boolean): DemoRic {
+  const since = (days: number) => addDays(today, -days);
+  return {
+    ...ric,
+    today,
+    clients: ric.clients.map((c) => ({
+      ...c,
+      contactsBefore: c.contacts,
+      activity: {
+        ...c.activity,
+        webinars: c.activity.webinars.filter((w) => w.date >= since(WINDOW_DAYS.webinars) && w.date <= today),
+        lk: c.activity.lk.filter((r) => r.date >= since(WINDOW_DAYS.lk) && r.date <= today),
+        hotline: c.activity.hotline.filter((r) => r.date >= since(WINDOW_DAYS.hotline) && r.date <= today),
+        // The CRM's history of contact events comes once; afterwards its echo of churnguard's.
+        events: first ? c.activity.events : [],
+      },
+    })),
+  };
+}
+
+/** Kinds written every week; the first week adds the earlier contacts snapshot and the contact history. */
+const WEEKLY: ReadonlySet<string> = new Set([
+  '01-employees.tsv',
+  '02-clients.tsv',
+  '04-contacts.tsv',
+  '05-online-usage.txt',
+  '06-trainings.csv',
+  '07-webinars.tsv',
+  '08-lk-requests.tsv',
+  '09-hotline.tsv',
+  '11-payments.csv',
+]);
+
+/**
+ * Write the week's exports into `inbox/<kind>/` as `<tag>-<name>` (written aside, then renamed
+ * in, as a CRM's transfer would), and return how many files arrived.
+ */
+export async function deliverWeek(ric: DemoRic, today: IsoDate, inbox: string, tag: string, first: boolean): Promise<number> {
+  const scratch = mkdtempSync(join(tmpdir(), 'cg-sim-'));
+  try {
+    const files = await writeRic(exportView(ric, today, first), scratch);
+    let n = 0;
+    for (const [kind, name] of files) {
+      if (!first && !WEEKLY.has(name)) continue;
+      if (first && name === '03-contacts-earlier.xlsx') continue;
+      mkdirSync(join(inbox, kind), { recursive: true });
+      renameSync(join(scratch, name), join(inbox, kind, `${tag}-${name}`));
+      n++;
+    }
+    return n;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The CRM's echo of the contact events churnguard exported for [from, to): the «Работы»
+ * export (`export contact-events`) as the CRM writes it back, each row with a CRM number.
+ * Returns the number of rows and the next CRM number.
+ */
+export async function deliverEcho(
+  app: App,
+  from: Date,
+  to: Date,
+  inbox: string,
+  name: string,
+  crmNumber: number,
+): Promise<{ rows: number; next: number }> {
+  const table = await contactEventsTable(app, from, to);
+  if (!table.rows.length) return { rows: 0, next: crmNumber };
+  let n = crmNumber;
+  const rows = table.rows.map((r) => [String(++n), ...r.slice(1)]);
+  const text = `${[table.header, ...rows].map((r) => r.join('\t')).join('\r\n')}\r\n`;
+  const kind: ImportKindName = 'contact-events';
+  mkdirSync(join(inbox, kind), { recursive: true });
+  const tmp = join(inbox, kind, `.${name}.part`);
+  writeFileSync(tmp, iconv.encode(text, 'win1251'));
+  renameSync(tmp, join(inbox, kind, name));
+  return { rows: rows.length, next: n };
+}
+
+export function employeeName(e: DemoEmployee): string {
+  return fullName(e.person);
+}

@@ -13,6 +13,7 @@ import { clientIdsInScope, type Scope } from '../db/scope.js';
 import { POSITION_TYPE_TITLES, PROBLEM_AREA_TITLES } from '../domain/audiences.js';
 import { LPR_KIND } from '../domain/mailing-content.js';
 import { EXCLUSION_TEXT, type Exclusion, parseVariantKey, selectRecipients } from '../domain/recipients.js';
+import { quoted } from '../domain/ru.js';
 import { type CompiledVariant, compileVariants, composeOptions, greeting, mailingLinks } from '../mail/compose.js';
 import { type MessageForMail, rawAttachment, specialistLine } from '../mail/mailing.js';
 import { type FillValues, fill } from '../mail/render.js';
@@ -156,7 +157,7 @@ export async function fillVariant(app: App, preview: MonthPreview, key: string):
   const urls = new Map(mailingLinks(content, app.config.lpr.honeypotUrl).map((l) => [l.position, l.url]));
   const values: FillValues = {
     greeting: greeting(person.full_name),
-    client_name: person.client_name,
+    client_name: quoted(person.client_name),
     specialist_line: specialistLine(m, app.config.ric.name),
     unsubscribe_url: '#',
     honeypot_url: urls.get(0) ?? '#',

@@ -39,7 +39,7 @@ export const LIMITS = { competitor: 200, contact: 200, note: 4000 } as const;
 
 function text(field: FindingField, v: string | null | undefined, max: number): string | null {
   const s = (v ?? '').replace(/\s+/g, ' ').trim();
-  if (s.length > max) throw new FindingFieldError(field, `too long (${s.length} characters, at most ${max})`);
+  if (s.length > max) throw new FindingFieldError(field, `слишком длинно (${s.length} знаков, ожидалось не больше ${max})`);
   return s || null;
 }
 
@@ -47,16 +47,16 @@ function text(field: FindingField, v: string | null | undefined, max: number): s
 export function clientNumber(v: number | string): number {
   const n = typeof v === 'number' ? v : /^\s*\d{1,8}\s*$/.test(v) ? Number(v) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > 99_999_999)
-    throw new FindingFieldError('client', `"${v}" is not a client number (expected e.g. 193254)`);
+    throw new FindingFieldError('client', `«${v}» — не номер клиента (ожидалось, например, 193254)`);
   return n;
 }
 
 /** The competitor's system, the end of validity, the contact and the note of a submitted finding. */
 export function findingDetails(raw: Pick<RawFinding, 'competitor' | 'until' | 'contact' | 'note'>) {
   const competitor = cleanCompetitor(raw.competitor ?? '');
-  if (!competitor) throw new FindingFieldError('competitor', "empty (expected the competitor's system, e.g. «Охрана труда»)");
+  if (!competitor) throw new FindingFieldError('competitor', 'пусто (ожидалась система конкурента, например «Охрана труда»)');
   if (competitor.length > LIMITS.competitor)
-    throw new FindingFieldError('competitor', `too long (${competitor.length} characters, at most ${LIMITS.competitor})`);
+    throw new FindingFieldError('competitor', `слишком длинно (${competitor.length} знаков, ожидалось не больше ${LIMITS.competitor})`);
   let validUntil: string | null = null;
   if (raw.until?.trim()) {
     try {
@@ -81,12 +81,14 @@ export async function resolveFinding(db: Queryable, raw: RawFinding, source: Fin
   const number = clientNumber(raw.client);
   const details = findingDetails(raw);
   const client = await scopedClientByNumber(db, scope, number);
-  if (!client) throw new FindingFieldError('client', `client ${number} is unknown (expected a client imported before)`);
+  if (!client)
+    throw new FindingFieldError('client', `клиент ${number} неизвестен (ожидался клиент из загруженной ранее выгрузки «Клиенты»)`);
   let foundBy: number | null = null;
   if (raw.foundBy?.trim()) {
     const id = new EmployeeIndex(await loadEmployeeNames(db)).find(raw.foundBy);
-    if (id === 'ambiguous') throw new FindingFieldError('foundBy', `"${raw.foundBy}" fits more than one employee (expected the full name)`);
-    if (id === undefined) throw new FindingFieldError('foundBy', `employee "${raw.foundBy}" is unknown`);
+    if (id === 'ambiguous')
+      throw new FindingFieldError('foundBy', `«${raw.foundBy}» подходит к нескольким сотрудникам (ожидалось полное ФИО)`);
+    if (id === undefined) throw new FindingFieldError('foundBy', `сотрудник «${raw.foundBy}» неизвестен`);
     foundBy = id;
   }
   return { clientId: client.id, ...details, foundBy, source };

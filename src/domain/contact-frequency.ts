@@ -14,7 +14,8 @@ export class ContactFrequencyError extends Error {
 }
 
 /** What the error names as accepted. */
-export const FREQUENCY_FORMS = 'a number of months 1 to 24, or e.g. 2 р в месяц, раз в 2 недели, еженедельно, ежемесячно, раз в квартал';
+export const FREQUENCY_FORMS =
+  'число месяцев от 1 до 24 или, например, 2 р в месяц, раз в 2 недели, еженедельно, ежемесячно, раз в квартал';
 
 // A month of «2 р в месяц» is 30 days (→ 15), a quarter 90: the CRM's wording is not calendar-precise.
 const UNIT_DAYS = { week: 7, month: 30, quarter: 90 } as const;
@@ -33,7 +34,7 @@ function unitOf(word: string): keyof typeof UNIT_DAYS {
 }
 
 function months(n: number, raw: string): ContactFrequency {
-  if (n < 1 || n > 24) throw new ContactFrequencyError(`"${raw}" is out of range (expected ${FREQUENCY_FORMS})`);
+  if (n < 1 || n > 24) throw new ContactFrequencyError(`«${raw}» — вне допустимых значений (ожидалось ${FREQUENCY_FORMS})`);
   return { months: n, days: null };
 }
 
@@ -47,14 +48,14 @@ export function parseContactFrequency(raw: string): ContactFrequency {
   const word = WORDS[s];
   if (word) return word;
   const m = TIMES.exec(s);
-  if (!m) throw new ContactFrequencyError(`"${given}" is not a contact frequency (expected ${FREQUENCY_FORMS})`);
+  if (!m) throw new ContactFrequencyError(`«${given}» — не частота контакта (ожидалось ${FREQUENCY_FORMS})`);
   const times = Number(m[1] ?? 1);
   const every = Number(m[2] ?? 1);
   const unit = unitOf(m[3] as string);
-  if (times < 1 || every < 1) throw new ContactFrequencyError(`"${given}" is not a contact frequency (expected ${FREQUENCY_FORMS})`);
+  if (times < 1 || every < 1) throw new ContactFrequencyError(`«${given}» — не частота контакта (ожидалось ${FREQUENCY_FORMS})`);
   if (unit !== 'week' && times === 1) return months(every * UNIT_MONTHS[unit], given);
   const days = Math.round((every * UNIT_DAYS[unit]) / times);
-  if (days < 1 || days > 730) throw new ContactFrequencyError(`"${given}" is out of range (expected ${FREQUENCY_FORMS})`);
+  if (days < 1 || days > 730) throw new ContactFrequencyError(`«${given}» — вне допустимых значений (ожидалось ${FREQUENCY_FORMS})`);
   return { months: null, days };
 }
 

@@ -53,7 +53,7 @@ function endOfMonth(year: number, month: number): IsoDate {
   return addDays(addMonths(isoDate(year, month, 1), 1), -1);
 }
 
-export const VALID_UNTIL_EXPECTED = 'expected a month YYYY-MM (e.g. 2024-09) or mm.yyyy, a month name («сентябрь 2024»), or a date';
+export const VALID_UNTIL_EXPECTED = 'ожидался месяц ГГГГ-ММ (например, 2024-09) или мм.гггг, месяц словами («сентябрь 2024») или дата';
 
 /**
  * When the competitor's contract ends. A month means "through that month" (its last day):
@@ -65,7 +65,7 @@ export function parseValidUntil(raw: string): IsoDate {
     .replace(/[\u00a0\u202f]/g, ' ')
     .trim()
     .toLowerCase();
-  const fail = () => new Error(`"${raw.trim()}" is not a month or a date (${VALID_UNTIL_EXPECTED})`);
+  const fail = () => new Error(`«${raw.trim()}» — не месяц и не дата (${VALID_UNTIL_EXPECTED})`);
   let m = /^(\d{4})-(\d{1,2})$/.exec(s) ?? null;
   if (m) return monthEnd(Number(m[1]), Number(m[2]), fail);
   m = /^(\d{1,2})\.(\d{4})$/.exec(s);

@@ -16,6 +16,7 @@ export const JOB_NAMES: Readonly<Record<string, string>> = {
   'signal-escalation': 'Передача неподтверждённых сигналов руководителю',
   'competitor-diagnostics': 'Диагностика и профилактика появления конкурентов',
   'diagnostics-control': 'Контроль диагностики конкурентов',
+  plan: 'План дня: визиты и сроки',
 };
 
 export function jobName(job: string): string {

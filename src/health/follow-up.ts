@@ -85,7 +85,7 @@ export async function scheduleFollowUp(
       by: await assigneeOf(db, task),
       field: 'follow_up',
       before: null,
-      after: `${day} (задача №${id})`,
+      after: `${day} (задача № ${id})`,
     });
   }
   return id;

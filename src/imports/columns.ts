@@ -90,7 +90,7 @@ export class RowReader {
   get<T>(key: string, parse: (raw: string) => T, required = false): T | undefined {
     const raw = this.raw(key);
     if (clean(raw) === '') {
-      if (required) this.fail(key, `${this.header.title(key)} is empty (expected a value)`);
+      if (required) this.fail(key, `${this.header.title(key)}: пусто (ожидалось значение)`);
       return undefined;
     }
     try {

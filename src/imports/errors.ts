@@ -9,6 +9,8 @@
  * column): the row is imported, the value is stored as given and flagged, the import succeeds.
  */
 
+import { count } from '../domain/ru.js';
+
 export const MAX_LISTED = 50;
 
 export class ImportErrors {
@@ -32,11 +34,15 @@ export class ImportErrors {
   /** The listed errors, then how many more there were. */
   format(): string {
     const more = this.count - this.listed.length;
-    return [
-      ...this.listed,
-      ...(more > 0 ? [`… and ${more} more ${more === 1 ? this.noun : `${this.noun}s`} (${this.count} in all)`] : []),
-    ].join('\n');
+    return [...this.listed, ...(more > 0 ? [moreLine(more, this.count, this.noun)] : [])].join('\n');
   }
+}
+
+const NOUNS = { error: ['ошибка', 'ошибки', 'ошибок'], warning: ['предупреждение', 'предупреждения', 'предупреждений'] } as const;
+
+/** «… и ещё 3 ошибки (всего 53)». */
+export function moreLine(more: number, total: number, noun: 'error' | 'warning'): string {
+  return `… и ещё ${count(more, NOUNS[noun])} (всего ${total})`;
 }
 
 /** The file was rejected: nothing was written. `message` lists the errors. */

@@ -111,7 +111,7 @@ export function* tableRows(
     const tuple = row(reader, header);
     if (tuple && reader.ok && !ctx.errors.any) yield tuple;
   }
-  if (!header) ctx.errors.add(1, 1, `no header row found (expected the columns ${describeColumns(columns)})`);
+  if (!header) ctx.errors.add(1, 1, `не найдена строка заголовков (ожидались столбцы ${describeColumns(columns)})`);
 }
 
 const PERIOD = /^с\s+(\d{2}\.\d{2}\.\d{4})\s+по\s+(\d{2}\.\d{2}\.\d{4})$/i;
@@ -145,7 +145,7 @@ function warnMissingColumns(header: Header, columns: readonly ColumnSpec[], ctx:
       ctx.warnings.add(
         header.line,
         1,
-        `column «${c.ru}» is missing: ${c.affects}; its values are recorded as unknown (expected the column «${c.ru}» with Да or Нет)`,
+        `нет столбца «${c.ru}»: от него зависят ${c.affects}; его значения записаны как неизвестные (ожидался столбец «${c.ru}» со значениями Да или Нет)`,
       );
   }
 }
@@ -182,7 +182,7 @@ export function onceEach<K>(): (r: RowReader, column: string, key: K, what: stri
   const seen = new Map<K, number>();
   return (r, column, key, what, expected) => {
     const earlier = seen.get(key);
-    if (earlier !== undefined) r.fail(column, `${what} is already listed on line ${earlier} (expected ${expected})`);
+    if (earlier !== undefined) r.fail(column, `${what} уже есть в строке ${earlier} (ожидалось: ${expected})`);
     else seen.set(key, r.line);
   };
 }
@@ -191,7 +191,7 @@ export function onceEach<K>(): (r: RowReader, column: string, key: K, what: stri
 export function clientId(r: RowReader, key: string, ctx: ParseContext, num: number | undefined): number | undefined {
   if (num === undefined) return undefined;
   const id = ctx.refs.clients.get(num);
-  if (id === undefined) r.fail(key, `client ${num} is unknown (expected a client imported before: admin import clients FILE)`);
+  if (id === undefined) r.fail(key, `клиент ${num} неизвестен (ожидался клиент из загруженной ранее выгрузки «Клиенты»)`);
   return id;
 }
 
@@ -199,9 +199,8 @@ export function clientId(r: RowReader, key: string, ctx: ParseContext, num: numb
 export function employeeId(r: RowReader, key: string, ctx: ParseContext, name: string | undefined): number | undefined {
   if (name === undefined) return undefined;
   const id = ctx.refs.employees.find(name);
-  if (id === 'ambiguous') r.fail(key, `employee "${name}" fits more than one employee (expected the full name)`);
-  else if (id === undefined)
-    r.fail(key, `employee "${name}" is unknown (expected an employee imported before: admin import employees FILE)`);
+  if (id === 'ambiguous') r.fail(key, `сотрудник «${name}» подходит к нескольким сотрудникам (ожидалось полное ФИО)`);
+  else if (id === undefined) r.fail(key, `сотрудник «${name}» неизвестен (ожидался сотрудник из загруженной ранее выгрузки «Сотрудники»)`);
   return typeof id === 'number' ? id : undefined;
 }
 

@@ -159,7 +159,7 @@ export async function importFile(app: App, req: ImportRequest): Promise<ImportOu
       // Data exceptions and constraint violations (classes 22, 23) the row checks did not
       // foresee are still the file's fault; anything else (connection lost …) is not.
       if (!/^2[23]/.test(String((err as { code?: string }).code))) throw err;
-      errors.add(1, 1, `the database refused the data: ${(err as Error).message}`);
+      errors.add(1, 1, `база данных не приняла данные: ${(err as Error).message}`);
     }
     const importId = await recordFailedImport(app.pool, {
       kind: req.kind,

@@ -74,7 +74,7 @@ export function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+const mb = (n: number) => `${Math.round(n / 1024 / 1024)} МБ`;
 
 /** The worksheet parts: ExcelJS's stream reader reads them last, after the workbook and its shared strings. */
 const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
@@ -91,7 +91,7 @@ async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source
   } catch (err) {
     if (err instanceof ZipLimitError)
       throw new Error(
-        `the workbook unpacks to ${err.declared ? (Number.isFinite(err.atLeast) ? mb(err.atLeast) : 'over 4 GB') : `over ${mb(limits.maxBytes)}`}, over the limit of ${mb(limits.maxBytes)}${err.entry ? ` (reading ${err.entry})` : ''} (expected a smaller export, or raise imports.maxXlsxBytes)`,
+        `книга распаковывается в ${err.declared ? (Number.isFinite(err.atLeast) ? mb(err.atLeast) : 'более 4 ГБ') : `более ${mb(limits.maxBytes)}`}, больше предела ${mb(limits.maxBytes)}${err.entry ? ` (часть ${err.entry})` : ''} (ожидалась выгрузка поменьше или больший imports.maxXlsxBytes)`,
       );
     if (err instanceof ZipFormatError) throw new Error(err.message);
     throw err;
@@ -111,7 +111,7 @@ async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source
       sheet = (ws as unknown as { name?: string }).name ?? 'Лист1';
       for await (const row of ws) {
         if (rows.length >= limits.maxRows)
-          throw new Error(`the worksheet has more than ${limits.maxRows} rows (expected at most that, or raise imports.maxXlsxRows)`);
+          throw new Error(`в листе больше ${limits.maxRows} строк (ожидалось не больше или больший imports.maxXlsxRows)`);
         const cells: string[] = [];
         row.eachCell({ includeEmpty: true }, (cell, col) => {
           cells[col - 1] = stripControls(cellText(cell.value));

@@ -29,7 +29,7 @@ export function parseNumber(raw: string): number {
   const s = clean(raw);
   // Fast path for the usual `8` / `8,00`; the general forms below.
   if (SIMPLE.test(s)) return Number(s.replace(',', '.'));
-  if (!GROUPED.test(s) && !PLAIN.test(s)) throw new CellError(`"${s}" is not a number (expected e.g. 15000, 15 000,00 or 0,50)`);
+  if (!GROUPED.test(s) && !PLAIN.test(s)) throw new CellError(`«${s}» — не число (ожидалось, например, 15000, 15 000,00 или 0,50)`);
   return Number(s.replace(/ /g, '').replace(',', '.'));
 }
 
@@ -41,20 +41,21 @@ export function parseMoney(raw: string): number {
 /** A count such as logins: `8,00` is 8, `0,5` is an error. */
 export function parseCount(raw: string): number {
   const n = parseNumber(raw);
-  if (!Number.isInteger(n) || n < 0) throw new CellError(`"${clean(raw)}" is not a whole non-negative number (expected e.g. 8 or 8,00)`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CellError(`«${clean(raw)}» — не целое неотрицательное число (ожидалось, например, 8 или 8,00)`);
   return n;
 }
 
 const RU_DATE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-const DATE_EXPECTED = '(expected dd.mm.yyyy, dd.mm.yyyy hh:mm:ss or yyyy-mm-dd)';
+const DATE_EXPECTED = '(ожидалось дд.мм.гггг, дд.мм.гггг чч:мм:сс или гггг-мм-дд)';
 
 function checkedDate(y: number, m: number, d: number, s: string): string {
   const iso = isoDate(y, m, d);
   try {
     parseIsoDate(iso);
   } catch {
-    throw new CellError(`"${s}" is not a calendar date ${DATE_EXPECTED}`);
+    throw new CellError(`«${s}» — такой даты нет в календаре ${DATE_EXPECTED}`);
   }
   return iso;
 }
@@ -79,7 +80,7 @@ function parseDateUncached(raw: string): string {
   if (ru) return checkedDate(Number(ru[3]), Number(ru[2]), Number(ru[1]), s);
   const iso = ISO.exec(s);
   if (iso) return checkedDate(Number(iso[1]), Number(iso[2]), Number(iso[3]), s);
-  throw new CellError(`"${s}" is not a date ${DATE_EXPECTED}`);
+  throw new CellError(`«${s}» — не дата ${DATE_EXPECTED}`);
 }
 
 /** An instant from a date and optional time; a time without an offset is wall time in `tz`. */
@@ -88,10 +89,10 @@ export function parseDateTime(raw: string, tz: string): Date {
   const ru = RU_DATE.exec(s);
   const iso = ru ? null : ISO.exec(s);
   const m = ru ?? iso;
-  if (!m) throw new CellError(`"${s}" is not a date ${DATE_EXPECTED}`);
+  if (!m) throw new CellError(`«${s}» — не дата ${DATE_EXPECTED}`);
   const date = ru ? checkedDate(Number(m[3]), Number(m[2]), Number(m[1]), s) : checkedDate(Number(m[1]), Number(m[2]), Number(m[3]), s);
   const [h, mi, sec] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  if (h > 23 || mi > 59 || sec > 59) throw new CellError(`"${s}" has no valid time of day ${DATE_EXPECTED}`);
+  if (h > 23 || mi > 59 || sec > 59) throw new CellError(`«${s}» — неверное время суток ${DATE_EXPECTED}`);
   const offset = iso?.[7];
   if (offset) {
     const t = new Date(`${date}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(sec).padStart(2, '0')}${offset}`);
@@ -108,12 +109,12 @@ export function parseMonth(raw: string): string {
   if (ru || iso) {
     const [month, year] = ru ? [Number(ru[1]), Number(ru[2])] : [Number(iso?.[2]), Number(iso?.[1])];
     if (month >= 1 && month <= 12) return isoDate(year, month, 1);
-    throw new CellError(`"${s}" is not a month (expected mm.yyyy, e.g. 06.2024)`);
+    throw new CellError(`«${s}» — не месяц (ожидалось мм.гггг, например 06.2024)`);
   }
   try {
     return `${parseDate(s).slice(0, 8)}01`;
   } catch {
-    throw new CellError(`"${s}" is not a month (expected mm.yyyy, e.g. 06.2024)`);
+    throw new CellError(`«${s}» — не месяц (ожидалось мм.гггг, например 06.2024)`);
   }
 }
 
@@ -126,7 +127,7 @@ export function parseYesNo(raw: string): boolean | null {
   if (s === '') return null;
   if (YES.has(s)) return true;
   if (NO.has(s)) return false;
-  throw new CellError(`"${clean(raw)}" is not Да or Нет (expected Да, Нет or empty)`);
+  throw new CellError(`«${clean(raw)}» — не «Да» и не «Нет» (ожидалось Да, Нет или пусто)`);
 }
 
 /** A client named by number: `193254`, or the CRM's `193254 - Name (2)` with the child count dropped. */
@@ -143,7 +144,7 @@ export function parseClientRef(raw: string): ClientRef {
   const s = clean(raw);
   if (BARE_NUMBER.test(s)) return { number: Number(s), name: null };
   const m = DESCRIPTOR.exec(s);
-  if (!m) throw new CellError(`"${s}" does not name a client (expected a client number or "NNNNNN - Name")`);
+  if (!m) throw new CellError(`«${s}» не называет клиента (ожидался номер клиента или «NNNNNN - Название»)`);
   const name = m[2]?.trim();
   return { number: Number(m[1]), name: name ? name : null };
 }
@@ -171,7 +172,7 @@ export function parseEmail(raw: string): string | null {
   const s = clean(raw);
   if (s === '') return null;
   const check = checkEmail(s);
-  if (!check.ok) throw new CellError(`"${s}" is not an e-mail address: ${check.reason} (expected e.g. name@example.ru)`);
+  if (!check.ok) throw new CellError(`«${s}» — не адрес e-mail: ${check.reason} (ожидалось, например, name@example.ru)`);
   return s;
 }
 
@@ -186,7 +187,7 @@ export function parsePhone(raw: string): string {
     const t = one.replace(/(доб\.?|вн\.?|ext\.?)\s*\d+\s*$/i, '').trim();
     const digits = t.replace(/\D/g, '').length;
     if (!/^[+\d\s()\-.]+$/.test(t) || digits < 5 || digits > 15)
-      throw new CellError(`"${s}" is not a phone number (expected e.g. 8-910-123-45-67 or +7 (4722) 32-12-34)`);
+      throw new CellError(`«${s}» — не номер телефона (ожидалось, например, 8-910-123-45-67 или +7 (4722) 32-12-34)`);
   }
   return s;
 }

@@ -12,6 +12,7 @@ import type { App } from '../app.js';
 import type { AppConfig } from '../config.js';
 import { linksOf } from '../db/links.js';
 import { attachmentsOf, getMailingById, type MailingRow } from '../db/mailings.js';
+import { quoted } from '../domain/ru.js';
 import type { CompiledVariant } from './compose.js';
 import { greeting } from './compose.js';
 import { mailingMessageId } from './message-ids.js';
@@ -115,7 +116,7 @@ export function recipientValues(config: AppConfig, assets: MailingAssets, v: Com
   };
   const values: FillValues = {
     greeting: greeting(m.full_name),
-    client_name: m.client_name,
+    client_name: quoted(m.client_name),
     specialist_line: specialistLine(m, config.ric.name),
     unsubscribe_url: unsubscribeUrl(base, unsubscribeToken(secret, m.id)),
     honeypot_url: link(0),

@@ -70,7 +70,7 @@ export const clicksReport: ReportDefinition = {
     const notes: string[] = [];
     if (!includeBots) {
       const pending = await countUnclassified(app.pool, month.from, month.to);
-      notes.push('Учтены переходы людей; переходы программ-сканеров исключены (--include-bots покажет все).');
+      notes.push('Учтены переходы людей; переходы программ-сканеров исключены (с отметкой «С переходами роботов» — все).');
       if (pending) notes.push(`Ещё не проверено переходов: ${pending} (их учтёт следующий запуск click-check).`);
     }
     return {

@@ -7,7 +7,7 @@
  * with the median and 90th percentile per department and per field specialist, and week by week.
  */
 import type { Queryable } from '../db/pool.js';
-import { periodOf } from '../domain/periods.js';
+import { periodOf, periodRange } from '../domain/periods.js';
 import { median, percentile } from '../domain/stats.js';
 import type { LinesChart } from './charts/types.js';
 import type { ReportSection } from './types.js';
@@ -120,13 +120,17 @@ export function reactionChart(rows: ReactionRow[], tz: string): LinesChart {
   return {
     kind: 'lines',
     title: 'Скорость реакции на сигнал по неделям (медиана, часов)',
-    categories: ordered.map(([w]) => w),
+    // The week's Monday, as the deviations charts label their weeks.
+    categories: ordered.map(([w]) => {
+      const start = periodRange('isoweek', w).start;
+      return `${start.slice(8, 10)}.${start.slice(5, 7)}`;
+    }),
     series: [
       series('mailer', 'Письмо принято', 'blue'),
       series('person', 'Принято в работу', 'amber'),
       series('work', 'Контакт или задача закрыта', 'green'),
     ],
-    xTitle: 'Неделя',
+    xTitle: 'Неделя (с понедельника)',
     yTitle: 'Часов',
     format: 'number',
   };

@@ -147,7 +147,7 @@ export function thresholdSection(cfg: AppConfig, counts: ShareCounts, note: stri
       { key: 'rule', header: 'Категория или сигнал' },
       { key: 'kind', header: 'Вид' },
       { key: 'threshold', header: 'Порог' },
-      { key: 'config', header: 'Настройка' },
+      // The configuration key stays in the rows (JSON, for the administrator); people read the rule.
       { key: 'basis', header: 'Основание' },
       { key: 'clients', header: 'Клиентов', type: 'int' },
       { key: 'share', header: 'Доля клиентов', type: 'percent' },

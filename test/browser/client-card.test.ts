@@ -207,7 +207,7 @@ describe('the client card in Chromium', { timeout: 300_000 }, () => {
     const kinds = await page.locator('ol.timeline > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
     expect(new Set(kinds)).toEqual(new Set(['contact', 'task']));
     // The call: one contact item naming its task, no «Закрыта задача» of it beside.
-    const mentions = page.locator('ol.timeline > li', { hasText: `задача №${call.task_id}` });
+    const mentions = page.locator('ol.timeline > li', { hasText: `задача № ${call.task_id}` });
     const texts = await mentions.allTextContents();
     expect(texts.filter((t) => /звонок|Телефонный/i.test(t) && !t.includes('Поставлена'))).toHaveLength(1);
     expect(texts.filter((t) => t.includes('Закрыта задача'))).toHaveLength(0);

@@ -204,7 +204,7 @@ describe('the diary in Chromium', () => {
     const to = Number(options.find((v) => v !== '' && Number(v) !== before.assignee_id));
     await select.selectOption(String(to));
     await Promise.all([page.waitForURL(/\/diary\?moved=/), card.locator('form.reassign button').click()]);
-    expect(await page.locator('p.flash').textContent()).toContain(`Задача №${id} передана`);
+    expect(await page.locator('p.flash').textContent()).toContain(`Задача № ${id} передана`);
     expect(await q('SELECT assignee_id FROM tasks WHERE id = $1', [id])).toEqual([{ assignee_id: to }]);
     expect(await q('SELECT from_employee_id, to_employee_id FROM task_reassignments WHERE task_id = $1', [id])).toEqual([
       { from_employee_id: before.assignee_id, to_employee_id: to },

@@ -115,7 +115,7 @@ describe('follow-ups', () => {
     expect(f.title).toBe('Договорились на звонок 20.07.2024: Договорились на звонок');
     expect(f.planned_at).toEqual(new Date('2024-07-20T09:00:00+03:00'));
     const [change] = await q(`SELECT field, after FROM task_changes WHERE task_id = $1`, [id]);
-    expect(change).toEqual({ field: 'follow_up', after: `2024-07-20 (задача №${followId})` });
+    expect(change).toEqual({ field: 'follow_up', after: `2024-07-20 (задача № ${followId})` });
     // A date in the past is a usage error, and closes nothing.
     const other = await contactTask();
     expect((await cli('task', 'done', String(other), '--outcome', 'held', '--follow-up', '2024-05-01')).code).toBe(2);

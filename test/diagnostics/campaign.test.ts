@@ -114,6 +114,7 @@ describe('competitor-diagnostics', () => {
     expect(above.due_day <= '2024-08-11' && boundary.due_day <= '2024-08-25').toBe(true);
     const shown = await cli('task', 'show', String(boundary.id));
     expect(shown.out).toContain('Плановый период: с 15.07.2024 до');
+    expect(shown.out).toMatch(/^Задача № \d+ · Диагностика и профилактика появления конкурентов · открыта\n/);
   });
 
   it('never has more than N diagnostics due on one working day for a specialist, and spreads them', async () => {

@@ -89,12 +89,12 @@ describe('a competitor finding', () => {
     );
     expect(first.code).toBe(0);
     expect(first.out).toMatch(
-      /^finding \d+ recorded: «Охрана труда» до 30 сентября 2024; alert to the field specialist <kaydash@ric502\.example>/,
+      /^находка № \d+ записана: «Охрана труда» до 30 сентября 2024; письмо специалисту ТС <kaydash@ric502\.example>/,
     );
     // The same finding, written differently, by the admin script and over HTTP: nothing more.
     const second = await cli('finding', 'add', '--client', '207092', '--competitor', '«охрана  ТРУДА»', '--until', '09.2024');
     expect(second.code).toBe(0);
-    expect(second.out).toMatch(/was already recorded at 03\.06\.2024 10:00:\d\d; nothing changed/);
+    expect(second.out).toMatch(/уже записана 03\.06\.2024 10:00:\d\d; ничего не изменено/);
     const third = await post('/api/findings', { client: 207092, competitor: 'Охрана труда', until: 'сентябрь 2024' });
     expect(third.status).toBe(200);
     expect(third.body).toMatchObject({ created: false });
@@ -181,15 +181,13 @@ describe('a competitor finding', () => {
     expect(await bad({ client: 193643 })).toMatch(/^body\.competitor: expected the competitor's system/);
     expect(await bad({ client: 193643, competitor: 'Кодекс', colour: 'red' })).toMatch(/body: unknown field "colour"/);
     expect(await bad({ client: 999999, competitor: 'Кодекс' })).toBe(
-      'body.client: client 999999 is unknown (expected a client imported before)',
+      'body.client: клиент 999999 неизвестен (ожидался клиент из загруженной ранее выгрузки «Клиенты»)',
     );
-    expect(await bad({ client: 'двести', competitor: 'Кодекс' })).toMatch(/^body\.client: "двести" is not a client number/);
-    expect(await bad({ client: 193643, competitor: '  ' })).toMatch(/^body\.competitor: empty/);
-    expect(await bad({ client: 193643, competitor: 'Кодекс', until: '2024-13' })).toMatch(
-      /^body\.until: "2024-13" is not a month or a date/,
-    );
+    expect(await bad({ client: 'двести', competitor: 'Кодекс' })).toMatch(/^body\.client: «двести» — не номер клиента/);
+    expect(await bad({ client: 193643, competitor: '  ' })).toMatch(/^body\.competitor: пусто/);
+    expect(await bad({ client: 193643, competitor: 'Кодекс', until: '2024-13' })).toMatch(/^body\.until: «2024-13» — не месяц и не дата/);
     expect(await bad({ client: 193643, competitor: 'Кодекс', foundBy: 'Никто Н.Н.' })).toBe(
-      'body.foundBy: employee "Никто Н.Н." is unknown',
+      'body.foundBy: сотрудник «Никто Н.Н.» неизвестен',
     );
     expect((await rows('SELECT count(*)::int AS n FROM competitor_findings'))[0].n).toBe(2);
   });
@@ -227,10 +225,10 @@ describe('a competitor finding', () => {
     ]);
     const failed = await cli('import', 'findings', broken);
     expect(failed.code).toBe(1);
-    expect(failed.err).toMatch(/konkurenty-bad\.tsv:2:3: Действует до: "осенью" is not a month or a date/);
-    expect(failed.err).toMatch(/konkurenty-bad\.tsv:3:1: client 999999 is unknown/);
-    expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:2: Конкурент is empty/);
-    expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:4: employee "Никто Н\.Н\." is unknown/);
+    expect(failed.err).toMatch(/konkurenty-bad\.tsv:2:3: Действует до: «осенью» — не месяц и не дата/);
+    expect(failed.err).toMatch(/konkurenty-bad\.tsv:3:1: клиент 999999 неизвестен/);
+    expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:2: Конкурент: пусто/);
+    expect(failed.err).toMatch(/konkurenty-bad\.tsv:4:4: сотрудник «Никто Н\.Н\.» неизвестен/);
     expect((await rows(`SELECT count(*)::int AS n FROM competitor_findings WHERE client_id = $1`, [clients.fourth]))[0].n).toBe(0);
     expect(await nothingMoreSent(t.app, smtp)).toBe(before + 1);
   });
@@ -254,14 +252,14 @@ describe('closing a diagnostics task', () => {
 
     const done = await cli('task', 'done', String(task), '--outcome', 'no-competitor', '--note', 'пользуются только нашей системой');
     expect(done.code).toBe(0);
-    expect(done.out).toBe(`task ${task} done: Конкурент не выявлен\n`);
+    expect(done.out).toBe(`задача № ${task} закрыта: Конкурент не выявлен\n`);
     expect((await rows('SELECT state, outcome, note FROM tasks WHERE id = $1', [task]))[0]).toEqual({
       state: 'done',
       outcome: 'no_competitor',
       note: 'пользуются только нашей системой',
     });
     expect((await rows('SELECT count(*)::int AS n FROM contact_events WHERE task_id = $1', [task]))[0].n).toBe(0);
-    expect((await cli('task', 'done', String(task), '--outcome', 'no-competitor')).out).toMatch(/already done with this outcome/);
+    expect((await cli('task', 'done', String(task), '--outcome', 'no-competitor')).out).toMatch(/уже закрыта с этим итогом/);
     expect((await cli('task', 'done', String(task), '--outcome', 'competitor-found', '--competitor', 'X')).code).toBe(1);
   });
 
@@ -270,7 +268,7 @@ describe('closing a diagnostics task', () => {
     const linked = await cli('task', 'done', String(bif), '--outcome', 'competitor-found');
     expect(linked.code).toBe(0);
     expect(linked.out).toMatch(
-      new RegExp(`^task ${bif} done: Выявлен конкурент\\nfinding \\d+ \\(«Охрана труда» до 30 сентября 2024\\) was already recorded`),
+      new RegExp(`^задача № ${bif} закрыта: Выявлен конкурент\\nнаходка № \\d+ \\(«Охрана труда» до 30 сентября 2024\\) уже записана`),
     );
 
     const before = mailsTo('fisun@ric502.example').length;

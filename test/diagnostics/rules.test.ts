@@ -154,10 +154,10 @@ describe('findings', () => {
     expect(parseValidUntil('2024-02')).toBe('2024-02-29');
     expect(parseValidUntil('15.09.2024')).toBe('2024-09-15');
     expect(parseValidUntil('2024-09-15')).toBe('2024-09-15');
-    expect(() => parseValidUntil('2024-13')).toThrow(/"2024-13" is not a month or a date \(expected a month YYYY-MM/);
-    expect(() => parseValidUntil('31.02.2024')).toThrow(/not a month or a date/);
-    expect(() => parseValidUntil('осенью')).toThrow(/not a month or a date/);
-    expect(() => parseValidUntil('мартобря 2024')).toThrow(/not a month or a date/);
+    expect(() => parseValidUntil('2024-13')).toThrow(/«2024-13» — не месяц и не дата \(ожидался месяц ГГГГ-ММ/);
+    expect(() => parseValidUntil('31.02.2024')).toThrow(/не месяц и не дата/);
+    expect(() => parseValidUntil('осенью')).toThrow(/не месяц и не дата/);
+    expect(() => parseValidUntil('мартобря 2024')).toThrow(/не месяц и не дата/);
   });
 
   it('is the same finding whatever the case, quotes and spaces of the system', () => {

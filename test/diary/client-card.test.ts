@@ -153,7 +153,7 @@ describe('who sees a client', () => {
     const id = task.rows[0].id;
     const res = await (await signedIn(ANNA)).get('/diary/clients/193254');
     expect(res.body).toContain(
-      `<li><b>Контакт с клиентом</b>: запланирован на 07.06.2024, срок 14.06.2024; исполнитель ${ANNA}; причины — задачи <a href="/diary/tasks/${id}">№${id}</a></li>`,
+      `<li><b>Контакт с клиентом</b>: запланирован на 07.06.2024, срок 14.06.2024; исполнитель ${ANNA}; причины — задачи <a href="/diary/tasks/${id}">№ ${id}</a></li>`,
     );
   });
 
@@ -183,7 +183,7 @@ describe('the timeline', () => {
     expect(before).toHaveLength(1);
     expect(before[0]?.text).toContain('Телефонный звонок: состоялся');
     expect(before[0]?.text).toContain('с Полчихина Елена Ивановна');
-    expect(before[0]?.text).toContain(`задача №${w.tasks.call}`);
+    expect(before[0]?.text).toContain(`задача № ${w.tasks.call}`);
 
     // The CRM's «Работы» export comes back with its own number: the same contact.
     const out = join(t.varDir, 'work.tsv');

@@ -250,11 +250,11 @@ describe('the day’s tasks', () => {
       },
     ]);
     const page = (await c.get(res.location as string)).body;
-    expect(page).toContain(`Задача №${w.tasks.call} закрыта: Контакт состоялся с входом.`);
+    expect(page).toContain(`Задача № ${w.tasks.call} закрыта: Контакт состоялся с входом.`);
     expect(page).not.toContain(`id="task-${w.tasks.call}"`);
     // The admin script agrees it is done with this outcome.
     const again = await cli('task', 'done', String(w.tasks.call), '--outcome', 'held-with-login');
-    expect(again.out).toContain('already done with this outcome; nothing changed');
+    expect(again.out).toContain('уже закрыта с этим итогом; ничего не изменено');
     expect((await c.post(`/diary/tasks/${w.tasks.call}/outcome`, { csrf, outcome: 'refused' })).status).toBe(409);
   });
 

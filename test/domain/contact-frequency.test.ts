@@ -33,7 +33,7 @@ describe('parseContactFrequency', () => {
     for (const s of ['часто', '0', '25', '2 р в год', 'раз в 0 недель']) {
       expect(() => parseContactFrequency(s), s).toThrow(ContactFrequencyError);
     }
-    expect(() => parseContactFrequency('часто')).toThrow(/"часто" is not a contact frequency \(expected .*2 р в месяц/);
+    expect(() => parseContactFrequency('часто')).toThrow(/«часто» — не частота контакта \(ожидалось .*2 р в месяц/);
   });
 
   it('describes a frequency in Russian', () => {

@@ -32,9 +32,9 @@ describe('all or nothing', () => {
     const res = await cli(t, 'import', 'online-usage', path);
     expect(res.code).toBe(1);
     expect(res.err).toContain(
-      `${path}:501:3: Дата: "31.02.2024" is not a calendar date (expected dd.mm.yyyy, dd.mm.yyyy hh:mm:ss or yyyy-mm-dd)`,
+      `${path}:501:3: Дата: «31.02.2024» — такой даты нет в календаре (ожидалось дд.мм.гггг, дд.мм.гггг чч:мм:сс или гггг-мм-дд)`,
     );
-    expect(res.err).toMatch(/not imported, nothing changed \(1 error\)/);
+    expect(res.err).toMatch(/не загружен, ничего не изменено \(1 ошибка\)/);
     expect(await count('online_usage')).toBe(before);
     const { rows } = await t.app.pool.query(`SELECT state, error FROM imports WHERE kind = 'online-usage' ORDER BY id DESC LIMIT 1`);
     expect(rows[0].state).toBe('failed');
@@ -50,8 +50,8 @@ describe('all or nothing', () => {
     expect(res.code).toBe(1);
     const listed = res.err.split('\n').filter((l) => /usage-many-bad\.tsv:\d+:\d+:/.test(l));
     expect(listed).toHaveLength(50);
-    expect(listed[0]).toMatch(/usage-many-bad\.tsv:11:4: Входов: "много" is not a number/);
-    expect(res.err).toMatch(/… and 50 more errors \(100 in all\)/);
+    expect(listed[0]).toMatch(/usage-many-bad\.tsv:11:4: Входов: «много» — не число/);
+    expect(res.err).toMatch(/… и ещё 50 ошибок \(всего 100\)/);
   });
 
   it('rejects a row naming an unknown client or employee instead of skipping it', async () => {
@@ -62,7 +62,7 @@ describe('all or nothing', () => {
     ]);
     const res = await cli(t, 'import', 'trainings', path);
     expect(res.code).toBe(1);
-    expect(res.err).toContain(`${path}:3:1: client 999001 is unknown (expected a client imported before: admin import clients FILE)`);
+    expect(res.err).toContain(`${path}:3:1: клиент 999001 неизвестен (ожидался клиент из загруженной ранее выгрузки «Клиенты»)`);
     expect(await count('trainings')).toBe(0);
     const clients = writeTsv(t, 'clients-unknown-employee.tsv', [
       ['Номер клиента', 'Клиент', 'Категория', 'Сумма ИО, руб/мес', 'Состояние', 'Ответственный ДИС'],
@@ -70,14 +70,14 @@ describe('all or nothing', () => {
     ]);
     const res2 = await cli(t, 'import', 'clients', clients);
     expect(res2.code).toBe(1);
-    expect(res2.err).toContain(`${clients}:2:6: employee "Петрова П.П. (Специалист дистанционного контакта)" is unknown`);
+    expect(res2.err).toContain(`${clients}:2:6: сотрудник «Петрова П.П. (Специалист дистанционного контакта)» неизвестен`);
     expect(await count('clients')).toBe(15);
   });
 
   it('reports the very same file as already imported, and the same content in another file as unchanged', async () => {
     const again = await cli(t, 'import', 'clients', fixture('seed-clients-1251.tsv'));
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/already imported \(import #\d+, seed-clients-1251\.tsv/);
+    expect(again.out).toMatch(/уже загружен \(загрузка № \d+, seed-clients-1251\.tsv/);
     const copy = join(t.varDir, 'clients-copy.tsv');
     copyFileSync(fixture('seed-clients-1251.tsv'), copy);
     // A different file (one more blank line) with the same rows: nothing changes.

@@ -59,8 +59,8 @@ describe('the contacts export with the frequency in the CRM’s words', () => {
     ]);
     const res = await cli(t, 'import', 'contacts', path);
     expect(res.code, res.err).toBe(0);
-    expect(res.out).toMatch(/4 rows — 4 inserted/);
-    expect(res.out).toContain(`${path}:5:7: Частота контакта, мес: "часто" is not a contact frequency (expected`);
+    expect(res.out).toMatch(/строк 4 — добавлено 4/);
+    expect(res.out).toContain(`${path}:5:7: Частота контакта, мес: «часто» — не частота контакта (ожидалось`);
     expect(res.out).toContain('2 р в месяц');
     expect(await contact('Пленчук Татьяна Сергеевна')).toMatchObject({ months: null, days: 15 });
     expect(await contact('Журавлев Олег Петрович')).toMatchObject({ months: 3, days: null });
@@ -120,7 +120,7 @@ describe('the frequency set with an outcome', () => {
     const id = await contactTask('Семенова Анна Ивановна');
     const bad = await cli(t, 'task', 'done', String(id), '--outcome', 'held', '--frequency', 'иногда');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--frequency: "иногда" is not a contact frequency');
+    expect(bad.err).toContain('--frequency: «иногда» — не частота контакта');
     const post = (body: unknown) =>
       fetch(`${base}/api/tasks/${id}/outcome`, {
         method: 'POST',
@@ -129,7 +129,7 @@ describe('the frequency set with an outcome', () => {
       });
     const res = await post({ outcome: 'held', frequency: '25' });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toMatch(/^body\.frequency: "25" is out of range/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^body\.frequency: «25» — вне допустимых значений/);
     expect((await q('SELECT state FROM tasks WHERE id = $1', [id]))[0].state).toBe('open');
     expect(await contact('Семенова Анна Ивановна')).toMatchObject({ months: null, days: 14 });
 

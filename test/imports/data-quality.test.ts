@@ -60,10 +60,10 @@ describe('a contacts export with one mistyped address', () => {
     const path = writeTsv(t, 'contacts-typo.tsv', rows('zhuravlev@@apk.example'));
     const res = await cli(t, 'import', 'contacts', path);
     expect(res.code, res.err).toBe(0);
-    expect(res.out).toMatch(/3 rows — 3 inserted/);
-    expect(res.out).toContain('warnings (2; these rows were imported, the values flagged):');
-    expect(res.out).toContain(`${path}:3:8: Email: "zhuravlev@@apk.example" is not an e-mail address: в адресе больше одного знака @`);
-    expect(res.out).toContain(`${path}:3:9: Телефон: "звонить после обеда" is not a phone number`);
+    expect(res.out).toMatch(/строк 3 — добавлено 3/);
+    expect(res.out).toContain('предупреждения (2; эти строки загружены, значения отмечены):');
+    expect(res.out).toContain(`${path}:3:8: Email: «zhuravlev@@apk.example» — не адрес e-mail: в адресе больше одного знака @`);
+    expect(res.out).toContain(`${path}:3:9: Телефон: «звонить после обеда» — не номер телефона`);
     expect(await contact('Журавлев Олег Петрович')).toMatchObject({
       email: 'zhuravlev@@apk.example',
       email_status: 'invalid',
@@ -111,7 +111,7 @@ describe('a contacts export with one mistyped address', () => {
     const bad = [...rows('zhuravlev@apk.example'), [999999, 'Иванов Иван Иванович', '', '', '', '', '', 'x@@y', '', '']];
     const res = await cli(t, 'import', 'contacts', writeTsv(t, 'contacts-unknown.tsv', bad));
     expect(res.code).toBe(1);
-    expect(res.err).toMatch(/contacts-unknown\.tsv:5:1: client 999999 is unknown/);
+    expect(res.err).toMatch(/contacts-unknown\.tsv:5:1: клиент 999999 неизвестен/);
     expect(await contact('Иванов Иван Иванович')).toBeUndefined();
   });
 });
@@ -129,11 +129,11 @@ describe('a contacts export without optional columns', () => {
     const out = JSON.parse(res.out);
     const listed: string[] = out.warnings.listed;
     expect(listed.find((w) => w.includes('«Пользователь системы»'))).toMatch(
-      /contacts-no-user\.tsv:1:1: column «Пользователь системы» is missing: the training norm \(the risk component «Обучение» is н\/д\)/,
+      /contacts-no-user\.tsv:1:1: нет столбца «Пользователь системы»: от него зависят норма обучения \(показатель «Обучение» — н\/д\)/,
     );
-    expect(listed.some((w) => w.includes('«Согласие на рассылку» is missing'))).toBe(true);
-    expect(listed.some((w) => w.includes('«ЛВПР» is missing'))).toBe(true);
-    expect(listed.some((w) => w.includes('«ЛПР» is missing'))).toBe(false);
+    expect(listed.some((w) => w.includes('нет столбца «Согласие на рассылку»'))).toBe(true);
+    expect(listed.some((w) => w.includes('нет столбца «ЛВПР»'))).toBe(true);
+    expect(listed.some((w) => w.includes('нет столбца «ЛПР»'))).toBe(false);
     expect(await contact('Журавлев Олег Петрович')).toMatchObject({ is_system_user: true, consent: true, is_lpr: false });
     expect(await contact('Новикова Мария Павловна')).toMatchObject({ is_system_user: null, consent: null, is_lpr: true });
   });

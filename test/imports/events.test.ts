@@ -156,7 +156,7 @@ describe('event exports', () => {
         [193221, '15.05.2024', 'жалоба'],
       ]),
     );
-    expect(bad.err).toMatch(/gl-bad\.tsv:2:3: Тип: "жалоба" is not a hotline request type \(expected вопрос or документ\)/);
+    expect(bad.err).toMatch(/gl-bad\.tsv:2:3: Тип: «жалоба» — не тип обращения на ГЛ \(ожидалось вопрос или документ\)/);
   });
 
   it('imports payments by month; a repeated month is an error', async () => {
@@ -171,7 +171,7 @@ describe('event exports', () => {
     });
     rows.push([198183, '05.2024', '1', '1', '0']);
     const res = await cli(t, 'import', 'payments', writeTsv(t, 'pay-bad.tsv', rows));
-    expect(res.err).toMatch(/pay-bad\.tsv:4:2: client 198183, month 2024-05 is already listed on line 3/);
+    expect(res.err).toMatch(/pay-bad\.tsv:4:2: клиент 198183, месяц 2024-05 уже есть в строке 3/);
   });
 
   it('accepts English headers, semicolons and quoted fields', async () => {

@@ -39,7 +39,7 @@ describe('import-inbox', () => {
     expect(readdirSync(inbox('trainings', 'done'))).toEqual(['a-good.tsv']);
     expect(readdirSync(inbox('trainings', 'failed')).sort()).toEqual(['b-bad.tsv', 'b-bad.tsv.errors.txt']);
     expect(readFileSync(inbox('trainings', 'failed', 'b-bad.tsv.errors.txt'), 'utf8')).toMatch(
-      /^inbox\/trainings\/b-bad\.tsv:2:3: Дата обучения: "14\.13\.2024" is not a calendar date/,
+      /^inbox\/trainings\/b-bad\.tsv:2:3: Дата обучения: «14\.13\.2024» — такой даты нет в календаре/,
     );
     expect(readdirSync(inbox('trainings')).filter((n) => n.endsWith('.tsv'))).toEqual([]);
     const { rows } = await t.app.pool.query(`SELECT kind, state FROM imports ORDER BY id`);
@@ -57,7 +57,7 @@ describe('import-inbox', () => {
     expect(run.stats).toMatchObject({ imported: 1, failed: 0 });
     expect(readdirSync(inbox('contacts', 'done')).sort()).toEqual(['typo.tsv', 'typo.tsv.warnings.txt']);
     expect(readFileSync(inbox('contacts', 'done', 'typo.tsv.warnings.txt'), 'utf8')).toContain(
-      'inbox/contacts/typo.tsv:2:3: Email: "lazareva@@bio.example" is not an e-mail address',
+      'inbox/contacts/typo.tsv:2:3: Email: «lazareva@@bio.example» — не адрес e-mail',
     );
   });
 

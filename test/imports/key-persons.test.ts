@@ -75,7 +75,7 @@ describe('key-person changes', () => {
     expect(contacts.rows.find((r) => r.full_name === 'Орлов Сергей Петрович')?.position_type).toBe('manager');
     // The same snapshot again: no change, no new event.
     const again = await cli(t, 'import', 'contacts', second);
-    expect(again.out).toMatch(/already imported/);
+    expect(again.out).toMatch(/уже загружен/);
     expect((await t.app.pool.query('SELECT count(*)::int AS n FROM key_person_changes')).rows[0].n).toBe(2);
   });
 

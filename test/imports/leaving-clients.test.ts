@@ -71,7 +71,7 @@ describe('a client put into liquidation', () => {
     const bad = clientRows.map((r, i) => (i === 2 ? [...r.slice(0, 6), '01.06.2024'] : r));
     const res = await cli(t, 'import', 'clients', writeTsv(t, 'clients-bad.tsv', bad));
     expect(res.code).toBe(1);
-    expect(res.err).toMatch(/clients-bad\.tsv:3:7: Дата отключения: 2024-06-01 is given for a client in state «Обслуживается»/);
+    expect(res.err).toMatch(/clients-bad\.tsv:3:7: Дата отключения: 2024-06-01 указана у клиента в состоянии «Обслуживается»/);
   });
 
   it('gets no monthly e-mail, counted among the exclusions', async () => {

@@ -22,10 +22,10 @@ describe('Russian number, date and yes/no formats', () => {
     expect(parseNumber('15\u202f000')).toBe(15000);
     expect(parseNumber('1 234 567,89')).toBe(1234567.89);
     expect(parseNumber('15000.5')).toBe(15000.5);
-    expect(() => parseNumber('15 OOO')).toThrow(/"15 OOO" is not a number \(expected e\.g\. 15000, 15 000,00 or 0,50\)/);
+    expect(() => parseNumber('15 OOO')).toThrow(/«15 OOO» — не число \(ожидалось, например, 15000, 15 000,00 или 0,50\)/);
     expect(() => parseNumber('15 00,00')).toThrow(CellError);
     expect(parseCount('8,00')).toBe(8);
-    expect(() => parseCount('0,50')).toThrow(/not a whole non-negative number/);
+    expect(() => parseCount('0,50')).toThrow(/не целое неотрицательное число/);
   });
 
   it('reads dd.mm.yyyy, dd.mm.yyyy hh:mm:ss and ISO dates', () => {
@@ -33,19 +33,19 @@ describe('Russian number, date and yes/no formats', () => {
     expect(parseDate('31.07.2024 22:13:59')).toBe('2024-07-31');
     expect(parseDate('2024-06-03')).toBe('2024-06-03');
     expect(parseDate('2024-06-03T10:00:00+03:00')).toBe('2024-06-03');
-    expect(() => parseDate('31.02.2024')).toThrow(/not a calendar date/);
-    expect(() => parseDate('June 3')).toThrow(/expected dd\.mm\.yyyy/);
+    expect(() => parseDate('31.02.2024')).toThrow(/такой даты нет в календаре/);
+    expect(() => parseDate('June 3')).toThrow(/ожидалось дд\.мм\.гггг/);
     expect(parseDateTime('08.08.2024 8:00:00', 'Europe/Moscow').toISOString()).toBe('2024-08-08T05:00:00.000Z');
     expect(parseDateTime('31.07.2024 22:13:59', 'Europe/Moscow').toISOString()).toBe('2024-07-31T19:13:59.000Z');
     expect(parseDateTime('2024-06-03T10:00:00Z', 'Europe/Moscow').toISOString()).toBe('2024-06-03T10:00:00.000Z');
     expect(parseMonth('06.2024')).toBe('2024-06-01');
     expect(parseMonth('2024-06')).toBe('2024-06-01');
-    expect(() => parseMonth('13.2024')).toThrow(/not a month/);
+    expect(() => parseMonth('13.2024')).toThrow(/не месяц/);
   });
 
   it('reads Да, Нет and empty; client descriptors with the child count dropped; names cut with ...', () => {
     expect([parseYesNo('Да'), parseYesNo('нет'), parseYesNo(''), parseYesNo(' да ')]).toEqual([true, false, null, true]);
-    expect(() => parseYesNo('может быть')).toThrow(/expected Да, Нет or empty/);
+    expect(() => parseYesNo('может быть')).toThrow(/ожидалось Да, Нет или пусто/);
     expect(parseClientRef('192906 - Мин. СХ и прод. БО (Департамент АПК ) (2)')).toEqual({
       number: 192906,
       name: 'Мин. СХ и прод. БО (Департамент АПК )',
@@ -53,11 +53,11 @@ describe('Russian number, date and yes/no formats', () => {
     expect(parseClientRef('193643 - Телерадиокомп... Бирюч')).toEqual({ number: 193643, name: 'Телерадиокомп... Бирюч' });
     expect(parseClientRef('305492 - ЦОФМСО Борисо...')).toEqual({ number: 305492, name: 'ЦОФМСО Борисо...' });
     expect(parseClientRef('193254')).toEqual({ number: 193254, name: null });
-    expect(() => parseClientRef('РИЦ502 (1)')).toThrow(/does not name a client/);
+    expect(() => parseClientRef('РИЦ502 (1)')).toThrow(/не называет клиента/);
     expect(personName('Савостина К.А. (Специалист дистан...')).toBe('Савостина К.А.');
     expect(personName('Лукина Е.И. (Специалист дистанционного контакта)')).toBe('Лукина Е.И.');
     expect(parseEmail('info@пример.рф')).toBe('info@пример.рф');
-    expect(() => parseEmail('info@')).toThrow(/not an e-mail address/);
+    expect(() => parseEmail('info@')).toThrow(/не адрес e-mail/);
   });
 });
 

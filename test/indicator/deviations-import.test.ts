@@ -62,7 +62,7 @@ describe('admin import deviations', () => {
     const path = variant('no-week.tsv', (s) => s.replace('Период\tНеделя с 01.07.2024 по 07.07.2024', 'Период\tНеделя'));
     const res = await cli(t, 'import', 'deviations', path);
     expect(res.code).toBe(1);
-    expect(res.err).toContain(`${path}:26:1: the report names no week (expected --week 2024-W27, or the week in the settings block)`);
+    expect(res.err).toContain(`${path}:26:1: в отчёте не указана неделя (ожидалось --week 2024-W27 или неделя в блоке настроек)`);
     expect(await stored()).toEqual([]);
   });
 
@@ -103,7 +103,7 @@ describe('admin import deviations', () => {
     const other = variant('w27-again.tsv', (s) => s.replace('0,35\r\n193643', '0,33\r\n193643'));
     const bad = await cli(t, 'import', 'deviations', other, '--week', '2024-W30');
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain(`${other}:16:2: the report is for week 2024-W27, --week says 2024-W30 (expected the same week)`);
+    expect(bad.err).toContain(`${other}:16:2: отчёт за неделю 2024-W27, а --week задаёт 2024-W30 (ожидалась одна и та же неделя)`);
   });
 
   it('rejects the whole file when a repeated client has other values, or an employee fits two people', async () => {
@@ -117,18 +117,18 @@ describe('admin import deviations', () => {
     const res = await cli(t, 'import', 'deviations', differ);
     expect(res.code).toBe(1);
     expect(res.err).toContain(
-      `${differ}:32:6: client 204036 is already listed on line 31 with Контакт с ЛПР (-) 0,50, here 0,20 (expected the same values in every row of a client)`,
+      `${differ}:32:6: клиент 204036 уже есть в строке 31 с «Контакт с ЛПР (-)» 0,50, здесь 0,20 (ожидались одинаковые значения во всех строках клиента)`,
     );
     const ambiguous = variant('ambiguous.tsv', (s) => s.replace('Пузанова Е.С. (СИУ)', 'Петров И.И. (СИУ)'));
     const res2 = await cli(t, 'import', 'deviations', ambiguous);
     expect(res2.code).toBe(1);
-    expect(res2.err).toContain(`${ambiguous}:34:2: employee "Петров И.И." fits more than one employee (expected the full name)`);
+    expect(res2.err).toContain(`${ambiguous}:34:2: сотрудник «Петров И.И.» подходит к нескольким сотрудникам (ожидалось полное ФИО)`);
     const cutTotal = variant('cut.tsv', (s) =>
       s.replace(/205749 - ПЖКОМ[^\r]*\r\n/, '').replace(/204036 - БЗМИ ООО\tКлюкина[^\r]*\r\n/, ''),
     );
     const res3 = await cli(t, 'import', 'deviations', cutTotal);
     expect(res3.code).toBe(1);
-    expect(res3.err).toContain(`${cutTotal}:27:1: Итого: (6) but the report lists 5 clients in 5 rows (expected the whole report)`);
+    expect(res3.err).toContain(`${cutTotal}:27:1: Итого: (6), а в отчёте 5 клиентов в 5 строках (ожидался весь отчёт)`);
     expect(await stored()).toEqual(before);
   });
 });

@@ -168,10 +168,10 @@ describe('call tasks', () => {
       'Подборка по закупкам 44-ФЗ',
     );
     expect(done.code).toBe(0);
-    expect(done.out).toMatch(/task \d+ done: Контакт состоялся с входом; contact event \d+ recorded/);
+    expect(done.out).toMatch(/задача № \d+ закрыта: Контакт состоялся с входом; работа № \d+ записана/);
     const again = await cli('task', 'done', String(task.id), '--outcome', 'held-with-login');
     expect(again.code).toBe(0);
-    expect(again.out).toMatch(/already done/);
+    expect(again.out).toMatch(/уже закрыта с этим итогом/);
     const other = await cli('task', 'done', String(task.id), '--outcome', 'refused');
     expect(other.code).toBe(1);
     expect(other.err).toMatch(/already done with outcome "held_with_login"/);

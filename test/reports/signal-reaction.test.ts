@@ -85,7 +85,7 @@ describe('report signals: reaction where people act', () => {
     expect(departments.totals).toMatchObject({ signals: 5, person_med: 45 });
     expect(specialists.rows.map((x: { name: string }) => x.name)).toEqual(['Ершов Б.В.', 'Нелина А.Ю.']);
     const chart = r.charts.find((c: { kind: string }) => c.kind === 'lines');
-    expect(chart.categories).toEqual(['2024-W23', '2024-W24']);
+    expect(chart.categories).toEqual(['03.06', '10.06']);
     expect(chart.series.map((s: { name: string; values: (number | null)[] }) => [s.name, s.values])).toEqual([
       ['Письмо принято', [0.03, 0.08]],
       ['Принято в работу', [1, 0.17]],

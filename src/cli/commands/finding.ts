@@ -38,12 +38,12 @@ export function findingUsageError(err: unknown): never {
 export function describeFinding(r: RecordedFinding, tz: string): string {
   const f = r.finding;
   const what = `${quoted(f.competitor)} ${validUntilText(f.valid_until)}`;
-  if (!r.created) return `finding ${f.id} (${what}) was already recorded at ${ruDateTime(f.found_at, tz)}; nothing changed\n`;
+  if (!r.created) return `находка № ${f.id} (${what}) уже записана ${ruDateTime(f.found_at, tz)}; ничего не изменено\n`;
   const alert = r.alert
-    ? `alert to ${r.alert.role === 'field' ? 'the field specialist' : 'the department head'} <${r.alert.email}> (signal ${r.signalId}, task ${r.fieldTaskId})`
-    : `no alert: nobody to address (signal ${r.signalId})`;
-  const comparison = r.comparisonTaskId ? `; comparison task ${r.comparisonTaskId} for the remote specialist` : '';
-  return `finding ${f.id} recorded: ${what}; ${alert}${comparison}\n`;
+    ? `письмо ${r.alert.role === 'field' ? 'специалисту ТС' : 'руководителю подразделения'} <${r.alert.email}> (сигнал № ${r.signalId}, задача № ${r.fieldTaskId})`
+    : `письма нет: некому адресовать (сигнал № ${r.signalId})`;
+  const comparison = r.comparisonTaskId ? `; задача сравнения № ${r.comparisonTaskId} специалисту ДИС` : '';
+  return `находка № ${f.id} записана: ${what}; ${alert}${comparison}\n`;
 }
 
 export const findingAddCommand: Command = {

@@ -1,6 +1,7 @@
 import { escapeLines, escapeUnprintable } from '../../domain/clean-text.js';
 import { COVERED_SOURCES } from '../../domain/coverage.js';
 import { weekOption } from '../../domain/options.js';
+import { count } from '../../domain/ru.js';
 import { afterImport } from '../../imports/after-import.js';
 import { describeOutcome } from '../../imports/describe.js';
 import { ImportFailed } from '../../imports/errors.js';
@@ -46,7 +47,9 @@ export const importCommand: Command = {
           `${JSON.stringify({ status: 'failed', importId: err.importId, errors: err.errors.count, listed: err.errors.listed }, null, 2)}\n`,
         );
       ctx.err(
-        `${escapeLines(err.message)}\n${escapeUnprintable(String(file))}: not imported, nothing changed (${err.errors.count} ${err.errors.count === 1 ? 'error' : 'errors'})\n`,
+        `${escapeLines(err.message)}
+${escapeUnprintable(String(file))}: не загружен, ничего не изменено (${count(err.errors.count, ['ошибка', 'ошибки', 'ошибок'])})
+`,
       );
       return 1;
     }

@@ -10,6 +10,8 @@ import {
 import { findingDetails } from '../../diagnostics/finding-input.js';
 import { type ContactFrequency, ContactFrequencyError, describeFrequency, parseContactFrequency } from '../../domain/contact-frequency.js';
 import { localDate } from '../../domain/dates.js';
+import { taskKindName, taskStateName } from '../../domain/task-kinds.js';
+import { storedOutcomeTitle } from '../../domain/task-outcomes.js';
 import { FollowUpError, parseFollowUp } from '../../health/follow-up.js';
 import { type Command, emit, oneOf, str, UsageError } from '../command.js';
 import { describeFinding, FINDING_OPTIONS, findingUsageError } from './finding.js';
@@ -80,7 +82,7 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
     }
     const res = await closeTask(ctx.app(), id, { outcome: outcome as TaskOutcome, note, next, finding, followUp, frequency });
     if (res.kind === 'not-found') {
-      ctx.err(`task ${id} does not exist\n`);
+      ctx.err(`задачи № ${id} нет\n`);
       return 1;
     }
     if (res.kind === 'incomplete') throw new UsageError(`${res.message}: give --competitor NAME [--until YYYY-MM] [--contact NAME]`);
@@ -99,10 +101,10 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
       },
       () =>
         res.changed
-          ? `task ${id} done: ${outcomeTitle(outcome as TaskOutcome)}${res.eventId ? `; contact event ${res.eventId} recorded` : ''}${
-              frequency ? `; contact frequency ${describeFrequency(frequency)}` : ''
-            }${res.followUpTaskId ? `; follow-up call task ${res.followUpTaskId}${followUp ? ` on ${followUp}` : ''}` : ''}\n${res.finding ? describeFinding(res.finding, ctx.config.ric.timeZone) : ''}`
-          : `task ${id} was already done with this outcome; nothing changed\n`,
+          ? `задача № ${id} закрыта: ${outcomeTitle(outcome as TaskOutcome)}${res.eventId ? `; работа № ${res.eventId} записана` : ''}${
+              frequency ? `; частота контакта: ${describeFrequency(frequency)}` : ''
+            }${res.followUpTaskId ? `; звонок по договорённости — задача № ${res.followUpTaskId}${followUp ? ` на ${followUp}` : ''}` : ''}\n${res.finding ? describeFinding(res.finding, ctx.config.ric.timeZone) : ''}`
+          : `задача № ${id} уже закрыта с этим итогом; ничего не изменено\n`,
     );
     return 0;
   },
@@ -118,11 +120,16 @@ export const taskShowCommand: Command = {
     const { rows } = await ctx.app().pool.query('SELECT * FROM tasks WHERE id = $1', [id]);
     const t = rows[0];
     if (!t) {
-      ctx.err(`task ${id} does not exist\n`);
+      ctx.err(`задачи № ${id} нет\n`);
       return 1;
     }
     const text = typeof t.payload?.text === 'string' ? t.payload.text : '';
-    emit(ctx, t, () => `#${t.id} [${t.kind}, ${t.state}${t.outcome ? `: ${t.outcome}` : ''}] ${t.title}\n${text ? `\n${text}\n` : ''}`);
+    emit(
+      ctx,
+      t,
+      () =>
+        `Задача № ${t.id} · ${taskKindName(t.kind)} · ${taskStateName(t.state)}${t.outcome ? `: ${storedOutcomeTitle(t.outcome)}` : ''}\n${t.title}\n${text ? `\n${text}\n` : ''}`,
+    );
     return 0;
   },
 };

@@ -216,7 +216,7 @@ function contactsSection(v: ClientPageView, ctx: ClientPageContext): SafeHtml {
 
 function openWorkSection(v: ClientPageView, user: DiaryUser, ctx: ClientPageContext): SafeHtml {
   const items = v.open.map((t) => {
-    const label = html`${taskKindName(t.kind)} №${t.id}`;
+    const label = html`${taskKindName(t.kind)} № ${t.id}`;
     return html`<li>${t.linked ? html`<a href="/diary/tasks/${t.id}">${label}</a>` : label}: ${t.title}<br><span class="muted">Исполнитель: ${t.assignee_name ?? 'не назначен'} · срок ${t.due_at ? when(t.due_at, ctx.tz) : 'не задан'}</span></li>`;
   });
   const visits = v.visits.map((x) => {
@@ -225,7 +225,7 @@ function openWorkSection(v: ClientPageView, user: DiaryUser, ctx: ClientPageCont
       : `не помещается в план${x.overflow_reason ? `: ${x.overflow_reason}` : ''}`;
     const tasks = x.task_ids.map((id, i) => {
       const linked = v.open.some((t) => t.id === id && t.linked);
-      return html`${i ? ', ' : ''}${linked ? html`<a href="/diary/tasks/${id}">№${id}</a>` : `№${id}`}`;
+      return html`${i ? ', ' : ''}${linked ? html`<a href="/diary/tasks/${id}">№ ${id}</a>` : `№ ${id}`}`;
     });
     return html`<li><b>Контакт с клиентом</b>: ${when}${x.due_on ? `, срок ${ruDate(x.due_on)}` : ''}; исполнитель ${x.assignee_name ?? 'не назначен'}${
       tasks.length ? html`; причины — задачи ${tasks}` : ''
@@ -238,7 +238,7 @@ function openWorkSection(v: ClientPageView, user: DiaryUser, ctx: ClientPageCont
 
 function taskRef(id: number | null, v: ClientPageView): SafeHtml | string {
   if (id === null) return '';
-  return v.open.some((t) => t.id === id && t.linked) ? html` · <a href="/diary/tasks/${id}">задача №${id}</a>` : ` · задача №${id}`;
+  return v.open.some((t) => t.id === id && t.linked) ? html` · <a href="/diary/tasks/${id}">задача № ${id}</a>` : ` · задача № ${id}`;
 }
 
 /** One event in words: what happened, and the detail line. */

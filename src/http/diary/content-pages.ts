@@ -84,8 +84,8 @@ ${
   v.first.length === 0
     ? html`<p class="muted">Среди клиентов, которых вы видите, нет получателей этого варианта: предпросмотр и тестовое письмо недоступны.</p>`
     : html`<div class="frames">
-<figure class="phone"><figcaption>Телефон, 360 px</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо «${v.title}» на телефоне" loading="lazy"></iframe></figure>
-<figure class="desktop"><figcaption>Компьютер</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо «${v.title}» на компьютере" loading="lazy"></iframe></figure>
+<figure class="phone"><figcaption>Телефон, 360 px</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо ${quoted(v.title)} на телефоне" loading="lazy"></iframe></figure>
+<figure class="desktop"><figcaption>Компьютер</figcaption><iframe src="${base}/variants/${v.key}" title="Письмо ${quoted(v.title)} на компьютере" loading="lazy"></iframe></figure>
 </div>
 ${
   readOnly

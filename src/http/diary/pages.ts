@@ -125,11 +125,11 @@ export function taskPage(user: DiaryUser, p: TaskPageView, ctx: PageContext, fla
     t.state === 'open'
       ? html`Открыта${t.assignee_name && p.access === 'team' ? html` · исполнитель ${t.assignee_name}` : ''}`
       : html`${t.state === 'done' ? 'Выполнена' : 'Отменена'}${t.outcome ? html`: ${storedOutcomeTitle(t.outcome)}` : ''}`;
-  const body = html`${diaryHeader(user, ctx.csrf, html`Задача №${t.id} · ${state}`)}${flashBlock(flash)}
+  const body = html`${diaryHeader(user, ctx.csrf, html`Задача № ${t.id} · ${state}`)}${flashBlock(flash)}
 <p><a href="/diary">← К задачам на сегодня</a></p>
 ${taskCard(p.view, { ...ctx, canRecord: p.access === 'own', members: p.members, open: true })}
 ${steerSection({ comments: p.comments, changes: p.changes, canSteer: p.access === 'team', canComment: true, open: t.state === 'open', taskId: t.id }, ctx.csrf, ctx.tz)}`;
-  return page(`Задача №${t.id} — ежедневник`, body);
+  return page(`Задача № ${t.id} — ежедневник`, body);
 }
 
 /**

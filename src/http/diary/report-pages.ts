@@ -37,6 +37,15 @@ const LABELS: Record<string, string> = {
   months: 'Месяцев',
   problems: 'Только с пробелами',
   specialist: 'Специалист',
+  baseline: 'Исходное состояние (без писем)',
+  below: 'Только ниже нормы',
+  disagreements: 'Только расхождения',
+  horizon: 'Горизонт, недель',
+  job: 'Задание',
+  on: 'На дату',
+  weeks: 'Недель',
+  weights: 'Другие веса показателей',
+  'include-bots': 'С переходами роботов',
 };
 
 /** Names of the values of a choice option, in Russian where the desk reads them. */
@@ -68,7 +77,13 @@ function optionField(def: ReportDefinition, name: string, type: string, value: s
       (c) => html`<option value="${c}"${value === c ? new SafeHtml(' selected') : ''}>${CHOICES[c] ?? c}</option>`,
     )}</select></label>`;
   }
-  const placeholder = hint && !/^[A-Z]+$/.test(hint) ? hint : '';
+  // The input's form in the desk's letters: ГГГГ-ММ-ДД, and the weights as words.
+  const placeholder =
+    hint === 'a,b,c,d,e'
+      ? 'пять весов через запятую'
+      : hint && !/^[A-Z]+$/.test(hint)
+        ? hint.replace(/YYYY/g, 'ГГГГ').replace(/MM/g, 'ММ').replace(/DD/g, 'ДД')
+        : '';
   return html`<label class="field">${label}<input type="text" name="${name}" id="${slug(def.name)}-${name}" value="${typeof value === 'string' ? value : ''}" placeholder="${placeholder}"></label>`;
 }
 

@@ -237,8 +237,8 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
           : q.outcome === 'competitor-found'
             ? ' Конкурент передан специалисту ТС.'
             : '';
-        flash = { text: `Задача №${q.done} закрыта: ${def.title}.${after}` };
-      } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача №${q.moved} передана другому сотруднику.` };
+        flash = { text: `Задача № ${q.done} закрыта: ${def.title}.${after}` };
+      } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача № ${q.moved} передана другому сотруднику.` };
       else if (q.decided && taskId(q.decided) !== null && (q.action === 'move' || q.action === 'reassign' || q.action === 'drop'))
         flash = { text: `${DECISIONS[q.action]}.` };
       else if (q.visit && taskId(q.visit) !== null && q.outcome && isOutcome(q.outcome)) {

@@ -61,7 +61,7 @@ function summary(v: TaskView, tz: string): SafeHtml {
   return html`<summary><span class="kind">${taskKindName(t.kind)}</span>${v.overdue ? html`<span class="badge overdue">Просрочена</span>` : ''}${zoneBadge(v)}
 <span class="line">${v.card ? clientAnchor(v.card) : 'без клиента'}</span>
 ${who ? html`<span class="line">${who}, ${phoneLink(phone)}</span>` : ''}
-<span class="line">Срок: ${t.due_at ? when(t.due_at, tz) : 'не задан'} · приоритет ${t.priority} · №${t.id}</span></summary>`;
+<span class="line">Срок: ${t.due_at ? when(t.due_at, tz) : 'не задан'} · приоритет ${t.priority} · № ${t.id}</span></summary>`;
 }
 
 function clientCard(v: TaskView, reasonFrom: number): SafeHtml {
@@ -163,6 +163,6 @@ ${contactBlock(v)}
 ${script}
 ${o.canRecord && t.state === 'open' ? outcomeForm(v, o.csrf) : ''}
 ${o.members.length && t.state === 'open' ? reassignForm(v, o.csrf, o.members) : ''}
-<p class="muted"><a href="/diary/tasks/${t.id}">Страница задачи №${t.id}</a></p>
+<p class="muted"><a href="/diary/tasks/${t.id}">Страница задачи № ${t.id}</a></p>
 </div></details></article>`;
 }

@@ -27,13 +27,13 @@ function reasonFields(v: VisitView): SafeHtml {
   return html`${v.tasks.map((t) => {
     const id = t.task.id;
     if (t.task.kind === DIAGNOSTICS_KIND)
-      return html`<fieldset><legend>${taskKindName(t.task.kind)} (№${id})</legend>${(['no-competitor', 'competitor-found'] as const).map(
+      return html`<fieldset><legend>${taskKindName(t.task.kind)} (№ ${id})</legend>${(['no-competitor', 'competitor-found'] as const).map(
         (o) => html`<label class="choice"><input type="radio" name="reason-${id}" value="${o}"> ${outcomeDef(o).title}</label>`,
       )}
 <label class="field">Система конкурента<input type="text" name="competitor-${id}" maxlength="200"></label>
 <label class="field">Действует до (месяц и год, например 09.2024)<input type="text" name="until-${id}" maxlength="40"></label></fieldset>`;
     if (t.task.kind === 'risk-review')
-      return html`<label class="field">${taskKindName(t.task.kind)} (№${id}): причина и план работы с клиентом<textarea name="note-${id}" rows="2" maxlength="4000"></textarea></label>`;
+      return html`<label class="field">${taskKindName(t.task.kind)} (№ ${id}): причина и план работы с клиентом<textarea name="note-${id}" rows="2" maxlength="4000"></textarea></label>`;
     return html``;
   })}`;
 }

@@ -45,17 +45,17 @@ const CATEGORIES: Record<string, string> = { A: 'A', B: 'B', C: 'C', А: 'A', В
 function lookup(table: Record<string, string>, what: string, expected: string) {
   return (raw: string): string => {
     const v = table[clean(raw).toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ')];
-    if (!v) throw new CellError(`"${clean(raw)}" is not ${what} (expected ${expected})`);
+    if (!v) throw new CellError(`«${clean(raw)}» — ${what} (ожидалось ${expected})`);
     return v;
   };
 }
 
-const parseState = lookup(STATES, 'a client state', 'Обслуживается, Первичный аванс, Отключен, Реорганизация or Ликвидация');
-const parseFlag = lookup(FLAGS, 'a flag', 'двойной or на удержании');
+const parseState = lookup(STATES, 'не состояние клиента', 'Обслуживается, Первичный аванс, Отключен, Реорганизация или Ликвидация');
+const parseFlag = lookup(FLAGS, 'не признак', 'двойной или на удержании');
 
 function parseCategory(raw: string): string {
   const v = CATEGORIES[clean(raw).toUpperCase()];
-  if (!v) throw new CellError(`"${clean(raw)}" is not a category (expected A, B or C)`);
+  if (!v) throw new CellError(`«${clean(raw)}» — не категория (ожидалось A, B или C)`);
   return v;
 }
 
@@ -70,9 +70,9 @@ export const clientsKind: ImportKind = {
     yield* tableRows(rows, COLUMNS, ctx, (r) => {
       const ref = r.get('number', parseClientRef, true);
       const name = optText(r.raw('name')) ?? ref?.name ?? undefined;
-      if (!name) r.fail('name', 'Клиент is empty (expected the client name)');
+      if (!name) r.fail('name', 'Клиент: пусто (ожидалось название клиента)');
       const fee = r.get('fee', parseMoney, true);
-      if (fee !== undefined && fee < 0) r.fail('fee', `Сумма ИО, руб/мес: ${fee} is negative (expected 0 or more)`);
+      if (fee !== undefined && fee < 0) r.fail('fee', `Сумма ИО, руб/мес: ${fee} — меньше нуля (ожидалось 0 или больше)`);
       const flags = r.get('flags', (raw) => [...new Set(clean(raw) ? parseList(raw).map(parseFlag) : [])]) ?? [];
       const remote = employeeId(r, 'remote', ctx, r.get('remote', clean, true));
       const field = employeeId(r, 'field', ctx, optText(r.raw('field')) ?? undefined);
@@ -82,9 +82,9 @@ export const clientsKind: ImportKind = {
       if (disconnectedOn !== undefined && state !== undefined && state !== 'disconnected')
         r.fail(
           'disconnectedOn',
-          `Дата отключения: ${disconnectedOn} is given for a client in state «${clean(r.raw('state'))}» (expected it empty, or the state Отключен)`,
+          `Дата отключения: ${disconnectedOn} указана у клиента в состоянии «${clean(r.raw('state'))}» (ожидалось пусто или состояние Отключен)`,
         );
-      if (ref) once(r, 'number', ref.number, `client ${ref.number}`, 'each client once');
+      if (ref) once(r, 'number', ref.number, `клиент ${ref.number}`, 'каждый клиент один раз');
       return [
         ref?.number,
         name,

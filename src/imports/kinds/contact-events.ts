@@ -38,7 +38,7 @@ export function parseOutcome(raw: string): string {
   const v = OUTCOMES[clean(raw).toLowerCase().replace(/\s+/g, ' ')];
   if (!v)
     throw new CellError(
-      `"${clean(raw)}" is not a state (expected Запланирована, Контакт состоялся, Контакт состоялся с входом or Не состоялся)`,
+      `«${clean(raw)}» — не состояние (ожидалось Запланирована, Контакт состоялся, Контакт состоялся с входом или Не состоялся)`,
     );
   return v;
 }
@@ -72,7 +72,7 @@ export const contactEventsKind: ImportKind = {
       let outcome = r.get('state', parseOutcome, true);
       if (outcome === 'held' && result && parseResultOutcome(result) === 'held_with_login') outcome = 'held_with_login';
       if (crm) {
-        once(r, 'crm', crm, `work ${crm}`, 'each work once');
+        once(r, 'crm', crm, `работа ${crm}`, 'каждая работа один раз');
       }
       if (client === undefined || planned === undefined || !outcome) return undefined;
       ctx.cover(planned.toISOString().slice(0, 10));

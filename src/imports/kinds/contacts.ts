@@ -22,15 +22,15 @@ const COLUMNS: ColumnSpec[] = [
   { key: 'name', ru: 'ФИО', en: 'name', aliases: ['Контактное лицо', 'full name'] },
   { key: 'position', ru: 'Должность', en: 'position', optional: true, aliases: ['Должность КЛ', 'Должность конт. лица'] },
   { key: 'positionType', ru: 'Тип должности', en: 'position type', optional: true, aliases: ['Тип должности КЛ'] },
-  { key: 'lpr', ru: 'ЛПР', en: 'decision maker', optional: true, affects: 'the monthly e-mail to decision makers and the signals' },
-  { key: 'lvpr', ru: 'ЛВПР', en: 'influencer', optional: true, affects: 'the monthly e-mail and the signals' },
-  { key: 'keyUser', ru: 'Ключевой пользователь', en: 'key user', optional: true, affects: 'the signals about key users' },
+  { key: 'lpr', ru: 'ЛПР', en: 'decision maker', optional: true, affects: 'ежемесячное письмо ЛПР и сигналы' },
+  { key: 'lvpr', ru: 'ЛВПР', en: 'influencer', optional: true, affects: 'ежемесячное письмо и сигналы' },
+  { key: 'keyUser', ru: 'Ключевой пользователь', en: 'key user', optional: true, affects: 'сигналы о ключевых пользователях' },
   {
     key: 'systemUser',
     ru: 'Пользователь системы',
     en: 'system user',
     optional: true,
-    affects: 'the training norm (the risk component «Обучение» is н/д) and the choice of the e-mail variant',
+    affects: 'норма обучения (показатель «Обучение» — н/д) и выбор варианта письма',
   },
   { key: 'email', ru: 'Email', en: 'e-mail', optional: true, aliases: ['E-mail', 'Электронная почта'] },
   { key: 'phone', ru: 'Телефон', en: 'phone', optional: true },
@@ -39,7 +39,7 @@ const COLUMNS: ColumnSpec[] = [
     ru: 'Согласие на рассылку',
     en: 'consent',
     optional: true,
-    affects: 'the monthly e-mail (no consent known, no e-mail)',
+    affects: 'ежемесячное письмо (согласие неизвестно — письма нет)',
   },
   { key: 'frequency', ru: 'Частота контакта, мес', en: 'contact frequency', optional: true, aliases: ['Частота контакта'] },
   { key: 'interests', ru: 'Интересы', en: 'problem areas', optional: true, aliases: ['interests', 'Проблемные зоны'] },
@@ -60,7 +60,7 @@ const CODES = new Set(Object.values(POSITION_TYPES));
 export function parsePositionType(raw: string): string {
   const s = clean(raw).toLowerCase().replace(/\s+/g, ' ');
   const v = POSITION_TYPES[s] ?? (CODES.has(s) ? s : undefined);
-  if (!v) throw new CellError(`"${clean(raw)}" is not a position type (expected ${Object.keys(POSITION_TYPES).join(', ')})`);
+  if (!v) throw new CellError(`«${clean(raw)}» — не тип должности (ожидалось: ${Object.keys(POSITION_TYPES).join(', ')})`);
   return v;
 }
 
@@ -83,7 +83,7 @@ function parseAreas(raw: string): string[] {
   const unknown = list.filter((a) => problemAreaOf(a) === null);
   if (unknown.length)
     throw new CellError(
-      `${unknown.map((a) => `"${a}"`).join(', ')} ${unknown.length === 1 ? 'is not a problem area' : 'are not problem areas'} (expected e.g. проверки, контрагенты, торги и суды, лицензии, вид деятельности)`,
+      `${unknown.map((a) => `«${a}»`).join(', ')} — ${unknown.length === 1 ? 'не проблемная зона' : 'не проблемные зоны'} (ожидалось, например, проверки, контрагенты, торги и суды, лицензии, вид деятельности)`,
     );
   return list;
 }
@@ -123,7 +123,7 @@ export const contactsKind: ImportKind = {
       // Absent column: unknown (NULL), never a guessed «Нет»; present and empty: Нет.
       const flag = (key: string) => (header.has(key) ? (r.get(key, parseYesNo) ?? false) : null);
       if (client !== undefined && name)
-        once(r, 'name', `${client}|${nameKey(name)}`, `"${name}" of client ${ref?.number}`, 'each person once');
+        once(r, 'name', `${client}|${nameKey(name)}`, `«${name}» клиента ${ref?.number}`, 'каждое лицо один раз');
       // Data-quality checks: a bad value warns, is kept as given and flagged; the row is imported.
       const invalid: Record<string, string> = {};
       const soft = <T>(key: string, parse: (raw: string) => T): T | undefined => {
@@ -136,7 +136,7 @@ export const contactsKind: ImportKind = {
       if (emailCheck && !emailCheck.ok)
         r.warn(
           'email',
-          `Email: "${emailRaw}" is not an e-mail address: ${emailCheck.reason}; imported and flagged (expected e.g. name@example.ru)`,
+          `Email: «${emailRaw}» — не адрес e-mail: ${emailCheck.reason}; загружен с отметкой (ожидалось, например, name@example.ru)`,
         );
       const positionType = soft('positionType', parsePositionType);
       const phone = optText(r.raw('phone'));

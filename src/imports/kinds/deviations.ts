@@ -11,6 +11,7 @@
 import { applyCrmDeviations } from '../../db/crm-deviations.js';
 import { weekdayOf } from '../../domain/dates.js';
 import { parsePeriod, periodOf, periodRange } from '../../domain/periods.js';
+import { count } from '../../domain/ru.js';
 import { reevaluateWeek } from '../../health/indicator-source.js';
 import { type ColumnSpec, isBlank, isTotals, matchHeader, RowReader } from '../columns.js';
 import { clientId, type ImportKind, type ParseContext, stageColumns } from '../kind.js';
@@ -47,7 +48,7 @@ export function weekNamedIn(cell: string): string | null {
     const week = periodOf('isoweek', new Date(`${from}T12:00:00Z`), 'UTC');
     const range = periodRange('isoweek', week);
     if (weekdayOf(from) !== 1 || range.end !== to) {
-      throw new CellError(`"${s}" is not one ISO week (expected с <Monday> по <Sunday>, e.g. с 01.07.2024 по 07.07.2024)`);
+      throw new CellError(`«${s}» — не одна неделя (ожидалось «с <понедельник> по <воскресенье>», например с 01.07.2024 по 07.07.2024)`);
     }
     return week;
   }
@@ -58,7 +59,7 @@ export function weekNamedIn(cell: string): string | null {
 
 function score(raw: string): number {
   const n = parseNumber(raw);
-  if (n < 0 || n > 1) throw new CellError(`"${clean(raw)}" is not a score (expected 0..1, e.g. 0,50)`);
+  if (n < 0 || n > 1) throw new CellError(`«${clean(raw)}» — не оценка (ожидалось от 0 до 1, например 0,50)`);
   return n;
 }
 
@@ -85,12 +86,12 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
         week = weekNamedIn(cell);
       } catch (err) {
         if (!(err instanceof CellError)) throw err;
-        ctx.errors.add(src.line, i + 1, `settings: ${err.message}`);
+        ctx.errors.add(src.line, i + 1, `настройки: ${err.message}`);
         return;
       }
       if (week === null) return;
       if (named && named.week !== week) {
-        ctx.errors.add(src.line, i + 1, `settings name week ${week}, line ${named.line} named ${named.week} (expected one week)`);
+        ctx.errors.add(src.line, i + 1, `в настройках неделя ${week}, а в строке ${named.line} — ${named.week} (ожидалась одна неделя)`);
       } else if (!named) named = { week, line: src.line, column: i + 1 };
     });
   }
@@ -98,7 +99,7 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
     ctx.errors.add(
       1,
       1,
-      'no header row found (expected Описание · Сотрудник (упр) · Подразделе... · Обучение (-) · Использование ЛК (-) · Контакт с ЛПР (-) · Нет входов в систему (-) · Посещение семинаров (-) · Индикатор (-))',
+      'не найдена строка заголовков (ожидалось Описание · Сотрудник (упр) · Подразделе... · Обучение (-) · Использование ЛК (-) · Контакт с ЛПР (-) · Нет входов в систему (-) · Посещение семинаров (-) · Индикатор (-))',
     );
     return;
   }
@@ -108,12 +109,12 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
     ctx.errors.add(
       fromFile.line,
       fromFile.column,
-      `the report is for week ${fromFile.week}, --week says ${given} (expected the same week)`,
+      `отчёт за неделю ${fromFile.week}, а --week задаёт ${given} (ожидалась одна и та же неделя)`,
     );
   }
   const week = given ?? fromFile?.week ?? null;
   if (!week) {
-    ctx.errors.add(header.line, 1, 'the report names no week (expected --week 2024-W27, or the week in the settings block)');
+    ctx.errors.add(header.line, 1, 'в отчёте не указана неделя (ожидалось --week 2024-W27 или неделя в блоке настроек)');
     return;
   }
   const { start, end } = periodRange('isoweek', week);
@@ -128,9 +129,9 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
     if (name === undefined) return undefined;
     if (!employees.has(name)) employees.set(name, ctx.refs.employees.find(name));
     const id = employees.get(name);
-    if (id === 'ambiguous') r.fail('employee', `employee "${name}" fits more than one employee (expected the full name)`);
+    if (id === 'ambiguous') r.fail('employee', `сотрудник «${name}» подходит к нескольким сотрудникам (ожидалось полное ФИО)`);
     else if (id === undefined)
-      r.fail('employee', `employee "${name}" is unknown (expected an employee imported before: admin import employees FILE)`);
+      r.fail('employee', `сотрудник «${name}» неизвестен (ожидался сотрудник из загруженной ранее выгрузки «Сотрудники»)`);
     return typeof id === 'number' ? id : undefined;
   };
   const byClient = new Map<number, ClientRow>();
@@ -146,7 +147,7 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
       continue;
     }
     if (!looksLikeClient(r.raw('client'))) {
-      r.fail('client', `"${clean(r.raw('client'))}" is not a client row (expected "NNNNNN - Name" or Итого)`);
+      r.fail('client', `«${clean(r.raw('client'))}» — не строка клиента (ожидалось «NNNNNN - Название» или Итого)`);
       continue;
     }
     dataRows++;
@@ -170,7 +171,7 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
       const k = SCORES[differs] as string;
       r.fail(
         k,
-        `client ${ref?.number} is already listed on line ${earlier.line} with ${header.title(k)} ${fmt(earlier.values[differs])}, here ${fmt(values[differs])} (expected the same values in every row of a client)`,
+        `клиент ${ref?.number} уже есть в строке ${earlier.line} с «${header.title(k)}» ${fmt(earlier.values[differs])}, здесь ${fmt(values[differs])} (ожидались одинаковые значения во всех строках клиента)`,
       );
       continue;
     }
@@ -180,7 +181,7 @@ function* deviationRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator
     ctx.errors.add(
       totals.line,
       1,
-      `Итого: (${totals.n}) but the report lists ${byClient.size} clients in ${dataRows} rows (expected the whole report)`,
+      `Итого: (${totals.n}), а в отчёте ${count(byClient.size, ['клиент', 'клиента', 'клиентов'])} в ${count(dataRows, ['строке', 'строках', 'строках'])} (ожидался весь отчёт)`,
     );
   }
   ctx.facts.clients = byClient.size;

@@ -36,7 +36,7 @@ const ROLES: Record<string, 'remote' | 'field' | 'head'> = {
 
 export function parseRole(raw: string): 'remote' | 'field' | 'head' {
   const role = ROLES[clean(raw).toLowerCase().replace(/\s+/g, ' ')];
-  if (!role) throw new CellError(`"${clean(raw)}" is not a role (expected ДИС, ТС or руководитель)`);
+  if (!role) throw new CellError(`«${clean(raw)}» — не роль (ожидалось ДИС, ТС или руководитель)`);
   return role;
 }
 
@@ -53,7 +53,7 @@ export const employeesKind: ImportKind = {
       const email = r.get('email', parseEmail) ?? null;
       const head = r.get('head', parseYesNo);
       const active = r.get('active', parseYesNo);
-      if (name) once(r, 'name', nameKey(name), `employee "${name}"`, 'each employee once');
+      if (name) once(r, 'name', nameKey(name), `сотрудник «${name}»`, 'каждый сотрудник один раз');
       return [name, department, role, head ?? role === 'head', email, optText(r.raw('phone')), active ?? true];
     });
   },

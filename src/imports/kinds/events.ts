@@ -60,7 +60,7 @@ const HOTLINE: Record<string, string> = { вопрос: 'question', question: 'q
 
 export function parseHotlineKind(raw: string): string {
   const v = HOTLINE[clean(raw).toLowerCase()];
-  if (!v) throw new CellError(`"${clean(raw)}" is not a hotline request type (expected вопрос or документ)`);
+  if (!v) throw new CellError(`«${clean(raw)}» — не тип обращения на ГЛ (ожидалось вопрос или документ)`);
   return v;
 }
 

@@ -25,8 +25,8 @@ const COLUMNS: ColumnSpec[] = [
 
 function competitorName(raw: string): string {
   const s = cleanCompetitor(raw);
-  if (!s) throw new CellError(`"${clean(raw)}" names no system (expected e.g. Охрана труда)`);
-  if (s.length > 200) throw new CellError(`is ${s.length} characters long (at most 200)`);
+  if (!s) throw new CellError(`«${clean(raw)}» не называет систему (ожидалось, например, Охрана труда)`);
+  if (s.length > 200) throw new CellError(`длина ${s.length} знаков (ожидалось не больше 200)`);
   return s;
 }
 

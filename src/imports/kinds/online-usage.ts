@@ -60,7 +60,7 @@ function* olapRows(rows: Iterator<SourceRow>, layout: OlapLayout, ctx: ParseCont
     if (isBlank(src) || isTotals(src)) continue;
     const r = new RowReader(layout.header, src, ctx.errors, ctx.warnings);
     if (!looksLikeClient(r.raw('client'))) {
-      r.fail('client', `"${clean(r.raw('client'))}" is not a client row (expected "NNNNNN - Name" or Итого)`);
+      r.fail('client', `«${clean(r.raw('client'))}» — не строка клиента (ожидалось «NNNNNN - Название» или Итого)`);
       continue;
     }
     const ref = r.get('client', parseClientRef, true);
@@ -91,11 +91,11 @@ function plainRow(r: RowReader, ctx: ParseContext): Lined | undefined {
   const logins = r.get('logins', parseCount, true);
   const start = date ?? from;
   if (!start) {
-    if (r.ok) r.fail('date', 'no date (expected Дата, or Неделя с and по)');
+    if (r.ok) r.fail('date', 'нет даты (ожидалось «Дата» или «Неделя с» и «по»)');
     return undefined;
   }
   const end = date ?? to ?? addDays(start, 6);
-  if (end < start) r.fail('to', `по ${end} is before с ${start} (expected the end of the period)`);
+  if (end < start) r.fail('to', `по ${end} раньше, чем с ${start} (ожидался конец периода)`);
   if (client === undefined || logins === undefined) return undefined;
   return [client, clean(r.raw('login')), start, end, logins, null, r.line];
 }
@@ -126,7 +126,7 @@ function* unique(rows: Iterable<Lined>, ctx: ParseContext): Generator<Tuple> {
     if (earlier !== undefined) {
       const [firstLogins, firstLine] = [Math.floor(earlier / LINE_BITS), earlier % LINE_BITS];
       if (firstLogins !== t[4]) {
-        ctx.errors.add(line, 1, `logins from ${t[2]} already given on line ${firstLine} as ${firstLogins} (expected one figure)`);
+        ctx.errors.add(line, 1, `входы с ${t[2]} уже указаны в строке ${firstLine}: ${firstLogins} (ожидалось одно значение)`);
       }
       continue;
     }
@@ -160,7 +160,7 @@ function* layoutRows(rows: Iterable<SourceRow>, ctx: ParseContext): Generator<Li
   ctx.errors.add(
     1,
     1,
-    'no header row found (expected the OLAP header "Описание · Актив... · с dd.mm.yyyy по dd.mm.yyyy …" or Номер клиента · [Логин] · Дата · Входов)',
+    'не найдена строка заголовков (ожидался заголовок OLAP «Описание · Актив... · с дд.мм.гггг по дд.мм.гггг …» или Номер клиента · [Логин] · Дата · Входов)',
   );
 }
 

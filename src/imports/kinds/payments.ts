@@ -27,7 +27,7 @@ export const paymentsKind: ImportKind = {
       // Without the column, the month's own shortfall.
       const debt = r.get('debt', parseMoney) ?? (charged !== undefined && paid !== undefined ? Math.max(0, charged - paid) : undefined);
       if (client === undefined || !month) return undefined;
-      once(r, 'month', `${client}|${month}`, `client ${ref?.number}, month ${month.slice(0, 7)}`, 'one row per month');
+      once(r, 'month', `${client}|${month}`, `клиент ${ref?.number}, месяц ${month.slice(0, 7)}`, 'одна строка на месяц');
       ctx.cover(month);
       return [client, month, charged, paid, debt];
     });

@@ -21,6 +21,9 @@ export function isXlsx(buf: Buffer, fileName: string): boolean {
   return /\.xlsx$/i.test(fileName) || XLSX_MAGIC.every((b, i) => buf[i] === b);
 }
 
+/** A worksheet longer than `imports.maxXlsxRows`: reported as it is, not as an unreadable book. */
+class RowLimitError extends Error {}
+
 /** What a workbook may hold (config `imports.maxXlsxBytes`, `imports.maxXlsxRows`). */
 export interface WorkbookLimits {
   /** Uncompressed bytes of all its parts. */
@@ -91,7 +94,7 @@ async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source
   } catch (err) {
     if (err instanceof ZipLimitError)
       throw new Error(
-        `книга распаковывается в ${err.declared ? (Number.isFinite(err.atLeast) ? mb(err.atLeast) : 'более 4 ГБ') : `более ${mb(limits.maxBytes)}`}, больше предела ${mb(limits.maxBytes)}${err.entry ? ` (часть ${err.entry})` : ''} (ожидалась выгрузка поменьше или больший imports.maxXlsxBytes)`,
+        `книга распаковывается в ${err.declared ? (Number.isFinite(err.atLeast) ? mb(err.atLeast) : 'более чем 4 ГБ') : `более чем ${mb(limits.maxBytes)}`}, больше предела ${mb(limits.maxBytes)}${err.entry ? ` (часть ${err.entry})` : ''} (ожидалась выгрузка поменьше или больший imports.maxXlsxBytes)`,
       );
     if (err instanceof ZipFormatError) throw new Error(err.message);
     throw err;
@@ -111,7 +114,7 @@ async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source
       sheet = (ws as unknown as { name?: string }).name ?? 'Лист1';
       for await (const row of ws) {
         if (rows.length >= limits.maxRows)
-          throw new Error(`в листе больше ${limits.maxRows} строк (ожидалось не больше или больший imports.maxXlsxRows)`);
+          throw new RowLimitError(`в листе больше ${limits.maxRows} строк (ожидалось не больше или больший imports.maxXlsxRows)`);
         const cells: string[] = [];
         row.eachCell({ includeEmpty: true }, (cell, col) => {
           cells[col - 1] = stripControls(cellText(cell.value));
@@ -122,9 +125,9 @@ async function readWorkbook(buf: Buffer, limits: WorkbookLimits): Promise<Source
       break; // the first worksheet only
     }
   } catch (err) {
-    if ((err as Error).message.startsWith('the work')) throw err;
-    throw new Error(`not a readable Excel workbook (${(err as Error).message})`, { cause: err });
+    if (err instanceof RowLimitError) throw err;
+    throw new Error(`книга Excel не читается (${(err as Error).message})`, { cause: err });
   }
-  if (sheet === null) throw new Error('the workbook has no worksheet');
+  if (sheet === null) throw new Error('в книге нет ни одного листа');
   return { format: { type: 'xlsx', sheet }, rows };
 }

@@ -179,11 +179,14 @@ describe('the content page in Chromium', () => {
     await shot(page, 'diary-content-360');
 
     // Each frame shows the e-mail itself; at a phone's width it does not scroll sideways either.
-    const first = sections.first();
+    // The first variant with a recipient this head sees; the others say why they show no preview.
+    const withPreview = page.locator('section.variant:has(figure.phone iframe)');
+    expect(await withPreview.count()).toBeGreaterThanOrEqual(1);
+    const first = withPreview.first();
     const frame = first.locator('figure.phone iframe');
     await frame.scrollIntoViewIfNeeded();
     const src = (await frame.getAttribute('src')) as string;
-    const inner = page.frameLocator(`section.variant >> nth=0 >> figure.phone iframe`);
+    const inner = page.frameLocator(`section.variant:has(figure.phone iframe) >> nth=0 >> figure.phone iframe`);
     await expect.poll(() => inner.locator('body').textContent(), { timeout: 15_000 }).toContain('Здравствуйте');
     const mail = await browser.newPage(PHONE);
     const res = await mail.goto(`${story.base}${src}`);
@@ -195,7 +198,7 @@ describe('the content page in Chromium', () => {
 
     await page.setViewportSize(DESKTOP);
     await inPage(page, '() => window.scrollTo(0, 0)');
-    const desktop = page.frameLocator(`section.variant >> nth=0 >> figure.desktop iframe`);
+    const desktop = page.frameLocator(`section.variant:has(figure.desktop iframe) >> nth=0 >> figure.desktop iframe`);
     await expect.poll(() => desktop.locator('body').textContent(), { timeout: 15_000 }).toContain('Здравствуйте');
     await shot(page, 'diary-content', 'diary-content');
     await page.close();

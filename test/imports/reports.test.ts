@@ -62,7 +62,7 @@ describe('reports of what came in', () => {
     expect(none.rows).toEqual([]);
     const bad = await cli(t, 'report', 'online-usage', '--from', '32.06.2024');
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--from: "32\.06\.2024" is not a calendar date/);
+    expect(bad.err).toMatch(/--from: «32\.06\.2024» — такой даты нет в календаре/);
   });
 
   it('shows per client whether ЛПР, ЛВПР and key user exist and can be reached, in table, csv and xlsx', async () => {

@@ -27,8 +27,8 @@ describe('workbook limits', () => {
     const before = process.memoryUsage().rss;
     const res = await cli(t, 'import', 'contacts', path);
     expect(res.code).toBe(1);
-    expect(res.err).toContain(`${path}:1:1: the workbook unpacks to 300 MB, over the limit of 200 MB`);
-    expect(res.err).toContain('raise imports.maxXlsxBytes');
+    expect(res.err).toContain(`${path}:1:1: книга распаковывается в 300 МБ, больше предела 200 МБ`);
+    expect(res.err).toContain('больший imports.maxXlsxBytes');
     // Nothing was inflated: far less than the 300 MB the bomb would take.
     expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
   });
@@ -36,7 +36,8 @@ describe('workbook limits', () => {
   it('refuses a worksheet with more rows than imports.maxXlsxRows, changing nothing', async () => {
     const res = await cli(t, 'import', 'contacts', fixture('contacts.xlsx'));
     expect(res.code).toBe(1);
-    expect(res.err).toMatch(/contacts\.xlsx:1:1: the worksheet has more than 4 rows/);
+    expect(res.err).toMatch(/contacts\.xlsx:1:1: в листе больше 4 строк/);
+    expect(res.err).not.toContain('не читается');
     const { rows } = await t.app.pool.query('SELECT count(*)::int AS n FROM contacts');
     expect(rows[0].n).toBe(0);
   });

@@ -61,7 +61,7 @@ describe('zip bombs through the admin script', () => {
     expect(declaredUncompressedBytes(bomb)).toBeLessThan(LIMIT);
     const res = await importFile('whitespace.xlsx', bomb);
     expect(res.code, res.err).toBe(1);
-    expect(res.err).toContain(`${res.path}:1:1: the workbook unpacks to over 8 MB, over the limit of 8 MB (reading ${SHEET})`);
+    expect(res.err).toContain(`${res.path}:1:1: книга распаковывается в более чем 8 МБ, больше предела 8 МБ (часть ${SHEET})`);
     expect(res.peakBytes).toBeLessThan(PEAK_BOUND);
     const { rows } = await t.app.pool.query('SELECT count(*)::int AS n FROM employees');
     expect(rows[0].n).toBe(0);
@@ -79,7 +79,7 @@ describe('zip bombs through the admin script', () => {
     );
     const res = await importFile('huge-cell.xlsx', bomb);
     expect(res.code, res.err).toBe(1);
-    expect(res.err).toContain(`the workbook unpacks to over 8 MB, over the limit of 8 MB (reading ${STRINGS})`);
+    expect(res.err).toContain(`книга распаковывается в более чем 8 МБ, больше предела 8 МБ (часть ${STRINGS})`);
     expect(res.peakBytes).toBeLessThan(PEAK_BOUND);
   });
 
@@ -106,7 +106,7 @@ describe('zip bombs through the admin script', () => {
     );
     const res = await importFile('many-cells.xlsx', bomb);
     expect(res.code, res.err).toBe(1);
-    expect(res.err).toContain(`the workbook unpacks to over 8 MB, over the limit of 8 MB (reading ${SHEET})`);
+    expect(res.err).toContain(`книга распаковывается в более чем 8 МБ, больше предела 8 МБ (часть ${SHEET})`);
     expect(res.peakBytes).toBeLessThan(PEAK_BOUND);
   });
 

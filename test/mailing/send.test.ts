@@ -105,7 +105,8 @@ describe('rendering and sending', () => {
     expect(p.subject).toBe('Июнь 2024: ТОП вопросов, обзоры и вебинары для руководителя');
     expect(p.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(p.html).not.toContain('<script>');
-    expect(p.html).toContain('Ветстанция «Рога &amp; копыта»');
+    // Quotes inside quotes become „…“ (the desk's typography).
+    expect(p.html).toContain('Ветстанция „Рога &amp; копыта“');
     expect(p.headers.get('bcc')).toBeUndefined();
     expect(mail!.to).toEqual(['ivanov@vetstanciya.example']);
     expect(mail!.raw.split(/\r?\n\r?\n/)[0]).not.toMatch(/^Bcc:/im);

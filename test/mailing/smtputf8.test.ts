@@ -84,7 +84,7 @@ describe('an internationalised address', () => {
     expect(line).toContain(REASON);
 
     const status = await runCapturedCli(w.t.config, ['status']);
-    expect(status.out).toContain(`failed 1: ${REASON}`);
+    expect(status.out).toContain(`не отправлено 1: ${REASON}`);
 
     const today = localDate(new Date(), w.t.config.ric.timeZone);
     await executeRun(w.t.app, lprCallTasks, { period: today, trigger: 'admin' });

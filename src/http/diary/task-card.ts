@@ -94,13 +94,13 @@ function contactBlock(v: TaskView): SafeHtml {
   if (t.contact_id !== null) {
     const role = roles(t);
     return html`<h3>Контактное лицо</h3><p>${t.contact_name}${t.contact_position ? html`, ${t.contact_position}` : ''}${role ? html` (${role})` : ''}<br>
-Телефон: ${phoneLink(t.contact_phone)}${t.contact_email ? html`<br>Email: ${t.contact_email}` : ''}</p>`;
+Телефон: ${phoneLink(t.contact_phone)}${t.contact_email ? html`<br>E-mail: ${t.contact_email}` : ''}</p>`;
   }
   if (!v.persons.length)
     return v.card ? html`<h3>Контактные лица</h3><p class="muted">ЛПР, ЛВПР и ключевые пользователи не указаны</p>` : html``;
   return html`<h3>Контактные лица (ЛПР, ЛВПР, ключевые пользователи)</h3><ul class="compact">${v.persons.map(
     (p) =>
-      html`<li>${p.full_name}${p.position ? html`, ${p.position}` : ''} (${roles(p)})<br>Телефон: ${phoneLink(p.phone)}${p.email ? html`<br>Email: ${p.email}` : ''}</li>`,
+      html`<li>${p.full_name}${p.position ? html`, ${p.position}` : ''} (${roles(p)})<br>Телефон: ${phoneLink(p.phone)}${p.email ? html`<br>E-mail: ${p.email}` : ''}</li>`,
   )}</ul>`;
 }
 

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     say('\n== Summary');
     const seconds = (Date.now() - started) / 1000;
     for (const line of await demoSummary(app, { facts: ctx.facts, mailDir, reportPath, reports, seconds })) say(line);
-    say(`  more: DATABASE_URL=${databaseUrl} npm run admin -- status | tasks | report <name>`);
+    say(`  more: CHURNGUARD_RUN=demo DATABASE_URL=${databaseUrl} npm run admin -- status | tasks | report <name>`);
     if (values.serve) await serve(app, ctx.facts.calls as CallsFacts | undefined, say);
   } finally {
     await server.close();
@@ -126,7 +126,7 @@ async function serve(app: App, calls: CallsFacts | undefined, say: (s: string) =
   if (who) {
     const issued = await issueSignInToken(app, who.id);
     say(`  diary of ${who.name}: ${issued.url}`);
-    say('  for another employee: npm run admin -- employee token "<ФИО>" (with the DATABASE_URL above)');
+    say('  for another employee: npm run admin -- employee token "<ФИО>" (with CHURNGUARD_RUN=demo and the DATABASE_URL above)');
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());

@@ -93,6 +93,8 @@ const WEEKLY: ReadonlySet<string> = new Set([
   '11-payments.csv',
 ]);
 
+const FIRST: ReadonlySet<string> = new Set([...WEEKLY, '10-contact-events.tsv']);
+
 /**
  * Write the week's exports into `inbox/<kind>/` as `<tag>-<name>` (written aside, then renamed
  * in, as a CRM's transfer would), and return how many files arrived.
@@ -100,11 +102,9 @@ const WEEKLY: ReadonlySet<string> = new Set([
 export async function deliverWeek(ric: DemoRic, today: IsoDate, inbox: string, tag: string, first: boolean): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), 'cg-sim-'));
   try {
-    const files = await writeRic(exportView(ric, today, first), scratch);
+    const files = await writeRic(exportView(ric, today, first), scratch, { only: first ? FIRST : WEEKLY });
     let n = 0;
     for (const [kind, name] of files) {
-      if (!first && !WEEKLY.has(name)) continue;
-      if (first && name === '03-contacts-earlier.xlsx') continue;
       mkdirSync(join(inbox, kind), { recursive: true });
       renameSync(join(scratch, name), join(inbox, kind, `${tag}-${name}`));
       n++;

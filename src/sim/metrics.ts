@@ -9,8 +9,8 @@
  */
 import type { App } from '../app.js';
 import { addDays, type IsoDate } from '../domain/dates.js';
-import { aucOf, type ScoreBin } from '../domain/roc.js';
 import { zoneOf } from '../domain/risk-model.js';
+import { aucOf, type ScoreBin } from '../domain/roc.js';
 import { median } from '../domain/stats.js';
 
 export interface WeekFigures {
@@ -198,12 +198,7 @@ export interface Predictions {
  * (out of sample: the outcome is only known later, from the world's record of who left):
  * churnguard's own series and the CRM's, on the client-weeks that have both.
  */
-export async function predictions(
-  app: App,
-  leftOn: Map<number, IsoDate>,
-  runEnd: IsoDate,
-  horizonWeeks: number,
-): Promise<Predictions> {
+export async function predictions(app: App, leftOn: Map<number, IsoDate>, runEnd: IsoDate, horizonWeeks: number): Promise<Predictions> {
   const { rows } = await app.pool.query<{ number: number; week_end: string; ours: string; crm: string }>(
     `SELECT c.number, r.week_end::text AS week_end, r.computed_indicator::text AS ours, d.indicator::text AS crm
        FROM risk_scores r JOIN clients c ON c.id = r.client_id

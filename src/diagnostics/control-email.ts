@@ -32,8 +32,7 @@ function tableBlock(
     text: [
       ...rows.map(
         (r, n) =>
-          r.map((c, i) => `${headers[i]}: ${typeof c === 'string' ? c : plainTextOf(c)}`).join('; ') +
-          (notes?.[n] ? `; ${notes[n]}` : ''),
+          r.map((c, i) => `${headers[i]}: ${typeof c === 'string' ? c : plainTextOf(c)}`).join('; ') + (notes?.[n] ? `; ${notes[n]}` : ''),
       ),
       ...(totals ? [[totals[0], ...totals.slice(1).map((c, i) => `${headers[i + 1]}: ${c}`)].join('; ')] : []),
     ].join('\n'),

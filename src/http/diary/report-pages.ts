@@ -151,7 +151,7 @@ export function reportPage(p: ReportPageInput): string {
     ? html`<header class="page"><h1>${p.report.title}</h1>${p.report.subtitle ? html`<p class="subtitle">${p.report.subtitle}</p>` : ''}${generatedLine({ tz: p.tz, generatedAt: p.generatedAt })}</header>`
     : html`<header class="page"><h1>Отчёт «${p.def.name}»</h1></header>`;
   const body = html`${crumbs(p.user, p.scopeText, true)}${report}${form}${error}${downloads}
-${p.report ? reportCharts(p.report, slug(p.def.name)) : ''}
+${p.report ? reportCharts(p.report, slug(p.def.name), { clientLinks: true }) : ''}
 ${p.report ? reportSections(p.report, { tz: p.tz, level: 1, idPrefix: slug(p.def.name), clientLinks: true }) : ''}`;
   return page(p.report ? `${p.report.title} — отчёты` : 'Отчёты', body);
 }

@@ -88,11 +88,11 @@ export interface ClaimedMessage {
  * unsubscribed, been suppressed or lost consent since selection. Null when another worker has
  * it or it is no longer waiting — the row's state is the idempotency key of the send.
  */
-export async function claimMessage(db: Queryable, id: number, at: Date): Promise<ClaimedMessage | null> {
+export async function claimMessage(db: Queryable, id: number, at: Date, token: string): Promise<ClaimedMessage | null> {
   const { rows } = await db.query<ClaimedMessage>(
     `UPDATE messages m
         SET state = CASE WHEN b.blocked IS NULL THEN 'sending' ELSE 'cancelled' END,
-            sending_at = $2,
+            sending_at = $2, claim_token = $3,
             attempts = m.attempts + CASE WHEN b.blocked IS NULL THEN 1 ELSE 0 END,
             error = CASE WHEN b.blocked IS NULL THEN m.error ELSE 'not sent: ' || b.blocked END
        FROM contacts k
@@ -107,9 +107,22 @@ export async function claimMessage(db: Queryable, id: number, at: Date): Promise
       WHERE m.id = $1 AND m.state IN ('queued', 'retry') AND k.id = m.contact_id
       RETURNING m.id, m.mailing_id, m.contact_id, m.client_id, m.variant, m.to_email, m.state, m.attempts, m.error,
                 k.full_name, c.name AS client_name, e.name AS specialist_name, e.phone AS specialist_phone, e.email AS specialist_email`,
-    [id, at],
+    [id, at, token],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * Give back a claim whose attempt sent nothing (PostgreSQL went away before the e-mail was
+ * written or handed to the relay): the row waits again and the attempt is not counted. Only the
+ * claim made with `token` is given back — a no-op when that claim never committed.
+ */
+export async function releaseMessageClaim(db: Queryable, id: number, token: string, error: string): Promise<void> {
+  await db.query(
+    `UPDATE messages SET state = 'retry', attempts = greatest(attempts - 1, 0), error = $3, claim_token = NULL
+      WHERE id = $1 AND state = 'sending' AND claim_token = $2`,
+    [id, token, error],
+  );
 }
 
 /**

@@ -9,11 +9,11 @@
 import { UnrecoverableError } from 'bullmq';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
-import { claimMessage, markMessageBounced, markMessageFailed, markMessageSent } from '../db/messages.js';
+import { claimMessage, markMessageBounced, markMessageFailed, markMessageSent, releaseMessageClaim } from '../db/messages.js';
 import { isConnectionError } from '../db/pool.js';
 import { counter } from '../metrics.js';
 import { enqueueItems } from '../queue/enqueue.js';
-import { writeOutcome } from './held-outcome.js';
+import { claimOwnRow, writeOutcome } from './held-outcome.js';
 import { mailingAssets, messageMail } from './mailing.js';
 import { messageJob, SEND_QUEUE, type SendAttempt } from './outbox.js';
 import { type SendResult, SmtpSendError } from './transport.js';
@@ -35,7 +35,12 @@ export async function dispatchMessages(
 
 /** Send one message; throws to make BullMQ retry a transient failure. */
 export async function sendMessage(app: App, id: number, attempt: SendAttempt): Promise<{ state: string }> {
-  const row = await claimMessage(app.pool, id, now());
+  const { row, token } = await claimOwnRow(
+    app,
+    { table: 'messages', id },
+    (t) => claimMessage(app.pool, id, now(), t),
+    (t, error) => releaseMessageClaim(app.pool, id, t, error),
+  );
   if (!row) return { state: 'not-claimable' };
   if (row.state === 'cancelled') {
     sentTotal.inc({ state: 'cancelled' });
@@ -48,7 +53,7 @@ export async function sendMessage(app: App, id: number, attempt: SendAttempt): P
     if (isConnectionError(err)) {
       // Nothing was sent, PostgreSQL is away: give the row back for a later attempt.
       const error = `not sent: PostgreSQL did not answer (${(err as Error).message})`;
-      await writeOutcome(app, { table: 'messages', id, outcome: 'not sent' }, () => markMessageFailed(app.pool, id, 'retry', null, error));
+      await writeOutcome(app, { table: 'messages', id, outcome: 'not sent' }, () => releaseMessageClaim(app.pool, id, token, error));
       throw err;
     }
     // Nothing was sent: a message that cannot be written is a permanent failure, not an unknown.

@@ -306,6 +306,13 @@ export function writeAbsences(ric: DemoRic, dir: string, from: string, to: strin
   const away = ric.employees.find((e) => e.role === 'field');
   if (!away) return null;
   const name = '12-absences.tsv';
-  writeText(join(dir, name), [['Сотрудник', 'С', 'По'], [fullName(away.person), ruDate(from), ruDate(to)]], TSV_1251);
+  writeText(
+    join(dir, name),
+    [
+      ['Сотрудник', 'С', 'По'],
+      [fullName(away.person), ruDate(from), ruDate(to)],
+    ],
+    TSV_1251,
+  );
   return ['absences', name];
 }

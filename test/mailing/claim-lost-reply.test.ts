@@ -5,7 +5,7 @@
  * right after COMMIT does. The worker gives its own claim back, so the job's next attempt sends
  * the e-mail once; without that the row stayed `sending` and ended `unknown`.
  */
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';

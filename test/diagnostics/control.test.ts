@@ -169,7 +169,7 @@ describe('diagnostics-control and the control reports', () => {
     const page = (await cli('report', 'tasks-control', '--period', '2024-H2', '--format', 'html')).out;
     expect(page).toContain('<svg');
     expect(page).toContain('Выполнение диагностики по специалистам');
-    expect((await cli('report', 'tasks-control', '--period', '2024-H3')).err).toMatch(/--period: "2024-H3" is not a halfyear period/);
+    expect((await cli('report', 'tasks-control', '--period', '2024-H3')).err).toMatch(/--period: «2024-H3» — не полугодие/);
   });
 
   it('lists the competitors found with who found them, when field support was e-mailed and the reaction time', async () => {

@@ -181,7 +181,7 @@ describe('admin content load of a workbook', () => {
     expect(res.code).toBe(1);
     expect(res.err).toContain('content.xlsx:ТОП вопросов!B3: is not an http(s) URL (expected e.g. "https://www.consultant.ru/…")');
     expect(res.err).toContain('content is not valid (1 problem)');
-    expect(res.err).toContain('nothing was loaded');
+    expect(res.err).toContain('ничего не загружено');
     expect(await getContent(t.app.pool, LPR_KIND, '2024-08')).toBeNull();
   });
 
@@ -234,6 +234,6 @@ describe('content/2024-06', () => {
     );
     const none = await cli('content', 'export', '2023-01', '--out', out);
     expect(none.code).toBe(1);
-    expect(none.err).toContain('no content loaded for 2023-01');
+    expect(none.err).toContain('содержание письма за 2023-01 не загружено');
   });
 });

@@ -98,15 +98,15 @@ describe('content loader', () => {
     const res = await cli('content', 'load', month);
     expect(res.code).toBe(1);
     expect(res.err).toMatch(/content is not valid \(3 problems\)/);
-    expect(res.err).toMatch(/nothing was loaded/);
+    expect(res.err).toMatch(/ничего не загружено/);
     expect((await t.app.pool.query('SELECT count(*)::int AS n FROM mailing_contents')).rows[0].n).toBe(0);
   });
 
   it('loads a folder with admin content load, and a second load changes nothing', async () => {
     const first = await cli('content', 'load', SAMPLE_DIR);
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/content 2024-06: inserted/);
-    expect(first.out).toMatch(/attachments: podborka-nalogi-iyul-2024\.pdf \(\d+ bytes\), podborka-proverki-2024\.pdf/);
+    expect(first.out).toMatch(/Содержание письма за июнь 2024: загружено/);
+    expect(first.out).toMatch(/вложения: podborka-nalogi-iyul-2024\.pdf \(\d+ байт(а)?\), podborka-proverki-2024\.pdf/);
     const again = await cli('content', 'load', SAMPLE_DIR, '--json');
     expect(JSON.parse(again.out)).toMatchObject({ period: '2024-06', result: 'unchanged', mailingExists: false });
     const { rows } = await t.app.pool.query('SELECT file_name, length(bytes) AS n FROM mailing_content_files ORDER BY file_name');

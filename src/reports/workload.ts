@@ -70,12 +70,12 @@ export const workloadReport: ReportDefinition = {
     const today = localDate(now(), tz);
     const from = dateOption(values, 'from') ?? `${today.slice(0, 8)}01`;
     const to = dateOption(values, 'to') ?? addDays(`${addDays(`${from.slice(0, 8)}01`, 31).slice(0, 8)}01`, -1);
-    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-    if (addDays(from, 92) < to) throw new UsageError(`--from ${from} --to ${to}: at most three months at a time`);
+    if (from > to) throw new UsageError(`--from ${dmy(from)} позже --to ${dmy(to)}`);
+    if (addDays(from, 92) < to) throw new UsageError(`--from ${dmy(from)} --to ${dmy(to)}: не больше трёх месяцев за раз`);
     const department = textOption(values, 'department') ?? null;
     if (department !== null) {
       const { rows } = await app.pool.query('SELECT 1 FROM departments WHERE lower(name) = lower($1)', [department]);
-      if (!rows.length) throw new UsageError(`--department: "${department}" is not a department (see admin report contacts)`);
+      if (!rows.length) throw new UsageError(`--department: «${department}» — нет такого подразделения (см. admin report contacts)`);
     }
     const people = await workloadPeople(app.pool, department);
     const ids = people.map((p) => p.id);

@@ -232,6 +232,6 @@ describe('the workload report in the diary', () => {
     expect((await anna.get('/diary/reports/workload')).status).toBe(404);
     const bad = await cliOf(t, 'report', 'workload', '--department', 'Нет такого');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--department: "Нет такого" is not a department');
+    expect(bad.err).toContain('--department: «Нет такого» — нет такого подразделения');
   });
 });

@@ -155,7 +155,7 @@ export function reportPage(p: ReportPageInput): string {
     : html`<header class="page"><h1>Отчёт «${p.def.name}»</h1></header>`;
   const flash = p.flash ? html`<p class="flash" role="status">${p.flash}</p>` : '';
   const body = html`${crumbs(p.user, p.scopeText, true)}${report}${flash}${form}${error}${downloads}
-${p.report ? reportCharts(p.report, slug(p.def.name)) : ''}
+${p.report ? reportCharts(p.report, slug(p.def.name), { clientLinks: true }) : ''}
 ${p.report ? reportSections(p.report, { tz: p.tz, level: 1, idPrefix: slug(p.def.name), clientLinks: true }) : ''}
 ${p.report && p.extra ? p.extra : ''}`;
   return page(p.report ? `${p.report.title} — отчёты` : 'Отчёты', body);

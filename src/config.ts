@@ -243,6 +243,13 @@ const schema = z.strictObject({
     /** A task without a deadline of its own is due this many working days after it starts. */
     defaultDueWorkingDays: z.number().int().min(0).max(60),
   }),
+  /** The daily `crm-export` job (src/exports/crm-daily.ts). */
+  crmExport: z
+    .strictObject({
+      /** Where the day's files go: null → `var/outbox/crm`; a relative path is taken from `var/`. */
+      folder: z.string().trim().min(1).nullable().default(null),
+    })
+    .default({ folder: null }),
 });
 
 export type FileConfig = z.infer<typeof schema>;

@@ -206,7 +206,7 @@ describe('the image recipe on a clean copy of the repository', () => {
     // The package's bin runs the compiled admin script too.
     const bad = spawnNode('bin/churnguard.js', ['trigger', 'nope'], env, 60_000, app);
     expect(await bad.exited).toBe(2);
-    expect(bad.output()).toMatch(/unknown job "nope"/);
+    expect(bad.output()).toMatch(/неизвестное задание «nope»/);
 
     // The service (the image's CMD) with the http role, and the image's HEALTHCHECK against it.
     const port = await freePort();

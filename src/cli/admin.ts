@@ -28,14 +28,31 @@ const processIO: CliIO = { out: (t) => process.stdout.write(t), err: (t) => proc
 export function usageText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'usage: churnguard <command> [options]   (npm run admin -- <command> [options])',
+    'Запуск: churnguard <команда> [параметры]   (npm run admin -- <команда> [параметры])',
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'every command: --now <ISO date-time> sets the clock; --json prints JSON',
-    "`churnguard <command> --help` shows a command's options",
+    'У каждой команды: --now <дата и время ISO> переводит часы; --json печатает JSON',
+    '`churnguard <команда> --help` показывает параметры команды',
     '',
   ].join('\n');
+}
+
+/** Node's parseArgs errors, said in Russian (the option named as it was typed). */
+function parseArgsMessage(err: Error & { code?: string }): string {
+  const option = /'(--?[^' ]+)/.exec(err.message)?.[1] ?? '';
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `неизвестный параметр ${option}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take an argument/.test(err.message)
+        ? `параметр ${option} пишется без значения`
+        : `у параметра ${option} нет значения`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `лишний аргумент «${/'([^']*)'/.exec(err.message)?.[1] ?? ''}»`;
+    default:
+      return err.message;
+  }
 }
 
 function findCommand(argv: string[]): { cmd: Command; rest: string[] } | null {
@@ -57,14 +74,14 @@ export async function runCli(argv: string[], io: CliIO = processIO, configOverri
   }
   const found = findCommand(argv);
   if (!found) {
-    io.err(`unknown command "${argv.find((a) => !a.startsWith('-')) ?? argv[0]}"\n\n${usageText()}`);
+    io.err(`неизвестная команда «${argv.find((a) => !a.startsWith('-')) ?? argv[0]}»\n\n${usageText()}`);
     return 2;
   }
   const { cmd, rest } = found;
   // Each usage line is a command line, except indented lines, which explain.
-  const usage = `usage: ${cmd.usage
+  const usage = `Запуск: ${cmd.usage
     .split('\n')
-    .map((l, i) => (/^\s/.test(l) ? l : `${i ? '       ' : ''}churnguard ${l}`))
+    .map((l, i) => (/^\s/.test(l) ? l : `${i ? '        ' : ''}churnguard ${l}`))
     .join('\n')}\n`;
   let app: App | null = null;
   try {
@@ -74,7 +91,7 @@ export async function runCli(argv: string[], io: CliIO = processIO, configOverri
     try {
       parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...cmd.options, ...extra }, strict: true, allowPositionals: true });
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError(parseArgsMessage(err as Error & { code?: string }));
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -83,12 +100,12 @@ export async function runCli(argv: string[], io: CliIO = processIO, configOverri
     }
     const { min, max } = cmd.args ?? { min: 0, max: 0 };
     if (positionals.length < min || positionals.length > max) {
-      throw new UsageError(positionals.length < min ? 'missing argument' : `unexpected argument "${positionals[max]}"`);
+      throw new UsageError(positionals.length < min ? 'не хватает аргумента' : `лишний аргумент «${positionals[max]}»`);
     }
     if (typeof values.now === 'string') {
       const at = new Date(values.now);
       if (Number.isNaN(at.getTime()))
-        throw new UsageError(`--now: "${values.now}" is not an ISO date-time (expected e.g. 2024-06-03T10:00:00+03:00)`);
+        throw new UsageError(`--now: «${values.now}» — не дата и время ISO (например, 2024-06-03T10:00:00+03:00)`);
       setClock(at);
     }
     const config = configOverride ?? loadConfig(cmd.runKind ? { envOverrides: { CHURNGUARD_RUN: cmd.runKind } } : {});

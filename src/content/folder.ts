@@ -27,9 +27,7 @@ export async function readContentFolder(dir: string, opts: FolderOptions = {}): 
   const hasJson = existsSync(join(dir, 'content.json'));
   if (!existsSync(xlsx)) {
     if (!hasJson)
-      throw new ContentError([
-        `${shown(dir)}: neither ${WORKBOOK} nor content.json found (expected a folder with one of them and the PDF files)`,
-      ]);
+      throw new ContentError([`${shown(dir)}: нет ни ${WORKBOOK}, ни content.json (ожидается папка с одним из них и PDF-файлами)`]);
     const loaded = readContentDir(dir);
     checkPeriod(loaded.content.period, opts, shown(join(dir, 'content.json')));
     return loaded;
@@ -41,19 +39,20 @@ export async function readContentFolder(dir: string, opts: FolderOptions = {}): 
   // A file larger than what it may unpack to is not read at all (a zip is never much larger than its contents).
   if (statSync(xlsx).size > maxBytes)
     throw new ContentError([
-      `${file}: the workbook is over the limit of ${Math.round(maxBytes / 1024 / 1024)} MB (expected a month's content of a few sheets of text)`,
+      `${file}: книга больше предела в ${Math.round(maxBytes / 1024 / 1024)} МБ (ожидается содержание письма на несколько листов текста)`,
     ]);
   const res = await parseWorkbook(file, readFileSync(xlsx), { period: opts.period ?? folderPeriod, maxBytes });
   if ('problems' in res) throw new ContentError(res.problems);
   const { content, places } = res;
   const problems: string[] = [];
   const at = places.get('period') ?? file;
-  if (folderPeriod && folderPeriod !== content.period) problems.push(`${at}: "${content.period}" does not match the folder "${folder}"`);
-  if (opts.period && opts.period !== content.period) problems.push(`${at}: "${content.period}" does not match --period ${opts.period}`);
+  if (folderPeriod && folderPeriod !== content.period) problems.push(`${at}: «${content.period}» не совпадает с папкой «${folder}»`);
+  if (opts.period && opts.period !== content.period)
+    problems.push(`${at}: «${content.period}» не совпадает с выбранным месяцем ${opts.period}`);
   if (hasJson) {
     const json = readContentDir(dir);
     if (JSON.stringify(normalized(json.content)) !== JSON.stringify(normalized(content))) {
-      problems.push(`${file}: describes other content than content.json in the same folder (keep one of them, or make them agree)`);
+      problems.push(`${file}: описывает не то же содержание, что content.json в той же папке (оставьте один из них или согласуйте их)`);
     }
   }
   const files: ContentFile[] = [];
@@ -79,5 +78,5 @@ function normalized(c: MonthContent): MonthContent {
 
 function checkPeriod(period: string, opts: FolderOptions, file: string): void {
   if (opts.period && opts.period !== period)
-    throw new ContentError([`${file}: period: "${period}" does not match --period ${opts.period}`]);
+    throw new ContentError([`${file}: period: «${period}» не совпадает с выбранным месяцем ${opts.period}`]);
 }

@@ -10,16 +10,40 @@ import { basename, join, relative } from 'node:path';
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { z } from 'zod';
 import type { ContentFile, LoadedContent } from '../domain/content-schema.js';
-import { contentSchema, type MonthContent } from './schema.js';
+import { count } from '../domain/ru.js';
+import { contentIssueText, contentSchema, type MonthContent } from './schema.js';
 
 export type { ContentFile, LoadedContent } from '../domain/content-schema.js';
+
+const BYTES: [string, string, string] = ['байт', 'байта', 'байт'];
+
+/** jsonc-parser's error codes in words. */
+const JSON_ERRORS: Readonly<Record<string, string>> = {
+  InvalidSymbol: 'недопустимый символ',
+  InvalidNumberFormat: 'неверная запись числа',
+  PropertyNameExpected: 'ожидается имя ключа в кавычках',
+  ValueExpected: 'ожидается значение',
+  ColonExpected: 'ожидается двоеточие',
+  CommaExpected: 'ожидается запятая',
+  CloseBraceExpected: 'ожидается закрывающая фигурная скобка',
+  CloseBracketExpected: 'ожидается закрывающая квадратная скобка',
+  EndOfFileExpected: 'после конца данных есть лишний текст',
+  InvalidCommentToken: 'комментарии не допускаются',
+  UnexpectedEndOfComment: 'незакрытый комментарий',
+  UnexpectedEndOfString: 'незакрытая строка',
+  UnexpectedEndOfNumber: 'незаконченное число',
+  InvalidUnicode: 'неверный код символа',
+  InvalidEscapeCharacter: 'неверная экранирующая последовательность',
+  InvalidCharacter: 'недопустимый символ в строке',
+};
+const jsonErrorText = (code: string) => JSON_ERRORS[code] ?? code;
 
 export class ContentError extends Error {
   override name = 'ContentError';
   constructor(readonly problems: string[]) {
     const shown = problems.slice(0, 50);
-    const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
-    super(`content is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${shown.join('\n  ')}${more}`);
+    const more = problems.length > shown.length ? `\n  … и ещё ${problems.length - shown.length}` : '';
+    super(`содержание письма с ошибками (${count(problems.length, ['ошибка', 'ошибки', 'ошибок'])}):\n  ${shown.join('\n  ')}${more}`);
   }
 }
 
@@ -60,19 +84,19 @@ function describe(file: string, text: string, root: Node, issue: z.core.$ZodIssu
     return issue.keys.map((k) => {
       const prop = parent.children?.find((p) => p.children?.[0]?.value === k);
       const known = pathText([...issue.path, k]);
-      return `${at(prop ?? parent)}: ${known}: unknown key (remove it or check its spelling)`;
+      return `${at(prop ?? parent)}: ${known}: неизвестный ключ (удалите его или проверьте написание)`;
     });
   }
   const node = nodeFor(root, issue.path);
   const exists = findNodeAtLocation(root, issue.path as (string | number)[]) !== undefined;
-  const message = !exists && issue.code === 'invalid_type' ? 'is missing' : issue.message;
-  const given = exists && node.type !== 'object' && node.type !== 'array' ? ` (given ${JSON.stringify(node.value)})` : '';
+  const message = !exists && issue.code === 'invalid_type' ? 'отсутствует' : issue.message;
+  const given = exists && node.type !== 'object' && node.type !== 'array' ? ` (указано ${JSON.stringify(node.value)})` : '';
   return [`${at(node)}: ${pathText(issue.path)}: ${message}${issue.code === 'invalid_value' ? given : ''}`];
 }
 
 /** Parse and validate content.json text; `file` names it in the errors. */
 export function parseContent(file: string, text: string): { content: MonthContent } | { problems: string[] } {
-  if (!text.trim()) return { problems: [`${file}:1:1: not valid JSON: the file is empty`] };
+  if (!text.trim()) return { problems: [`${file}:1:1: не JSON: файл пуст`] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length || !root) {
@@ -81,11 +105,11 @@ export function parseContent(file: string, text: string): { content: MonthConten
         ? errors
             // One message per place: the parser often reports a follow-up error at the same offset.
             .filter((e, i) => errors.findIndex((x) => x.offset === e.offset) === i)
-            .map((e) => `${file}:${lineColumn(text, e.offset)}: not valid JSON: ${printParseErrorCode(e.error)}`)
-        : [`${file}:1:1: not valid JSON: the file is empty`],
+            .map((e) => `${file}:${lineColumn(text, e.offset)}: ошибка JSON: ${jsonErrorText(printParseErrorCode(e.error))}`)
+        : [`${file}:1:1: не JSON: файл пуст`],
     };
   }
-  const parsed = contentSchema.safeParse(JSON.parse(text));
+  const parsed = contentSchema.safeParse(JSON.parse(text), { error: contentIssueText });
   if (!parsed.success) return { problems: parsed.error.issues.flatMap((i) => describe(file, text, root, i)) };
   return { content: parsed.data };
 }
@@ -103,7 +127,7 @@ export function readContentDir(dir: string): LoadedContent {
     text = readFileSync(jsonPath, 'utf8');
   } catch (err) {
     throw new ContentError([
-      `${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); expected a folder with content.json`,
+      `${shown}: не читается (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ожидается папка с content.json`,
     ]);
   }
   const res = parseContent(shown, text.replace(/^\uFEFF/, ''));
@@ -112,7 +136,7 @@ export function readContentDir(dir: string): LoadedContent {
   const problems: string[] = [];
   const folder = basename(dir.replace(/[\\/]+$/, ''));
   if (/^\d{4}-\d{2}$/.test(folder) && folder !== content.period) {
-    problems.push(`${shown}: period: "${content.period}" does not match the folder "${folder}"`);
+    problems.push(`${shown}: period: «${content.period}» не совпадает с папкой «${folder}»`);
   }
   const files: ContentFile[] = [];
   problems.push(...readAttachments(dir, content, (i, path) => `${relative(process.cwd(), path) || path} (collections[${i}].file)`, files));
@@ -146,16 +170,18 @@ export function readAttachments(
     try {
       size = statSync(path).size;
     } catch {
-      problems.push(`${at}: file not found next to ${beside}`);
+      problems.push(`${at}: файла нет рядом с ${beside}`);
       return;
     }
     if (size > MAX_FILE_BYTES) {
-      problems.push(`${at}: ${size} bytes is too large to attach to every e-mail (at most ${MAX_FILE_BYTES})`);
+      problems.push(
+        `${at}: ${count(size, BYTES)} — слишком много, чтобы прикладывать к каждому письму (не больше ${count(MAX_FILE_BYTES, BYTES)})`,
+      );
       return;
     }
     const bytes = readFileSync(path);
     if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') {
-      problems.push(`${at}: not a PDF file (it does not start with "%PDF-")`);
+      problems.push(`${at}: не PDF-файл (не начинается с «%PDF-»)`);
       return;
     }
     files.push({ name: c.file, contentType: 'application/pdf', bytes, sha256: sha256(bytes) });

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { POSITION_TYPE_TITLES, POSITION_TYPES, PROBLEM_AREA_TITLES, PROBLEM_AREAS, type ProblemArea } from '../domain/audiences.js';
 import { neutraliseFormula, unneutraliseFormula } from '../domain/clean-text.js';
 import { boundedZip, ZipLimitError } from '../imports/zip-limits.js';
-import { contentSchema, type MonthContent } from './schema.js';
+import { contentIssueText, contentSchema, type MonthContent } from './schema.js';
 
 /** Links per news hook the workbook has room for. */
 export const HOOK_LINKS = 5;
@@ -216,7 +216,7 @@ export type WorkbookResult = { content: MonthContent; places: Places } | { probl
 /** What a content workbook's parts may unpack to when no limit is given (config `lpr.maxContentXlsxBytes`). */
 export const DEFAULT_CONTENT_XLSX_BYTES = 20 * 1024 * 1024;
 
-const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+const mb = (n: number) => `${Math.round(n / 1024 / 1024)} МБ`;
 
 /**
  * Parse and check a workbook; `file` names it in the problems. Its parts go through the one
@@ -234,14 +234,13 @@ export async function parseWorkbook(
     await wb.xlsx.load((await boundedZip(bytes, maxBytes)) as unknown as ArrayBuffer);
   } catch (err) {
     if (err instanceof ZipLimitError) {
-      const size = err.declared ? (Number.isFinite(err.atLeast) ? mb(err.atLeast) : 'over 4 GB') : `over ${mb(maxBytes)}`;
-      return {
-        problems: [
-          `${file}: the workbook unpacks to ${size}, over the limit of ${mb(maxBytes)} (expected a month's content of a few sheets of text)`,
-        ],
-      };
+      const size = err.declared ? (Number.isFinite(err.atLeast) ? mb(err.atLeast) : 'больше 4 ГБ') : null;
+      const over = size
+        ? `книга в распакованном виде — ${size}, это больше предела в ${mb(maxBytes)}`
+        : `книга в распакованном виде больше предела в ${mb(maxBytes)}`;
+      return { problems: [`${file}: ${over} (ожидается содержание письма на несколько листов текста)`] };
     }
-    return { problems: [`${file}: not an Excel workbook (.xlsx): ${(err as Error).message}`] };
+    return { problems: [`${file}: не книга Excel (.xlsx): ${(err as Error).message}`] };
   }
   const problems: string[] = [];
   const places: Places = new Map();
@@ -249,7 +248,7 @@ export async function parseWorkbook(
   for (const sheet of SHEETS) {
     const ws = wb.getWorksheet(sheet.name);
     if (!ws) {
-      problems.push(`${file}: sheet «${sheet.name}» is missing (expected the sheets of admin content template)`);
+      problems.push(`${file}: нет листа «${sheet.name}» (ожидаются листы шаблона содержания письма)`);
       continue;
     }
     const at = (row: number, col: number) => `${file}:${sheet.name}!${columnLetter(col)}${row}`;
@@ -261,7 +260,7 @@ export async function parseWorkbook(
     const colOf = new Map<string, number>();
     for (const c of sheet.columns) {
       const n = byHeader.get(c.header.toLowerCase());
-      if (n === undefined) problems.push(`${at(1, byHeader.size + 1)}: column «${c.header}» is missing (expected it in the header row)`);
+      if (n === undefined) problems.push(`${at(1, byHeader.size + 1)}: нет столбца «${c.header}» (ожидается в строке заголовков)`);
       else colOf.set(c.key, n);
     }
     const items: { row: number; values: Map<string, { text: string; col: number; cell: ExcelJS.CellValue }> }[] = [];
@@ -310,7 +309,7 @@ export async function parseWorkbook(
             const cell = item.values.get(`${prefix}:${v}`);
             if (!cell || cell.text === '') return false;
             if (YES.has(cell.text.toLowerCase())) return true;
-            problems.push(`${at(item.row, cell.col)}: "${cell.text}" is not a mark (expected «да» or an empty cell)`);
+            problems.push(`${at(item.row, cell.col)}: «${cell.text}» — не отметка (ожидается «да» или пустая ячейка)`);
             return false;
           });
         out.audiences = { positionTypes: marks('pos', POSITION_TYPES), problemAreas: marks('area', PROBLEM_AREAS) };
@@ -336,7 +335,7 @@ export async function parseWorkbook(
     });
   }
   if (problems.length) return { problems };
-  const parsed = contentSchema.safeParse(raw);
+  const parsed = contentSchema.safeParse(raw, { error: contentIssueText });
   if (parsed.success) return { content: parsed.data, places };
   return { problems: parsed.error.issues.map((i) => describeIssue(file, places, i)) };
 }
@@ -345,7 +344,7 @@ export async function parseWorkbook(
 function describeIssue(file: string, places: Places, issue: z.core.$ZodIssue): string {
   let message = issue.message;
   if (issue.path[0] === 'newsHooks' && issue.path[2] === 'area' && issue.code === 'invalid_value') {
-    message = `is not a problem area (expected one of: ${PROBLEM_AREAS.map((a) => PROBLEM_AREA_TITLES[a]).join('; ')})`;
+    message = `не проблемная зона (ожидается одна из: ${PROBLEM_AREAS.map((a) => PROBLEM_AREA_TITLES[a]).join('; ')})`;
   }
   for (let n = issue.path.length; n >= 0; n--) {
     const at = places.get(pathKey(issue.path.slice(0, n)));

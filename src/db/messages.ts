@@ -88,14 +88,26 @@ export interface ClaimedMessage {
  * unsubscribed, been suppressed or lost consent since selection. Null when another worker has
  * it or it is no longer waiting — the row's state is the idempotency key of the send.
  */
-export async function claimMessage(db: Queryable, id: number, at: Date): Promise<ClaimedMessage | null> {
-  const { rows } = await db.query<ClaimedMessage>(
+export async function claimMessage(db: Queryable, id: number, at: Date, token: string): Promise<ClaimedMessage | null> {
+  return (await claimMessages(db, [{ id, token, at }]))[0] ?? null;
+}
+
+/**
+ * `claimMessage` for many rows in one statement (the send path's group commit, src/db/coalesce.ts):
+ * one result per item, in order. A row is given only to the item whose token claimed it.
+ */
+export async function claimMessages(
+  db: Queryable,
+  items: readonly { id: number; token: string; at: Date }[],
+): Promise<(ClaimedMessage | null)[]> {
+  const { rows } = await db.query<ClaimedMessage & { claim_token: string }>(
     `UPDATE messages m
         SET state = CASE WHEN b.blocked IS NULL THEN 'sending' ELSE 'cancelled' END,
-            sending_at = $2,
+            sending_at = v.at, claim_token = v.token,
             attempts = m.attempts + CASE WHEN b.blocked IS NULL THEN 1 ELSE 0 END,
             error = CASE WHEN b.blocked IS NULL THEN m.error ELSE 'not sent: ' || b.blocked END
-       FROM contacts k
+       FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, token uuid, at timestamptz),
+            contacts k
        JOIN clients c ON c.id = k.client_id
        LEFT JOIN employees e ON e.id = c.remote_specialist_id
        CROSS JOIN LATERAL (
@@ -104,12 +116,26 @@ export async function claimMessage(db: Queryable, id: number, at: Date): Promise
                      WHEN NOT k.consent THEN 'no consent'
                      WHEN NOT k.active THEN 'contact no longer listed' END AS blocked
        ) b
-      WHERE m.id = $1 AND m.state IN ('queued', 'retry') AND k.id = m.contact_id
-      RETURNING m.id, m.mailing_id, m.contact_id, m.client_id, m.variant, m.to_email, m.state, m.attempts, m.error,
+      WHERE m.id = v.id AND m.state IN ('queued', 'retry') AND k.id = m.contact_id
+      RETURNING m.id, m.mailing_id, m.contact_id, m.client_id, m.variant, m.to_email, m.state, m.attempts, m.error, m.claim_token,
                 k.full_name, c.name AS client_name, e.name AS specialist_name, e.phone AS specialist_phone, e.email AS specialist_email`,
-    [id, at],
+    [JSON.stringify(items.map((i) => ({ id: i.id, token: i.token, at: i.at.toISOString() })))],
   );
-  return rows[0] ?? null;
+  const byToken = new Map(rows.map(({ claim_token, ...row }) => [claim_token, row as ClaimedMessage]));
+  return items.map((i) => byToken.get(i.token) ?? null);
+}
+
+/**
+ * Give back a claim whose attempt sent nothing (PostgreSQL went away before the e-mail was
+ * written or handed to the relay): the row waits again and the attempt is not counted. Only the
+ * claim made with `token` is given back — a no-op when that claim never committed.
+ */
+export async function releaseMessageClaim(db: Queryable, id: number, token: string, error: string): Promise<void> {
+  await db.query(
+    `UPDATE messages SET state = 'retry', attempts = greatest(attempts - 1, 0), error = $3, claim_token = NULL
+      WHERE id = $1 AND state = 'sending' AND claim_token = $2`,
+    [id, token, error],
+  );
 }
 
 /**
@@ -121,13 +147,19 @@ export async function claimMessage(db: Queryable, id: number, at: Date): Promise
  * may have given up on a row whose answer the worker held through a long outage.
  */
 export async function markMessageSent(db: Queryable, id: number, at: Date, smtpResponse: string): Promise<void> {
+  await markMessagesSent(db, [{ id, at, smtpResponse }]);
+}
+
+/** `markMessageSent` for many rows in one statement and one commit (the send path's group commit). */
+export async function markMessagesSent(db: Queryable, items: readonly { id: number; at: Date; smtpResponse: string }[]): Promise<void> {
   await db.query(
     `WITH m AS (
-       UPDATE messages SET state = 'sent', sent_at = $2, smtp_response = $3, error = NULL
-        WHERE id = $1 AND state IN ('sending', 'unknown') RETURNING contact_id
+       UPDATE messages SET state = 'sent', sent_at = v.at, smtp_response = v.r, error = NULL
+         FROM jsonb_to_recordset($1::jsonb) AS v(id bigint, at timestamptz, r text)
+        WHERE messages.id = v.id AND messages.state IN ('sending', 'unknown') RETURNING messages.contact_id
      )
      UPDATE contacts k SET email_status = 'ok' FROM m WHERE k.id = m.contact_id AND k.email_status = 'unknown'`,
-    [id, at, smtpResponse],
+    [JSON.stringify(items.map((i) => ({ id: i.id, at: i.at.toISOString(), r: i.smtpResponse })))],
   );
 }
 

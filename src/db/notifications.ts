@@ -67,13 +67,22 @@ export async function insertNotifications(
 }
 
 /** Take a notification for sending; null when it is not queued or waiting for a retry. */
-export async function claimNotification(db: Queryable, id: number, at: Date): Promise<NotificationRow | null> {
+export async function claimNotification(db: Queryable, id: number, at: Date, token: string): Promise<NotificationRow | null> {
   const { rows } = await db.query<NotificationRow>(
-    `UPDATE notifications SET state = 'sending', sending_at = $2, attempts = attempts + 1
+    `UPDATE notifications SET state = 'sending', sending_at = $2, attempts = attempts + 1, claim_token = $3
       WHERE id = $1 AND state IN ('queued', 'retry') RETURNING *`,
-    [id, at],
+    [id, at, token],
   );
   return rows[0] ?? null;
+}
+
+/** As `releaseMessageClaim`: give back this attempt's claim, which sent nothing. */
+export async function releaseNotificationClaim(db: Queryable, id: number, token: string, error: string): Promise<void> {
+  await db.query(
+    `UPDATE notifications SET state = 'retry', attempts = greatest(attempts - 1, 0), error = $3, claim_token = NULL
+      WHERE id = $1 AND state = 'sending' AND claim_token = $2`,
+    [id, token, error],
+  );
 }
 
 export async function markNotification(

@@ -97,6 +97,7 @@ export async function clientIdsInScope(db: Queryable, scope: Scope, ids: readonl
  * holds client data without a `client_id` column needs a rule in `restrict`, not a place here.
  */
 export const NO_CLIENT_DATA: readonly string[] = [
+  'crm_exports',
   'db_outages',
   'departments',
   'employee_absences',

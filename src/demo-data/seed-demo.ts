@@ -10,7 +10,7 @@ import { localDate } from '../domain/dates.js';
 import { afterImport } from '../imports/after-import.js';
 import { type ImportOutcome, importFile } from '../imports/run.js';
 import { generateRic } from './model.js';
-import { writeRic } from './write.js';
+import { writeAbsences, writeRic } from './write.js';
 
 export interface SeedOptions {
   clients: number;
@@ -31,8 +31,12 @@ export async function seedDemo(app: App, opts: SeedOptions): Promise<SeedResult>
   const dir = opts.dir ?? join(app.config.env.varDir, 'seed');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const ric = generateRic({ clients: opts.clients, seed: opts.seed, today: localDate(now(), app.config.ric.timeZone) });
+  const today = localDate(now(), app.config.ric.timeZone);
+  const ric = generateRic({ clients: opts.clients, seed: opts.seed, today });
   const files = await writeRic(ric, dir);
+  // A week's leave of one field specialist, from the 6th working day on: the sample «Отсутствия».
+  const leave = writeAbsences(ric, dir, app.calendar.addWorkingDays(today, 6), app.calendar.addWorkingDays(today, 10));
+  if (leave) files.push(leave);
   const outcomes: ImportOutcome[] = [];
   for (const [kind, name] of files) {
     const outcome = await importFile(app, { kind, path: join(dir, name), fileName: name });

@@ -300,3 +300,23 @@ export async function writeRic(ric: DemoRic, dir: string, opts: { only?: Readonl
   );
   return files;
 }
+
+/**
+ * The «Отсутствия» sample: the first field specialist away from `from` to `to` (a week's leave
+ * within the demo's month, so the plan and the head's overflow list show it). Written beside the
+ * CRM's files by `seed-demo` only; the simulated CRM's weekly exports stay without it.
+ */
+export function writeAbsences(ric: DemoRic, dir: string, from: string, to: string): [ImportKindName, string] | null {
+  const away = ric.employees.find((e) => e.role === 'field');
+  if (!away) return null;
+  const name = '12-absences.tsv';
+  writeText(
+    join(dir, name),
+    [
+      ['Сотрудник', 'С', 'По'],
+      [fullName(away.person), ruDate(from), ruDate(to)],
+    ],
+    TSV_1251,
+  );
+  return ['absences', name];
+}

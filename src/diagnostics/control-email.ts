@@ -12,19 +12,28 @@ import { periodName } from '../domain/periods.js';
 import { count, quoted, rub } from '../domain/ru.js';
 import { dmy } from '../domain/ru-dates.js';
 import type { RenderedMail } from '../health/alert-email.js';
-import { clientLabel } from '../health/alert-email.js';
+import { clientCardUrl, clientLink } from '../health/alert-email.js';
 import { html, plainTextOf, renderTemplate, type SafeHtml } from '../mail/render.js';
 
 const TASKS: [string, string, string] = ['задача', 'задачи', 'задач'];
 
 /** A table for the HTML part and the same rows, tab-free, for the plain-text part. */
-function tableBlock(headers: string[], rows: (string | SafeHtml)[][], totals?: string[]): { html: SafeHtml; text: string } {
+function tableBlock(
+  headers: string[],
+  rows: (string | SafeHtml)[][],
+  totals?: string[],
+  /** Per row, what the plain-text line adds after its cells (a link's address the HTML hides). */
+  notes?: string[],
+): { html: SafeHtml; text: string } {
   return {
     html: html`<table class="grid" cellpadding="0" cellspacing="0"><tr>${headers.map((h) => html`<th>${h}</th>`)}</tr>${rows.map(
       (r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`,
     )}${totals ? html`<tr class="total">${totals.map((c) => html`<td>${c}</td>`)}</tr>` : ''}</table>`,
     text: [
-      ...rows.map((r) => r.map((c, i) => `${headers[i]}: ${typeof c === 'string' ? c : plainTextOf(c)}`).join('; ')),
+      ...rows.map(
+        (r, n) =>
+          r.map((c, i) => `${headers[i]}: ${typeof c === 'string' ? c : plainTextOf(c)}`).join('; ') + (notes?.[n] ? `; ${notes[n]}` : ''),
+      ),
       ...(totals ? [[totals[0], ...totals.slice(1).map((c, i) => `${headers[i + 1]}: ${c}`)].join('; ')] : []),
     ].join('\n'),
   };
@@ -44,13 +53,16 @@ export async function renderReminder(app: App, name: string, tasks: OverdueDiagn
       const due = localDate(x.due_at, tz);
       return [
         html`<a href="${`${base}/diary/tasks/${x.id}`}">${x.id}</a>`,
-        clientLabel({ number: x.client_number, name: x.client_name }),
+        // The client opens its card in the diary, as in the alert and digest e-mails.
+        clientLink(base, { number: x.client_number, name: x.client_name }),
         SEGMENT_NAMES[x.segment as Segment] ?? x.segment,
         rub(x.monthly_fee),
         dmy(due),
         String(app.calendar.workingDaysBetween(due, today)),
       ];
     }),
+    undefined,
+    tasks.map((x) => `Карточка клиента: ${clientCardUrl(base, x.client_number)}`),
   );
   const r = await renderTemplate('diagnostics-reminder', {
     subject,

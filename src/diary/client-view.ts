@@ -23,7 +23,11 @@ import {
 import type { DiaryUser } from '../db/diary-auth.js';
 import { clientIndicatorSeries, clientRiskHistory, type IndicatorSeriesWeek, type RiskScoreRow } from '../db/risk-scores.js';
 import { type Scope, scopedClientByNumber } from '../db/scope.js';
+import { loadSourceCoverage } from '../db/source-times.js';
+import { componentCoverageText } from '../domain/coverage.js';
 import { periodOf, shiftPeriod } from '../domain/periods.js';
+import { COMPONENTS, type ComponentKey } from '../domain/risk-components.js';
+import { dmy } from '../domain/ru-dates.js';
 import { taskAccess } from './view.js';
 
 /** Weeks of the indicator chart. */
@@ -44,6 +48,8 @@ export interface ClientPageView {
   weeks: IndicatorSeriesWeek[];
   /** The latest scored week, with the components and reasons. */
   latest: RiskScoreRow | null;
+  /** Per component of the latest week: whether its source's imports cover its window («Покрытие данных»). */
+  coverage: Partial<Record<ComponentKey, string>>;
   contacts: CardContact[];
   /** Open tasks, each with whether the user may open its page. */
   open: (OpenTask & { linked: boolean })[];
@@ -71,7 +77,7 @@ export async function loadClientPage(
   const [client, card] = await Promise.all([scopedClientByNumber(app.pool, scope, number), findClientCard(app.pool, number)]);
   if (client === null || card === null || card.id !== client.id) return null;
   const id = client.id;
-  const [stateChange, weeks, history, contacts, open, visits, timeline] = await Promise.all([
+  const [stateChange, weeks, history, contacts, open, visits, timeline, spans] = await Promise.all([
     lastStateChange(app.pool, id),
     clientIndicatorSeries(
       app.pool,
@@ -91,12 +97,17 @@ export async function loadClientPage(
       limit: TIMELINE_PAGE,
       tz: app.config.ric.timeZone,
     }),
+    loadSourceCoverage(app.pool, app.config.ric.timeZone),
   ]);
+  const latest = history[0] ?? null;
+  const coverage: Partial<Record<ComponentKey, string>> = {};
+  if (latest) for (const k of COMPONENTS) coverage[k] = componentCoverageText(k, spans, latest.week_end, app.config.risk, dmy);
   return {
     card,
     stateChange,
     weeks: [...weeks].reverse(),
-    latest: history[0] ?? null,
+    latest,
+    coverage,
     contacts,
     open: open.map((t) => ({ ...t, linked: taskAccess(user, t) !== 'none' })),
     visits,

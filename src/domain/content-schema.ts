@@ -12,21 +12,51 @@
 import { z } from 'zod';
 import { POSITION_TYPES, PROBLEM_AREAS } from './audiences.js';
 import { isAllCapitals } from './capitals.js';
+import { plural } from './ru.js';
+
+const EMPTY = 'не заполнено';
+const tooLong = (max: number) => `должно быть не длиннее ${max} ${plural(max, ['знака', 'знаков', 'знаков'])}`;
+
+/**
+ * zod's own complaints (a missing field, a wrong type, a short list) in the desk's words: the
+ * content's problems are read by the person who filled it in (the diary's content page).
+ */
+export function contentIssueText(issue: { code?: string; input?: unknown; minimum?: unknown; maximum?: unknown }): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'отсутствует' : 'неверный тип значения';
+    case 'too_small':
+      return `слишком мало: нужно не меньше ${String(issue.minimum)}`;
+    case 'too_big':
+      return `слишком много: не больше ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return 'недопустимое значение';
+    case 'invalid_format':
+      return 'неверный формат';
+    case 'unrecognized_keys':
+      return 'неизвестный ключ';
+    default:
+      return 'недопустимое значение';
+  }
+}
 
 /** One line of text: it may end up in a header or a subject, so no control characters. */
 const line = (max: number) =>
   z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s), 'must be one line (no line breaks or control characters)');
+    .min(1, EMPTY)
+    .max(max, tooLong(max))
+    .refine((s) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(s), 'должно быть одной строкой (без переносов строк и управляющих символов)');
 
 /** A line that becomes an e-mail's subject: not all in capitals (spam filters score it, readers hear shouting). */
 const subjectLine = (max: number) =>
-  line(max).refine((s) => !isAllCapitals(s), 'is written all in capitals (spam filters score such subjects; write it as a sentence)');
+  line(max).refine(
+    (s) => !isAllCapitals(s),
+    'написано заглавными буквами (спам-фильтры штрафуют такие темы; напишите как обычное предложение)',
+  );
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) => z.string().trim().min(1, EMPTY).max(max, tooLong(max));
 
 const url = z
   .string()
@@ -38,19 +68,19 @@ const url = z
     } catch {
       return false;
     }
-  }, 'is not an http(s) URL (expected e.g. "https://www.consultant.ru/…")');
+  }, 'не ссылка на страницу в интернете (например, «https://www.consultant.ru/…»)');
 
-const positionType = z.enum(POSITION_TYPES, { error: () => `expected one of ${POSITION_TYPES.join(', ')}` });
-const problemArea = z.enum(PROBLEM_AREAS, { error: () => `expected one of ${PROBLEM_AREAS.join(', ')}` });
+const positionType = z.enum(POSITION_TYPES, { error: () => `ожидается одно из: ${POSITION_TYPES.join(', ')}` });
+const problemArea = z.enum(PROBLEM_AREAS, { error: () => `ожидается одно из: ${PROBLEM_AREAS.join(', ')}` });
 
 const link = z.strictObject({ title: line(300), url });
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM, e.g. "2024-06"');
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'ожидается месяц ГГГГ-ММ, например «2024-06»');
 
 /** A file next to content.json: a plain name, no folders. */
 const fileName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.pdf$/, 'expected the name of a .pdf file in the same folder (latin letters, digits, "._-")');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.pdf$/, 'ожидается имя PDF-файла из той же папки (латинские буквы, цифры, «._-»)');
 
 export const contentSchema = z
   .strictObject({
@@ -64,12 +94,12 @@ export const contentSchema = z
           title: line(300),
           url,
           audiences: z.strictObject({
-            positionTypes: z.array(positionType).min(1, 'name at least one position type'),
+            positionTypes: z.array(positionType).min(1, 'отметьте хотя бы одну должность'),
             problemAreas: z.array(problemArea).default([]),
           }),
         }),
       )
-      .min(1, 'the e-mail needs at least one TOP question'),
+      .min(1, 'в письме нужен хотя бы один ТОП-вопрос'),
     documents: z.array(z.strictObject({ title: line(300), url, note: text(500).optional() })).default([]),
     reviews: z.array(z.strictObject({ title: line(300), url, summary: text(800).optional() })).default([]),
     magazine: z.array(link).default([]),
@@ -82,10 +112,10 @@ export const contentSchema = z
           /** The subject of the users' variant of this area. */
           title: subjectLine(200),
           text: text(1500),
-          links: z.array(link).min(1, 'a news hook needs at least one link'),
+          links: z.array(link).min(1, 'у инфоповода нужна хотя бы одна ссылка'),
         }),
       )
-      .min(1, 'needs at least one news hook (for decision makers who use the system)'),
+      .min(1, 'нужен хотя бы один инфоповод (для ЛПР, которые пользуются системой)'),
     collections: z.array(z.strictObject({ title: line(200), file: fileName, description: text(500).optional() })).default([]),
   })
   .superRefine((c, ctx) => {
@@ -99,8 +129,8 @@ export const contentSchema = z
         else ctx.addIssue({ code: 'custom', path: [name, i, key], message: say(v, first) });
       });
     };
-    once(c.newsHooks, 'newsHooks', 'area', (v, first) => `"${v}" already has a news hook (newsHooks[${first}])`);
-    once(c.collections, 'collections', 'file', (v, first) => `"${v}" is already attached (collections[${first}])`);
+    once(c.newsHooks, 'newsHooks', 'area', (v, first) => `у «${v}» уже есть инфоповод (${first + 1}-й в списке)`);
+    once(c.collections, 'collections', 'file', (v, first) => `«${v}» уже приложен (${first + 1}-й в списке подборок)`);
   });
 
 export type MonthContent = z.infer<typeof contentSchema>;

@@ -138,3 +138,27 @@ export function uncoveredComponents(
 export function isCoverageReason(reason: string | null | undefined): boolean {
   return reason !== null && reason !== undefined && /^н\/д: данные .*: окно .* не покрыто$/.test(reason);
 }
+
+/**
+ * What the card's «Покрытие данных» column says of a component in the week ending `weekEnd`:
+ * whether the imports of its source hold the component's whole window. The trainings registry
+ * is complete by nature; a source with no span recorded is judged by the age of its last import.
+ */
+export function componentCoverageText(
+  k: ComponentKey,
+  coverage: Readonly<Partial<Record<SourceKind, readonly Span[]>>>,
+  weekEnd: IsoDate,
+  cfg: RiskConfig,
+  dmy: (d: IsoDate) => string,
+): string {
+  const kind = COMPONENT_COVERAGE[k];
+  const window = componentWindow(k, weekEnd, cfg);
+  if (!kind || !window) return 'реестр обучения: полный';
+  const spans = coverage[kind];
+  const range = `${dmy(window.from)}–${dmy(window.to)}`;
+  if (!spans?.length)
+    return `период данных ${COVERAGE_NAMES[kind]} не записан (проверяется давность выгрузки); окно ${window.length} ${range}`;
+  const merged = mergeSpans(spans);
+  const held = covers(merged, window.from, window.to) ? 'покрыто' : 'не покрыто';
+  return `данные ${COVERAGE_NAMES[kind]} ${spansText(merged, dmy, window.to)}: окно ${window.length} ${range} ${held}`;
+}

@@ -68,10 +68,10 @@ export function localDate(instant: Date, tz: string): IsoDate {
 
 export function parseIsoDate(d: IsoDate): { year: number; month: number; day: number } {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
-  if (!m) throw new Error(`"${d}" is not a date (expected YYYY-MM-DD)`);
+  if (!m) throw new Error(`«${d}» — не дата (ожидается ГГГГ-ММ-ДД)`);
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) throw new Error(`"${d}" is not a calendar date`);
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) throw new Error(`«${d}» — такой даты нет в календаре`);
   return { year, month, day };
 }
 

@@ -17,6 +17,7 @@ export const JOB_NAMES: Readonly<Record<string, string>> = {
   'competitor-diagnostics': 'Диагностика и профилактика появления конкурентов',
   'diagnostics-control': 'Контроль диагностики конкурентов',
   plan: 'План дня: визиты и сроки',
+  'crm-export': 'Выгрузка работ и задач для КИС',
 };
 
 export function jobName(job: string): string {

@@ -22,8 +22,15 @@ export function int(values: Values, key: string, opts: { min?: number; max?: num
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
-    const range = opts.min !== undefined || opts.max !== undefined ? ` in ${opts.min ?? '…'}..${opts.max ?? '…'}` : '';
-    throw new UsageError(`--${key}: "${v}" is not a whole number${range}`);
+    const range =
+      opts.min !== undefined && opts.max !== undefined
+        ? ` от ${opts.min} до ${opts.max}`
+        : opts.min !== undefined
+          ? ` не меньше ${opts.min}`
+          : opts.max !== undefined
+            ? ` не больше ${opts.max}`
+            : '';
+    throw new UsageError(`--${key}: «${v}» — не целое число${range}`);
   }
   return n;
 }
@@ -31,7 +38,7 @@ export function int(values: Values, key: string, opts: { min?: number; max?: num
 export function oneOf<T extends string>(values: Values, key: string, allowed: readonly T[], fallback?: T): T | undefined {
   const v = str(values, key);
   if (v === undefined) return fallback;
-  if (!allowed.includes(v as T)) throw new UsageError(`--${key}: "${v}" is not one of ${allowed.join(', ')}`);
+  if (!allowed.includes(v as T)) throw new UsageError(`--${key}: «${v}» — допустимо одно из: ${allowed.join(', ')}`);
   return v as T;
 }
 

@@ -16,6 +16,15 @@ export const PERIOD_FORMS: Record<PeriodKind, { pattern: RegExp; example: string
   none: { pattern: /^\d{4}-\d{2}-\d{2}T\d{4}(\d{2})?$/, example: '2024-06-03T1015' },
 };
 
+/** What a period of each kind is called in an error («не месяц»). */
+const PERIOD_WORDS: Record<PeriodKind, string> = {
+  month: 'месяц',
+  isoweek: 'неделя ISO',
+  halfyear: 'полугодие',
+  day: 'дата',
+  none: 'минута расписания',
+};
+
 export class PeriodError extends Error {
   override name = 'PeriodError';
 }
@@ -57,7 +66,7 @@ export function periodOf(kind: PeriodKind, instant: Date, tz: string): string {
 /** The first and last calendar day of a period (inclusive). */
 export function periodRange(kind: PeriodKind, period: string): { start: IsoDate; end: IsoDate } {
   const m = PERIOD_FORMS[kind].pattern.exec(period);
-  if (!m) throw new PeriodError(`"${period}" is not a ${kind} period (expected e.g. ${PERIOD_FORMS[kind].example})`);
+  if (!m) throw new PeriodError(`«${period}» — не ${PERIOD_WORDS[kind]} (например, ${PERIOD_FORMS[kind].example})`);
   switch (kind) {
     case 'month': {
       const start = `${period}-01`;
@@ -68,7 +77,7 @@ export function periodRange(kind: PeriodKind, period: string): { start: IsoDate;
     case 'isoweek': {
       const [y, w] = [Number(m[1]), Number(m[2])];
       const start = addDays(isoWeekOneMonday(y), (w - 1) * 7);
-      if (isoWeekOf(start).year !== y) throw new PeriodError(`"${period}": ${y} has no week ${w}`);
+      if (isoWeekOf(start).year !== y) throw new PeriodError(`«${period}»: в ${y} году нет недели ${w}`);
       return { start, end: addDays(start, 6) };
     }
     case 'halfyear': {
@@ -116,7 +125,7 @@ export function shiftPeriod(kind: PeriodKind, period: string, n: number): string
     case 'day':
       return addDays(start, n);
     case 'none':
-      throw new PeriodError('schedule slots cannot be shifted');
+      throw new PeriodError('минуту расписания нельзя сдвинуть');
   }
 }
 

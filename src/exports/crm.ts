@@ -175,15 +175,26 @@ export async function tasksTable(app: App, from: Date, to: Date): Promise<Export
   };
 }
 
+/** The rows of one kind recorded in [from, to), every cell through the formula neutraliser. */
+export async function crmTable(app: App, kind: ExportKind, from: Date, to: Date): Promise<ExportTable> {
+  const raw = kind === 'tasks' ? await tasksTable(app, from, to) : await contactEventsTable(app, from, to);
+  // Every cell, whatever column it is in, passes the one neutraliser: a title or note
+  // starting with `=HYPERLINK(…)` reaches the CRM (or Excel) as text, never as a formula.
+  return { header: raw.header.map(neutraliseFormula), rows: raw.rows.map((r) => r.map(neutraliseFormula)) };
+}
+
+/** The CRM's own text form: Windows-1251, tab-separated, CRLF. */
+export function crmTsv(table: ExportTable): Buffer {
+  const text = [table.header, ...table.rows].map((r) => r.join('\t')).join('\r\n');
+  return iconv.encode(`${text}\r\n`, 'win1251');
+}
+
 /** Write the export; returns the number of rows. */
 export async function exportForCrm(app: App, req: ExportRequest): Promise<number> {
   const tz = app.config.ric.timeZone;
   const from = zonedTime(req.from, 0, 0, tz);
   const to = zonedTime(addDays(req.to, 1), 0, 0, tz);
-  const raw = req.kind === 'tasks' ? await tasksTable(app, from, to) : await contactEventsTable(app, from, to);
-  // Every cell, whatever column it is in, passes the one neutraliser: a title or note
-  // starting with `=HYPERLINK(…)` reaches the CRM (or Excel) as text, never as a formula.
-  const table: ExportTable = { header: raw.header.map(neutraliseFormula), rows: raw.rows.map((r) => r.map(neutraliseFormula)) };
+  const table = await crmTable(app, req.kind, from, to);
   if (req.format === 'xlsx') {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet(req.kind === 'tasks' ? 'ПриЗ' : 'Работы', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -194,8 +205,7 @@ export async function exportForCrm(app: App, req: ExportRequest): Promise<number
     });
     await writeFile(req.out, Buffer.from(await wb.xlsx.writeBuffer()));
   } else {
-    const text = [table.header, ...table.rows].map((r) => r.join('\t')).join('\r\n');
-    await writeFile(req.out, iconv.encode(`${text}\r\n`, 'win1251'));
+    await writeFile(req.out, crmTsv(table));
   }
   return table.rows.length;
 }

@@ -6,7 +6,8 @@
  * (contacts), Статистика использования онлайн-версии (online usage), Обучение (trainings),
  * Вебинары (webinars), Обращения в ЛК (lk-requests), Горячая линия (hotline), Работы
  * (contact events), Начисления и оплаты (payments), Конкуренты (competitor findings), Фиксация
- * отклонений (deviations: the CRM's own risk indicator per client and week).
+ * отклонений (deviations: the CRM's own risk indicator per client and week), Отсутствия
+ * (absences: leave and sick days of employees).
  */
 import type { App } from '../app.js';
 import type { ApplyResult, ApplyContext as DbApplyContext } from '../db/apply.js';
@@ -20,6 +21,7 @@ import { clean, parseDate } from './values.js';
 /** The import kinds, in the order their data depends on each other (inbox order too). */
 export const IMPORT_KINDS = [
   'employees',
+  'absences',
   'clients',
   'contacts',
   'online-usage',

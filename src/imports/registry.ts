@@ -1,6 +1,7 @@
 /** Every import kind by its CLI name (also `imports.kind`). */
 import type { ImportKind, ImportKindName } from './kind.js';
 import { IMPORT_KINDS } from './kind.js';
+import { absencesKind } from './kinds/absences.js';
 import { clientsKind } from './kinds/clients.js';
 import { contactEventsKind } from './kinds/contact-events.js';
 import { contactsKind } from './kinds/contacts.js';
@@ -13,6 +14,7 @@ import { paymentsKind } from './kinds/payments.js';
 
 const KINDS: Record<ImportKindName, ImportKind> = {
   employees: employeesKind,
+  absences: absencesKind,
   clients: clientsKind,
   contacts: contactsKind,
   'online-usage': onlineUsageKind,

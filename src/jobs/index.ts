@@ -4,6 +4,7 @@
  */
 import { clickCheck } from './click-check.js';
 import { competitorDiagnostics } from './competitor-diagnostics.js';
+import { crmExport } from './crm-export.js';
 import { deliveryCheck } from './delivery-check.js';
 import { diagnosticsControl } from './diagnostics-control.js';
 import { housekeeping } from './housekeeping.js';
@@ -31,6 +32,7 @@ export const JOBS: readonly AnyJob[] = [
   competitorDiagnostics,
   diagnosticsControl,
   plan,
+  crmExport,
 ];
 
 export function getJob(name: string): AnyJob | undefined {

@@ -22,7 +22,8 @@ import { type CallOnly, callOnlyContacts, callOnlyScript } from '../domain/call-
 import { localDate, zonedTime } from '../domain/dates.js';
 import { LPR_KIND } from '../domain/mailing-content.js';
 import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients } from '../domain/recipients.js';
-import { monthSubject, monthTitle } from '../domain/ru.js';
+import { count, monthSubject, monthTitle } from '../domain/ru.js';
+import { dmy } from '../domain/ru-dates.js';
 import { compileVariants, composeOptions, mailingLinks } from '../mail/compose.js';
 import { dispatchMessages } from '../mail/send-message.js';
 import { planMailingWaves } from '../workload/waves.js';
@@ -52,7 +53,7 @@ export async function contentFor(app: App, period: string): Promise<{ mailing: M
   const stored = await getContent(app.pool, LPR_KIND, period);
   if (!stored) {
     throw new UnrecoverableError(
-      `no content for ${period}: load it with "admin content load content/${period}", then "admin trigger lpr-monthly --period ${period}"`,
+      `нет содержания письма за ${period}: загрузите его («admin content load content/${period}» или страница «Письмо месяца» в Ежедневнике), затем «admin trigger lpr-monthly --period ${period}»`,
     );
   }
   return { mailing: null, content: stored.content };
@@ -88,6 +89,9 @@ function excludedText(excluded: Partial<Record<Exclusion, number>>): string[] {
   return Object.entries(excluded).map(([k, n]) => `  ${EXCLUSION_TEXT[k as Exclusion]}: ${n}`);
 }
 
+const RECIPIENTS: [string, string, string] = ['получатель', 'получателя', 'получателей'];
+const LETTERS: [string, string, string] = ['письмо', 'письма', 'писем'];
+
 async function plan(ctx: JobContext<Options>) {
   const { selection, mailing, callOnly } = await prepare(ctx.app, ctx.period);
   const first = selection.recipients.slice(0, 20).map((r) => ({
@@ -98,16 +102,16 @@ async function plan(ctx: JobContext<Options>) {
     variant: r.variant.key,
   }));
   const lines = [
-    `lpr-monthly ${ctx.period} (dry run, nothing sent): ${selection.recipients.length} recipient(s)${mailing ? `; the mailing exists (id ${mailing.id}), only contacts without a message would be added` : ''}`,
+    `lpr-monthly ${ctx.period} (пробный запуск, ничего не отправлено): ${count(selection.recipients.length, RECIPIENTS)}${mailing ? `; рассылка уже создана (№ ${mailing.id}), добавились бы только контакты без письма` : ''}`,
     '',
-    'per variant:',
+    'По вариантам:',
     ...(Object.keys(selection.perVariant).length
       ? Object.entries(selection.perVariant).map(([k, n]) => `  ${k}: ${n}`)
-      : ['  (no recipients)']),
+      : ['  (получателей нет)']),
   ];
-  if (Object.keys(selection.excluded).length) lines.push('', 'not selected:', ...excludedText(selection.excluded));
-  lines.push('', `calls without the e-mail (no usable address or consent): ${callOnly.length}`);
-  lines.push('', `first ${first.length}:`, ...first.map((r) => `  ${r.contactId}  ${r.name} <${r.email}>  ${r.client}  [${r.variant}]`));
+  if (Object.keys(selection.excluded).length) lines.push('', 'Не выбраны:', ...excludedText(selection.excluded));
+  lines.push('', `Звонки без письма (нет годного адреса или согласия): ${callOnly.length}`);
+  lines.push('', `Первые ${first.length}:`, ...first.map((r) => `  ${r.contactId}  ${r.name} <${r.email}>  ${r.client}  [${r.variant}]`));
   // The waves: per specialist and sending day, how many e-mails go and on which day their calls come.
   const after = mailing?.send_after ?? sendAfter(ctx.app, ctx.trigger, now());
   const waves = await planMailingWaves(ctx.app, ctx.app.pool, ctx.period, after, selection.recipients);
@@ -116,7 +120,7 @@ async function plan(ctx: JobContext<Options>) {
   );
   const perSpecialist = new Map<string, Map<string, number>>();
   for (const r of selection.recipients) {
-    const who = r.specialistId === null ? '(no specialist)' : (names.get(r.specialistId) ?? String(r.specialistId));
+    const who = r.specialistId === null ? '(без специалиста)' : (names.get(r.specialistId) ?? String(r.specialistId));
     const day = waves.day.get(r.contactId) as string;
     const m = perSpecialist.get(who) ?? new Map<string, number>();
     m.set(day, (m.get(day) ?? 0) + 1);
@@ -131,8 +135,8 @@ async function plan(ctx: JobContext<Options>) {
     );
   lines.push(
     '',
-    `waves (e-mail day → call day ${ctx.app.config.lpr.callAfterWorkingDays} working days later), per specialist:`,
-    ...waveRows.map((w) => `  ${w.specialist}  ${w.day}: ${w.emails} e-mail(s), calls on ${w.callsOn}`),
+    `Волны по специалистам (день письма → звонки через ${count(ctx.app.config.lpr.callAfterWorkingDays, ['рабочий день', 'рабочих дня', 'рабочих дней'])}):`,
+    ...waveRows.map((w) => `  ${w.specialist}  ${dmy(w.day)}: ${count(w.emails, LETTERS)}, звонки ${dmy(w.callsOn)}`),
   );
   return {
     waves: waveRows,

@@ -8,6 +8,7 @@
  * what happened. Only a process that dies holding an answer leaves its row `sending`, which
  * housekeeping then calls `unknown`, as before.
  */
+import { randomUUID } from 'node:crypto';
 import type { App } from '../app.js';
 import { isConnectionError } from '../db/pool.js';
 import { counter, gauge } from '../metrics.js';
@@ -83,5 +84,30 @@ export async function writeOutcome(
       holding--;
       heldNow.set(holding);
     }
+  }
+}
+
+/**
+ * Claim an outbox row with a token of this attempt's own. A claim that PostgreSQL may have
+ * committed without answering (a crash right after COMMIT) would leave the row `sending` with
+ * nothing sent, and the job's next attempt could not claim it: the row would end `unknown`. So
+ * on a connection error the claim is given back — held and written like an outcome, and a no-op
+ * where the claim never committed — before the error lets BullMQ retry the job.
+ */
+export async function claimOwnRow<T>(
+  app: App,
+  what: { table: 'messages' | 'notifications'; id: number },
+  claim: (token: string) => Promise<T>,
+  release: (token: string, error: string) => Promise<unknown>,
+): Promise<{ row: T; token: string }> {
+  const token = randomUUID();
+  try {
+    return { row: await claim(token), token };
+  } catch (err) {
+    if (isConnectionError(err)) {
+      const error = `not sent: PostgreSQL did not answer (${(err as Error).message})`;
+      await writeOutcome(app, { ...what, outcome: 'not sent' }, () => release(token, error));
+    }
+    throw err;
   }
 }

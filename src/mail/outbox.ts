@@ -15,11 +15,12 @@ import {
   markNotification,
   type NewNotification,
   pendingNotificationIds,
+  releaseNotificationClaim,
 } from '../db/notifications.js';
 import type { Queryable } from '../db/pool.js';
 import type { ItemJobSpec } from '../queue/enqueue.js';
 import { enqueueItems } from '../queue/enqueue.js';
-import { writeOutcome } from './held-outcome.js';
+import { claimOwnRow, writeOutcome } from './held-outcome.js';
 import { notificationMessageId } from './message-ids.js';
 import { headerSafe, type SendResult, SmtpSendError } from './transport.js';
 
@@ -73,7 +74,12 @@ export interface SendAttempt {
 
 /** Send one notification; throws to make BullMQ retry a transient failure. */
 export async function sendNotification(app: App, id: number, attempt: SendAttempt): Promise<{ state: string }> {
-  const row = await claimNotification(app.pool, id, now());
+  const { row } = await claimOwnRow(
+    app,
+    { table: 'notifications', id },
+    (t) => claimNotification(app.pool, id, now(), t),
+    (t, error) => releaseNotificationClaim(app.pool, id, t, error),
+  );
   if (!row) return { state: 'not-claimable' };
   const mailer = await app.mailer();
   let res: SendResult;

@@ -9,11 +9,20 @@
 import { UnrecoverableError } from 'bullmq';
 import type { App } from '../app.js';
 import { now } from '../clock.js';
-import { claimMessage, markMessageBounced, markMessageFailed, markMessageSent } from '../db/messages.js';
+import { Coalescer } from '../db/coalesce.js';
+import {
+  type ClaimedMessage,
+  claimMessages,
+  markMessageBounced,
+  markMessageFailed,
+  markMessagesSent,
+  releaseMessageClaim,
+} from '../db/messages.js';
+import type { Pool } from '../db/pool.js';
 import { isConnectionError } from '../db/pool.js';
 import { counter } from '../metrics.js';
 import { enqueueItems } from '../queue/enqueue.js';
-import { writeOutcome } from './held-outcome.js';
+import { claimOwnRow, writeOutcome } from './held-outcome.js';
 import { mailingAssets, messageMail } from './mailing.js';
 import { messageJob, SEND_QUEUE, type SendAttempt } from './outbox.js';
 import { type SendResult, SmtpSendError } from './transport.js';
@@ -33,9 +42,38 @@ export async function dispatchMessages(
   if (ids.length) await enqueueItems(app, SEND_QUEUE, ids.map(messageJob), opts);
 }
 
+/** The claims and sent marks of one pool's send jobs, each batch one statement and one commit (src/db/coalesce.ts). */
+const groupCommits = new WeakMap<
+  Pool,
+  {
+    claim: Coalescer<{ id: number; token: string; at: Date }, ClaimedMessage | null>;
+    sent: Coalescer<{ id: number; at: Date; smtpResponse: string }, void>;
+  }
+>();
+
+function groupCommit(pool: Pool) {
+  let g = groupCommits.get(pool);
+  if (!g) {
+    g = {
+      claim: new Coalescer((items) => claimMessages(pool, items)),
+      sent: new Coalescer(async (items) => {
+        await markMessagesSent(pool, items);
+        return items.map(() => undefined);
+      }),
+    };
+    groupCommits.set(pool, g);
+  }
+  return g;
+}
+
 /** Send one message; throws to make BullMQ retry a transient failure. */
 export async function sendMessage(app: App, id: number, attempt: SendAttempt): Promise<{ state: string }> {
-  const row = await claimMessage(app.pool, id, now());
+  const { row, token } = await claimOwnRow(
+    app,
+    { table: 'messages', id },
+    (t) => groupCommit(app.pool).claim.submit({ id, token: t, at: now() }),
+    (t, error) => releaseMessageClaim(app.pool, id, t, error),
+  );
   if (!row) return { state: 'not-claimable' };
   if (row.state === 'cancelled') {
     sentTotal.inc({ state: 'cancelled' });
@@ -48,7 +86,7 @@ export async function sendMessage(app: App, id: number, attempt: SendAttempt): P
     if (isConnectionError(err)) {
       // Nothing was sent, PostgreSQL is away: give the row back for a later attempt.
       const error = `not sent: PostgreSQL did not answer (${(err as Error).message})`;
-      await writeOutcome(app, { table: 'messages', id, outcome: 'not sent' }, () => markMessageFailed(app.pool, id, 'retry', null, error));
+      await writeOutcome(app, { table: 'messages', id, outcome: 'not sent' }, () => releaseMessageClaim(app.pool, id, token, error));
       throw err;
     }
     // Nothing was sent: a message that cannot be written is a permanent failure, not an unknown.
@@ -82,7 +120,9 @@ export async function sendMessage(app: App, id: number, attempt: SendAttempt): P
   // away; a row that still cannot be marked stays `sending` and becomes `unknown`.
   const sentAt = now();
   try {
-    await writeOutcome(app, { table: 'messages', id, outcome: 'sent' }, () => markMessageSent(app.pool, id, sentAt, res.response));
+    await writeOutcome(app, { table: 'messages', id, outcome: 'sent' }, () =>
+      groupCommit(app.pool).sent.submit({ id, at: sentAt, smtpResponse: res.response }),
+    );
   } catch (err) {
     throw new UnrecoverableError(`accepted by SMTP, but not recorded as sent: ${(err as Error).message}`);
   }

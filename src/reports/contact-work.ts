@@ -59,7 +59,7 @@ export const contactWorkReport: ReportDefinition = {
     const from = dateOption(values, 'from') ?? `${to.slice(0, 8)}01`;
     if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
     const by = typeof values.by === 'string' ? values.by : null;
-    if (by !== null && by !== 'week' && by !== 'month') throw new UsageError(`--by: "${by}" is not one of week, month`);
+    if (by !== null && by !== 'week' && by !== 'month') throw new UsageError(`--by: «${by}» — допустимо одно из: week, month`);
     // The day an event falls on, in the RIC's zone.
     const day = `(coalesce(ce.occurred_at, ce.planned_at) AT TIME ZONE $3)::date`;
     const from_ = `FROM contact_events ce

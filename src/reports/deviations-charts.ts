@@ -63,6 +63,7 @@ export async function deviationCharts(app: App, week: string, department: string
     title: `${RISERS} клиентов с наибольшим ростом индикатора за неделю`,
     items: risers.map((r) => ({
       label: clientLabel(r),
+      client: r.number,
       value: r.indicator_delta,
       note: `${scoreText(r.indicator - r.indicator_delta)} → ${scoreText(r.indicator)} (${r.indicator_source === 'crm' ? 'КИС' : 'churnguard'})`,
     })),

@@ -162,11 +162,12 @@ export const deviationsReport: ReportDefinition = {
       shiftPeriod('isoweek', periodOf('isoweek', now(), app.config.ric.timeZone), -1);
     const zone = typeof values.zone === 'string' ? values.zone : null;
     if (zone !== null && !(ZONES as readonly string[]).includes(zone)) {
-      throw new UsageError(`--zone: "${zone}" is not one of ${ZONES.join(', ')}`);
+      throw new UsageError(`--zone: «${zone}» — допустимо одно из: ${ZONES.join(', ')}`);
     }
     const limitRaw = typeof values.limit === 'string' ? values.limit : null;
     const limit = limitRaw === null ? null : Number(limitRaw);
-    if (limit !== null && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit: "${limitRaw}" is not a whole number ≥ 1`);
+    if (limit !== null && (!Number.isInteger(limit) || limit < 1))
+      throw new UsageError(`--limit: «${limitRaw}» — не целое число не меньше 1`);
     const department = typeof values.department === 'string' ? values.department : null;
     const rows = await listDeviations(app.pool, { week, department, zone: zone as (typeof ZONES)[number] | null, limit });
     periodRange('isoweek', week); // a week that does not exist is refused here

@@ -18,6 +18,7 @@ header.page{border-bottom:2px solid #1f5fa8;padding-bottom:.5em;margin-bottom:1e
 figure{margin:0;min-width:0}
 figcaption{font-weight:600;margin-bottom:4px}
 svg.chart{display:block;width:100%;max-width:640px;height:auto}
+svg.chart a.client text{fill:#1f5fa8;text-decoration:underline}
 .table-wrap{overflow-x:auto;max-width:100%;border:1px solid #ddd;border-radius:4px}
 .table-wrap:focus{outline:2px solid #1f5fa8}
 table{border-collapse:collapse;width:100%;font-size:.875rem;font-variant-numeric:tabular-nums}

@@ -104,11 +104,12 @@ export interface ReportBodyOptions extends HtmlOptions {
 }
 
 /** The report's charts: one figure each, captioned with the chart's title. */
-export function reportCharts(report: Report, idPrefix: string): SafeHtml {
+export function reportCharts(report: Report, idPrefix: string, opts: HtmlOptions = {}): SafeHtml {
   if (!report.charts?.length) return html``;
+  const clientHref = opts.clientLinks ? (n: number) => `/diary/clients/${n}` : undefined;
   const figures = report.charts.map(
     (chart, i) =>
-      html`<figure><figcaption>${chart.title}</figcaption>${new SafeHtml(renderChart(chart, { id: `${idPrefix}-chart-${i + 1}` }))}</figure>`,
+      html`<figure><figcaption>${chart.title}</figcaption>${new SafeHtml(renderChart(chart, { id: `${idPrefix}-chart-${i + 1}`, clientHref }))}</figure>`,
   );
   return html`<div class="charts">${figures}</div>`;
 }
@@ -128,7 +129,7 @@ export function reportBody(report: Report, opts: ReportBodyOptions): SafeHtml {
   const sub = report.subtitle ? html`<p class="subtitle">${report.subtitle}</p>` : '';
   const meta = opts.level === 1 ? generatedLine(opts) : '';
   return html`<header class="${opts.level === 1 ? 'page' : 'report-head'}">${heading(opts.level, report.title)}${sub}${meta}</header>
-${reportCharts(report, opts.idPrefix)}
+${reportCharts(report, opts.idPrefix, opts)}
 ${reportSections(report, opts)}`;
 }
 

@@ -23,7 +23,7 @@ export function monthsOption(value: unknown, fallback: number, max = 36): number
   if (value === undefined) return fallback;
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(n) || n < 1 || n > max) {
-    throw new UsageError(`--months: "${String(value)}" is not a whole number of months in 1..${max}`);
+    throw new UsageError(`--months: «${String(value)}» — не целое число месяцев от 1 до ${max}`);
   }
   return n;
 }

@@ -166,7 +166,7 @@ describe('the content page in Chromium', () => {
     await Promise.all([page.waitForLoadState('load'), page.locator('form.upload button').click()]);
     await expect
       .poll(() => page.locator('ul.problems li').allTextContents())
-      .toEqual(['content.xlsx:Документы!B2: is not an http(s) URL (expected e.g. "https://www.consultant.ru/…")']);
+      .toEqual(['content.xlsx:Документы!B2: не ссылка на страницу в интернете (например, «https://www.consultant.ru/…»)']);
     await expectNoSidewaysScroll(page);
     expect(await q(`SELECT period FROM mailing_contents WHERE period = $1`, [MONTH])).toEqual([]);
 

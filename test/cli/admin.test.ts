@@ -30,25 +30,28 @@ describe('admin script exit codes', () => {
     expect((await cli()).code).toBe(2);
     const unknown = await cli('frobnicate');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toMatch(/unknown command "frobnicate"/);
-    expect(unknown.err).toMatch(/usage: churnguard <command>/);
+    expect(unknown.err).toMatch(/неизвестная команда «frobnicate»/);
+    expect(unknown.err).toMatch(/Запуск: churnguard <команда>/);
     const noJob = await cli('trigger');
     expect(noJob.code).toBe(2);
-    expect(noJob.err).toMatch(/usage: churnguard trigger <job>/);
+    expect(noJob.err).toMatch(/Запуск: churnguard trigger <job>/);
     const badJob = await cli('trigger', 'risk-scroe');
     expect(badJob.code).toBe(2);
-    expect(badJob.err).toMatch(/unknown job "risk-scroe" \(known jobs: .*housekeeping/);
+    expect(badJob.err).toMatch(/неизвестное задание «risk-scroe» \(известные задания: .*housekeeping/);
     const badPeriod = await cli('trigger', 'housekeeping', '--period', '2024-06');
     expect(badPeriod.code).toBe(2);
-    expect(badPeriod.err).toMatch(/--period: "2024-06" is not a none period \(expected e\.g\. 2024-06-03T1015\)/);
+    expect(badPeriod.err).toMatch(/--period: «2024-06» — не минута расписания \(например, 2024-06-03T1015\)/);
     const badNow = await cli('status', '--now', 'yesterday');
     expect(badNow.code).toBe(2);
-    expect(badNow.err).toMatch(/--now: "yesterday" is not an ISO date-time/);
+    expect(badNow.err).toMatch(/--now: «yesterday» — не дата и время ISO/);
     expect((await cli('runs', '--limit', 'ten')).code).toBe(2);
     const unknownOption = await cli('tasks', '--colour', 'red');
     expect(unknownOption.code).toBe(2);
-    expect(unknownOption.err).toMatch(/--colour/);
-    expect((await cli('trigger', 'send-email')).err).toMatch(/runs for outbox rows/);
+    expect(unknownOption.err).toMatch(/^tasks: неизвестный параметр --colour$/m);
+    expect((await cli('runs', '--limit', 'ten')).err).toMatch(/^runs: --limit: «ten» — не целое число от 1 до 10000$/m);
+    expect((await cli('runs', '--limit')).err).toMatch(/^runs: у параметра --limit нет значения$/m);
+    expect((await cli('runs', 'extra')).err).toMatch(/^runs: лишний аргумент «extra»$/m);
+    expect((await cli('trigger', 'send-email')).err).toMatch(/выполняется для строк очереди отправки, не по запросу/);
   });
 
   it('exits 0 and prints usage for --help', async () => {
@@ -162,6 +165,6 @@ describe('admin script commands', () => {
     expect(JSON.parse(res.stdout)).toHaveLength(1);
     const bad = await runAdmin(['trigger', 'nope'], t.env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown job "nope"/);
+    expect(bad.stderr).toMatch(/неизвестное задание «nope»/);
   });
 });

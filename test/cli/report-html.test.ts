@@ -34,7 +34,7 @@ describe('admin report --format html', () => {
     const file = join(t.varDir, 'runs.html');
     const res = await cli('report', 'job-runs', '--format', 'html', '--out', file);
     expect(res.code).toBe(0);
-    expect(res.err).toBe(`written ${file}\n`);
+    expect(res.err).toBe(`записан ${file}\n`);
     const page = readFileSync(file, 'utf8');
     expect(page).toContain('<h1>Журнал запусков заданий</h1>');
     expect(page).toContain('Сформирован 03.06.2024 09:00');
@@ -86,11 +86,11 @@ describe('admin report --format html', () => {
   it('refuses an overview in another format, and an unknown report, with exit code 2', async () => {
     const csv = await cli('report', 'overview', '--format', 'csv');
     expect(csv.code).toBe(2);
-    expect(csv.err).toMatch(/the overview is a page: use --format html \(not csv\)/);
+    expect(csv.err).toMatch(/обзор — это страница: укажите --format html \(не csv\)/);
     const unknown = await cli('report', 'overveiw');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain(`unknown report "overveiw" (reports: ${[...REPORTS.map((r) => r.name), 'overview'].join(', ')})`);
-    expect((await cli('report', 'job-runs', '--format', 'pdf')).err).toMatch(/"pdf" is not one of table, csv, json, xlsx, html/);
+    expect(unknown.err).toContain(`неизвестный отчёт «overveiw» (отчёты: ${[...REPORTS.map((r) => r.name), 'overview'].join(', ')})`);
+    expect((await cli('report', 'job-runs', '--format', 'pdf')).err).toMatch(/«pdf» — допустимо одно из: table, csv, json, xlsx, html/);
   });
 
   it('keeps the chart data in --format json and leaves it out of the tables', async () => {

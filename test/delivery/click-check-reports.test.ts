@@ -232,7 +232,7 @@ describe('report clicks', () => {
   it('rejects a bad period with a usage error naming the option', async () => {
     const res = await runAdmin(['report', 'clicks', '--period', '2024-13'], t.env);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/--period: "2024-13" is not a month period/);
+    expect(res.stderr).toMatch(/--period: «2024-13» — не месяц/);
   });
 });
 

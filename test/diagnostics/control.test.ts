@@ -169,7 +169,7 @@ describe('diagnostics-control and the control reports', () => {
     const page = (await cli('report', 'tasks-control', '--period', '2024-H2', '--format', 'html')).out;
     expect(page).toContain('<svg');
     expect(page).toContain('Выполнение диагностики по специалистам');
-    expect((await cli('report', 'tasks-control', '--period', '2024-H3')).err).toMatch(/--period: "2024-H3" is not a halfyear period/);
+    expect((await cli('report', 'tasks-control', '--period', '2024-H3')).err).toMatch(/--period: «2024-H3» — не полугодие/);
   });
 
   it('lists the competitors found with who found them, when field support was e-mailed and the reaction time', async () => {
@@ -256,6 +256,10 @@ describe('diagnostics-control and the control reports', () => {
     // The way to close a task is the diary, never a command of the admin script.
     expect(lt).toMatch(/Ежедневник: http:\/\/\S+\/diary\n/);
     expect(lukina.parsed.html).toMatch(/<a href="http:\/\/[^"]+\/diary\/tasks\/\d+">/);
+    // Every client in the reminder opens its card, in the HTML as a link and in the text as an address.
+    expect(lukina.parsed.html).toMatch(/<a href="http:\/\/[^"]+\/diary\/clients\/301002">301002 - Клиент 301002<\/a>/);
+    expect(lukina.parsed.html).toMatch(/<a href="http:\/\/[^"]+\/diary\/clients\/301004">301004 - Клиент 301004<\/a>/);
+    expect(lt).toMatch(/Просрочено, раб\. дн\.: 6; Карточка клиента: http:\/\/\S+\/diary\/clients\/301002\n/);
     expect(`${lt}${lukina.parsed.html}`).not.toMatch(/churnguard [a-z]|--outcome/);
     expect(to('mikhailov@ric502.example').parsed.text).toContain('301008 - Клиент 301008');
     const fisun = to('fisun@ric502.example');

@@ -46,6 +46,12 @@ beforeAll(async () => {
      VALUES ($1, 'payment_decline', '2024-06-04T08:00:00+03:00', 'Долг за 2 месяца', 'sig.vet', '2024-06-04T10:15:00+03:00', 'Кайдаш Виктор Викторович')`,
     [w.vetId],
   );
+  // What the imports cover: the ЛК requests from April (short of the 3-month window), the contact events from January.
+  await db.query(
+    `INSERT INTO imports (kind, file_name, sha256, state, started_at, finished_at, covers_from, covers_to, covers_declared)
+     VALUES ('lk-requests', 'lk.xlsx', 'sha-lk', 'done', now(), now(), '2024-04-01', '2024-06-02', true),
+            ('contact-events', 'raboty.xlsx', 'sha-ce', 'done', now(), now(), '2024-01-01', '2024-06-02', true)`,
+  );
   // A letter the CRM recorded: a contact of another way, not the call below.
   await db.query(
     `INSERT INTO contact_events (client_id, contact_name, employee_id, channel, occurred_at, outcome, goal, natural_key)
@@ -102,6 +108,14 @@ describe('who sees a client', () => {
     expect(res.body).toContain(
       '<td class="text">Контакт с ЛПР</td><td class="num">0,50</td><td class="text">нет контакта с ЛПР за 3 мес.</td>',
     );
+    // Coverage in its own column: whether each source's imports hold the component's window.
+    expect(res.body).toContain('<th scope="col">Покрытие данных</th>');
+    const coverage = (name: string) =>
+      res.body.match(new RegExp(`<td class="text">${name}</td>(?:<td[^>]*>[^<]*</td>){2}<td class="text">([^<]*)</td>`))?.[1];
+    expect(coverage('Использование ЛК')).toBe('данные ЛК с 01.04.2024: окно 3 месяцев 03.03.2024–02.06.2024 не покрыто');
+    expect(coverage('Контакт с ЛПР')).toBe('данные о контактах с 01.01.2024: окно 3 месяцев 03.03.2024–02.06.2024 покрыто');
+    expect(coverage('Входы в систему')).toMatch(/^период данных о входах не записан \(проверяется давность выгрузки\); окно 4 недель /);
+    expect(coverage('Обучение')).toBe('реестр обучения: полный');
     // The decision maker with the state of her address.
     expect(res.body).toContain('<b>Полчихина Елена Ивановна</b>, Главный бухгалтер — ЛПР');
     expect(res.body).toContain('polchihina@vet.example — письма не доставляются (550 5.1.1 user unknown)');

@@ -75,7 +75,7 @@ async function upload(xlsx: Buffer) {
 async function refused(xlsx: Buffer) {
   const res = await upload(xlsx);
   expect(res.status, res.body).toBe(400);
-  expect(res.body).toContain(`content.xlsx: the workbook unpacks to over 8 MB, over the limit of 8 MB`);
+  expect(res.body).toContain(`content.xlsx: книга в распакованном виде больше предела в 8 МБ`);
   expect(res.body).not.toContain('cg-upload-');
   expect((await t.app.pool.query('SELECT count(*)::int AS n FROM mailing_contents')).rows[0].n).toBe(0);
   expect(res.peakBytes).toBeLessThan(PEAK_BOUND);

@@ -101,7 +101,7 @@ describe('the content page', () => {
     expect(res.status).toBe(400);
     expect(res.body).toContain('Ошибки в файлах (1)');
     expect(res.body).toContain(
-      '<li>content.xlsx:ТОП вопросов!B3: is not an http(s) URL (expected e.g. &quot;https://www.consultant.ru/…&quot;)</li>',
+      '<li>content.xlsx:ТОП вопросов!B3: не ссылка на страницу в интернете (например, «https://www.consultant.ru/…»)</li>',
     );
     expect(await q('SELECT * FROM mailing_contents')).toEqual([]);
   });

@@ -46,7 +46,7 @@ describe('sign-in tokens', () => {
     const res = await cli('employee', 'token', 'Лукина Елена Ивановна');
     expect(res.code, res.err).toBe(0);
     const token = res.out.match(/^ {2}([A-Za-z0-9_-]{43})$/m)?.[1] as string;
-    expect(res.out).toContain(`sign-in link (give it to the employee only):\n  http://127.0.0.1:3999/diary/login?token=${token}`);
+    expect(res.out).toContain(`Ссылка для входа (передайте только самому сотруднику):\n  http://127.0.0.1:3999/diary/login?token=${token}`);
     const rows = await q('SELECT token_sha256 FROM employee_tokens WHERE employee_id = $1', [w.annaId]);
     expect(rows).toEqual([{ token_sha256: createHash('sha256').update(token).digest('hex') }]);
     expect(JSON.stringify(await q('SELECT * FROM employee_tokens'))).not.toContain(token);
@@ -55,13 +55,13 @@ describe('sign-in tokens', () => {
   it('finds the employee by a unique part of the name, and refuses an unknown or ambiguous one', async () => {
     const part = await cli('employee', 'token', 'Савостина');
     expect(part.code, part.err).toBe(0);
-    expect(part.out).toContain('sign-in token for Савостина Ксения Андреевна (Дистанционный сервис 1_502)');
+    expect(part.out).toContain('Ключ входа для Савостина Ксения Андреевна (Дистанционный сервис 1_502)');
     const unknown = await cli('employee', 'token', 'Никого', 'Нет');
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain('employee "Никого Нет" not found');
+    expect(unknown.err).toContain('сотрудник «Никого Нет» не найден');
     const ambiguous = await cli('employee', 'token', 'ов');
     expect(ambiguous.code).toBe(1);
-    expect(ambiguous.err).toMatch(/"ов" matches \d+ employees; give the full name/);
+    expect(ambiguous.err).toMatch(/под «ов» подходят \d+ сотрудник(а|ов); укажите полное имя/);
     expect((await cli('employee', 'token')).code).toBe(2);
   });
 

@@ -90,6 +90,12 @@ describe('a head of department', () => {
     expect(res.body).toMatch(/name="department"[^>]*value="Дистанционный сервис 1_502"/);
     expect(res.body).toContain('format=xlsx" download>Скачать Excel</a>');
     expect(res.body).toContain('format=csv" download>CSV</a>');
+    // The risers chart's client label opens the client's card: an SVG link, no script.
+    const risers = res.body.match(/<svg [^>]*class="chart chart-hbars"[^>]*>.*?<\/svg>/s)?.[0] ?? '';
+    expect(risers).toContain('role="group"');
+    expect(risers).toMatch(
+      /<a href="\/diary\/clients\/193254" class="client"><text [^>]*>(<title>[^<]*<\/title>)?193254 - Ветстанция[^<]*<\/text><\/a>/,
+    );
   });
 
   it('downloads the same workbook as `admin report deviations --format xlsx`, and the CSV', async () => {
@@ -138,6 +144,7 @@ describe('a head of department', () => {
     const c = await signedIn('Фисун Екатерина Александровна');
     const res = await c.get('/diary/reports/overview');
     expect(res.status).toBe(200);
+    expect(res.body).toContain('<a href="/diary/clients/193254" class="client">');
     expect(res.body).toContain('Работа дистанционного сервиса по профилактике отключений');
     expect(res.body).toContain('193254 - Ветстанция');
     expect(res.body).not.toContain('205749');

@@ -169,10 +169,10 @@ describe('report deviations', () => {
   it('refuses a bad week or zone with exit code 2', async () => {
     const week = await cli('report', 'deviations', '--week', '2024-23');
     expect(week.code).toBe(2);
-    expect(week.err).toMatch(/--week: "2024-23" is not a isoweek period \(expected e\.g\. 2024-W23\)/);
+    expect(week.err).toMatch(/--week: «2024-23» — не неделя ISO \(например, 2024-W23\)/);
     const zone = await cli('report', 'deviations', '--zone', 'red');
     expect(zone.code).toBe(2);
-    expect(zone.err).toMatch(/--zone: "red" is not one of high, dynamic, none/);
+    expect(zone.err).toMatch(/--zone: «red» — допустимо одно из: high, dynamic, none/);
   });
 });
 

@@ -239,13 +239,13 @@ describe('escalation and acknowledgement', () => {
     const [s] = await signalsOf(clients.change!);
     const ok = await cli('signal', 'ack', String(s.id), '--by', 'Нелина А.Ю.', '--now', '2024-06-04T10:00:00+03:00');
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(new RegExp(`signal ${s.id}: acknowledged by Нелина А\\.Ю\\. at 04\\.06\\.2024 10:00`));
+    expect(ok.out).toMatch(new RegExp(`Сигнал № ${s.id}: принят в работу, Нелина А\\.Ю\\., 04\\.06\\.2024 10:00`));
     const [after] = await signalsOf(clients.change!);
     expect(after.acknowledged_by).toBe('Нелина А.Ю.');
-    expect((await cli('signal', 'ack', String(s.id))).out).toMatch(/already acknowledged/);
+    expect((await cli('signal', 'ack', String(s.id))).out).toMatch(/уже был принят в работу/);
     const missing = await cli('signal', 'ack', '999999');
     expect(missing.code).toBe(1);
-    expect(missing.err).toMatch(/signal 999999 not found/);
+    expect(missing.err).toMatch(/сигнал № 999999 не найден/);
     expect((await cli('signal', 'ack', 'x1')).code).toBe(2);
   });
 

@@ -54,6 +54,7 @@ describe('seed-demo', () => {
       'hotline',
       'contact-events',
       'payments',
+      'absences',
     ]);
     expect(outcomes.every((o: { status: string }) => o.status === 'imported')).toBe(true);
     // The generator writes what a careful CRM would: not one data-quality warning.

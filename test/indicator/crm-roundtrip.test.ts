@@ -196,6 +196,6 @@ describe('back to the CRM and back again', () => {
     expect(wb.worksheets[0]?.getRow(2).getCell(9).value).toBe(`[cg:task ${taskId}]`);
     const bad = await cli(t, 'export', 'contact-events', '--from', '31.07.2024', '--to', '01.07.2024', '--out', xlsx);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--to: 2024-07-01 is before --from 2024-07-31');
+    expect(bad.err).toContain('--to: 01.07.2024 раньше --from 31.07.2024');
   });
 });

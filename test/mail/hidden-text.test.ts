@@ -77,8 +77,8 @@ describe('subjects in capitals', () => {
         problems = (err as ContentError).problems;
       }
       expect(problems).toEqual([
-        expect.stringMatching(/content\.json:3:\d+: subject: is written all in capitals \(spam filters score such subjects/),
-        expect.stringMatching(/content\.json:\d+:\d+: newsHooks\[0\]\.title: is written all in capitals/),
+        expect.stringMatching(/content\.json:3:\d+: subject: написано заглавными буквами \(спам-фильтры штрафуют такие темы/),
+        expect.stringMatching(/content\.json:\d+:\d+: newsHooks\[0\]\.title: написано заглавными буквами/),
       ]);
     } finally {
       rmSync(join(dir, '..'), { recursive: true, force: true });

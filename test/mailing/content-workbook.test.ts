@@ -179,9 +179,9 @@ describe('admin content load of a workbook', () => {
     await wb.xlsx.writeFile(join(dir, 'content.xlsx'));
     const res = await cli('content', 'load', dir);
     expect(res.code).toBe(1);
-    expect(res.err).toContain('content.xlsx:ТОП вопросов!B3: is not an http(s) URL (expected e.g. "https://www.consultant.ru/…")');
-    expect(res.err).toContain('content is not valid (1 problem)');
-    expect(res.err).toContain('nothing was loaded');
+    expect(res.err).toContain('content.xlsx:ТОП вопросов!B3: не ссылка на страницу в интернете (например, «https://www.consultant.ru/…»)');
+    expect(res.err).toContain('содержание письма с ошибками (1 ошибка)');
+    expect(res.err).toContain('ничего не загружено');
     expect(await getContent(t.app.pool, LPR_KIND, '2024-08')).toBeNull();
   });
 
@@ -191,24 +191,24 @@ describe('admin content load of a workbook', () => {
     put(wb, 'ТОП вопросов', { 'Должность: экономист': 'может быть' }, 2);
     await wb.xlsx.writeFile(join(dir, 'content.xlsx'));
     const mark = await cli('content', 'load', dir);
-    expect(mark.err).toMatch(/content\.xlsx:ТОП вопросов!G2: "может быть" is not a mark \(expected «да» or an empty cell\)/);
+    expect(mark.err).toMatch(/content\.xlsx:ТОП вопросов!G2: «может быть» — не отметка \(ожидается «да» или пустая ячейка\)/);
 
     put(wb, 'ТОП вопросов', { 'Должность: экономист': '' }, 2);
     put(wb, 'Инфоповоды', { 'Проблемная зона': 'погода' }, 3);
     put(wb, 'Подборки', { 'Файл PDF': 'net-takogo.pdf' }, 2);
     await wb.xlsx.writeFile(join(dir, 'content.xlsx'));
     const res = await cli('content', 'load', dir);
-    expect(res.err).toMatch(/content\.xlsx:Инфоповоды!A3: is not a problem area \(expected one of: вид деятельности; проверки;/);
+    expect(res.err).toMatch(/content\.xlsx:Инфоповоды!A3: не проблемная зона \(ожидается одна из: вид деятельности; проверки;/);
     expect(res.err).not.toContain('net-takogo');
     put(wb, 'Инфоповоды', { 'Проблемная зона': 'проверки' }, 3);
     await wb.xlsx.writeFile(join(dir, 'content.xlsx'));
     const pdf = await cli('content', 'load', dir);
-    expect(pdf.err).toMatch(/content\.xlsx:Подборки!B2: file not found next to content\.xlsx/);
+    expect(pdf.err).toMatch(/content\.xlsx:Подборки!B2: файла нет рядом с content\.xlsx/);
     put(wb, 'Подборки', { 'Файл PDF': 'podborka-nalogi-iyul-2024.pdf' }, 2);
     await wb.xlsx.writeFile(join(dir, 'content.xlsx'));
     const month = await cli('content', 'load', dir, '--period', '2024-10');
     expect(month.code).toBe(1);
-    expect(month.err).toMatch(/content\.xlsx:Тема и вступление!A2: "2024-09" does not match --period 2024-10/);
+    expect(month.err).toMatch(/content\.xlsx:Тема и вступление!A2: «2024-09» не совпадает с выбранным месяцем 2024-10/);
     expect((await cli('content', 'load', dir, '--period', '2024-09')).code).toBe(0);
   });
 });
@@ -234,6 +234,6 @@ describe('content/2024-06', () => {
     );
     const none = await cli('content', 'export', '2023-01', '--out', out);
     expect(none.code).toBe(1);
-    expect(none.err).toContain('no content loaded for 2023-01');
+    expect(none.err).toContain('содержание письма за 2023-01 не загружено');
   });
 });

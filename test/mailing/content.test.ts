@@ -60,22 +60,26 @@ describe('content loader', () => {
     );
     const p = problems(bad);
     const lineOf = (needle: string) => bad.slice(0, bad.indexOf(needle)).split('\n').length;
-    expect(p).toContain(`content.json:${lineOf('"subject"')}:14: subject: must be one line (no line breaks or control characters)`);
-    expect(p).toContain(`content.json:${lineOf('"colour"')}:3: colour: unknown key (remove it or check its spelling)`);
     expect(p).toContain(
-      `content.json:${lineOf('"htp://x"')}:14: topQuestions[1].url: is not an http(s) URL (expected e.g. "https://www.consultant.ru/…")`,
+      `content.json:${lineOf('"subject"')}:14: subject: должно быть одной строкой (без переносов строк и управляющих символов)`,
     );
-    expect(p.find((x) => x.includes('topQuestions[1].audiences.positionTypes[0]'))).toMatch(/expected one of manager, accountant/);
-    expect(p.find((x) => x.includes('webinars.url'))).toMatch(/^content\.json:\d+:\d+: webinars\.url: is missing$/);
+    expect(p).toContain(`content.json:${lineOf('"colour"')}:3: colour: неизвестный ключ (удалите его или проверьте написание)`);
+    expect(p).toContain(
+      `content.json:${lineOf('"htp://x"')}:14: topQuestions[1].url: не ссылка на страницу в интернете (например, «https://www.consultant.ru/…»)`,
+    );
+    expect(p.find((x) => x.includes('topQuestions[1].audiences.positionTypes[0]'))).toMatch(/ожидается одно из: manager, accountant/);
+    expect(p.find((x) => x.includes('webinars.url'))).toMatch(/^content\.json:\d+:\d+: webinars\.url: отсутствует$/);
     const dup = JSON.stringify({ ...base, newsHooks: [base.newsHooks[0], base.newsHooks[0]] }, null, 2);
     expect(problems(dup)).toEqual([
-      `content.json:${dup.split('\n').findLastIndex((l) => l.includes('"area"')) + 1}:15: newsHooks[1].area: "inspections" already has a news hook (newsHooks[0])`,
+      `content.json:${dup.split('\n').findLastIndex((l) => l.includes('"area"')) + 1}:15: newsHooks[1].area: у «inspections» уже есть инфоповод (1-й в списке)`,
     ]);
   });
 
   it('reports JSON syntax errors with their position', () => {
-    expect(problems('{\n  "period": "2024-06",\n  "subject": "x",\n}')).toEqual(['content.json:4:1: not valid JSON: PropertyNameExpected']);
-    expect(problems('')).toEqual(['content.json:1:1: not valid JSON: the file is empty']);
+    expect(problems('{\n  "period": "2024-06",\n  "subject": "x",\n}')).toEqual([
+      'content.json:4:1: ошибка JSON: ожидается имя ключа в кавычках',
+    ]);
+    expect(problems('')).toEqual(['content.json:1:1: не JSON: файл пуст']);
   });
 
   it('refuses missing and non-PDF attachments and a folder of another month, loading nothing', async () => {
@@ -91,26 +95,26 @@ describe('content loader', () => {
     }
     expect(err).toBeInstanceOf(ContentError);
     expect(err?.problems).toEqual([
-      expect.stringMatching(/content\.json: period: "2024-06" does not match the folder "2024-05"$/),
-      expect.stringMatching(/podborka-nalogi-iyul-2024\.pdf \(collections\[0\]\.file\): not a PDF file/),
-      expect.stringMatching(/podborka-proverki-2024\.pdf \(collections\[1\]\.file\): file not found next to content\.json$/),
+      expect.stringMatching(/content\.json: period: «2024-06» не совпадает с папкой «2024-05»$/),
+      expect.stringMatching(/podborka-nalogi-iyul-2024\.pdf \(collections\[0\]\.file\): не PDF-файл/),
+      expect.stringMatching(/podborka-proverki-2024\.pdf \(collections\[1\]\.file\): файла нет рядом с content\.json$/),
     ]);
     const res = await cli('content', 'load', month);
     expect(res.code).toBe(1);
-    expect(res.err).toMatch(/content is not valid \(3 problems\)/);
-    expect(res.err).toMatch(/nothing was loaded/);
+    expect(res.err).toMatch(/содержание письма с ошибками \(3 ошибки\)/);
+    expect(res.err).toMatch(/ничего не загружено/);
     expect((await t.app.pool.query('SELECT count(*)::int AS n FROM mailing_contents')).rows[0].n).toBe(0);
   });
 
   it('loads a folder with admin content load, and a second load changes nothing', async () => {
     const first = await cli('content', 'load', SAMPLE_DIR);
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/content 2024-06: inserted/);
-    expect(first.out).toMatch(/attachments: podborka-nalogi-iyul-2024\.pdf \(\d+ bytes\), podborka-proverki-2024\.pdf/);
+    expect(first.out).toMatch(/Содержание письма за июнь 2024: загружено/);
+    expect(first.out).toMatch(/вложения: podborka-nalogi-iyul-2024\.pdf \(\d+ байт(а)?\), podborka-proverki-2024\.pdf/);
     const again = await cli('content', 'load', SAMPLE_DIR, '--json');
     expect(JSON.parse(again.out)).toMatchObject({ period: '2024-06', result: 'unchanged', mailingExists: false });
     const { rows } = await t.app.pool.query('SELECT file_name, length(bytes) AS n FROM mailing_content_files ORDER BY file_name');
     expect(rows.map((r) => r.file_name)).toEqual(['podborka-nalogi-iyul-2024.pdf', 'podborka-proverki-2024.pdf']);
-    expect((await cli('content', 'load', join(dir, 'nowhere'))).err).toMatch(/nowhere: neither content\.xlsx nor content\.json found/);
+    expect((await cli('content', 'load', join(dir, 'nowhere'))).err).toMatch(/nowhere: нет ни content\.xlsx, ни content\.json/);
   });
 });

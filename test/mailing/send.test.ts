@@ -246,10 +246,10 @@ describe('admin commands', () => {
     });
     const res = await cli('trigger', 'lpr-monthly', '--period', '2024-11', '--dry-run');
     expect(res.code).toBe(0);
-    expect(res.out).toMatch(/lpr-monthly 2024-11 \(dry run, nothing sent\): 23 recipient\(s\)/);
+    expect(res.out).toMatch(/lpr-monthly 2024-11 \(пробный запуск, ничего не отправлено\): 23 получателя/);
     expect(res.out).toMatch(/hook\.tenders_courts\.lawyer: 1/);
     expect(res.out).toMatch(/non-user\.manager: 22/);
-    expect(res.out).toMatch(/first 20:/);
+    expect(res.out).toMatch(/Первые 20:/);
     expect(res.out.match(/777001 - Дизайн-ателье/g)).toHaveLength(20);
     const { rows } = await t.app.pool.query(`SELECT count(*)::int AS n FROM mailings WHERE period = '2024-11'`);
     expect(rows[0].n).toBe(0);
@@ -265,7 +265,7 @@ describe('admin commands', () => {
     });
     const noContent = await cli('preview', 'lpr-monthly', '--contact', String(k), '--period', '2024-12', '--out', join(t.varDir, 'x.html'));
     expect(noContent.code).toBe(1);
-    expect(noContent.err).toMatch(/no content for 2024-12: load it with "admin content load content\/2024-12"/);
+    expect(noContent.err).toMatch(/нет содержания письма за 2024-12: загрузите его \(«admin content load content\/2024-12»/);
     const notLpr = await addContact(t.app.pool, { clientId: client, isLpr: false });
     const refused = await cli(
       'preview',
@@ -278,16 +278,16 @@ describe('admin commands', () => {
       join(t.varDir, 'x.html'),
     );
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/would not get the 2025-02 e-mail: не ЛПР/);
+    expect(refused.err).toMatch(/контакт \d+ не получит письмо за 2025-02: не ЛПР/);
     const fresh = await cli('preview', 'lpr-monthly', '--contact', String(k), '--period', '2025-02', '--out', join(t.varDir, 'p1.html'));
     expect(fresh.code).toBe(0);
-    expect(fresh.out).toMatch(/stand-in ids/);
+    expect(fresh.out).toMatch(/временные номера/);
     expect(readFileSync(join(t.varDir, 'p1.html'), 'utf8')).toContain('Здравствуйте, Ирина Викторовна!');
     await executeRun(t.app, lprMonthly, { period: '2025-02', trigger: 'admin' });
     startWorkers();
     await waitFor('sent', async () => (await messageOf(t.app, k))?.state === 'sent');
     const exact = await cli('preview', 'lpr-monthly', '--contact', String(k), '--period', '2025-02', '--out', join(t.varDir, 'p2.html'));
-    expect(exact.out).toMatch(/exactly what is sent/);
+    expect(exact.out).toMatch(/ровно то, что отправляется/);
     const [mail] = received('frolova@client.example');
     expect(readFileSync(join(t.varDir, 'p2.html'), 'utf8')).toBe(mail!.parsed.html);
     expect(

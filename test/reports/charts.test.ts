@@ -53,6 +53,18 @@ describe('charts: structure', () => {
     expect(funnel).toMatch(/Обратная связь: 57 — 24 % от первого шага, 70 % от предыдущего шага/);
   });
 
+  it('links a client row to its card only when asked (the diary), not on a self-contained page', () => {
+    const items = risersChart.items.map((item, i) => (i === 0 ? { ...item, client: 193254 } : item));
+    const chart = { ...risersChart, items };
+    const plain = hbarsSvg(chart, { id: 'c1' });
+    expect(plain).not.toContain('<a ');
+    expect(plain).toContain('role="img"');
+    const linked = hbarsSvg(chart, { id: 'c1', clientHref: (n) => `/diary/clients/${n}` });
+    expect(linked).toContain('role="group"');
+    expect(linked).toMatch(/<a href="\/diary\/clients\/193254" class="client"><text [^>]*>193254 - Ветстанция<\/text><\/a>/);
+    expect(linked.match(/<a /g)).toHaveLength(1); // the rows without a client stay plain text
+  });
+
   it('uses the fixed palette: zone colours by name, others in turn', () => {
     const zones = stackedBarsSvg(zonesChart);
     expect(zones).toContain('fill="#2e7d32"'); // green: no threat

@@ -174,7 +174,7 @@ describe('«Отчет по контактам с клиентами»', () => {
       ['с 24.06.2024 по 30.06.2024', 'Нелина А.Ю.', 1],
     ]);
     expect(r.sections[1]?.totals).toMatchObject({ period: 'Итого: (3)', total: 4 });
-    await expect(build('contact-work', { by: 'day' })).rejects.toThrow('--by: "day" is not one of week, month');
+    await expect(build('contact-work', { by: 'day' })).rejects.toThrow('--by: «day» — допустимо одно из: week, month');
   });
 });
 

@@ -51,7 +51,7 @@ describe('the monthly e-mail in waves', () => {
     expect(waves.find((w) => w.day === '2024-06-07')?.callsOn).toBe('2024-06-13');
     expect(waves.length).toBe(15);
     const text = (await runCapturedCli(t.config, ['trigger', 'lpr-monthly', '--period', '2024-06', '--dry-run'])).out;
-    expect(text).toContain('Савостина К.А. waves  2024-06-03: 4 e-mail(s), calls on 2024-06-06');
+    expect(text).toContain('Савостина К.А. waves  03.06.2024: 4 письма, звонки 06.06.2024');
     expect(await t.app.pool.query('SELECT 1 FROM messages')).toMatchObject({ rowCount: 0 });
   });
 

@@ -24,7 +24,7 @@ export function monthArg(value: string, name: string): string {
 
 function outDir(values: Record<string, unknown>): string {
   const out = values.out;
-  if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
+  if (typeof out !== 'string' || out === '') throw new UsageError('нужен параметр --out (папка)');
   mkdirSync(out, { recursive: true });
   return out;
 }
@@ -43,7 +43,7 @@ export const contentTemplateCommand: Command = {
     emit(
       ctx,
       { period, written: [path] },
-      () => `written ${path}\n  fill it in Excel, put the PDF collections beside it, then: admin content load ${dir}\n`,
+      () => `записан ${path}\n  заполните его в Excel, положите рядом PDF-подборки, затем: admin content load ${dir}\n`,
     );
     return 0;
   },
@@ -60,7 +60,7 @@ export const contentExportCommand: Command = {
     const app = ctx.app();
     const stored = await getContent(app.pool, LPR_KIND, period);
     if (!stored) {
-      ctx.err(`no content loaded for ${period} (load one with: admin content load DIR)\n`);
+      ctx.err(`содержание письма за ${period} не загружено (загрузите: admin content load ПАПКА)\n`);
       return 1;
     }
     const dir = outDir(values);
@@ -70,7 +70,7 @@ export const contentExportCommand: Command = {
       writeFileSync(join(dir, f.name), f.bytes);
       written.push(join(dir, f.name));
     }
-    emit(ctx, { period, written }, () => `content ${period} written:\n${written.map((w) => `  ${w}`).join('\n')}\n`);
+    emit(ctx, { period, written }, () => `Содержание письма за ${period} записано:\n${written.map((w) => `  ${w}`).join('\n')}\n`);
     return 0;
   },
 };

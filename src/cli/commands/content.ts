@@ -4,9 +4,18 @@ import { ContentError, type LoadedContent } from '../../content/load.js';
 import { saveContent } from '../../db/contents.js';
 import { getMailing } from '../../db/mailings.js';
 import { withTransaction } from '../../db/pool.js';
+import { periodName as monthName } from '../../domain/periods.js';
+import { count } from '../../domain/ru.js';
 import { LPR_KIND } from '../../jobs/lpr-monthly.js';
 import { type Command, emit } from '../command.js';
 import { monthArg } from './content-workbook.js';
+
+const RESULTS: Readonly<Record<string, string>> = {
+  inserted: 'загружено',
+  updated: 'заменено',
+  unchanged: 'без изменений (то же содержание уже загружено)',
+};
+const BYTES: [string, string, string] = ['байт', 'байта', 'байт'];
 
 export const contentLoadCommand: Command = {
   name: 'content load',
@@ -23,7 +32,7 @@ export const contentLoadCommand: Command = {
     } catch (err) {
       if (!(err instanceof ContentError)) throw err;
       if (ctx.json) ctx.out(`${JSON.stringify({ loaded: false, problems: err.problems }, null, 2)}\n`);
-      ctx.err(`${err.message}\nnothing was loaded\n`);
+      ctx.err(`${err.message}\nничего не загружено\n`);
       return 1;
     }
     const app = ctx.app();
@@ -46,11 +55,13 @@ export const contentLoadCommand: Command = {
     };
     emit(ctx, summary, () =>
       [
-        `content ${period}: ${result === 'unchanged' ? 'unchanged (the same content is already loaded)' : result}`,
-        `  TOP questions ${summary.topQuestions}, documents ${summary.documents}, reviews ${summary.reviews}, magazine ${summary.magazine}, bulletin ${summary.bulletin}`,
-        `  news hooks: ${summary.newsHooks.join(', ')}`,
-        `  attachments: ${summary.attachments.map((a) => `${a.file} (${a.bytes} bytes)`).join(', ') || 'none'}`,
-        ...(mailing ? [`  note: the ${period} mailing already exists (id ${mailing.id}) and keeps the content it was created with`] : []),
+        `Содержание письма за ${monthName(period)}: ${RESULTS[result] ?? result}`,
+        `  ТОП вопросов: ${summary.topQuestions}, документов: ${summary.documents}, обзоров: ${summary.reviews}, журнал: ${summary.magazine}, бюллетень: ${summary.bulletin}`,
+        `  инфоповоды: ${summary.newsHooks.join(', ') || 'нет'}`,
+        `  вложения: ${summary.attachments.map((a) => `${a.file} (${count(a.bytes, BYTES)})`).join(', ') || 'нет'}`,
+        ...(mailing
+          ? [`  внимание: рассылка за ${monthName(period)} уже создана (№ ${mailing.id}) и остаётся с тем содержанием, с которым создана`]
+          : []),
         '',
       ].join('\n'),
     );

@@ -5,6 +5,7 @@
  */
 import { findEmployeesByName } from '../../db/diary-auth.js';
 import { issueSignInToken } from '../../diary/sign-in.js';
+import { count } from '../../domain/ru.js';
 import { type Command, emit, UsageError } from '../command.js';
 
 export const employeeTokenCommand: Command = {
@@ -14,28 +15,30 @@ export const employeeTokenCommand: Command = {
   args: { min: 1, max: 8 },
   async run(ctx, _values, words) {
     const name = words.join(' ').trim();
-    if (!name) throw new UsageError('name: give the employee\'s name, e.g. "Иванов В.В."');
+    if (!name) throw new UsageError('укажите имя сотрудника, например «Иванов В.В.»');
     const app = ctx.app();
     const found = await findEmployeesByName(app.pool, name);
     if (!found.length) {
-      ctx.err(`employee "${name}" not found (see the employees import: admin imports --kind employees)\n`);
+      ctx.err(`сотрудник «${name}» не найден (см. загрузки сотрудников: admin imports --kind employees)\n`);
       return 1;
     }
     if (found.length > 1) {
-      ctx.err(`"${name}" matches ${found.length} employees; give the full name:\n${found.map((e) => `  ${e.name}\n`).join('')}`);
+      ctx.err(
+        `под «${name}» подходят ${count(found.length, ['сотрудник', 'сотрудника', 'сотрудников'])}; укажите полное имя:\n${found.map((e) => `  ${e.name}\n`).join('')}`,
+      );
       return 1;
     }
     const employee = found[0] as (typeof found)[number];
     if (!employee.active) {
-      ctx.err(`employee "${employee.name}" is not active; no token issued\n`);
+      ctx.err(`сотрудник «${employee.name}» не работает; ключ не выдан\n`);
       return 1;
     }
     const issued = await issueSignInToken(app, employee.id);
     emit(ctx, { employee: { id: employee.id, name: employee.name }, token: issued.token, url: issued.url }, () =>
       [
-        `sign-in token for ${employee.name}${employee.department ? ` (${employee.department})` : ''}; the previous one no longer works:`,
+        `Ключ входа для ${employee.name}${employee.department ? ` (${employee.department})` : ''}; прежний больше не действует:`,
         `  ${issued.token}`,
-        'sign-in link (give it to the employee only):',
+        'Ссылка для входа (передайте только самому сотруднику):',
         `  ${issued.url}`,
         '',
       ].join('\n'),

@@ -1,4 +1,7 @@
 /** `export contact-events|tasks --from D --to D [--format tsv|xlsx] --out FILE`: churnguard's records for the CRM. */
+
+import { count } from '../../domain/ru.js';
+import { dmy } from '../../domain/ru-dates.js';
 import { EXPORT_KINDS, type ExportKind, exportForCrm } from '../../exports/crm.js';
 import { dateOption } from '../../reports/options.js';
 import { type Command, emit, oneOf, str, UsageError } from '../command.js';
@@ -11,20 +14,21 @@ export const exportCommand: Command = {
   args: { min: 1, max: 1 },
   async run(ctx, values, [kind]) {
     if (!EXPORT_KINDS.includes(kind as ExportKind))
-      throw new UsageError(`unknown export "${kind}" (expected ${EXPORT_KINDS.join(' or ')})`);
+      throw new UsageError(`неизвестная выгрузка «${kind}» (ожидается ${EXPORT_KINDS.join(' или ')})`);
     const from = dateOption(values, 'from');
     const to = dateOption(values, 'to');
     const out = str(values, 'out');
-    if (!from) throw new UsageError('--from: missing (expected a date, e.g. 01.07.2024)');
-    if (!to) throw new UsageError('--to: missing (expected a date, e.g. 31.07.2024)');
-    if (to < from) throw new UsageError(`--to: ${to} is before --from ${from}`);
-    if (!out) throw new UsageError('--out: missing (expected a file name)');
+    if (!from) throw new UsageError('нужен параметр --from (дата, например 01.07.2024)');
+    if (!to) throw new UsageError('нужен параметр --to (дата, например 31.07.2024)');
+    if (to < from) throw new UsageError(`--to: ${dmy(to)} раньше --from ${dmy(from)}`);
+    if (!out) throw new UsageError('нужен параметр --out (имя файла)');
     const format = oneOf(values, 'format', ['tsv', 'xlsx'] as const, out.endsWith('.xlsx') ? 'xlsx' : 'tsv') ?? 'tsv';
     const rows = await exportForCrm(ctx.app(), { kind: kind as ExportKind, from, to, format, out });
     emit(
       ctx,
       { kind, from, to, format, out, rows },
-      () => `${out}: ${rows} ${kind === 'tasks' ? 'tasks' : 'contact events'} written (${format})\n`,
+      () =>
+        `${out}: записано ${count(rows, kind === 'tasks' ? ['задача', 'задачи', 'задач'] : ['контакт', 'контакта', 'контактов'])} (${format})\n`,
     );
     return 0;
   },

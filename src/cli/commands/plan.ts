@@ -18,7 +18,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function dateOption(values: Record<string, unknown>, key: string): IsoDate | undefined {
   const v = str(values as never, key);
-  if (v !== undefined && !DATE.test(v)) throw new UsageError(`--${key}: "${v}" is not a date (expected YYYY-MM-DD, e.g. 2024-06-03)`);
+  if (v !== undefined && !DATE.test(v)) throw new UsageError(`--${key}: «${v}» — не дата (ожидается ГГГГ-ММ-ДД, например 2024-06-03)`);
   return v;
 }
 

@@ -8,6 +8,7 @@ import { attachmentsOf } from '../../db/mailings.js';
 import { contactForMail, findMessageForMail } from '../../db/messages.js';
 import { loadCandidates } from '../../db/recipients.js';
 import { EXCLUSION_TEXT, judge } from '../../domain/recipients.js';
+import { quoted } from '../../domain/ru.js';
 import { composeOptions, contentFor, LPR_KIND, lprMonthly } from '../../jobs/lpr-monthly.js';
 import { compileVariants, mailingLinks } from '../../mail/compose.js';
 import { type MailingAssets, type MessageForMail, mailingAssets, messageMail, rawAttachment } from '../../mail/mailing.js';
@@ -52,14 +53,14 @@ export async function previewMessage(app: App, period: string, contactId: number
   const { content } = await contentFor(app, period);
   const [candidate] = await loadCandidates(app.pool, LPR_KIND, period, contactId);
   const person = await contactForMail(app.pool, contactId);
-  if (!candidate || !person) throw new UsageError(`--contact: contact ${contactId} does not exist`);
+  if (!candidate || !person) throw new UsageError(`--contact: контакта ${contactId} нет`);
   const j = judge(candidate, {
     period,
     includeLvpr: app.config.lpr.includeLvpr,
     defaultFrequencyMonths: app.config.lpr.defaultFrequencyMonths,
     hookAreas: content.newsHooks.map((h) => h.area),
   });
-  if (!j.ok) throw new Error(`contact ${contactId} would not get the ${period} e-mail: ${EXCLUSION_TEXT[j.reason]}`);
+  if (!j.ok) throw new Error(`контакт ${contactId} не получит письмо за ${period}: ${EXCLUSION_TEXT[j.reason]}`);
   const assets = await assetsWithoutMessage(app, period, j.variant.key);
   const m: MessageForMail = { id: 0, variant: j.variant.key, to_email: (candidate.email as string).trim(), ...person };
   return { mail: messageMail(app.config, assets, m, now()), exact: false, variant: j.variant.key, messageId: null };
@@ -79,25 +80,25 @@ export const previewCommand: Command = {
   options: { contact: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' } },
   args: { min: 1, max: 1 },
   async run(ctx, values, [kind]) {
-    if (kind !== LPR_KIND) throw new UsageError(`unknown mailing "${kind}" (known: ${LPR_KIND})`);
+    if (kind !== LPR_KIND) throw new UsageError(`неизвестная рассылка «${kind}» (известна: ${LPR_KIND})`);
     const contactId = int(values, 'contact', { min: 1 });
-    if (contactId === undefined) throw new UsageError('--contact is required');
+    if (contactId === undefined) throw new UsageError('нужен параметр --contact (номер контакта)');
     const out = str(values, 'out');
-    if (!out) throw new UsageError('--out is required (a .html or .eml file)');
+    if (!out) throw new UsageError('нужен параметр --out (файл .html или .eml)');
     const app = ctx.app();
     const given = str(values, 'period');
     if (given !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(given))
-      throw new UsageError(`--period: "${given}" is not a month (expected e.g. 2024-06)`);
+      throw new UsageError(`--period: «${given}» — не месяц (например, 2024-06)`);
     const period = given ?? periodForFire(app, lprMonthly, now());
     const p = await previewMessage(app, period, contactId);
     const eml = out.toLowerCase().endsWith('.eml');
     writeFileSync(out, eml ? await toEml(p.mail) : String(p.mail.html));
     emit(ctx, { period, contactId, file: out, variant: p.variant, messageId: p.messageId, exact: p.exact, subject: p.mail.subject }, () =>
       [
-        `${out}: ${eml ? 'e-mail' : 'HTML'} of contact ${contactId}, ${period}, variant ${p.variant}, subject «${p.mail.subject}»`,
+        `${out}: ${eml ? 'письмо целиком' : 'HTML письма'} контакту ${contactId}, ${period}, вариант ${p.variant}, тема ${quoted(p.mail.subject ?? '')}`,
         p.exact
-          ? `  message ${p.messageId}: exactly what is sent`
-          : '  no message for this contact yet: the tracked links carry stand-in ids until the mailing is created',
+          ? `  письмо № ${p.messageId}: ровно то, что отправляется`
+          : '  письма этому контакту ещё нет: пока рассылка не создана, ссылки с учётом переходов несут временные номера',
         '',
       ].join('\n'),
     );

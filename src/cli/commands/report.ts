@@ -23,15 +23,15 @@ export const reportCommand: Command = {
   args: { min: 1, max: 1 },
   async run(ctx, values, [name]) {
     const def = name ? getReport(name) : undefined;
-    if (!def && name !== 'overview') throw new UsageError(`unknown report "${name}" (reports: ${NAMES()})`);
+    if (!def && name !== 'overview') throw new UsageError(`неизвестный отчёт «${name}» (отчёты: ${NAMES()})`);
     const format = (values.format as string | undefined) ?? (name === 'overview' ? 'html' : ctx.json ? 'json' : 'table');
-    if (!FORMATS.includes(format as ReportFormat)) throw new UsageError(`--format: "${format}" is not one of ${FORMATS.join(', ')}`);
+    if (!FORMATS.includes(format as ReportFormat)) throw new UsageError(`--format: «${format}» — допустимо одно из: ${FORMATS.join(', ')}`);
     const out = values.out as string | undefined;
-    if (format === 'xlsx' && !out) throw new UsageError('--format xlsx needs --out FILE');
+    if (format === 'xlsx' && !out) throw new UsageError('для --format xlsx нужен --out ФАЙЛ');
     const tz = ctx.config.ric.timeZone;
     let body: string | Buffer;
     if (!def) {
-      if (format !== 'html') throw new UsageError(`the overview is a page: use --format html (not ${format})`);
+      if (format !== 'html') throw new UsageError(`обзор — это страница: укажите --format html (не ${format})`);
       body = renderOverview(await buildOverview(ctx.app()), { tz, generatedAt: now(), subtitle: ctx.config.ric.name });
     } else {
       const report = await def.build(ctx.app(), values);
@@ -48,7 +48,7 @@ export const reportCommand: Command = {
     }
     if (out) {
       writeFileSync(out, body);
-      ctx.err(`written ${out}\n`);
+      ctx.err(`записан ${out}\n`);
     } else ctx.out(String(body));
     return 0;
   },

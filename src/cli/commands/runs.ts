@@ -1,7 +1,10 @@
 import { type JobRun, listRuns } from '../../db/job-runs.js';
 import { ruDateTime } from '../../domain/formats.js';
+import { jobName, runStateName, triggerName } from '../../domain/job-names.js';
+import { periodName } from '../../domain/periods.js';
 import { count } from '../../domain/ru.js';
 import { formatTable } from '../../reports/render.js';
+import { describeRunStats } from '../../reports/run-summary.js';
 import { type Command, emit, int, str } from '../command.js';
 
 /** «прерван сбоем PostgreSQL …, перезапущен …» of a run an outage cut off (issue 25); empty otherwise. */
@@ -29,18 +32,27 @@ export const runsCommand: Command = {
       () =>
         `${formatTable(
           [
-            { key: 'id', header: 'run', type: 'int' },
-            { key: 'job', header: 'job' },
-            { key: 'period', header: 'period' },
-            { key: 'trigger', header: 'trigger' },
-            { key: 'state', header: 'state' },
-            { key: 'attempts', header: 'attempts', type: 'int' },
-            { key: 'started_at', header: 'started', type: 'datetime' },
-            { key: 'finished_at', header: 'finished', type: 'datetime' },
-            { key: 'summary', header: 'stats / error' },
+            { key: 'id', header: '№', type: 'int' },
+            { key: 'job', header: 'Задание' },
+            { key: 'period', header: 'Период' },
+            { key: 'trigger', header: 'Запуск' },
+            { key: 'state', header: 'Состояние' },
+            { key: 'attempts', header: 'Попыток', type: 'int' },
+            { key: 'started_at', header: 'Начало', type: 'datetime' },
+            { key: 'finished_at', header: 'Окончание', type: 'datetime' },
+            { key: 'summary', header: 'Результат' },
             { key: 'outage', header: 'Сбой PostgreSQL' },
           ],
-          runs.map((r) => ({ ...r, summary: r.error ?? JSON.stringify(r.stats), outage: outageNote(r, tz) })),
+          // The job's and the period's codes in brackets: what `--job` and `trigger --period` take.
+          runs.map((r) => ({
+            ...r,
+            job: `${jobName(r.job)} (${r.job})`,
+            period: `${periodName(r.period)} (${r.period})`,
+            trigger: triggerName(r.trigger),
+            state: runStateName(r.state),
+            summary: r.error ? `Ошибка: ${r.error}` : describeRunStats(r.stats),
+            outage: outageNote(r, tz),
+          })),
           tz,
         )}\n`,
     );

@@ -11,17 +11,17 @@ export const signalAckCommand: Command = {
   options: { by: { type: 'string' } },
   args: { min: 1, max: 1 },
   async run(ctx, values, [raw]) {
-    if (!raw || !/^\d{1,15}$/.test(raw) || Number(raw) < 1) throw new UsageError(`signal id: "${raw ?? ''}" is not a signal number`);
+    if (!raw || !/^\d{1,15}$/.test(raw) || Number(raw) < 1) throw new UsageError(`«${raw ?? ''}» — не номер сигнала`);
     const id = Number(raw);
-    const by = str(values, 'by') ?? 'admin';
-    if (!by.trim()) throw new UsageError('--by: empty name');
+    const by = str(values, 'by') ?? 'администратор';
+    if (!by.trim()) throw new UsageError('--by: пустое имя');
     const res = await acknowledgeSignal(ctx.app().pool, id, by.trim(), now());
-    if (res.kind === 'missing') throw new Error(`signal ${id} not found`);
+    if (res.kind === 'missing') throw new Error(`сигнал № ${id} не найден`);
     const tz = ctx.config.ric.timeZone;
     emit(ctx, { id, status: res.kind, acknowledgedAt: res.row.acknowledged_at, acknowledgedBy: res.row.acknowledged_by }, () =>
       res.kind === 'acknowledged'
-        ? `signal ${id}: acknowledged by ${res.row.acknowledged_by} at ${ruDateTime(res.row.acknowledged_at, tz)}\n`
-        : `signal ${id}: already acknowledged by ${res.row.acknowledged_by} at ${ruDateTime(res.row.acknowledged_at, tz)}\n`,
+        ? `Сигнал № ${id}: принят в работу, ${res.row.acknowledged_by}, ${ruDateTime(res.row.acknowledged_at, tz)}\n`
+        : `Сигнал № ${id}: уже был принят в работу, ${res.row.acknowledged_by}, ${ruDateTime(res.row.acknowledged_at, tz)}\n`,
     );
     return 0;
   },

@@ -1,5 +1,6 @@
 import type { App } from '../../app.js';
 import { now } from '../../clock.js';
+import { lastCrmExport } from '../../db/crm-exports.js';
 import { lastRuns } from '../../db/job-runs.js';
 import { messageFailureReasons, messageStateCounts } from '../../db/messages.js';
 import { lastOutage } from '../../db/outages.js';
@@ -7,6 +8,7 @@ import { ruDateTime } from '../../domain/formats.js';
 import { jobName, runStateName, triggerName } from '../../domain/job-names.js';
 import { periodName } from '../../domain/periods.js';
 import { count } from '../../domain/ru.js';
+import { dmy } from '../../domain/ru-dates.js';
 import { JOBS } from '../../jobs/index.js';
 import { nextRun, scheduledJobs } from '../../queue/schedules.js';
 import { formatTable } from '../../reports/render.js';
@@ -54,7 +56,30 @@ export async function collectStatus(app: App) {
     messages: await messageStateCounts(app.pool),
     messageFailures: await messageFailureReasons(app.pool),
     mailbox: await collectMailboxStatus(app),
+    crmExport: await collectCrmExport(app),
   };
+}
+
+/** The last day the daily `crm-export` wrote: its date, files and rows (null: never). */
+async function collectCrmExport(app: App) {
+  const files = await lastCrmExport(app.pool);
+  const first = files[0];
+  if (!first) return null;
+  return {
+    date: first.day,
+    writtenAt: new Date(Math.max(...files.map((f) => f.written_at.getTime()))).toISOString(),
+    files: files.map((f) => ({ kind: f.kind, file: f.file, rows: f.rows })),
+    rows: files.reduce((n, f) => n + f.rows, 0),
+  };
+}
+
+const CRM_EXPORT_KINDS: Readonly<Record<string, string>> = { 'contact-events': 'работы', tasks: 'задачи' };
+
+/** «Выгрузка для КИС: за 03.06.2024 (записана 04.06.2024 06:00) — работы 12 строк, задачи 30 строк; папка …». */
+export function formatCrmExport(e: Status['crmExport'], tz: string): string {
+  if (!e) return 'Выгрузка для КИС: ещё не было';
+  const parts = e.files.map((f) => `${CRM_EXPORT_KINDS[f.kind] ?? f.kind} ${count(f.rows, ROWS)} (${f.file})`);
+  return `Выгрузка для КИС: за ${dmy(e.date)} (записана ${ruDateTime(e.writtenAt, tz)}) — ${parts.join(', ')}`;
 }
 
 export type Status = Awaited<ReturnType<typeof collectStatus>>;
@@ -74,6 +99,7 @@ const stateCounts = (o: Record<string, number>) =>
     .map(([k, v]) => `${NOTIFICATION_STATES[k] ?? k} ${v}`)
     .join(', ');
 const LETTERS: [string, string, string] = ['письмо', 'письма', 'писем'];
+const ROWS: [string, string, string] = ['строка', 'строки', 'строк'];
 
 export function formatStatus(s: Status): string {
   const out = [`${s.ric}, ${s.timeZone}, ${ruDateTime(s.now, s.timeZone)}`, '', 'Очереди'];
@@ -133,6 +159,7 @@ export function formatStatus(s: Status): string {
     );
   for (const f of s.messageFailures) out.push(`  не отправлено ${f.count}: ${f.reason}`);
   out.push(formatMailboxStatus(s.mailbox, s.timeZone));
+  out.push(formatCrmExport(s.crmExport, s.timeZone));
   return `${out.join('\n')}\n`;
 }
 

@@ -10,12 +10,31 @@ import { periodForFire } from '../../queue/schedules.js';
 import { executeRun, parseOptions } from '../../queue/worker.js';
 import { type CliContext, type Command, emit, int, str, UsageError, type Values } from '../command.js';
 
+/** Why the worker skipped a run (its `reason`, kept as is in `--json`), for people. */
+function skipReason(reason: string | undefined): string {
+  if (reason === 'period already completed') return 'период уже выполнен; чтобы выполнить снова, добавьте --force';
+  if (reason === 'another run of this period is in progress') return 'этот период уже выполняется другим запуском';
+  return reason ?? 'причина не указана';
+}
+
+/** BullMQ's job states as the admin reads them. */
+const BULL_STATES: Readonly<Record<string, string>> = {
+  waiting: 'ждёт',
+  'waiting-children': 'ждёт',
+  prioritized: 'ждёт',
+  delayed: 'отложено',
+  active: 'выполняется',
+  completed: 'выполнено',
+  failed: 'ошибка',
+};
+
 export function resolvePeriodicJob(name: string | undefined): PeriodicJob<unknown> {
   const known = periodicJobs().map((j) => j.name);
-  if (!name) throw new UsageError(`name a job (known jobs: ${known.join(', ')})`);
+  if (!name) throw new UsageError(`укажите задание (известные задания: ${known.join(', ')})`);
   const def = getJob(name);
-  if (!def) throw new UsageError(`unknown job "${name}" (known jobs: ${known.join(', ')})`);
-  if (def.kind !== 'periodic') throw new UsageError(`"${name}" runs for outbox rows, not on demand (known jobs: ${known.join(', ')})`);
+  if (!def) throw new UsageError(`неизвестное задание «${name}» (известные задания: ${known.join(', ')})`);
+  if (def.kind !== 'periodic')
+    throw new UsageError(`«${name}» выполняется для строк очереди отправки, не по запросу (известные задания: ${known.join(', ')})`);
   return def;
 }
 
@@ -24,7 +43,7 @@ function parseOptionPairs(raw: string[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of raw ?? []) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new UsageError(`--option: "${pair}" is not key=value`);
+    if (i <= 0) throw new UsageError(`--option: «${pair}» — не в виде ключ=значение`);
     const v = pair.slice(i + 1);
     try {
       out[pair.slice(0, i)] = JSON.parse(v);
@@ -60,7 +79,7 @@ function hasText(plan: unknown): plan is { text: string } {
 }
 
 async function dryRun(ctx: CliContext, def: PeriodicJob<unknown>, period: string, options: unknown): Promise<number> {
-  if (!def.plan) throw new UsageError(`${def.name} has no dry run`);
+  if (!def.plan) throw new UsageError(`у задания ${def.name} нет пробного запуска`);
   const app = ctx.app();
   const jobCtx: JobContext<unknown> = {
     app,
@@ -79,7 +98,7 @@ async function dryRun(ctx: CliContext, def: PeriodicJob<unknown>, period: string
       ? plan
       : hasText(plan)
         ? plan.text
-        : `${def.name} ${period} (dry run, nothing changed):\n${JSON.stringify(plan, null, 2)}\n`,
+        : `${def.name} ${period} (пробный запуск, ничего не изменено):\n${JSON.stringify(plan, null, 2)}\n`,
   );
   return 0;
 }
@@ -110,8 +129,8 @@ export const triggerCommand: Command = {
       const outcome = await executeRun(app, def, { period, trigger: 'admin', force, options });
       emit(ctx, { job: def.name, period, ...outcome }, () =>
         outcome.status === 'skipped'
-          ? `${def.name} ${period}: skipped (${outcome.reason}${outcome.reason === 'period already completed' ? '; use --force to run it again' : ''})\n`
-          : `${def.name} ${period}: completed (run ${outcome.runId})\n${JSON.stringify(outcome.stats, null, 2)}\n`,
+          ? `${def.name} ${period}: пропущено (${skipReason(outcome.reason)})\n`
+          : `${def.name} ${period}: выполнено (запуск № ${outcome.runId}), итоги:\n${JSON.stringify(outcome.stats, null, 2)}\n`,
       );
       return 0;
     }
@@ -120,7 +139,8 @@ export const triggerCommand: Command = {
       emit(
         ctx,
         { job: def.name, period, status: 'skipped', reason: 'period already completed', runId: existing.id },
-        () => `${def.name} ${period}: already completed (run ${existing.id}); nothing queued. Use --force to run it again.\n`,
+        () =>
+          `${def.name} ${period}: уже выполнено (запуск № ${existing.id}), в очередь ничего не поставлено; чтобы выполнить снова, добавьте --force\n`,
       );
       return 0;
     }
@@ -134,18 +154,19 @@ export const triggerCommand: Command = {
         emit(
           ctx,
           { job: def.name, period, ...res },
-          () => `${def.name} ${period}: queued as ${res.jobId} (${res.added ? 'new' : `already ${res.state}`})\n`,
+          () =>
+            `${def.name} ${period}: в очереди как ${res.jobId} (${res.added ? 'новое' : `уже было: ${BULL_STATES[res.state] ?? res.state}`})\n`,
         );
         return 0;
       }
       const job = await app.queues.get(def.name).getJob(res.jobId);
-      if (!job) throw new Error(`job ${res.jobId} vanished from the queue`);
+      if (!job) throw new Error(`задание ${res.jobId} пропало из очереди`);
       try {
         const result = await job.waitUntilFinished(events, timeoutS * 1000);
         emit(
           ctx,
           { job: def.name, period, jobId: res.jobId, state: 'completed', result },
-          () => `${def.name} ${period}: completed\n${JSON.stringify(result, null, 2)}\n`,
+          () => `${def.name} ${period}: выполнено, итоги:\n${JSON.stringify(result, null, 2)}\n`,
         );
         return 0;
       } catch (err) {

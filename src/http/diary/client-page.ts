@@ -179,10 +179,10 @@ function componentsSection(v: ClientPageView): SafeHtml {
   const stale = new Set(r.stale_components);
   const rows = componentLines(r).map((l) => {
     const nd = stale.has(l.key as ComponentKey) || l.score === null;
-    return html`<tr><td class="text">${COMPONENT_NAMES[l.key]}</td><td class="num">${nd ? 'н/д' : scoreText(l.score)}</td><td class="text">${l.reason || (nd ? 'нет свежих данных: в расчёт не входит' : '')}</td></tr>`;
+    return html`<tr><td class="text">${COMPONENT_NAMES[l.key]}</td><td class="num">${nd ? 'н/д' : scoreText(l.score)}</td><td class="text">${l.reason || (nd ? 'нет свежих данных: в расчёт не входит' : '')}</td><td class="text">${v.coverage[l.key as ComponentKey] ?? ''}</td></tr>`;
   });
   return html`<section class="client" id="components"><h2>Составляющие индикатора: ${periodName(r.week)}</h2>
-<div class="table-wrap"><table class="components"><thead><tr><th scope="col">Составляющая</th><th scope="col" class="num">Значение</th><th scope="col">Причина</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+<div class="table-wrap"><table class="components"><thead><tr><th scope="col">Составляющая</th><th scope="col" class="num">Значение</th><th scope="col">Причина</th><th scope="col">Покрытие данных</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 function roles(p: { is_lpr: boolean; is_lvpr: boolean; is_key_user: boolean }): string {

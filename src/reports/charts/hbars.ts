@@ -29,11 +29,24 @@ export function hbarsSvg(chart: HBarsChart, opts: ChartRenderOptions = {}): stri
     const y = top + i * ROW;
     const w = r((barArea * item.value) / scaleMax);
     const full = item.label === labels[i] ? '' : html`<title>${item.label}</title>`;
-    return html`<g class="bar" data-category="${i}"><text x="${r(labelW - 8)}" y="${y + 12}" text-anchor="end">${full}${labels[i]}</text><rect x="${x0}" y="${y + 1}" width="${w}" height="${BAR}" fill="${color}" data-value="${item.value}"><title>${item.label}: ${texts[i]}</title></rect><text x="${r(x0 + w + 5)}" y="${y + 12}">${texts[i]}</text></g>`;
+    const text = html`<text x="${r(labelW - 8)}" y="${y + 12}" text-anchor="end">${full}${labels[i]}</text>`;
+    const href = item.client !== undefined && opts.clientHref ? opts.clientHref(item.client) : null;
+    // A client's label opens its card: an SVG link, followed without any script.
+    const label = href ? html`<a href="${href}" class="client">${text}</a>` : text;
+    return html`<g class="bar" data-category="${i}">${label}<rect x="${x0}" y="${y + 1}" width="${w}" height="${BAR}" fill="${color}" data-value="${item.value}"><title>${item.label}: ${texts[i]}</title></rect><text x="${r(x0 + w + 5)}" y="${y + 12}">${texts[i]}</text></g>`;
   });
   const bottom = top + chart.items.length * ROW;
   const endX = r(x0 + barArea);
   const axis = html`<g class="axes"><line x1="${x0}" y1="${top - 4}" x2="${x0}" y2="${bottom}" stroke="${AXIS_COLOR}"/><line x1="${x0}" y1="${bottom}" x2="${endX}" y2="${bottom}" stroke="${AXIS_COLOR}"/><text x="${x0}" y="${bottom + 14}" text-anchor="middle">${tickLabel(0, format)}</text><text x="${endX}" y="${bottom + 14}" text-anchor="middle">${tickLabel(scaleMax, format)}</text><text class="axis-title" x="${r((x0 + endX) / 2)}" y="${bottom + 30}" text-anchor="middle" font-style="italic">${chart.valueTitle}</text></g>`;
   const desc = `${chart.valueTitle}. ${chart.items.map((item, i) => `${item.label}: ${texts[i]}`).join('; ')}.`;
-  return svgFrame(chart, id, bottom + 40, chart.description ?? desc, html`${legend}<g fill="${TEXT_COLOR}">${axis}${rows}</g>`);
+  const linked = opts.clientHref !== undefined && chart.items.some((item) => item.client !== undefined);
+  return svgFrame(
+    chart,
+    id,
+    bottom + 40,
+    chart.description ?? desc,
+    html`${legend}<g fill="${TEXT_COLOR}">${axis}${rows}</g>`,
+    '',
+    linked ? 'group' : 'img',
+  );
 }

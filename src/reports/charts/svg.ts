@@ -139,9 +139,18 @@ export function chartId(chart: Chart, opts: ChartRenderOptions = {}): string {
 }
 
 /** The `<svg>` element around a chart's body, accessible by its title and `desc`ription. */
-export function svgFrame(chart: Chart, id: string, height: number, desc: string, body: SafeHtml, extraClass = ''): string {
+export function svgFrame(
+  chart: Chart,
+  id: string,
+  height: number,
+  desc: string,
+  body: SafeHtml,
+  extraClass = '',
+  /** `group` when the chart holds links: an `img` hides its children (and so its links) from screen readers. */
+  role: 'img' | 'group' = 'img',
+): string {
   const h = Math.ceil(height);
-  return html`<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${chart.kind}${extraClass}" viewBox="0 0 ${WIDTH} ${h}" width="${WIDTH}" height="${h}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="${FONT_FAMILY}" font-size="${FONT_SIZE}"><title id="${id}-title">${chart.title}</title><desc id="${id}-desc">${desc}</desc>${body}</svg>`
+  return html`<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${chart.kind}${extraClass}" viewBox="0 0 ${WIDTH} ${h}" width="${WIDTH}" height="${h}" role="${role}" aria-labelledby="${id}-title ${id}-desc" font-family="${FONT_FAMILY}" font-size="${FONT_SIZE}"><title id="${id}-title">${chart.title}</title><desc id="${id}-desc">${desc}</desc>${body}</svg>`
     .value;
 }
 

@@ -84,6 +84,8 @@ export interface HBarItem {
   value: number;
   /** Printed after the value (e.g. `12 из 40`, `0,24 → 0,41`). */
   note?: string;
+  /** The client's number when the row is a client: with `clientHref` its label links to the card. */
+  client?: number;
 }
 
 export interface HBarsChart extends ChartBase {
@@ -123,4 +125,10 @@ export interface ChartRenderOptions {
    * holding several charts. Default: derived from the chart's content.
    */
   id?: string;
+  /**
+   * The address of a client's card (in the diary: `/diary/clients/<number>`). When given, the
+   * label of a row that names a client is a link (an SVG `<a>`, no script needed); the
+   * self-contained pages of `--format html` leave it out.
+   */
+  clientHref?: (number: number) => string;
 }

@@ -5,38 +5,48 @@
  * plans, the diary, `admin plan`, the client card and the simulation read the plan here.
  */
 import type { IsoDate } from '../domain/dates.js';
-import type { Placement } from '../domain/plan.js';
 import type { Queryable } from './pool.js';
 
 /**
- * Gather open tasks into visits, set-based: a task whose visit is closed or belongs to someone
- * else (the task was reassigned) leaves it; every open task of a client and person joins their
- * one open visit (created when missing); a visit left without open reasons closes — `done` when
- * one of its reasons was done, else `cancelled`.
+ * A task whose visit is closed or belongs to someone else (the task was reassigned) leaves it, to
+ * join its person's visit when the plan is written.
  */
-export async function gatherVisits(db: Queryable, at: Date): Promise<{ created: number; attached: number; closed: number }> {
+export async function detachMovedTasks(db: Queryable): Promise<void> {
   await db.query(
     `UPDATE tasks t SET visit_id = NULL FROM visits v
       WHERE v.id = t.visit_id AND t.state = 'open' AND (v.state <> 'open' OR v.assignee_id IS DISTINCT FROM t.assignee_id)`,
   );
-  const created = await db.query(
-    `INSERT INTO visits (client_id, assignee_id, created_at)
-     SELECT DISTINCT t.client_id, t.assignee_id, $1::timestamptz FROM tasks t
-      WHERE t.state = 'open' AND t.visit_id IS NULL AND t.client_id IS NOT NULL AND t.assignee_id IS NOT NULL
-     ON CONFLICT (client_id, assignee_id) WHERE state = 'open' DO NOTHING`,
-    [at],
-  );
-  const attached = await db.query(
-    `UPDATE tasks t SET visit_id = v.id FROM visits v
-      WHERE t.state = 'open' AND t.visit_id IS NULL AND v.state = 'open' AND v.client_id = t.client_id AND v.assignee_id = t.assignee_id`,
-  );
-  const closed = await db.query(
+}
+
+/**
+ * Every open task not yet in a visit joins the open visit of its client and person: `visits`
+ * names them (the visits just created and those that had new reasons). Returns how many joined.
+ */
+export async function attachTasks(db: Queryable, visits: readonly { id: number; clientId: number; assigneeId: number }[]): Promise<number> {
+  let attached = 0;
+  const CHUNK = 50000;
+  for (let i = 0; i < visits.length; i += CHUNK) {
+    const part = visits.slice(i, i + CHUNK);
+    const { rowCount } = await db.query(
+      `UPDATE tasks t SET visit_id = m.id
+         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS m(id, client_id, assignee_id)
+        WHERE t.state = 'open' AND t.visit_id IS NULL AND t.client_id = m.client_id AND t.assignee_id = m.assignee_id`,
+      [part.map((v) => v.id), part.map((v) => v.clientId), part.map((v) => v.assigneeId)],
+    );
+    attached += rowCount ?? 0;
+  }
+  return attached;
+}
+
+/** A visit left without open reasons closes: `done` when one of its reasons was done, else `cancelled`. */
+export async function closeEmptyVisits(db: Queryable, at: Date): Promise<number> {
+  const { rowCount } = await db.query(
     `UPDATE visits v SET state = CASE WHEN EXISTS (SELECT 1 FROM tasks d WHERE d.visit_id = v.id AND d.state = 'done') THEN 'done' ELSE 'cancelled' END,
             closed_at = $1, planned_on = NULL, overflow_reason = NULL
       WHERE v.state = 'open' AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.visit_id = v.id AND t.state = 'open')`,
     [at],
   );
-  return { created: created.rowCount ?? 0, attached: attached.rowCount ?? 0, closed: closed.rowCount ?? 0 };
+  return rowCount ?? 0;
 }
 
 /** Open tasks without a deadline: the planner gives each one from its rule. */
@@ -58,35 +68,54 @@ export async function setTaskDeadlines(db: Queryable, dues: readonly { id: numbe
   return rowCount ?? 0;
 }
 
-/** An open visit as the planner reads it. */
+/**
+ * The open reasons of one client and person, as the planner reads them: their open visit (null
+ * when it is still to be created), its window (from the reasons), hand-off flag, zone and fee,
+ * and what the plan says of it now.
+ */
 export interface PlanVisitRow {
-  id: number;
+  /** The open visit; null for reasons not gathered into one yet. */
+  id: number | null;
+  client_id: number;
   assignee_id: number;
   planned_on: IsoDate | null;
-  created_at: Date;
+  /** The visit's creation; null with `id`. */
+  created_at: Date | null;
   starts_on: IsoDate;
   due_on: IsoDate;
   handoff: boolean;
+  /** Some of the reasons are not in the visit yet. */
+  ungathered: boolean;
   fee: number;
   zone: string | null;
+  /** The window and overflow reason the plan holds now (to write only what changes). */
+  cur_starts_on: IsoDate | null;
+  cur_due_on: IsoDate | null;
+  cur_overflow_reason: string | null;
 }
 
-/** Every open visit with its window (from its open reasons), hand-off flag, zone and fee. */
-export async function openVisitsToPlan(db: Queryable, tz: string, handoffKinds: readonly string[]): Promise<PlanVisitRow[]> {
+/**
+ * Every open reason grouped by client and person — one row per visit there is or is to be —
+ * in the order of (client, person), so visits still to be created get their ids in that order.
+ * Run after {@link detachMovedTasks}: a task still in an open visit is there for its own person.
+ */
+export async function openReasonsToPlan(db: Queryable, tz: string, handoffKinds: readonly string[]): Promise<PlanVisitRow[]> {
   const { rows } = await db.query<PlanVisitRow>(
     `WITH r AS (
-       SELECT t.visit_id,
+       SELECT t.client_id, t.assignee_id,
               min((coalesce(t.planned_at, t.created_at) AT TIME ZONE $1)::date) AS starts_on,
               min((t.due_at AT TIME ZONE $1)::date) AS due_on,
-              bool_or(t.kind = ANY($2::text[])) AS handoff
-         FROM tasks t WHERE t.state = 'open' AND t.visit_id IS NOT NULL GROUP BY t.visit_id
-     ), z AS (
-       SELECT DISTINCT ON (client_id) client_id, zone FROM risk_scores ORDER BY client_id, week DESC
+              bool_or(t.kind = ANY($2::text[])) AS handoff,
+              bool_or(t.visit_id IS NULL) AS ungathered
+         FROM tasks t WHERE t.state = 'open' AND t.client_id IS NOT NULL AND t.assignee_id IS NOT NULL
+        GROUP BY t.client_id, t.assignee_id
      )
-     SELECT v.id, v.assignee_id, v.planned_on, v.created_at, r.starts_on, coalesce(r.due_on, r.starts_on) AS due_on, r.handoff,
-            c.monthly_fee AS fee, z.zone
-       FROM visits v JOIN r ON r.visit_id = v.id JOIN clients c ON c.id = v.client_id LEFT JOIN z ON z.client_id = v.client_id
-      WHERE v.state = 'open'`,
+     SELECT v.id, r.client_id, r.assignee_id, v.planned_on, v.created_at, r.starts_on, coalesce(r.due_on, r.starts_on) AS due_on, r.handoff, r.ungathered,
+            c.monthly_fee AS fee, z.zone, v.starts_on AS cur_starts_on, v.due_on AS cur_due_on, v.overflow_reason AS cur_overflow_reason
+       FROM r JOIN clients c ON c.id = r.client_id
+       LEFT JOIN visits v ON v.client_id = r.client_id AND v.assignee_id = r.assignee_id AND v.state = 'open'
+       LEFT JOIN LATERAL (SELECT s.zone FROM risk_scores s WHERE s.client_id = r.client_id ORDER BY s.week DESC LIMIT 1) z ON true
+      ORDER BY r.client_id, r.assignee_id`,
     [tz, handoffKinds],
   );
   return rows;
@@ -112,27 +141,68 @@ export async function absencesFrom(db: Queryable, from: IsoDate): Promise<{ empl
   return rows;
 }
 
-/** Write the plan: each visit's window, day or overflow reason. */
-export async function writePlacements(
+/** A visit's place in the plan as written: its window, and its day or overflow reason. */
+export interface PlanWrite {
+  startsOn: IsoDate;
+  dueOn: IsoDate;
+  plannedOn: IsoDate | null;
+  overflowReason: string | null;
+}
+
+/**
+ * Create the visits of reasons not gathered yet, each already with its place in the plan, in the
+ * order given (ids follow it). Returns the visits created.
+ */
+export async function insertPlannedVisits(
   db: Queryable,
-  placements: readonly (Placement & { startsOn: IsoDate; dueOn: IsoDate })[],
+  visits: readonly (PlanWrite & { clientId: number; assigneeId: number })[],
   at: Date,
-): Promise<void> {
-  const CHUNK = 20000;
+): Promise<{ id: number; clientId: number; assigneeId: number }[]> {
+  const created: { id: number; clientId: number; assigneeId: number }[] = [];
+  const CHUNK = 50000;
+  for (let i = 0; i < visits.length; i += CHUNK) {
+    const part = visits.slice(i, i + CHUNK);
+    const { rows } = await db.query<{ id: number; client_id: number; assignee_id: number }>(
+      `INSERT INTO visits (client_id, assignee_id, created_at, starts_on, due_on, planned_on, overflow_reason, planned_at)
+       SELECT p.client_id, p.assignee_id, $7, p.starts_on, p.due_on, p.planned_on, p.overflow_reason, $7
+         FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::date[], $5::date[], $6::text[])
+              WITH ORDINALITY AS p(client_id, assignee_id, starts_on, due_on, planned_on, overflow_reason, n)
+        ORDER BY p.n
+       ON CONFLICT (client_id, assignee_id) WHERE state = 'open' DO NOTHING
+       RETURNING id, client_id, assignee_id`,
+      [
+        part.map((v) => v.clientId),
+        part.map((v) => v.assigneeId),
+        part.map((v) => v.startsOn),
+        part.map((v) => v.dueOn),
+        part.map((v) => v.plannedOn),
+        part.map((v) => v.overflowReason),
+        at,
+      ],
+    );
+    for (const r of rows) created.push({ id: r.id, clientId: r.client_id, assigneeId: r.assignee_id });
+  }
+  return created;
+}
+
+/** Write the plan of open visits whose window, day or overflow reason changed. */
+export async function writePlacements(db: Queryable, placements: readonly (PlanWrite & { id: number })[], at: Date): Promise<void> {
+  const CHUNK = 50000;
   for (let i = 0; i < placements.length; i += CHUNK) {
-    const part = placements.slice(i, i + CHUNK).map((p) => ({
-      id: p.id,
-      starts_on: p.startsOn,
-      due_on: p.dueOn,
-      planned_on: p.plannedOn,
-      overflow_reason: p.overflowReason,
-    }));
+    const part = placements.slice(i, i + CHUNK);
     await db.query(
       `UPDATE visits v SET starts_on = p.starts_on, due_on = p.due_on, planned_on = p.planned_on,
-              overflow_reason = p.overflow_reason, planned_at = $2
-         FROM jsonb_to_recordset($1::jsonb) AS p(id bigint, starts_on date, due_on date, planned_on date, overflow_reason text)
+              overflow_reason = p.overflow_reason, planned_at = $6
+         FROM unnest($1::bigint[], $2::date[], $3::date[], $4::date[], $5::text[]) AS p(id, starts_on, due_on, planned_on, overflow_reason)
         WHERE v.id = p.id AND v.state = 'open'`,
-      [JSON.stringify(part), at],
+      [
+        part.map((p) => p.id),
+        part.map((p) => p.startsOn),
+        part.map((p) => p.dueOn),
+        part.map((p) => p.plannedOn),
+        part.map((p) => p.overflowReason),
+        at,
+      ],
     );
   }
 }

@@ -18,6 +18,7 @@ import { signalsReport } from './signals.js';
 import { silentClientsReport } from './silent-clients.js';
 import { tasksControlReport } from './tasks-control.js';
 import type { ReportDefinition } from './types.js';
+import { workloadReport } from './workload.js';
 
 export const REPORTS: readonly ReportDefinition[] = [
   jobRunsReport,
@@ -28,6 +29,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   deviationsReport,
   signalsReport,
   tasksControlReport,
+  workloadReport,
   competitorsReport,
   mailingFunnelReport,
   lprWorkReport,

@@ -1,8 +1,10 @@
 /**
- * The planner's run: give every open task a deadline from its rule, gather open tasks into
- * visits (one per client and person), then plan every open visit in one pass in memory
- * (src/domain/plan.ts) and write the plan — all in one transaction under an advisory lock, so a
- * run killed at any line leaves the previous plan and two runs at once plan one after the other.
+ * The planner's run: give every open task a deadline from its rule, read every open reason
+ * grouped by client and person (one visit each, there or to be created), plan them in one pass
+ * in memory (src/domain/plan.ts), then write the plan set-based: the new visits created with
+ * their place, the open tasks gathered into them, the emptied visits closed, and only the
+ * places that changed rewritten — all in one transaction under an advisory lock, so a run
+ * killed at any line leaves the previous plan and two runs at once plan one after the other.
  * Runs each morning (the `plan` job) and after each job that creates work.
  */
 import type { App } from '../app.js';
@@ -10,8 +12,12 @@ import { now } from '../clock.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import {
   absencesFrom,
-  gatherVisits,
-  openVisitsToPlan,
+  attachTasks,
+  closeEmptyVisits,
+  detachMovedTasks,
+  insertPlannedVisits,
+  openReasonsToPlan,
+  type PlanWrite,
   plannedPeople,
   setTaskDeadlines,
   undatedOpenTasks,
@@ -66,8 +72,8 @@ export async function planWorkIn(app: PlanApp, db: PoolClient, opts: { date?: Is
     db,
     undated.map((t) => ({ id: t.id, dueAt: defaultDeadline(app, t.starts) })),
   );
-  const gathered = await gatherVisits(db, at);
-  const rows = await openVisitsToPlan(db, tz, HANDOFF_KINDS);
+  await detachMovedTasks(db);
+  const rows = await openReasonsToPlan(db, tz, HANDOFF_KINDS);
   const first = app.calendar.addWorkingDays(date, 0);
   let last = addDays(first, HORIZON_DAYS);
   for (const r of rows) if (r.due_on > last) last = r.due_on;
@@ -81,8 +87,13 @@ export async function planWorkIn(app: PlanApp, db: PoolClient, opts: { date?: Is
   const people = new Map<number, PlanPerson>();
   for (const p of await plannedPeople(db))
     people.set(p.id, { id: p.id, capacity: capacityOf(app, p), absent: absent.get(p.id) ?? new Set() });
-  const visits: PlanVisit[] = rows.map((r) => ({
-    id: r.id,
+  // Reasons not in a visit yet get ids after every visit's, in the order their visits will be
+  // created: the plan orders equals by id, so this run and the next order them alike.
+  let nextId = 1;
+  for (const r of rows) if (r.id !== null && r.id >= nextId) nextId = r.id + 1;
+  const ids = rows.map((r) => r.id ?? nextId++);
+  const visits: PlanVisit[] = rows.map((r, i) => ({
+    id: ids[i] as number,
     assigneeId: r.assignee_id,
     startsOn: r.starts_on,
     dueOn: r.due_on,
@@ -90,7 +101,7 @@ export async function planWorkIn(app: PlanApp, db: PoolClient, opts: { date?: Is
     handoff: r.handoff,
     zoneRank: r.zone === 'high' ? 2 : r.zone === 'dynamic' ? 1 : 0,
     fee: r.fee,
-    createdAt: r.created_at.getTime(),
+    createdAt: (r.created_at ?? at).getTime(),
   }));
   const placements = planVisits({
     days,
@@ -99,19 +110,36 @@ export async function planWorkIn(app: PlanApp, db: PoolClient, opts: { date?: Is
     people,
     visits,
   });
-  const window = new Map(rows.map((r) => [r.id, r]));
-  await writePlacements(
-    db,
-    placements.map((p) => ({ ...p, startsOn: window.get(p.id)?.starts_on as IsoDate, dueOn: window.get(p.id)?.due_on as IsoDate })),
-    at,
-  );
+  const placed = new Map(placements.map((p) => [p.id, p]));
+  const created: (PlanWrite & { clientId: number; assigneeId: number })[] = [];
+  const changed: (PlanWrite & { id: number })[] = [];
+  rows.forEach((r, i) => {
+    const p = placed.get(ids[i] as number);
+    if (!p) return;
+    const w: PlanWrite = { startsOn: r.starts_on, dueOn: r.due_on, plannedOn: p.plannedOn, overflowReason: p.overflowReason };
+    if (r.id === null) created.push({ ...w, clientId: r.client_id, assigneeId: r.assignee_id });
+    else if (
+      r.cur_starts_on !== w.startsOn ||
+      r.cur_due_on !== w.dueOn ||
+      r.planned_on !== w.plannedOn ||
+      r.cur_overflow_reason !== w.overflowReason
+    )
+      changed.push({ ...w, id: r.id });
+  });
+  const createdVisits = await insertPlannedVisits(db, created, at);
+  const joining = rows
+    .filter((r) => r.id !== null && r.ungathered)
+    .map((r) => ({ id: r.id as number, clientId: r.client_id, assigneeId: r.assignee_id }));
+  const tasksGathered = await attachTasks(db, [...createdVisits, ...joining]);
+  const visitsClosed = await closeEmptyVisits(db, at);
+  await writePlacements(db, changed, at);
   const planned = placements.filter((p) => p.plannedOn !== null).length;
   return {
     from: first,
     deadlinesSet,
-    visitsCreated: gathered.created,
-    tasksGathered: gathered.attached,
-    visitsClosed: gathered.closed,
+    visitsCreated: createdVisits.length,
+    tasksGathered,
+    visitsClosed,
     visits: placements.length,
     planned,
     overflow: placements.length - planned,

@@ -4,7 +4,9 @@
  * scripts, built from the reports' page (`htmlPage`) with the diary's policy and styles.
  */
 
+import type { TeamMember } from '../../db/diary.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
+import type { VisitRow } from '../../db/visits.js';
 import type { DayPlan, DiaryView, TaskPageView, TaskView } from '../../diary/view.js';
 import { longDate, plural } from '../../domain/ru.js';
 import { dmy } from '../../domain/ru-dates.js';
@@ -83,27 +85,44 @@ ${planBlock(m, ctx, false, view.members, 'Контактов на сегодня
 )}</section>`;
 }
 
+/** What the diary says after a head's decision on a visit that does not fit. */
+export const DECISION_DONE = { move: 'Срок перенесён', reassign: 'Контакт передан', drop: 'Контакт снят' } as const;
+
 /** A head's overflow list: each visit that does not fit, its reason, and the three decisions. */
 function overflowSection(view: DiaryView, ctx: PageContext): SafeHtml {
   if (!view.user.isHead) return html``;
-  if (!view.overflow.length)
-    return html`<section class="overflow"><h2>Не помещается в план</h2><p class="muted">Всё помещается.</p></section>`;
-  return html`<section class="overflow"><h2>Не помещается в план (${view.overflow.length})</h2>
-${view.overflow.map((v) => {
-  const others = view.members.filter((m) => m.id !== v.assignee_id);
+  return overflowDecisions(view.overflow, view.members, ctx.csrf, null);
+}
+
+/**
+ * The visits that do not fit, each with its reason and the head's three decisions (move the
+ * deadline, give to another member, drop with a reason). `back: 'workload'` brings the head
+ * back to the workload report (`/diary/reports/workload`) after a decision, instead of the diary.
+ */
+export function overflowDecisions(
+  overflow: readonly VisitRow[],
+  members: readonly TeamMember[],
+  csrf: string,
+  back: 'workload' | null,
+): SafeHtml {
+  if (!overflow.length) return html`<section class="overflow"><h2>Не помещается в план</h2><p class="muted">Всё помещается.</p></section>`;
+  const backField = back ? html`<input type="hidden" name="back" value="${back}">` : '';
+  return html`<section class="overflow"><h2>Не помещается в план (${overflow.length})</h2>
+${overflow.map((v) => {
+  const others = members.filter((m) => m.id !== v.assignee_id);
   return html`<article class="task overdue" id="overflow-${v.id}"><div class="task-body">
 <p><b>${v.client_number} - ${v.client_name}</b> · ${v.assignee_name}${v.due_on ? html` · срок ${dmy(v.due_on)}` : ''}</p>
 <p>${v.overflow_reason}</p>
 <p class="line">${v.reasons.map((r) => taskKindName(r.kind)).join('; ')}</p>
-<form class="reassign" method="post" action="/diary/visits/${v.id}/move"><input type="hidden" name="csrf" value="${ctx.csrf}">
+<form class="reassign" method="post" action="/diary/visits/${v.id}/move"><input type="hidden" name="csrf" value="${csrf}">${backField}
 <label class="field">Перенести срок на<input type="date" name="to" required></label><button type="submit" class="secondary">Перенести срок</button></form>
 ${
   others.length
-    ? html`<form class="reassign" method="post" action="/diary/visits/${v.id}/reassign"><input type="hidden" name="csrf" value="${ctx.csrf}">
+    ? html`<form class="reassign" method="post" action="/diary/visits/${v.id}/reassign"><input type="hidden" name="csrf" value="${csrf}">${backField}
 <label class="field">Передать<select name="to" required><option value="">— сотрудник —</option>${others.map((m) => html`<option value="${m.id}">${m.name}</option>`)}</select></label><button type="submit" class="secondary">Передать</button></form>`
     : ''
 }
-<form class="reassign" method="post" action="/diary/visits/${v.id}/drop"><input type="hidden" name="csrf" value="${ctx.csrf}">
+<form class="reassign" method="post" action="/diary/visits/${v.id}/drop"><input type="hidden" name="csrf" value="${csrf}">${backField}
 <label class="field">Снять с причиной<input type="text" name="reason" maxlength="500" required></label><button type="submit" class="secondary">Снять</button></form>
 </div></article>`;
 })}</section>`;

@@ -131,6 +131,9 @@ export interface ReportPageInput {
   error: string | null;
   tz: string;
   generatedAt: Date;
+  /** Shown under the report (the workload report: the head's decisions on what does not fit). */
+  extra?: SafeHtml;
+  flash?: string | null;
 }
 
 /** `/diary/reports/<name>`: options, downloads, the report. */
@@ -150,8 +153,10 @@ export function reportPage(p: ReportPageInput): string {
   const report = p.report
     ? html`<header class="page"><h1>${p.report.title}</h1>${p.report.subtitle ? html`<p class="subtitle">${p.report.subtitle}</p>` : ''}${generatedLine({ tz: p.tz, generatedAt: p.generatedAt })}</header>`
     : html`<header class="page"><h1>Отчёт «${p.def.name}»</h1></header>`;
-  const body = html`${crumbs(p.user, p.scopeText, true)}${report}${form}${error}${downloads}
+  const flash = p.flash ? html`<p class="flash" role="status">${p.flash}</p>` : '';
+  const body = html`${crumbs(p.user, p.scopeText, true)}${report}${flash}${form}${error}${downloads}
 ${p.report ? reportCharts(p.report, slug(p.def.name), { clientLinks: true }) : ''}
-${p.report ? reportSections(p.report, { tz: p.tz, level: 1, idPrefix: slug(p.def.name), clientLinks: true }) : ''}`;
+${p.report ? reportSections(p.report, { tz: p.tz, level: 1, idPrefix: slug(p.def.name), clientLinks: true }) : ''}
+${p.report && p.extra ? p.extra : ''}`;
   return page(p.report ? `${p.report.title} — отчёты` : 'Отчёты', body);
 }

@@ -13,15 +13,20 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { App } from '../../app.js';
 import { now } from '../../clock.js';
+import { teamMembers } from '../../db/diary.js';
 import type { DiaryUser } from '../../db/diary-auth.js';
 import { type Scope, scopeOf, withScope } from '../../db/scope.js';
+import { overflowVisits } from '../../db/visits.js';
+import { csrfToken } from '../../diary/tokens.js';
 import { UsageError } from '../../domain/options.js';
+import type { SafeHtml } from '../../mail/render.js';
 import { REPORTS } from '../../reports/index.js';
 import { buildOverview, renderOverview } from '../../reports/overview.js';
 import { renderCsv, renderXlsx } from '../../reports/render.js';
 import type { ReportDefinition } from '../../reports/types.js';
 import { sendPage } from '../pages.js';
 import type { DiaryKit } from './kit.js';
+import { DECISION_DONE, overflowDecisions } from './pages.js';
 import { type OptionValues, reportListPage, reportPage } from './report-pages.js';
 
 interface Access {
@@ -126,7 +131,17 @@ export async function diaryReportRoutes(scope: FastifyInstance, app: App, kit: D
         .header('content-disposition', `attachment; filename="${def.name}.csv"`)
         .send(renderCsv(report, tz));
     }
-    const page = reportPage({ user: s.user, def, values, scopeText: a.text, report, error, tz, generatedAt: now() });
+    // The workload report: under it, the head decides on each visit of the department that does not fit.
+    let extra: SafeHtml | undefined;
+    let flash: string | null = null;
+    if (def.name === 'workload' && s.user.isHead && s.user.departmentId !== null) {
+      const members = await teamMembers(app.pool, s.user.departmentId);
+      extra = overflowDecisions(await overflowVisits(app.pool, s.user.departmentId), members, csrfToken(s.token), 'workload');
+      const action = first(req.query.action);
+      if (first(req.query.decided) && (action === 'move' || action === 'reassign' || action === 'drop'))
+        flash = `${DECISION_DONE[action]}.`;
+    }
+    const page = reportPage({ user: s.user, def, values, scopeText: a.text, report, error, tz, generatedAt: now(), extra, flash });
     return sendPage(reply, error ? 400 : 200, page);
   });
 }

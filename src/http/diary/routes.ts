@@ -37,7 +37,7 @@ import { badRequestText } from '../input-text.js';
 import { sendPage } from '../pages.js';
 import { diaryClientRoutes } from './client-routes.js';
 import { diaryContentRoutes } from './content-routes.js';
-import { diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
+import { DECISION_DONE, diaryPage, type Flash, loginPage, messagePage, type PageContext, signedInPage, taskPage } from './pages.js';
 import { diaryReportRoutes } from './reports-routes.js';
 import { LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './session.js';
 import { diarySteerRoutes } from './steer.js';
@@ -240,7 +240,7 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
         flash = { text: `Задача № ${q.done} закрыта: ${def.title}.${after}` };
       } else if (q.moved && taskId(q.moved) !== null) flash = { text: `Задача № ${q.moved} передана другому сотруднику.` };
       else if (q.decided && taskId(q.decided) !== null && (q.action === 'move' || q.action === 'reassign' || q.action === 'drop'))
-        flash = { text: `${DECISIONS[q.action]}.` };
+        flash = { text: `${DECISION_DONE[q.action]}.` };
       else if (q.visit && taskId(q.visit) !== null && q.outcome && isOutcome(q.outcome)) {
         const closed = taskId(q.closed ?? '') ?? 0;
         flash = { text: `Контакт с клиентом записан: ${outcomeDef(q.outcome).title}. Закрыто поводов: ${closed}.` };
@@ -382,7 +382,6 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
     });
 
     // The head's three decisions on a visit that does not fit: move the deadline, reassign, drop with a reason.
-    const DECISIONS = { move: 'Срок перенесён', reassign: 'Контакт передан', drop: 'Контакт снят' } as const;
     for (const action of ['move', 'reassign', 'drop'] as const) {
       scope.post<{ Params: { id: string }; Body: Form | undefined }>(`/diary/visits/:id/${action}`, async (req, reply) => {
         const s = await postSession(req, reply, 'overflow');
@@ -421,7 +420,9 @@ export async function diaryRoutes(server: FastifyInstance, app: App): Promise<vo
           return refuse(reply, 404, 'Контакт не найден', 'Такого открытого контакта нет среди контактов группы.', 'overflow');
         if (res.kind === 'bad-input') return refuse(reply, 400, 'Решение не принято', res.message, 'overflow');
         actions.inc({ action: 'overflow', result: 'ok' });
-        return reply.code(303).header('location', `/diary?decided=${id}&action=${action}`).send();
+        // From the workload report, back to it (a fixed address, never one taken from the form).
+        const back = form.back === 'workload' ? '/diary/reports/workload' : '/diary';
+        return reply.code(303).header('location', `${back}?decided=${id}&action=${action}`).send();
       });
     }
 

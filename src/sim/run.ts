@@ -6,8 +6,8 @@
  *
  * Each day has fixed moments (07:00, 09:00, 12:00, 18:00 in the RIC's zone; 09:00 and 18:00 on a day off). At each, every scheduled job
  * whose schedule fired since the previous moment runs once for that fire's period — what the
- * scheduler's catch-up does after a pause — through `executeRun`, one at a time; then the
- * queue's work (imports' scans, e-mails) is let finish before the next job. Delayed queue jobs
+ * scheduler's catch-up does after a pause — through `executeRun`, one at a time, with the
+ * queues paused; then the queue's work (imports' scans, e-mails) is let finish before the next job. Delayed queue jobs
  * (an e-mail held until the next working morning, a retry) are promoted once their time has
  * come on the simulated clock. Monday 06:00 the CRM's exports of the week arrive in the inbox;
  * at noon of a working day the people work their lists; at the end of the day the invariants
@@ -119,9 +119,12 @@ class Driver {
   /** Run `fn`, adding its seconds to `phase`. */
   async timed<T>(phase: string, fn: () => Promise<T>): Promise<T> {
     const started = performance.now();
+    const was = (globalThis as { simPhase?: string }).simPhase;
+    (globalThis as { simPhase?: string }).simPhase = phase;
     try {
       return await fn();
     } finally {
+      (globalThis as { simPhase?: string }).simPhase = was;
       this.phaseSeconds[phase] = (this.phaseSeconds[phase] ?? 0) + (performance.now() - started) / 1000;
     }
   }
@@ -178,33 +181,46 @@ class Driver {
     return due.length;
   }
 
-  /** Wait until no queue has work waiting or running; promote delayed jobs whose simulated time has come. */
-  async settle(at: Date): Promise<void> {
-    const queues = JOBS.map((j) => this.app.queues.get(j.name));
-    for (let spins = 0; ; spins++) {
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized', 'delayed')));
-      let busy = 0;
-      for (const [i, c] of counts.entries()) {
-        busy += (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
-        if (c.delayed) busy += await this.promoteDue(queues[i] as Queue, c.delayed, at);
-      }
-      if (!busy) return;
-      if (spins > 60_000) throw new Error('simulate: the queues did not settle within 10 minutes');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  private queues(): Queue[] {
+    return JOBS.map((j) => this.app.queues.get(j.name));
   }
 
   /**
-   * Run `fn` with the queues paused, so what it asks of the workers (the scan an import asks
-   * for, e-mails) starts after it ends and never races it: the same seed, the same run.
+   * The queues stay paused but while `settle` lets their work run: what a job or a person asks
+   * of the workers (the scan an import asks for, e-mails) starts after it ends and never races
+   * it — the same seed, the same run — without a pause and a resume of every queue around each
+   * job (most jobs queue nothing).
    */
-  async alone<T>(fn: () => Promise<T>): Promise<T> {
-    const queues = JOBS.map((j) => this.app.queues.get(j.name));
-    await Promise.all(queues.map((q) => q.pause()));
+  async pauseAll(): Promise<void> {
+    await Promise.all(this.queues().map((q) => q.pause()));
+  }
+
+  /**
+   * Let the queues' work run until none is waiting or running: a queue with work is resumed,
+   * and paused again once all is done; delayed jobs whose simulated time has come are promoted.
+   */
+  async settle(at: Date): Promise<void> {
+    const queues = this.queues();
+    const resumed = new Set<Queue>();
     try {
-      return await fn();
+      for (let spins = 0; ; spins++) {
+        const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized', 'delayed')));
+        let busy = 0;
+        for (const [i, c] of counts.entries()) {
+          const q = queues[i] as Queue;
+          const ready = (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ? await this.promoteDue(q, c.delayed, at) : 0);
+          busy += ready + (c.active ?? 0);
+          if (ready && !resumed.has(q)) {
+            await q.resume();
+            resumed.add(q);
+          }
+        }
+        if (!busy) return;
+        if (spins > 60_000) throw new Error('simulate: the queues did not settle within 10 minutes');
+        await new Promise((r) => setTimeout(r, 10));
+      }
     } finally {
-      await Promise.all(queues.map((q) => q.resume()));
+      await Promise.all([...resumed].map((q) => q.pause()));
     }
   }
 
@@ -214,9 +230,7 @@ class Driver {
       const due = latestDue(this.app, s, at);
       if (!due || due.firedAt.getTime() <= since.getTime()) continue;
       const started = performance.now();
-      await this.alone(() =>
-        this.timed(`run ${s.def.name}`, () => executeRun(this.app, s.def, { period: due.period, trigger: 'schedule' })),
-      );
+      await this.timed(`run ${s.def.name}`, () => executeRun(this.app, s.def, { period: due.period, trigger: 'schedule' }));
       await this.timed(`queue after ${s.def.name}`, () => this.settle(at));
       this.jobSeconds[s.def.name] = (this.jobSeconds[s.def.name] ?? 0) + (performance.now() - started) / 1000;
     }
@@ -269,6 +283,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   try {
     await migrate(app.pool);
     await deleteQueueKeys(app.queues.redis(), app.config.env.queuePrefix);
+    await driver.pauseAll();
     workers.start();
     const ric = simRic({ clients: o.clients, seed: o.seed, today: o.start, remote: o.remote, field: o.field });
     const world = new World(ric, o.seed, deepMerge(DEFAULT_WORLD, split.world) as WorldSettings);
@@ -328,16 +343,15 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
           ]);
           for (const r of fresh) clientNumbers.set(r.id, r.number);
           const workers = people.filter((x) => x.role !== 'head');
-          await driver.timed('people', () =>
-            driver.alone(async () => {
-              for (const p of workers) {
-                work.push(await workDay(app, { world, settings: peopleSettings, seed: o.seed, rng: peopleRng, day, clientNumbers }, p));
-              }
-            }),
-          );
+          await driver.timed('people', async () => {
+            for (const p of workers) {
+              work.push(await workDay(app, { world, settings: peopleSettings, seed: o.seed, rng: peopleRng, day, clientNumbers }, p));
+            }
+          });
           await driver.timed('people: queue', () => driver.settle(at));
           const team = people;
           moved += await driver.timed('heads', () => actOnOverflow(app, team, peopleSettings, at));
+          await driver.timed('heads: queue', () => driver.settle(at));
         }
         const end = zonedTime(day, 20, 0, tz);
         driver.setMoment(end);

@@ -74,6 +74,7 @@ export async function runAdmin(
   args: string[],
   env: Record<string, string>,
   script = 'src/cli/main.ts',
+  deadlineMs = 120_000,
 ): Promise<{ code: number | string; stdout: string; stderr: string }> {
   const node = script.endsWith('.js') ? [join(PROJECT_ROOT, script)] : ['--import', 'tsx', join(PROJECT_ROOT, script)];
   const proc = spawn(process.execPath, [...node, ...args], {
@@ -85,7 +86,7 @@ export async function runAdmin(
   let stderr = '';
   proc.stdout.on('data', (d) => (stdout += d));
   proc.stderr.on('data', (d) => (stderr += d));
-  const deadline = setTimeout(() => proc.kill('SIGKILL'), 120_000);
+  const deadline = setTimeout(() => proc.kill('SIGKILL'), deadlineMs);
   const code = await new Promise<number | string>((r) => proc.on('exit', (c, s) => r(c ?? s ?? -1)));
   clearTimeout(deadline);
   return { code, stdout, stderr };

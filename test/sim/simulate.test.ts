@@ -2,7 +2,9 @@
  * `admin simulate` on a short run: a simulated RIC of 200 clients over 4 weeks with the real
  * jobs, imports through the inbox, e-mails through the embedded SMTP sink and people closing
  * tasks through the diary's code. Every invariant holds each day, a second run with the same
- * seed gives the same figures, and the invariant checks do catch what they guard against.
+ * seed — the admin script's `simulate --json` in a process of its own, at the same time as the
+ * first on a database of its own — prints the same figures, and the invariant checks do catch
+ * what they guard against.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,23 +15,27 @@ import { createApp } from '../../src/app.js';
 import { readSettings } from '../../src/cli/commands/simulate.js';
 import { loadConfig } from '../../src/config.js';
 import { checkInvariants, steadyStateWarning } from '../../src/sim/invariants.js';
-import { compareRows } from '../../src/sim/report.js';
+import { compareRows, figuresJson } from '../../src/sim/report.js';
 import { type SimResult, simulate } from '../../src/sim/run.js';
 import { dbUrl } from '../helpers/db.js';
+import { runAdmin } from '../helpers/process.js';
 
 const CLIENTS = 200;
 const WEEKS = 4;
 const stamp = `${Math.floor(Date.now() / 1000)}_${process.pid}`;
 const databaseUrl = dbUrl(`cg_t_${stamp}_sim`);
+const secondUrl = dbUrl(`cg_t_${stamp}_sim2`);
 const out = mkdtempSync(join(tmpdir(), 'cg-sim-test-'));
 let first: SimResult;
-let second: SimResult;
+let second: { code: number | string; stdout: string; stderr: string };
 
-async function dropDatabase(): Promise<void> {
+async function dropDatabases(): Promise<void> {
   const c = new pg.Client({ connectionString: dbUrl('postgres') });
   await c.connect();
   try {
-    await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`cg_t_${stamp}_sim`)} WITH (FORCE)`);
+    for (const name of [`cg_t_${stamp}_sim`, `cg_t_${stamp}_sim2`]) {
+      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    }
   } finally {
     await c.end();
   }
@@ -53,13 +59,21 @@ function simApp() {
   return createApp(loadConfig({ envOverrides: { CHURNGUARD_RUN: 'test', DATABASE_URL: databaseUrl, SMTP_URL: '' } }));
 }
 
+/** The same run through the admin script, `--json`: its own process, database and queue prefix. */
+const runAdminJson = () =>
+  runAdmin(
+    ['simulate', '--clients', String(CLIENTS), '--weeks', String(WEEKS), '--seed', '502', '--out', join(out, 'second'), '--json'],
+    { SIM_DATABASE_URL: secondUrl, LOG_LEVEL: 'error' },
+    'src/cli/main.ts',
+    900_000,
+  );
+
 beforeAll(async () => {
-  first = await run();
-  second = await run();
+  [first, second] = await Promise.all([run(), runAdminJson()]);
 }, 900_000);
 
 afterAll(async () => {
-  await dropDatabase();
+  await dropDatabases();
   rmSync(out, { recursive: true, force: true });
 });
 
@@ -69,8 +83,9 @@ describe('admin simulate, 200 clients over 4 weeks', () => {
     expect(first.figures.weeks.map((w) => w.week)).toEqual(['2024-W27', '2024-W28', '2024-W29', '2024-W30']);
   });
 
-  it('gives the same figures for the same seed', () => {
-    expect(second.figures).toEqual(first.figures);
+  it('gives the same figures for the same seed: --json prints them', () => {
+    expect(second.code, second.stderr.slice(-3000)).toBe(0);
+    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(figuresJson(first.figures)));
   });
 
   it('lives the desk: the month’s e-mail, people closing work, alerts, risk weeks scored', async () => {

@@ -7,6 +7,19 @@ import { DEFAULT_WORLD, type WorldConfig } from '../demo-data/world.js';
 
 export const SIM_DEFAULTS = { clients: 200, weeks: 4, seed: 502, remote: 5, field: 3, start: '2024-07-01' } as const;
 
+/**
+ * The desk's staff when `--specialists` is not given: a remote specialist per 120 clients and a
+ * field specialist per 250, at least 5 and 3 (200 clients: 5 and 3; 2 000: 17 and 8). A fixed
+ * 5 and 3 for 2 000 clients leaves 400 clients to each remote specialist: by the fourth week
+ * their overdue work no longer fits the diary's list.
+ */
+export function defaultSpecialists(clients: number): { remote: number; field: number } {
+  return {
+    remote: Math.max(SIM_DEFAULTS.remote, Math.round(clients / 120)),
+    field: Math.max(SIM_DEFAULTS.field, Math.round(clients / 250)),
+  };
+}
+
 export interface PeopleSettings {
   /** Each person's capacity is the planner's (`workload.*`, «Норма звонков в день») ± `spread`. */
   spread: number;

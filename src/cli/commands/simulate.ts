@@ -10,7 +10,7 @@ import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { PROJECT_ROOT } from '../../config.js';
 import { renderHtml } from '../../reports/html.js';
 import { formatCell, formatTable, renderXlsx } from '../../reports/render.js';
-import { SIM_DEFAULTS, simDatabaseUrl, splitSettings } from '../../sim/options.js';
+import { defaultSpecialists, SIM_DEFAULTS, simDatabaseUrl, splitSettings } from '../../sim/options.js';
 import { compareRows, figuresJson, simulationReport, TERMINAL_COLUMNS, totalsLines } from '../../sim/report.js';
 import type { SimOptions, SimResult } from '../../sim/run.js';
 import { type CliContext, type Command, int, str, UsageError, type Values } from '../command.js';
@@ -52,7 +52,9 @@ export function readSettings(path: string): Record<string, unknown> {
 }
 
 function options(values: Values): Omit<SimOptions, 'settings' | 'onWeek' | 'onProgress'> & { configPath?: string } {
-  const specialists = str(values, 'specialists') ?? `${SIM_DEFAULTS.remote},${SIM_DEFAULTS.field}`;
+  const clients = int(values, 'clients', { min: 10, max: 100_000 }) ?? SIM_DEFAULTS.clients;
+  const staff = defaultSpecialists(clients);
+  const specialists = str(values, 'specialists') ?? `${staff.remote},${staff.field}`;
   const m = /^(\d+),(\d+)$/.exec(specialists);
   const remote = Number(m?.[1]);
   const field = Number(m?.[2]);
@@ -68,7 +70,7 @@ function options(values: Values): Omit<SimOptions, 'settings' | 'onWeek' | 'onPr
     throw new UsageError("SIM_DATABASE_URL names DATABASE_URL's database; the simulation recreates its own and never touches that one");
   }
   return {
-    clients: int(values, 'clients', { min: 10, max: 100_000 }) ?? SIM_DEFAULTS.clients,
+    clients,
     weeks: int(values, 'weeks', { min: 1, max: 260 }) ?? SIM_DEFAULTS.weeks,
     seed: int(values, 'seed', { min: 0 }) ?? SIM_DEFAULTS.seed,
     remote,
@@ -114,7 +116,7 @@ export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'a simulated RIC over weeks with the real jobs: weekly figures, invariants, DIR/simulation.html',
   usage: `simulate [--clients N] [--weeks W] [--seed S] [--specialists R,F] [--config FILE] [--out DIR] [--start YYYY-MM-DD] [--json]
-  defaults: ${SIM_DEFAULTS.clients} clients, ${SIM_DEFAULTS.weeks} weeks, seed ${SIM_DEFAULTS.seed}, ${SIM_DEFAULTS.remote},${SIM_DEFAULTS.field} specialists, from Monday ${SIM_DEFAULTS.start}, --out var/simulation
+  defaults: ${SIM_DEFAULTS.clients} clients, ${SIM_DEFAULTS.weeks} weeks, seed ${SIM_DEFAULTS.seed}, a remote specialist per 120 clients and a field one per 250 (at least ${SIM_DEFAULTS.remote},${SIM_DEFAULTS.field}), from Monday ${SIM_DEFAULTS.start}, --out var/simulation
   database: SIM_DATABASE_URL, else churnguard_sim on DATABASE_URL's server (recreated)`,
   options: OPTIONS,
   runKind: 'demo',

@@ -6,7 +6,8 @@
  * off, some days short). Each visit closes through the same code as the diary's form
  * (`closeVisit`; a task outside a visit through `closeTask`), with an outcome the client's
  * hidden health decides. Field specialists take their alerts after a delay drawn per visit.
- * Heads move the overflow of an overloaded member to the least loaded one (`reassignTask`, as
+ * Heads work their own list the same way (what escalations put there), up to `workload.head`,
+ * and move the overflow of an overloaded member to the least loaded one (`reassignTask`, as
  * «Передать» in the diary).
  *
  * `plannedWork` is the one place that decides what a person works on a day.

@@ -342,7 +342,8 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
             Math.max(0, ...clientNumbers.keys()),
           ]);
           for (const r of fresh) clientNumbers.set(r.id, r.number);
-          const workers = people.filter((x) => x.role !== 'head');
+          // Heads too: they work what the escalations put on their own list, up to `workload.head`.
+          const workers = people;
           await driver.timed('people', async () => {
             for (const p of workers) {
               work.push(await workDay(app, { world, settings: peopleSettings, seed: o.seed, rng: peopleRng, day, clientNumbers }, p));

@@ -10,9 +10,8 @@ import { attachmentsOf, getMailing, type MailingRow } from '../db/mailings.js';
 import { contactForMail } from '../db/messages.js';
 import { loadCandidates } from '../db/recipients.js';
 import { clientIdsInScope, type Scope } from '../db/scope.js';
-import { POSITION_TYPE_TITLES, PROBLEM_AREA_TITLES } from '../domain/audiences.js';
 import { LPR_KIND } from '../domain/mailing-content.js';
-import { EXCLUSION_TEXT, type Exclusion, parseVariantKey, selectRecipients } from '../domain/recipients.js';
+import { EXCLUSION_TEXT, type Exclusion, selectRecipients, variantTitle } from '../domain/recipients.js';
 import { quoted } from '../domain/ru.js';
 import { type CompiledVariant, compileVariants, composeOptions, greeting, mailingLinks } from '../mail/compose.js';
 import { type MessageForMail, rawAttachment, specialistLine } from '../mail/mailing.js';
@@ -48,15 +47,6 @@ export interface MonthPreview {
   contentKey: string;
   variants: VariantPreview[];
   excluded: { reason: string; count: number }[];
-}
-
-/** «ЛПР-пользователь, инфоповод «проверки»: бухгалтер». */
-export function variantTitle(key: string): string {
-  const v = parseVariantKey(key);
-  const who = POSITION_TYPE_TITLES[v.positionType];
-  return v.area
-    ? `ЛПР — пользователь системы, инфоповод «${PROBLEM_AREA_TITLES[v.area]}»: ${who}`
-    : `ЛПР — не пользователь системы: ${who}`;
 }
 
 async function selection(app: App, period: string, content: MonthContent) {

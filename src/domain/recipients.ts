@@ -11,7 +11,16 @@
  *   hook for (the month's first hook when none matches). Both are cut by position type, which
  *   picks the TOP questions.
  */
-import { POSITION_TYPES, type PositionType, PROBLEM_AREAS, type ProblemArea, positionTypeOf, problemAreaOf } from './audiences.js';
+import {
+  POSITION_TYPE_TITLES,
+  POSITION_TYPES,
+  type PositionType,
+  PROBLEM_AREA_TITLES,
+  PROBLEM_AREAS,
+  type ProblemArea,
+  positionTypeOf,
+  problemAreaOf,
+} from './audiences.js';
 import { isValidEmail } from './email-address.js';
 
 /** A contact as selection sees it. */
@@ -171,4 +180,13 @@ export function selectRecipients<C extends Candidate>(candidates: readonly C[], 
   }
   const sorted = Object.fromEntries(Object.entries(perVariant).sort(([a], [b]) => a.localeCompare(b)));
   return { recipients, excluded, perVariant: sorted };
+}
+
+/** «ЛПР-пользователь, инфоповод «проверки»: бухгалтер». */
+export function variantTitle(key: string): string {
+  const v = parseVariantKey(key);
+  const who = POSITION_TYPE_TITLES[v.positionType];
+  return v.area
+    ? `ЛПР — пользователь системы, инфоповод «${PROBLEM_AREA_TITLES[v.area]}»: ${who}`
+    : `ЛПР — не пользователь системы: ${who}`;
 }

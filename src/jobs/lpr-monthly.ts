@@ -20,8 +20,10 @@ import { withTransaction } from '../db/pool.js';
 import { type CandidateRow, loadCandidates } from '../db/recipients.js';
 import { type CallOnly, callOnlyContacts, callOnlyScript } from '../domain/call-only.js';
 import { localDate, zonedTime } from '../domain/dates.js';
+import { jobName } from '../domain/job-names.js';
 import { LPR_KIND } from '../domain/mailing-content.js';
-import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients } from '../domain/recipients.js';
+import { periodName } from '../domain/periods.js';
+import { EXCLUSION_TEXT, type Exclusion, type Selection, selectRecipients, variantTitle } from '../domain/recipients.js';
 import { count, monthSubject, monthTitle } from '../domain/ru.js';
 import { dmy } from '../domain/ru-dates.js';
 import { compileVariants, composeOptions, mailingLinks } from '../mail/compose.js';
@@ -102,11 +104,11 @@ async function plan(ctx: JobContext<Options>) {
     variant: r.variant.key,
   }));
   const lines = [
-    `lpr-monthly ${ctx.period} (пробный запуск, ничего не отправлено): ${count(selection.recipients.length, RECIPIENTS)}${mailing ? `; рассылка уже создана (№ ${mailing.id}), добавились бы только контакты без письма` : ''}`,
+    `${jobName(LPR_KIND)}, ${periodName(ctx.period)} (пробный запуск, ничего не отправлено): ${count(selection.recipients.length, RECIPIENTS)}${mailing ? `; рассылка уже создана (№ ${mailing.id}), добавились бы только контакты без письма` : ''}`,
     '',
     'По вариантам:',
     ...(Object.keys(selection.perVariant).length
-      ? Object.entries(selection.perVariant).map(([k, n]) => `  ${k}: ${n}`)
+      ? Object.entries(selection.perVariant).map(([k, n]) => `  ${variantTitle(k)}: ${n}`)
       : ['  (получателей нет)']),
   ];
   if (Object.keys(selection.excluded).length) lines.push('', 'Не выбраны:', ...excludedText(selection.excluded));

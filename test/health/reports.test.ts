@@ -190,7 +190,7 @@ describe('admin explain', () => {
     expect(res.out).toContain('Категории: Двойной, Красная зона, Низкая активность');
     expect(res.out).toMatch(/2024-W22\s+0,50\s+высокий риск/);
     expect(res.out).toMatch(/2024-W21\s+0,50\s+высокий риск/);
-    expect(res.out).toMatch(/risk-review\s+Савостина К\.А\./);
+    expect(res.out).toMatch(/Клиент с высоким риском отключения\s+Савостина К\.А\./);
     const json = JSON.parse((await cli('explain', '204036', '--json')).out);
     expect(json.history.map((h: { week: string }) => h.week)).toEqual(['2024-W22', '2024-W21']);
     expect(json.components).toHaveLength(5);

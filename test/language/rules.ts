@@ -7,6 +7,7 @@ import { JOB_NAMES, RUN_STATE_NAMES } from '../../src/domain/job-names.js';
 import { SIGNAL_TITLES } from '../../src/domain/signal-kinds.js';
 import { TASK_KIND_NAMES, TASK_STATE_NAMES } from '../../src/domain/task-kinds.js';
 import { OUTCOMES } from '../../src/domain/task-outcomes.js';
+import { IMPORT_KINDS } from '../../src/imports/kind.js';
 
 /**
  * Latin words people may read: the product's name, units, formats and protocols the desk
@@ -32,6 +33,7 @@ const ALLOWED = new Set(
     'URL',
     'HTML',
     'UTC',
+    'PostgreSQL',
   ].map((w) => w.toLowerCase()),
 );
 
@@ -49,6 +51,9 @@ const CODES = new Set([
   'lpr_call',
   'risk_review',
 ]);
+
+/** Codes the admin types back into the script: the jobs' (`trigger`, `runs --job`) and the imports' (`import`, `imports --kind`). */
+const ADMIN_CODES = new Set<string>([...Object.keys(JOB_NAMES), ...IMPORT_KINDS]);
 
 const COMMAND_WORDS = new Set(COMMANDS.map((c) => c.name.split(' ')[0] as string));
 
@@ -97,19 +102,39 @@ export function summarise(findings: readonly Finding[]): Record<string, { count:
   return out;
 }
 
-export function languageProblems(where: string, text: string): Finding[] {
+/**
+ * The admin script's output as the language check reads it. The admin types codes back into
+ * the script, so these are the machine's, not words: a code in brackets after its Russian name
+ * («Обслуживание прерванных отправок (housekeeping)»), a period code (`2024-W22`,
+ * `2024-06-03T1015`), an option (`--force`), a command line the output suggests, a file path
+ * and the variant keys of the monthly e-mail in square brackets.
+ */
+export function adminReadable(text: string): string {
+  return text
+    .replace(/\b[\w.-]+\.(?:xlsx|csv|tsv|pdf|json|txt|eml|html|png)\b/gi, ' ')
+    .replace(/(?:^|[\s(])[./~]?[\w.-]*\/[\w./-]+/g, ' ')
+    .replace(/\(([a-z][a-z0-9-]*)\)/g, (m, code: string) => (ADMIN_CODES.has(code) ? ' ' : m))
+    .replace(/\b\d{4}-(?:W\d{2}|H[12]|\d{2}-\d{2}T\d{4,6})\b/g, ' ')
+    .replace(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g, ' ') // an environment variable the admin sets
+    .replace(/\b(?:churnguard|admin|npm run admin --)(?:\s+(?:[a-z][a-z0-9-]*|--[a-z-]+|\S*[/\d]\S*|[А-ЯЁ]+))+/g, ' ')
+    .replace(/(?:^|\s)--[a-z][a-z-]*(?:[ =][^\s,;)]+)?/g, ' ')
+    .replace(/\[[a-z0-9_.:-]+\]/g, ' ');
+}
+
+export function languageProblems(where: string, text: string, opts: { commands?: boolean } = {}): Finding[] {
   const out: Finding[] = [];
   const at = (i: number) => text.slice(Math.max(0, i - 60), i + 60).replace(/\s+/g, ' ');
-  for (const m of text.matchAll(/\b(?:churnguard|admin|npm run(?:\s+-s)?(?:\s+admin)?(?:\s+--)?)\s+([a-z][a-z-]*)/g)) {
-    const word = m[1] as string;
-    if (COMMAND_WORDS.has(word) || m[0].startsWith('admin') || m[0].startsWith('npm'))
-      out.push({ where, problem: `a command of the admin script: «${m[0]}»`, context: at(m.index ?? 0) });
-  }
+  if (opts.commands !== false)
+    for (const m of text.matchAll(/\b(?:churnguard|admin|npm run(?:\s+-s)?(?:\s+admin)?(?:\s+--)?)\s+([a-z][a-z-]*)/g)) {
+      const word = m[1] as string;
+      if (COMMAND_WORDS.has(word) || m[0].startsWith('admin') || m[0].startsWith('npm'))
+        out.push({ where, problem: `a command of the admin script: «${m[0]}»`, context: at(m.index ?? 0) });
+    }
   // Without URLs, e-mail addresses and file names, which are the machine's.
   const words = text
     .replace(/\b(?:https?|mailto|tel):[^\s<>"»“]+/g, ' ')
     .replace(/[^\s<>"«»„“;,()]+@[^\s<>"«»„“;,()]+/g, ' ')
-    .replace(/\b[\w.-]+\.(?:xlsx|csv|pdf|json|txt|eml|html|png)\b/gi, ' ')
+    .replace(/\b[\w.-]+\.(?:xlsx|csv|tsv|pdf|json|txt|eml|html|png)\b/gi, ' ')
     .replace(/\b[a-z0-9-]+\.(?:example|ru|рф|com|org|net)\b/gi, ' ');
   for (const m of words.matchAll(/[A-Za-z][A-Za-z_]*(?:[-'][A-Za-z_]+)*/g)) {
     const w = m[0];

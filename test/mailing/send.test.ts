@@ -246,9 +246,9 @@ describe('admin commands', () => {
     });
     const res = await cli('trigger', 'lpr-monthly', '--period', '2024-11', '--dry-run');
     expect(res.code).toBe(0);
-    expect(res.out).toMatch(/lpr-monthly 2024-11 \(пробный запуск, ничего не отправлено\): 23 получателя/);
-    expect(res.out).toMatch(/hook\.tenders_courts\.lawyer: 1/);
-    expect(res.out).toMatch(/non-user\.manager: 22/);
+    expect(res.out).toMatch(/Ежемесячное письмо ЛПР, ноябрь 2024 \(пробный запуск, ничего не отправлено\): 23 получателя/);
+    expect(res.out).toMatch(/ЛПР — пользователь системы, инфоповод «[^»]+»: юрист: 1/);
+    expect(res.out).toMatch(/ЛПР — не пользователь системы: руководитель: 22/);
     expect(res.out).toMatch(/Первые 20:/);
     expect(res.out.match(/777001 - Дизайн-ателье/g)).toHaveLength(20);
     const { rows } = await t.app.pool.query(`SELECT count(*)::int AS n FROM mailings WHERE period = '2024-11'`);

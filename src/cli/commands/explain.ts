@@ -3,6 +3,7 @@
  * their reasons, the indicator and zone for the last 8 weeks, the categories, open tasks and
  * recent signals. A week not scored yet is computed on the spot (and not stored).
  */
+
 import type { App } from '../../app.js';
 import { now } from '../../clock.js';
 import { type ClientCard, findClientCard } from '../../db/client-cards.js';
@@ -17,6 +18,7 @@ import { periodOf, periodTitle, shiftPeriod } from '../../domain/periods.js';
 import { CATEGORY_NAMES, type RiskCategory } from '../../domain/risk-categories.js';
 import { COMPONENT_HEADERS, COMPONENTS } from '../../domain/risk-components.js';
 import { scoreText, ZONE_NAMES, type Zone, zoneOf } from '../../domain/risk-model.js';
+import { taskKindName } from '../../domain/task-kinds.js';
 import { cardLines, signalTitle } from '../../health/alert-email.js';
 import { componentLines } from '../../health/risk-tasks.js';
 import { computeWeek } from '../../health/score-week.js';
@@ -195,13 +197,13 @@ function human(e: Explanation, tz: string, zones: RiskConfig['zones']): string {
       ? formatTable(
           [
             { key: 'id', header: '№', type: 'int' },
-            { key: 'kind', header: 'Вид' },
+            { key: 'kindName', header: 'Вид' },
             { key: 'playbook', header: 'Правило' },
             { key: 'assignee', header: 'Исполнитель' },
             { key: 'due', header: 'Срок', type: 'datetime' },
             { key: 'title', header: 'Цель' },
           ],
-          e.openTasks,
+          e.openTasks.map((t) => ({ ...t, kindName: taskKindName(t.kind) })),
           tz,
         )
       : '(нет)',

@@ -119,7 +119,7 @@ export function formatStatus(s: Status): string {
     formatTable(
       [
         { key: 'job', header: 'Задание' },
-        { key: 'cron', header: 'cron' },
+        { key: 'cron', header: 'Расписание' },
         { key: 'nextLocal', header: 'Следующий запуск' },
       ],
       s.schedules.map((x) => ({ ...x, job: `${jobName(x.job)} (${x.job})` })),

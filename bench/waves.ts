@@ -15,7 +15,6 @@ import { PROJECT_ROOT } from '../src/config.js';
 import { readContentDir } from '../src/content/load.js';
 import { saveContent } from '../src/db/contents.js';
 import { withTransaction } from '../src/db/pool.js';
-import { localDate } from '../src/domain/dates.js';
 import { reservedPlaces } from '../src/domain/plan.js';
 import type { WaveRecipient } from '../src/domain/waves.js';
 import { LPR_KIND, lprMonthly } from '../src/jobs/lpr-monthly.js';

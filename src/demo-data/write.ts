@@ -140,10 +140,12 @@ function onlineUsageRows(ric: DemoRic): Cell[][] {
   ];
 }
 
-/** Every file of the demo RIC, in import order: [kind, file name]. */
-export async function writeRic(ric: DemoRic, dir: string): Promise<[ImportKindName, string][]> {
+/** Every file of the demo RIC (or those named in `only`), in import order: [kind, file name]. */
+export async function writeRic(ric: DemoRic, dir: string, opts: { only?: ReadonlySet<string> } = {}): Promise<[ImportKindName, string][]> {
   const files: [ImportKindName, string][] = [];
+  const wanted = (name: string) => !opts.only || opts.only.has(name);
   const text = (kind: ImportKindName, name: string, rows: Cell[][], f: TextFormat) => {
+    if (!wanted(name)) return;
     writeText(join(dir, name), rows, f);
     files.push([kind, name]);
   };
@@ -189,13 +191,15 @@ export async function writeRic(ric: DemoRic, dir: string): Promise<[ImportKindNa
     ],
     TSV_1251,
   );
-  await writeXlsx(
-    join(dir, '03-contacts-earlier.xlsx'),
-    'Контактные лица клиентов (OLAP)',
-    contactRows(ric, (c) => c.contactsBefore),
-    new Date(`${ric.today}T00:00:00Z`),
-  );
-  files.push(['contacts', '03-contacts-earlier.xlsx']);
+  if (wanted('03-contacts-earlier.xlsx')) {
+    await writeXlsx(
+      join(dir, '03-contacts-earlier.xlsx'),
+      'Контактные лица клиентов (OLAP)',
+      contactRows(ric, (c) => c.contactsBefore),
+      new Date(`${ric.today}T00:00:00Z`),
+    );
+    files.push(['contacts', '03-contacts-earlier.xlsx']);
+  }
   text(
     'contacts',
     '04-contacts.tsv',

@@ -2,18 +2,21 @@
  * The simulated RIC's CRM: the demo generator's RIC with the staff the run asks for, and every
  * simulated week its exports written in their real layouts (the demo's writers: Windows-1251
  * TSV, the OLAP layout, `;` CSV, workbooks) into the service's inbox, plus the CRM's echo of
- * the contact events churnguard recorded (the «Работы» export with the CRM's own numbers).
+ * the contact events churnguard recorded (the «Работы» export with the CRM's own numbers), and
+ * the CRM's own indicator, «Фиксация отклонений» of the week just ended (see crmComponents).
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import type { App } from '../app.js';
-import { type DemoEmployee, type DemoRic, generateRic } from '../demo-data/model.js';
+import { type CrmDeviationClient, crmDeviationsFile, crmIndicator } from '../demo-data/crm-deviations.js';
+import { type DemoClient, type DemoEmployee, type DemoRic, generateRic } from '../demo-data/model.js';
 import { fullName, person, shortName, translit } from '../demo-data/names.js';
 import { Rng } from '../demo-data/random.js';
 import { writeRic } from '../demo-data/write.js';
-import { addDays, type IsoDate } from '../domain/dates.js';
+import { addDays, addMonths, type IsoDate } from '../domain/dates.js';
+import { periodRange } from '../domain/periods.js';
 import { contactEventsTable } from '../exports/crm.js';
 import type { ImportKindName } from '../imports/kind.js';
 
@@ -90,6 +93,8 @@ const WEEKLY: ReadonlySet<string> = new Set([
   '11-payments.csv',
 ]);
 
+const FIRST: ReadonlySet<string> = new Set([...WEEKLY, '10-contact-events.tsv']);
+
 /**
  * Write the week's exports into `inbox/<kind>/` as `<tag>-<name>` (written aside, then renamed
  * in, as a CRM's transfer would), and return how many files arrived.
@@ -97,11 +102,9 @@ const WEEKLY: ReadonlySet<string> = new Set([
 export async function deliverWeek(ric: DemoRic, today: IsoDate, inbox: string, tag: string, first: boolean): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), 'cg-sim-'));
   try {
-    const files = await writeRic(exportView(ric, today, first), scratch);
+    const files = await writeRic(exportView(ric, today, first), scratch, { only: first ? FIRST : WEEKLY });
     let n = 0;
     for (const [kind, name] of files) {
-      if (!first && !WEEKLY.has(name)) continue;
-      if (first && name === '03-contacts-earlier.xlsx') continue;
       mkdirSync(join(inbox, kind), { recursive: true });
       renameSync(join(scratch, name), join(inbox, kind, `${tag}-${name}`));
       n++;
@@ -119,6 +122,7 @@ export async function deliverWeek(ric: DemoRic, today: IsoDate, inbox: string, t
  */
 export async function deliverEcho(
   app: App,
+  ric: DemoRic,
   from: Date,
   to: Date,
   inbox: string,
@@ -129,6 +133,7 @@ export async function deliverEcho(
   if (!table.rows.length) return { rows: 0, next: crmNumber };
   let n = crmNumber;
   const rows = table.rows.map((r) => [String(++n), ...r.slice(1)]);
+  rememberEcho(ric, rows);
   const text = `${[table.header, ...rows].map((r) => r.join('\t')).join('\r\n')}\r\n`;
   const kind: ImportKindName = 'contact-events';
   mkdirSync(join(inbox, kind), { recursive: true });
@@ -140,4 +145,81 @@ export async function deliverEcho(
 
 export function employeeName(e: DemoEmployee): string {
   return fullName(e.person);
+}
+
+/**
+ * The echo's rows become the CRM's own contact history (its «Работы»): what its indicator's
+ * «Контакт с ЛПР» reads. Columns as `contactEventsTable` writes them: number, client, contact,
+ * employee, channel, `dd.mm.yyyy hh:mm:ss`, state, goal, note, result.
+ */
+function rememberEcho(ric: DemoRic, rows: string[][]): void {
+  const byNumber = new Map(ric.clients.map((c) => [c.number, c]));
+  for (const r of rows) {
+    const c = byNumber.get(Number(r[1]));
+    const at = /^(\d{2})\.(\d{2})\.(\d{4}) (\S+)$/.exec(r[5] ?? '');
+    if (!c || !at) continue;
+    c.activity.events.push({
+      date: `${at[3]}-${at[2]}-${at[1]}`,
+      time: at[4] as string,
+      state: r[6] as DemoClient['activity']['events'][number]['state'],
+      result: r[9] ?? '',
+      contact: r[2] || null,
+      channel: r[4] ?? '',
+      goal: r[7] ?? '',
+      comment: r[8] ?? '',
+    });
+  }
+}
+
+/**
+ * The CRM's own five component scores of a client for the week ending `sunday`, from what the
+ * CRM holds and nothing else (neither churnguard's scores nor the world's hidden health). Its
+ * rules are the source's, read the CRM's simpler way: calendar months, no per-category norm.
+ * - Обучение: anyone of the client trained within 2 years 0,20, else 0,50;
+ * - Использование ЛК: requests in 3 months: none 0,50, one 0,30, more 0,20;
+ * - Контакт с ЛПР: held contacts with a person the CRM marks ЛПР in 3 months: none 0,50, else 0,20;
+ * - Нет входов в систему: the last 4 weeks: no login 0,50, logins in fewer than 2 of them 0,30, else 0,20;
+ * - Посещение семинаров: webinar visits in 6 months: none 0,50, one 0,30, more 0,20.
+ * The indicator is the demo CRM's own formula (`crmIndicator`), not the mean of the five.
+ */
+export function crmComponents(c: DemoClient, sunday: IsoDate): number[] {
+  const a = c.activity;
+  const within = (date: IsoDate, months: number) => date > addMonths(sunday, -months) && date <= sunday;
+  const byCount = (n: number) => (n === 0 ? 0.5 : n === 1 ? 0.3 : 0.2);
+  const lprs = new Set(c.contacts.filter((k) => k.lpr).map((k) => k.name));
+  const weeks = a.weekly.slice(-4);
+  const active = weeks.filter((x) => x > 0).length;
+  return [
+    a.trainings.some((t) => within(t.date, 24)) ? 0.2 : 0.5,
+    byCount(Math.min(2, a.lk.filter((r) => within(r.date, 3)).length)),
+    a.events.some((e) => e.state === 'Контакт состоялся' && e.contact !== null && lprs.has(e.contact) && within(e.date, 3)) ? 0.2 : 0.5,
+    active === 0 ? 0.5 : active < 2 ? 0.3 : 0.2,
+    byCount(Math.min(2, a.webinars.filter((w) => within(w.date, 6)).length)),
+  ];
+}
+
+/** How the CRM writes a responsible employee: the full name, a field specialist marked «(СИУ)». */
+function responsible(c: DemoClient): CrmDeviationClient['employees'] {
+  const out = [{ name: fullName(c.remote.person), department: c.remote.department }];
+  if (c.field) out.push({ name: `${fullName(c.field.person)} (СИУ)`, department: c.field.department });
+  return out;
+}
+
+/**
+ * The CRM's «Фиксация отклонений» of ISO `week` (just ended), in its real layout (the demo's
+ * writer), into `inbox/deviations/`: a row per client it still serves. Returns the CRM's
+ * indicator per client number (the run's figures compare it with churnguard's).
+ */
+export function deliverDeviations(ric: DemoRic, ricCode: string, week: string, inbox: string): Map<number, number> {
+  const sunday = periodRange('isoweek', week).end;
+  const rows: CrmDeviationClient[] = ric.clients
+    .filter((c) => c.state !== 'disconnected' && c.state !== 'liquidation')
+    .map((c) => ({ number: c.number, name: c.name, employees: responsible(c), components: crmComponents(c, sunday) }));
+  const kind: ImportKindName = 'deviations';
+  mkdirSync(join(inbox, kind), { recursive: true });
+  const name = `${week}-deviations.txt`;
+  const tmp = join(inbox, kind, `.${name}.part`);
+  writeFileSync(tmp, crmDeviationsFile(ricCode, week, rows));
+  renameSync(tmp, join(inbox, kind, name));
+  return new Map(rows.map((r) => [r.number, crmIndicator(r.components) as number]));
 }

@@ -31,14 +31,16 @@ export async function checkInvariants(app: App, at: Date, inbox: string): Promis
   if (d) return { invariant: 'no two open tasks with the same dedup key', detail: `${d.dedup_key}: ${d.n} open tasks` };
   // An overdue task shows in its assignee's diary: it has an active assignee, and the list
   // (at most diary.maxTasks, overdue first by due time) reaches it.
+  // One pass over the open tasks (each one's place in its assignee's list), not a count per task.
   const hidden = await db.query<{ id: number; why: string }>(
     `SELECT t.id, CASE WHEN t.assignee_id IS NULL THEN 'no assignee' WHEN NOT e.active THEN 'assignee inactive'
                        ELSE 'beyond the diary''s list' END AS why
-       FROM tasks t LEFT JOIN employees e ON e.id = t.assignee_id
-      WHERE t.state = 'open' AND t.due_at < $1
-        AND (t.assignee_id IS NULL OR NOT e.active
-             OR (SELECT count(*) FROM tasks o WHERE o.assignee_id = t.assignee_id AND o.state = 'open'
-                   AND (o.due_at, o.priority, o.id) < (t.due_at, t.priority, t.id)) >= $2)
+       FROM (SELECT id, assignee_id, due_at,
+                    CASE WHEN assignee_id IS NULL THEN 0
+                         ELSE row_number() OVER (PARTITION BY assignee_id ORDER BY due_at, priority, id) - 1 END AS place
+               FROM tasks WHERE state = 'open') t
+       LEFT JOIN employees e ON e.id = t.assignee_id
+      WHERE t.due_at < $1 AND (t.assignee_id IS NULL OR NOT e.active OR t.place >= $2)
       ORDER BY t.id LIMIT 1`,
     [at, app.config.diary.maxTasks],
   );

@@ -3,11 +3,13 @@
  * for what only the world knows (disconnections to come), from the world's record. Weekly:
  * open work, the day's plan vs capacity, overflow, age of open work, tasks closed on time,
  * contacts and e-mails per ЛПР in the month so far, alerts per field specialist and their
- * reaction time. At the end: out-of-sample ROC AUC and recall of the high zone, and the uplift
+ * reaction time. At the end: out-of-sample ROC AUC and recall of the high zone (churnguard's
+ * indicator and the CRM's, on the same client-weeks), and the uplift
  * of a held call after entering the high zone. Monthly: database size and rows per table.
  */
 import type { App } from '../app.js';
 import { addDays, type IsoDate } from '../domain/dates.js';
+import { zoneOf } from '../domain/risk-model.js';
 import { aucOf, type ScoreBin } from '../domain/roc.js';
 import { median } from '../domain/stats.js';
 
@@ -183,36 +185,64 @@ export interface Prediction {
   highZonePrecision: number | null;
 }
 
+/** Both indicators' out-of-sample figures, on the same client-weeks (those that have both). */
+export interface Predictions {
+  /** churnguard's own indicator (its computed series, whichever acts). */
+  churnguard: Prediction;
+  /** The CRM's «Фиксация отклонений», as imported. */
+  crm: Prediction;
+}
+
 /**
- * How well the indicator of each scored week predicted the disconnections that came after it
- * (out of sample: the outcome is only known later, from the world's record of who left).
+ * How well each indicator of a scored week predicted the disconnections that came after it
+ * (out of sample: the outcome is only known later, from the world's record of who left):
+ * churnguard's own series and the CRM's, on the client-weeks that have both.
  */
-export async function prediction(app: App, leftOn: Map<number, IsoDate>, runEnd: IsoDate, horizonWeeks: number): Promise<Prediction> {
-  const { rows } = await app.pool.query<{ number: number; week_end: string; indicator: string | null; zone: string | null }>(
-    `SELECT c.number, r.week_end::text AS week_end, r.indicator::text AS indicator, r.zone
+export async function predictions(app: App, leftOn: Map<number, IsoDate>, runEnd: IsoDate, horizonWeeks: number): Promise<Predictions> {
+  const { rows } = await app.pool.query<{ number: number; week_end: string; ours: string; crm: string }>(
+    `SELECT c.number, r.week_end::text AS week_end, r.computed_indicator::text AS ours, d.indicator::text AS crm
        FROM risk_scores r JOIN clients c ON c.id = r.client_id
-      WHERE r.indicator IS NOT NULL AND r.week_end + $1::int <= $2::date
+       JOIN crm_deviations d ON d.week = r.week AND d.client_id = r.client_id
+      WHERE r.computed_indicator IS NOT NULL AND r.week_end + $1::int <= $2::date
       ORDER BY r.week_end, c.number`,
     [horizonWeeks * 7, runEnd],
   );
+  const zones = app.config.risk.zones;
+  const of = (pick: (r: (typeof rows)[number]) => string) =>
+    prediction(
+      rows.map((r) => ({ number: r.number, weekEnd: r.week_end, indicator: Number(pick(r)) })),
+      leftOn,
+      horizonWeeks,
+      zones,
+    );
+  return { churnguard: of((r) => r.ours), crm: of((r) => r.crm) };
+}
+
+/** ROC AUC and the high zone's recall and precision of one indicator over scored client-weeks. */
+export function prediction(
+  scores: readonly { number: number; weekEnd: IsoDate; indicator: number }[],
+  leftOn: Map<number, IsoDate>,
+  horizonWeeks: number,
+  zones: { dynamicFrom: number; highFrom: number },
+): Prediction {
   const bins = new Map<string, ScoreBin>();
   let left = 0;
   let highLeft = 0;
   let high = 0;
   let scored = 0;
-  for (const r of rows) {
+  for (const r of scores) {
     const gone = leftOn.get(r.number);
     // A client already gone by the week's end is not a prediction.
-    if (gone !== undefined && gone <= r.week_end) continue;
+    if (gone !== undefined && gone <= r.weekEnd) continue;
     scored++;
-    const positive = gone !== undefined && gone <= addDays(r.week_end, horizonWeeks * 7);
-    const key = Number(r.indicator).toFixed(2);
+    const positive = gone !== undefined && gone <= addDays(r.weekEnd, horizonWeeks * 7);
+    const key = r.indicator.toFixed(2);
     const bin = bins.get(key) ?? { value: Number(key), left: 0, stayed: 0 };
     if (positive) bin.left++;
     else bin.stayed++;
     bins.set(key, bin);
     if (positive) left++;
-    if (r.zone === 'high') {
+    if (zoneOf(r.indicator, zones) === 'high') {
       high++;
       if (positive) highLeft++;
     }

@@ -59,7 +59,9 @@ export function totalsLines(f: SimFigures): string[] {
   const lines = [
     `Клиентов ${f.settings.clients}, недель ${f.settings.weeks}, зерно ${f.settings.seed}, специалистов ${f.settings.remote} ДИС и ${f.settings.field} ТС, ёмкость ${f.settings.capacity} задач в день, начало ${f.settings.start}.`,
     `Отключились: ${f.totals.disconnections}; закрыто задач: ${f.totals.closed}; сигналов ТС: ${f.totals.alerts}.`,
-    `Прогноз индикатора вне выборки (горизонт ${p.horizonWeeks} нед., ${p.clientWeeks} клиенто-недель, ${p.followedByDisconnection} с отключением): ROC AUC ${fmt(p.auc)}, полнота зоны высокого риска ${fmt(p.highZoneRecall)}, точность ${fmt(p.highZonePrecision)}.`,
+    `Прогноз отключений вне выборки (горизонт ${p.churnguard.horizonWeeks} нед., ${p.churnguard.clientWeeks} клиенто-недель, ${p.churnguard.followedByDisconnection} с отключением):`,
+    `  индикатор churnguard — ROC AUC ${fmt(p.churnguard.auc)}, полнота зоны высокого риска ${fmt(p.churnguard.highZoneRecall)}, точность ${fmt(p.churnguard.highZonePrecision)};`,
+    `  индикатор КИС («Фиксация отклонений») — ROC AUC ${fmt(p.crm.auc)}, полнота зоны высокого риска ${fmt(p.crm.highZoneRecall)}, точность ${fmt(p.crm.highZonePrecision)}.`,
     `Эффект звонка в течение 4 недель после входа в высокий риск: отключились ${fmt(u.treatedRate)} из ${u.treated} с проведённым звонком против ${fmt(u.controlRate)} из ${u.control} без него; разница ${fmt(u.difference)}${u.ci95 ? ` (95 % ДИ ${fmt(u.ci95[0])} … ${fmt(u.ci95[1])})` : ''}.`,
   ];
   const b = f.invariants.broken;
@@ -209,8 +211,10 @@ export function compareRows(a: SimFigures, b: SimFigures): { figure: string; a: 
     ['Сигналов ТС', (f) => f.totals.alerts],
     ['Сигналов на ТС в неделю (макс.)', (f) => maxOf(f, 'alertsPerFieldMax')],
     ['Отключились', (f) => f.totals.disconnections],
-    ['ROC AUC вне выборки', (f) => f.totals.prediction.auc],
-    ['Полнота высокого риска', (f) => f.totals.prediction.highZoneRecall],
+    ['ROC AUC вне выборки: churnguard', (f) => f.totals.prediction.churnguard.auc],
+    ['ROC AUC вне выборки: КИС', (f) => f.totals.prediction.crm.auc],
+    ['Полнота высокого риска: churnguard', (f) => f.totals.prediction.churnguard.highZoneRecall],
+    ['Полнота высокого риска: КИС', (f) => f.totals.prediction.crm.highZoneRecall],
     ['Эффект звонка (разница долей)', (f) => f.totals.uplift.difference],
   ];
   return rows.map(([figure, get]) => {

@@ -15,7 +15,7 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Job } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { type App, createApp } from '../app.js';
 import { setClock } from '../clock.js';
 import { deepMerge, loadConfig, PROJECT_ROOT } from '../config.js';
@@ -35,14 +35,14 @@ import { deleteQueueKeys } from '../queue/queues.js';
 import { latestDue, scheduledJobs } from '../queue/schedules.js';
 import { executeRun, JobWorkers } from '../queue/worker.js';
 import { simulateClicks } from './clicks.js';
-import { deliverEcho, deliverWeek, simRic } from './crm.js';
+import { deliverDeviations, deliverEcho, deliverWeek, simRic } from './crm.js';
 import { type Broken, checkInvariants, steadyStateWarning } from './invariants.js';
 import {
   databaseBytes,
   type MonthFigures,
   type MonthSize,
-  type Prediction,
-  prediction,
+  type Predictions,
+  predictions,
   rowsPerTable,
   type Uplift,
   uplift,
@@ -80,7 +80,8 @@ export interface SimFigures {
     disconnections: number;
     closed: number;
     alerts: number;
-    prediction: Prediction;
+    /** Out of sample, churnguard's indicator beside the CRM's. */
+    prediction: Predictions;
     uplift: Uplift;
   };
   invariants: { broken: (Broken & { day: IsoDate }) | null; steadyState: string | null };
@@ -92,6 +93,10 @@ export interface SimMeasures {
   sizes: MonthSize[];
   /** Per week: job → total seconds of its runs. */
   jobSeconds: Record<string, number>[];
+  /** The whole run: each part of the simulation's own work (the world, the CRM files, the people, checks, figures) → seconds. */
+  phaseSeconds: Record<string, number>;
+  /** Seconds of each simulated day, jobs included. */
+  daySeconds: number[];
 }
 
 export interface SimResult {
@@ -109,6 +114,17 @@ class Driver {
   /** (real ms, simulated instant) of each moment, to place delayed queue jobs on the simulated clock. */
   private readonly moments: { real: number; sim: number }[] = [];
   jobSeconds: Record<string, number> = {};
+  readonly phaseSeconds: Record<string, number> = {};
+
+  /** Run `fn`, adding its seconds to `phase`. */
+  async timed<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.phaseSeconds[phase] = (this.phaseSeconds[phase] ?? 0) + (performance.now() - started) / 1000;
+    }
+  }
 
   constructor(private readonly app: App) {}
 
@@ -124,23 +140,53 @@ class Driver {
     return sim;
   }
 
+  /** Per queue: each delayed job's simulated due time, and the delayed count when it was last listed. */
+  private readonly delayed = new Map<string, { due: Map<string, number>; listedAt: number }>();
+
+  /**
+   * Promote the delayed jobs of `q` whose simulated time has come. The queue's delayed jobs are
+   * listed (ids only; a new one's timestamp read once) only when their count changed since the
+   * last listing, so a settle over thousands of e-mails held until the morning does not read
+   * them all again at every spin.
+   */
+  private async promoteDue(q: Queue, count: number, at: Date): Promise<number> {
+    let known = this.delayed.get(q.name);
+    if (!known) {
+      known = { due: new Map(), listedAt: -1 };
+      this.delayed.set(q.name, known);
+    }
+    if (count !== known.listedAt) {
+      const ids = await q.getRanges(['delayed'], 0, -1);
+      const now = new Set(ids);
+      for (const id of known.due.keys()) if (!now.has(id)) known.due.delete(id);
+      const fresh = ids.filter((id) => !known.due.has(id));
+      const jobs = await Promise.all(fresh.map((id) => q.getJob(id)));
+      for (const job of jobs) {
+        if (job?.id) known.due.set(job.id, this.simTimeOf(job.timestamp) + (job.opts.delay ?? 0));
+      }
+      known.listedAt = count;
+    }
+    const due = [...known.due].filter(([, t]) => t <= at.getTime()).map(([id]) => id);
+    if (!due.length) return 0;
+    for (const id of due) {
+      const job = await q.getJob(id);
+      await job?.promote().catch(() => {});
+      known.due.delete(id);
+    }
+    // List again on the next spin: what was promoted left, and the count no longer tells.
+    known.listedAt = -1;
+    return due.length;
+  }
+
   /** Wait until no queue has work waiting or running; promote delayed jobs whose simulated time has come. */
   async settle(at: Date): Promise<void> {
     const queues = JOBS.map((j) => this.app.queues.get(j.name));
     for (let spins = 0; ; spins++) {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized', 'delayed')));
       let busy = 0;
-      for (const q of queues) {
-        const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
+      for (const [i, c] of counts.entries()) {
         busy += (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
-        if (!c.delayed) continue;
-        const delayed: Job[] = await q.getDelayed();
-        for (const job of delayed) {
-          const due = this.simTimeOf(job.timestamp) + (job.opts.delay ?? 0);
-          if (due <= at.getTime()) {
-            await job.promote().catch(() => {});
-            busy++;
-          }
-        }
+        if (c.delayed) busy += await this.promoteDue(queues[i] as Queue, c.delayed, at);
       }
       if (!busy) return;
       if (spins > 60_000) throw new Error('simulate: the queues did not settle within 10 minutes');
@@ -168,8 +214,10 @@ class Driver {
       const due = latestDue(this.app, s, at);
       if (!due || due.firedAt.getTime() <= since.getTime()) continue;
       const started = performance.now();
-      await this.alone(() => executeRun(this.app, s.def, { period: due.period, trigger: 'schedule' }));
-      await this.settle(at);
+      await this.alone(() =>
+        this.timed(`run ${s.def.name}`, () => executeRun(this.app, s.def, { period: due.period, trigger: 'schedule' })),
+      );
+      await this.timed(`queue after ${s.def.name}`, () => this.settle(at));
       this.jobSeconds[s.def.name] = (this.jobSeconds[s.def.name] ?? 0) + (performance.now() - started) / 1000;
     }
   }
@@ -201,7 +249,9 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       IMAP_URL: '',
       VAR_DIR: varDir,
     },
-    overrides: deepMerge(split.service, { imports: { inboxSettleMs: 0, inboxWatchDebounceMs: 0 } }),
+    // The SMTP rate limit is per real minute: on a simulated clock it would only make the run
+    // wait (a mailing wave of more than the limit would pause a real minute), not change a figure.
+    overrides: deepMerge(split.service, { imports: { inboxSettleMs: 0, inboxWatchDebounceMs: 0 }, smtp: { ratePerMinute: 1_000_000 } }),
   });
   const tz = config.ric.timeZone;
   setClock(zonedTime(o.start, 6, 0, tz), { frozen: true });
@@ -213,6 +263,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   const months: MonthFigures[] = [];
   const sizes: MonthSize[] = [];
   const jobSeconds: Record<string, number>[] = [];
+  const daySeconds: number[] = [];
   const leftOn = new Map<number, IsoDate>();
   let broken: (Broken & { day: IsoDate }) | null = null;
   try {
@@ -226,7 +277,10 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     let crmNumber = 8_000_000;
     let since = zonedTime(o.start, 6, 0, tz);
     driver.setMoment(since);
-    await deliverWeek(ric, o.start, inbox, `${o.start}`, true);
+    await driver.timed('crm files', async () => {
+      await deliverWeek(ric, o.start, inbox, `${o.start}`, true);
+      deliverDeviations(ric, config.ric.code, periodOf('isoweek', zonedTime(addDays(o.start, -1), 12, 0, tz), tz), inbox);
+    });
     let people = null as Awaited<ReturnType<typeof loadPeople>> | null;
     let clientNumbers = new Map<number, number>();
     const totalDays = o.weeks * 7;
@@ -237,13 +291,19 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       driver.jobSeconds = {};
       if (w > 0) {
         driver.setMoment(zonedTime(monday, 6, 0, tz));
-        await deliverWeek(ric, monday, inbox, monday, false);
-        const echo = await deliverEcho(app, zonedTime(addDays(monday, -7), 0, 0, tz), weekStart, inbox, `${monday}-echo.tsv`, crmNumber);
+        await driver.timed('crm files', () => deliverWeek(ric, monday, inbox, monday, false));
+        const echo = await driver.timed('crm echo', () =>
+          deliverEcho(app, ric, zonedTime(addDays(monday, -7), 0, 0, tz), weekStart, inbox, `${monday}-echo.tsv`, crmNumber),
+        );
         crmNumber = echo.next;
+        // The CRM's own indicator of the week just ended, after its contact history took the echo in.
+        const ended = periodOf('isoweek', zonedTime(addDays(monday, -1), 12, 0, tz), tz);
+        await driver.timed('crm files', async () => deliverDeviations(ric, config.ric.code, ended, inbox));
       }
       const work: DayWork[] = [];
       let moved = 0;
       for (let d = 0; d < 7 && !broken; d++) {
+        const dayStarted = performance.now();
         const day = addDays(monday, d);
         o.onProgress?.(w * 7 + d, totalDays, day);
         const moments = app.calendar.isWorkingDay(day) ? WORKING_MOMENTS : DAY_OFF_MOMENTS;
@@ -251,10 +311,12 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
           const at = zonedTime(day, hour, 0, tz);
           driver.setMoment(at);
           // The head loads the month's content before the mailing of the 1st.
-          if (hour === moments[0] && (day.endsWith('-01') || (w === 0 && d === 0))) await loadMonthContent(app, day.slice(0, 7), at);
+          if (hour === moments[0] && (day.endsWith('-01') || (w === 0 && d === 0)))
+            await driver.timed('content', () => loadMonthContent(app, day.slice(0, 7), at));
           await driver.runDue(since, at);
           since = at;
-          if (hour === CLICK_HOUR) await simulateClicks(app, world, o.seed, new Date(at.getTime() - 86_400_000), at);
+          if (hour === CLICK_HOUR)
+            await driver.timed('clicks', () => simulateClicks(app, world, o.seed, new Date(at.getTime() - 86_400_000), at));
           if (hour !== WORK_HOUR || !app.calendar.isWorkingDay(day)) continue;
           if (!people) {
             people = await loadPeople(app, peopleSettings, o.seed);
@@ -266,33 +328,40 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
           ]);
           for (const r of fresh) clientNumbers.set(r.id, r.number);
           const workers = people.filter((x) => x.role !== 'head');
-          await driver.alone(async () => {
-            for (const p of workers) {
-              work.push(await workDay(app, { world, settings: peopleSettings, seed: o.seed, rng: peopleRng, day, clientNumbers }, p));
-            }
-          });
-          await driver.settle(at);
-          moved += await actOnOverflow(app, people, peopleSettings, at);
+          await driver.timed('people', () =>
+            driver.alone(async () => {
+              for (const p of workers) {
+                work.push(await workDay(app, { world, settings: peopleSettings, seed: o.seed, rng: peopleRng, day, clientNumbers }, p));
+              }
+            }),
+          );
+          await driver.timed('people: queue', () => driver.settle(at));
+          const team = people;
+          moved += await driver.timed('heads', () => actOnOverflow(app, team, peopleSettings, at));
         }
         const end = zonedTime(day, 20, 0, tz);
         driver.setMoment(end);
-        await driver.settle(end);
-        const b = await checkInvariants(app, end, inbox);
+        await driver.timed('end of day: queue', () => driver.settle(end));
+        const b = await driver.timed('invariants', () => checkInvariants(app, end, inbox));
         if (b) broken = { ...b, day };
         // The month's end: its rows per table and the database's size.
         if (addDays(day, 1).endsWith('-01') || (w === o.weeks - 1 && d === 6)) {
-          months.push({ month: day.slice(0, 7), disconnections: monthDisconnections, rows: await rowsPerTable(app) });
+          const rows = await driver.timed('figures', () => rowsPerTable(app));
+          months.push({ month: day.slice(0, 7), disconnections: monthDisconnections, rows });
           sizes.push({ month: day.slice(0, 7), bytes: await databaseBytes(app) });
           monthDisconnections = 0;
         }
+        daySeconds.push((performance.now() - dayStarted) / 1000);
       }
       // Sunday night: the world lives its week (what the CRM exports on Monday).
+      const worldStarted = performance.now();
       const lived = world.week(monday);
+      driver.phaseSeconds.world = (driver.phaseSeconds.world ?? 0) + (performance.now() - worldStarted) / 1000;
       for (const n of lived.disconnected) leftOn.set(n, addDays(monday, 6));
       monthDisconnections += lived.disconnected.length;
       const weekEnd = zonedTime(addDays(monday, 7), 0, 0, tz);
       const monthStart = zonedTime(`${addDays(monday, 6).slice(0, 7)}-01`, 0, 0, tz);
-      const fromDb = await weekFromDb(app, { weekStart, weekEnd, monthStart });
+      const fromDb = await driver.timed('figures', () => weekFromDb(app, { weekStart, weekEnd, monthStart }));
       const largest = work.reduce((a, b) => (b.planned > a.planned ? b : a), work[0] ?? { planned: 0, capacity: 0 });
       const figures: WeekFigures = {
         week: periodOf('isoweek', zonedTime(monday, 12, 0, tz), tz),
@@ -331,12 +400,15 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
         disconnections: leftOn.size,
         closed: weeks.reduce((s, x) => s + x.closed, 0),
         alerts: weeks.reduce((s, x) => s + x.alerts, 0),
-        prediction: await prediction(app, leftOn, runEnd, horizon),
+        prediction: await predictions(app, leftOn, runEnd, horizon),
         uplift: await uplift(app, leftOn, runEnd, horizon),
       },
       invariants: { broken, steadyState: steadyStateWarning(weeks) },
     };
-    return { figures, measures: { seconds: (Date.now() - started) / 1000, sizes, jobSeconds } };
+    return {
+      figures,
+      measures: { seconds: (Date.now() - started) / 1000, sizes, jobSeconds, phaseSeconds: driver.phaseSeconds, daySeconds },
+    };
   } finally {
     await workers.close(10_000);
     await app.close();

@@ -89,6 +89,16 @@ describe('admin simulate, 200 clients over 4 weeks', () => {
       const imports = await q(`SELECT kind, state, count(*)::int AS n FROM imports GROUP BY kind, state ORDER BY kind`);
       expect(imports.filter((r) => r.state !== 'done')).toEqual([]);
       expect(imports.find((r) => r.kind === 'online-usage')?.n).toBe(WEEKS);
+      // The CRM's own «Фиксация отклонений» came every week, and its indicator is scored beside churnguard's.
+      expect(imports.find((r) => r.kind === 'deviations')?.n).toBe(WEEKS);
+      const [crm] = await q(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE d.indicator IS DISTINCT FROM r.computed_indicator)::int AS differ
+           FROM crm_deviations d JOIN risk_scores r ON r.week = d.week AND r.client_id = d.client_id`,
+      );
+      expect(crm.n).toBeGreaterThan(CLIENTS * 3);
+      expect(crm.differ).toBeGreaterThan(crm.n / 2);
+      expect(f.totals.prediction.crm.clientWeeks).toBe(f.totals.prediction.churnguard.clientWeeks);
+      expect(f.totals.prediction.crm.auc).not.toBeNull();
       // The CRM's echo of the contact events recorded here came back and was linked, not doubled.
       const [echo] = await q(`SELECT count(*)::int AS n FROM contact_events WHERE import_id IS NULL AND crm_number IS NOT NULL`);
       expect(echo.n).toBeGreaterThan(0);

@@ -27,6 +27,7 @@ import { startSink } from './mailing.js';
 const SPECIALISTS = 500;
 const CONCURRENCY = 64;
 const POOL = 10;
+const WARM_UP = 500;
 
 export async function run(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 50_000);
@@ -97,28 +98,33 @@ export async function run(args: string[]): Promise<void> {
     if (waves.day.size !== n || maxCalls > places)
       throw new Error(`waves: ${waves.day.size} of ${n} placed, ${maxCalls} calls on a day (places ${places})`);
 
-    const sendFirst = async (period: string, count: number) => {
+    const sentOf = async (period: string) =>
+      (
+        await q(
+          `SELECT count(*)::int AS n FROM messages m JOIN mailings ml ON ml.id = m.mailing_id WHERE ml.period = $1 AND m.state = 'sent'`,
+          [period],
+        )
+      ).rows[0].n as number;
+    /** Time to send `count` more e-mails of the period; with `warmUp`, that many are sent first, untimed. */
+    const sendNext = async (period: string, count: number, warmUp = 0) => {
       const workers = new JobWorkers(app, [sendEmail]);
-      const t = await timed(async () => {
-        workers.start();
-        for (;;) {
-          const { rows } = await q(
-            `SELECT count(*)::int AS n FROM messages m JOIN mailings ml ON ml.id = m.mailing_id WHERE ml.period = $1 AND m.state = 'sent'`,
-            [period],
-          );
-          if (rows[0].n >= count) break;
-          await new Promise((res) => setTimeout(res, 100));
-        }
-      });
+      workers.start();
+      const waitFor = async (n: number) => {
+        while ((await sentOf(period)) < n) await new Promise((res) => setTimeout(res, 100));
+      };
+      await waitFor(warmUp);
+      const from = await sentOf(period);
+      const t = await timed(() => waitFor(from + count));
       await workers.close(10_000);
       // What is left in the queue is not this measurement's.
       await app.queues.get('send-email').drain(true);
       return t.ms;
     };
 
-    // 2. June on demand, without waves: every e-mail queued at once; the first `firstWave` sent.
+    // 2. June on demand, without waves: every e-mail queued at once; after a warm-up of
+    // WARM_UP e-mails (the transport's pool, the first fills), the next `firstWave` timed.
     const plain = await timed(() => executeRun(app, lprMonthly, { period: '2024-06', trigger: 'admin' }));
-    const plainSend = await sendFirst('2024-06', firstWave);
+    const plainSend = await sendNext('2024-06', firstWave, WARM_UP);
     // 3. July as scheduled, in waves: the first wave now, the others delayed to their days.
     setClock(julyStart);
     const waved = await timed(() => executeRun(app, lprMonthly, { period: '2024-07', trigger: 'schedule' }));
@@ -128,7 +134,7 @@ export async function run(args: string[]): Promise<void> {
          FROM messages m JOIN mailings ml ON ml.id = m.mailing_id WHERE ml.period = '2024-07'`,
       [now()],
     );
-    const wavedSend = await sendFirst('2024-07', due[0].due);
+    const wavedSend = await sendNext('2024-07', due[0].due);
     const rate = (count: number, ms: number) => Math.round((count * 1000) / ms);
     const lines = [
       `${n.toLocaleString('en')} decision makers of ${SPECIALISTS} remote specialists (norm ${app.config.workload.remote}, ${places} places a day for calls), a fifth in the high zone; the sample month's e-mail to an SMTP sink in a separate process; send-email workers (concurrency ${CONCURRENCY}, pool ${POOL}) in this process.`,
@@ -138,7 +144,7 @@ export async function run(args: string[]): Promise<void> {
       `| wave computation alone (${n.toLocaleString('en')} recipients → ${waveDays} waves, median of 3) | ${waveMs.toFixed(0)} ms | ${((waveMs / waved.ms) * 100).toFixed(1)} % of the run in waves |`,
       `| lpr-monthly run on demand, no waves (selection, MJML, one transaction, bulk enqueue) | ${(plain.ms / 1000).toFixed(1)} s | 1 × |`,
       `| lpr-monthly run as scheduled, in waves (the same, the waves, one delayed bulk add per wave) | ${(waved.ms / 1000).toFixed(1)} s | ${(waved.ms / plain.ms).toFixed(2)} × |`,
-      `| sending the first ${firstWave.toLocaleString('en')} e-mails, all ${n.toLocaleString('en')} queued at once (measured first: with the warm-up) | ${(plainSend / 1000).toFixed(1)} s | ${rate(firstWave, plainSend)} messages/s |`,
+      `| sending ${firstWave.toLocaleString('en')} e-mails, all ${n.toLocaleString('en')} queued at once (after ${WARM_UP} sent untimed) | ${(plainSend / 1000).toFixed(1)} s | ${rate(firstWave, plainSend)} messages/s |`,
       `| sending the first wave (${due[0].due.toLocaleString('en')} e-mails; ${(due[0].all - due[0].due).toLocaleString('en')} more delayed in Redis) | ${(wavedSend / 1000).toFixed(1)} s | ${rate(due[0].due, wavedSend)} messages/s (${(rate(due[0].due, wavedSend) / rate(firstWave, plainSend)).toFixed(2)} ×) |`,
       '',
       `Checked: ${due[0].people.toLocaleString('en')} decision makers, one message each, over ${due[0].days} sending days; at most ${maxCalls} calls of one specialist on one day (places ${places}). Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}, load average ${loadavg()[0]?.toFixed(1)} at the end.`,

@@ -4,7 +4,9 @@
  * each wave's e-mails from 10:00): every e-mail reaches its decision maker once, its ЛПР call
  * task comes `lpr.callAfterWorkingDays` working days later and is planned on that very day in
  * the specialist's plan, next to other work, and no day of the plan holds more than the norm;
- * a rerun of the month sends nothing and creates no call twice.
+ * a rerun of the month sends nothing and creates no call twice. (The other work here leaves the
+ * places the waves count on: the plan does not yet hold places for calls still to come, so a day
+ * filled at 07:30 with other work would push that day's calls to the next free day.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now, setClock } from '../../src/clock.js';

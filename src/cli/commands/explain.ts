@@ -29,7 +29,7 @@ const HISTORY_WEEKS = 8;
 const SIGNAL_DAYS = 90;
 
 function parseNumber(raw: string | undefined): number {
-  if (!raw || !/^\d{1,8}$/.test(raw)) throw new UsageError(`client number: "${raw ?? ''}" is not a client number (expected e.g. 193254)`);
+  if (!raw || !/^\d{1,8}$/.test(raw)) throw new UsageError(`«${raw ?? ''}» — не номер клиента (например, 193254)`);
   return Number(raw);
 }
 

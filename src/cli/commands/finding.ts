@@ -53,9 +53,9 @@ export const findingAddCommand: Command = {
   options: { client: { type: 'string' }, by: { type: 'string' }, ...FINDING_OPTIONS },
   async run(ctx, values: Values) {
     const client = str(values, 'client');
-    if (!client) throw new UsageError('--client is required (the client number, e.g. 193254)');
+    if (!client) throw new UsageError('нужен параметр --client (номер клиента, например 193254)');
     if (str(values, 'competitor') === undefined)
-      throw new UsageError("--competitor is required (the competitor's system, e.g. «Охрана труда»)");
+      throw new UsageError('нужен параметр --competitor (система конкурента, например «Охрана труда»)');
     const app = ctx.app();
     const input = await resolveFinding(
       app.pool,

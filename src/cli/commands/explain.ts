@@ -230,7 +230,7 @@ function human(e: Explanation, tz: string, zones: RiskConfig['zones']): string {
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: "a client's risk components with reasons, 8 weeks of indicator and zone, categories, open tasks, signals",
+  summary: 'почему у клиента такой индикатор: составляющие с причинами, индикатор и зона по неделям, категории, открытые задачи, сигналы',
   usage: 'explain <client-number> [--week 2024-W23] [--json]',
   options: { week: { type: 'string' } },
   args: { min: 1, max: 1 },

@@ -48,7 +48,7 @@ export function describeFinding(r: RecordedFinding, tz: string): string {
 
 export const findingAddCommand: Command = {
   name: 'finding add',
-  summary: "record a competitor's system found at a client: alert and task to field support, comparison task",
+  summary: 'записать систему конкурента, выявленную у клиента: письмо и задача специалисту ТС, задача на сравнение',
   usage: 'finding add --client N --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT] [--by EMPLOYEE] [--json]',
   options: { client: { type: 'string' }, by: { type: 'string' }, ...FINDING_OPTIONS },
   async run(ctx, values: Values) {

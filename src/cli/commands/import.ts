@@ -14,8 +14,8 @@ import { type Command, emit, UsageError } from '../command.js';
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'import a CRM export (all or nothing; the same file twice is a no-op)',
-  usage: `import <kind> <file> [--week 2024-W27] [--from D [--to D]] [--json]\n  kinds: ${IMPORT_KINDS.join(', ')}\n  --week: the week of a deviations report whose settings block names none\n  --from, --to: the period an event export covers (${COVERED_SOURCES.join(', ')}); --to defaults to today`,
+  summary: 'загрузить выгрузку КИС (целиком или ничего; тот же файл второй раз ничего не меняет)',
+  usage: `import <kind> <file> [--week 2024-W27] [--from D [--to D]] [--json]\n  виды: ${IMPORT_KINDS.join(', ')}\n  --week: неделя отчёта deviations, если в его блоке настроек её нет\n  --from, --to: период, который охватывает выгрузка событий (${COVERED_SOURCES.join(', ')}); без --to — по сегодня`,
   options: { week: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
   args: { min: 2, max: 2 },
   async run(ctx, values, [kind, file]) {

@@ -13,7 +13,7 @@ import { type Command, emit, str, UsageError } from '../command.js';
 
 export const taskAddCommand: Command = {
   name: 'task add',
-  summary: 'set a task for an employee (a team lead’s task), recorded with who set it',
+  summary: 'поставить задачу сотруднику (задача руководителя), с отметкой, кто поставил',
   usage: 'task add --client N --assignee NAME --title TEXT [--due YYYY-MM-DD] [--kind K] [--by NAME] [--json]',
   options: {
     client: { type: 'string' },

@@ -24,11 +24,11 @@ function taskId(raw: string | undefined): number {
 
 export const taskDoneCommand: Command = {
   name: 'task done',
-  summary: 'close a task with its outcome: a contact records the contact event (Работа); a diagnostics task its finding',
+  summary: 'закрыть задачу с итогом: контакт записывает Работу, диагностика — выявленного конкурента',
   usage: `task done <id> --outcome ${TASK_OUTCOME_NAMES.join('|')} [--note TEXT] [--next TEXT] [--follow-up YYYY-MM-DD] [--frequency F] [--json]
 task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT]
-  no-competitor and competitor-found close competitor-diagnostics tasks; competitor-found without --competitor
-  takes the finding recorded for the client since the task was given.
+  no-competitor и competitor-found закрывают задачи диагностики конкурентов; competitor-found без --competitor
+  берёт конкурента, записанного у клиента после постановки задачи.
   --frequency sets the contact's frequency: months (3) or e.g. "2 р в месяц", "раз в 2 недели", "еженедельно";
   a held contact of a contact called more often than monthly plans the next call by itself unless --follow-up.`,
   options: {
@@ -112,7 +112,7 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
 
 export const taskShowCommand: Command = {
   name: 'task show',
-  summary: "a task's full text: goal, questions, what was sent and clicked",
+  summary: 'полный текст задачи: цель, вопросы, что отправлено и по чему переходили',
   usage: 'task show <id> [--json]',
   args: { min: 1, max: 1 },
   async run(ctx, _values, [raw]) {

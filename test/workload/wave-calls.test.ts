@@ -4,9 +4,9 @@
  * each wave's e-mails from 10:00): every e-mail reaches its decision maker once, its ЛПР call
  * task comes `lpr.callAfterWorkingDays` working days later and is planned on that very day in
  * the specialist's plan, next to other work, and no day of the plan holds more than the norm;
- * a rerun of the month sends nothing and creates no call twice. (The other work here leaves the
- * places the waves count on: the plan does not yet hold places for calls still to come, so a day
- * filled at 07:30 with other work would push that day's calls to the next free day.)
+ * a rerun of the month sends nothing and creates no call twice. The other work would fill every
+ * day: the plan holds the places of the calls the waves announced (the morning plan runs before
+ * the call tasks exist), and each call's visit takes its place when it comes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now, setClock } from '../../src/clock.js';
@@ -47,21 +47,21 @@ beforeAll(async () => {
   );
   specialist = rows[0].id;
   await t.app.pool.query('UPDATE employees SET daily_capacity = $2 WHERE id = $1', [specialist, NORM]);
-  // Other work of the month: two clients at risk to review each working day from 04.06 to 21.06,
-  // each within two working days, so the calls share their days with it.
+  // Other work of the month: three clients at risk to review each working day from 04.06 to
+  // 21.06, each within two working days: with two calls on a day the places do not hold it all.
   const reviewDays = t.app.calendar.workingDaysIn('2024-06-04', '2024-06-21');
   const reviews = [];
   for (const [i, day] of reviewDays.entries()) {
-    for (const k of [0, 1]) {
-      const clientId = await addClient(t.app.pool, { remoteId: specialist, number: 641000 + i * 2 + k });
+    for (const k of [0, 1, 2]) {
+      const clientId = await addClient(t.app.pool, { remoteId: specialist, number: 641000 + i * 3 + k });
       reviews.push({
         kind: 'risk-review',
-        title: `Клиент с высоким риском ${i * 2 + k}`,
+        title: `Клиент с высоким риском ${i * 3 + k}`,
         assigneeId: specialist,
         clientId,
         plannedAt: at(day, 9),
         dueAt: at(t.app.calendar.addWorkingDays(day, 2), 18),
-        dedupKey: `wave-calls.review.${i * 2 + k}`,
+        dedupKey: `wave-calls.review.${i * 3 + k}`,
         createdBy: 'test',
       });
     }

@@ -25,7 +25,8 @@ import { benchContext, machine, timed, writeSection } from './lib.js';
 const CONCURRENCY = 64;
 const POOL = 10;
 
-async function startSink(): Promise<{ url: string; stop(): void }> {
+/** The SMTP sink in a process of its own (bench/_smtp-sink.ts). */
+export async function startSink(): Promise<{ url: string; stop(): void }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench', '_smtp-sink.ts')], {
     cwd: PROJECT_ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -7,7 +7,8 @@
  * call is harmless. Which outcomes a task may take comes from the registry in
  * src/domain/task-outcomes.ts; call `closeTask`, which also does what a diagnostics outcome needs.
  */
-import { type Outcome, outcomeDef, outcomesFor } from '../domain/task-outcomes.js';
+import { taskKindName } from '../domain/task-kinds.js';
+import { type Outcome, outcomeDef, outcomesFor, storedOutcomeTitle } from '../domain/task-outcomes.js';
 import type { PoolClient } from './pool.js';
 import type { TaskRow } from './tasks.js';
 
@@ -41,14 +42,15 @@ export async function recordOutcome(
   if (!task) return { kind: 'not-found' };
   const allowed = outcomesFor(task.kind);
   if (!allowed.includes(input.outcome)) {
-    const message = `outcome "${input.outcome}" does not apply to a ${task.kind} task (expected one of ${allowed.join(', ')})`;
+    const message = `итог ${input.outcome} не подходит к задаче вида «${taskKindName(task.kind)}» (ожидается одно из: ${allowed.join(', ')})`;
     return { kind: 'not-applicable', task, message, allowed };
   }
   const def = outcomeDef(input.outcome);
-  if (task.state === 'cancelled') return { kind: 'conflict', task, message: `task ${taskId} was cancelled; nothing recorded` };
+  if (task.state === 'cancelled') return { kind: 'conflict', task, message: `задача № ${taskId} отменена; ничего не записано` };
   if (task.state === 'done') {
     if (task.outcome !== def.taskOutcome) {
-      return { kind: 'conflict', task, message: `task ${taskId} is already done with outcome "${task.outcome}"; nothing changed` };
+      const message = `задача № ${taskId} уже закрыта с итогом «${storedOutcomeTitle(task.outcome ?? '')}»; ничего не изменено`;
+      return { kind: 'conflict', task, message };
     }
     const ev = await db.query<{ id: number }>('SELECT id FROM contact_events WHERE natural_key = $1', [`task.${taskId}`]);
     return { kind: 'done', task, eventId: ev.rows[0]?.id ?? null, changed: false };

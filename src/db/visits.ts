@@ -86,6 +86,8 @@ export interface PlanVisitRow {
   handoff: boolean;
   /** Some of the reasons are not in the visit yet. */
   ungathered: boolean;
+  /** The day of its ЛПР call after the monthly e-mail (the call task's day), if it has one. */
+  call_on: IsoDate | null;
   fee: number;
   zone: string | null;
   /** The window and overflow reason the plan holds now (to write only what changes). */
@@ -106,17 +108,41 @@ export async function openReasonsToPlan(db: Queryable, tz: string, handoffKinds:
               min((coalesce(t.planned_at, t.created_at) AT TIME ZONE $1)::date) AS starts_on,
               min((t.due_at AT TIME ZONE $1)::date) AS due_on,
               bool_or(t.kind = ANY($2::text[])) AS handoff,
-              bool_or(t.visit_id IS NULL) AS ungathered
+              bool_or(t.visit_id IS NULL) AS ungathered,
+              min((t.planned_at AT TIME ZONE $1)::date) FILTER (WHERE t.kind = 'lpr-call') AS call_on
          FROM tasks t WHERE t.state = 'open' AND t.client_id IS NOT NULL AND t.assignee_id IS NOT NULL
         GROUP BY t.client_id, t.assignee_id
      )
-     SELECT v.id, r.client_id, r.assignee_id, v.planned_on, v.created_at, r.starts_on, coalesce(r.due_on, r.starts_on) AS due_on, r.handoff, r.ungathered,
+     SELECT v.id, r.client_id, r.assignee_id, v.planned_on, v.created_at, r.starts_on, coalesce(r.due_on, r.starts_on) AS due_on, r.handoff, r.ungathered, r.call_on,
             c.monthly_fee AS fee, z.zone, v.starts_on AS cur_starts_on, v.due_on AS cur_due_on, v.overflow_reason AS cur_overflow_reason
        FROM r JOIN clients c ON c.id = r.client_id
        LEFT JOIN visits v ON v.client_id = r.client_id AND v.assignee_id = r.assignee_id AND v.state = 'open'
        LEFT JOIN LATERAL (SELECT s.zone FROM risk_scores s WHERE s.client_id = r.client_id ORDER BY s.week DESC LIMIT 1) z ON true
       ORDER BY r.client_id, r.assignee_id`,
     [tz, handoffKinds],
+  );
+  return rows;
+}
+
+/**
+ * Calls announced by the monthly e-mail's waves and not yet held: per specialist (the client's
+ * remote one, who gets the call) and day the e-mail went or goes, the messages of a mailing
+ * sent in waves (`send_after` set) since `since` whose call (`lpr-call.<id>`) is still to come or
+ * open. An on-demand mailing, all sent at once, announces nothing.
+ */
+export async function announcedCalls(
+  db: Queryable,
+  p: { kind: string; since: Date; tz: string },
+): Promise<{ employee_id: number; sent_on: IsoDate; n: number }[]> {
+  const { rows } = await db.query(
+    `SELECT c.remote_specialist_id AS employee_id, (coalesce(m.sent_at, m.send_after) AT TIME ZONE $3)::date::text AS sent_on,
+            count(*)::int AS n
+       FROM messages m JOIN mailings ml ON ml.id = m.mailing_id JOIN clients c ON c.id = m.client_id
+      WHERE ml.kind = $1 AND m.send_after IS NOT NULL AND coalesce(m.sent_at, m.send_after) >= $2
+        AND m.state IN ('queued', 'sending', 'retry', 'sent') AND c.remote_specialist_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.dedup_key = 'lpr-call.' || m.id AND t.state <> 'open')
+      GROUP BY 1, 2`,
+    [p.kind, p.since, p.tz],
   );
   return rows;
 }

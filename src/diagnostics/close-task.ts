@@ -16,7 +16,8 @@ import { type OutcomeResult, recordOutcome } from '../db/task-outcomes.js';
 import type { TaskRow } from '../db/tasks.js';
 import type { ContactFrequency } from '../domain/contact-frequency.js';
 import { DIAGNOSTICS_KIND } from '../domain/diagnostics.js';
-import { OUTCOME_NAMES, type Outcome, outcomeDef } from '../domain/task-outcomes.js';
+import { taskKindName } from '../domain/task-kinds.js';
+import { OUTCOME_NAMES, type Outcome, outcomeDef, storedOutcomeTitle } from '../domain/task-outcomes.js';
 import { changeFrequency, scheduleByFrequency, scheduleFollowUp } from '../health/follow-up.js';
 import { dispatchNotifications } from '../mail/outbox.js';
 import { type FindingInput, type RecordedFinding, recordFindingsIn } from './record-findings.js';
@@ -71,9 +72,9 @@ export async function closeDiagnostics(
 ): Promise<{ result: CloseResult; notificationIds: number[] }> {
   const value = outcomeDef(input.outcome).taskOutcome;
   if (task.state === 'cancelled')
-    return { result: { kind: 'conflict', task, message: `task ${task.id} was cancelled; nothing recorded` }, notificationIds: [] };
+    return { result: { kind: 'conflict', task, message: `задача № ${task.id} отменена; ничего не записано` }, notificationIds: [] };
   if (task.state === 'done') {
-    const message = `task ${task.id} is already done with outcome "${task.outcome}"; nothing changed`;
+    const message = `задача № ${task.id} уже закрыта с итогом «${storedOutcomeTitle(task.outcome ?? '')}»; ничего не изменено`;
     return {
       result: task.outcome === value ? { kind: 'done', task, eventId: null, changed: false } : { kind: 'conflict', task, message },
       notificationIds: [],
@@ -92,7 +93,7 @@ export async function closeDiagnostics(
     } else {
       const earlier = await latestFindingSince(db, task.client_id as number, task.created_at);
       if (!earlier) {
-        const message = `task ${task.id}: competitor-found needs the competitor's system (no finding was recorded for the client since the task was given)`;
+        const message = `задача № ${task.id}: для итога competitor-found нужна система конкурента (с постановки задачи конкурент у клиента не записан)`;
         return { result: { kind: 'incomplete', task, message }, notificationIds: [] };
       }
       await linkFindingToTask(db, earlier.id, task.id);
@@ -137,17 +138,17 @@ export async function closeTask(app: App, taskId: number, input: CloseInput, opt
     const diagnostics = task.kind === DIAGNOSTICS_KIND;
     if (isDiagnosticsOutcome(input.outcome)) {
       if (!diagnostics) {
-        const message = `task ${taskId} is not a competitor diagnostics task (kind "${task.kind}"); ${input.outcome} closes only those`;
+        const message = `задача № ${taskId} — не диагностика конкурентов (вид «${taskKindName(task.kind)}»); итог ${input.outcome} закрывает только такие задачи`;
         return { result: { kind: 'conflict', task, message } as CloseResult, notificationIds: [] };
       }
       return closeDiagnostics(app, db, task, { ...input, outcome: input.outcome }, at);
     }
     if (diagnostics) {
-      const message = `task ${taskId} is a competitor diagnostics task: close it as no-competitor or competitor-found`;
+      const message = `задача № ${taskId} — диагностика конкурентов: закройте её итогом no-competitor или competitor-found`;
       return { result: { kind: 'conflict', task, message } as CloseResult, notificationIds: [] };
     }
     if (input.frequency && task.contact_id === null) {
-      const message = `task ${taskId} is not about a contact person: there is no contact frequency to set; nothing recorded`;
+      const message = `задача № ${taskId} не о контактном лице: частоту контакта задать некому; ничего не записано`;
       return { result: { kind: 'conflict', task, message } as CloseResult, notificationIds: [] };
     }
     const res = await recordOutcome(db, taskId, { outcome: input.outcome, note: input.note, next: input.next }, at);

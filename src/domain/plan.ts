@@ -27,6 +27,8 @@ export interface PlanVisit {
   fee: number;
   /** Creation time (ms): older first among equals. */
   createdAt: number;
+  /** The day of its ЛПР call after the monthly e-mail: it takes a place booked for it there. */
+  callOn?: IsoDate | null;
 }
 
 export interface PlanPerson {
@@ -35,6 +37,11 @@ export interface PlanPerson {
   capacity: number;
   /** Days away (leave, sick days): no plan on them. */
   absent: ReadonlySet<IsoDate>;
+  /**
+   * Places of a day held for the calls that follow the monthly e-mail's waves: their tasks come
+   * on the day itself, after the morning plan, and a call's visit (`callOn`) takes its place.
+   */
+  booked?: ReadonlyMap<IsoDate, number>;
 }
 
 export interface PlanInput {
@@ -110,6 +117,8 @@ export function planVisits(input: PlanInput): Placement[] {
     fullBefore: [number, number];
     /** The person's deadlines, sorted: how many visits compete up to a deadline. */
     dues: string[];
+    /** Booked places (counted in `used`) not yet taken by their calls, by day index. */
+    booked: Int32Array;
   }
   const loads = new Map<number, Load>();
   const loadOf = (id: number): Load | null => {
@@ -117,7 +126,9 @@ export function planVisits(input: PlanInput): Placement[] {
     if (!l) {
       const person = input.people.get(id);
       if (!person) return null;
-      l = { person, used: new Int32Array(n), fullBefore: [0, 0], dues: [] };
+      const booked = new Int32Array(n);
+      if (person.booked) for (let i = 0; i < n; i++) booked[i] = person.booked.get(days[i] as IsoDate) ?? 0;
+      l = { person, used: booked.slice(), fullBefore: [0, 0], dues: [], booked };
       loads.set(id, l);
     }
     return l;
@@ -128,7 +139,8 @@ export function planVisits(input: PlanInput): Placement[] {
     l?.dues.push(v.dueOn);
     // Today's visits stay on today — unless the person is away today.
     if (l && input.keepFirstDay && first !== undefined && v.plannedOn === first && !l.person.absent.has(first)) {
-      l.used[0] = (l.used[0] as number) + 1;
+      if (v.callOn === first && (l.booked[0] as number) > 0) l.booked[0] = (l.booked[0] as number) - 1;
+      else l.used[0] = (l.used[0] as number) + 1;
       out.push({ id: v.id, plannedOn: first, overflowReason: null });
     } else rest.push(v);
   }
@@ -146,6 +158,21 @@ export function planVisits(input: PlanInput): Placement[] {
     const overdue = v.dueOn < first;
     const startIdx = lowerBound(days, v.startsOn);
     const endIdx = overdue ? n - 1 : upperBound(days, v.dueOn) - 1;
+    // A call after the monthly e-mail takes the place booked for it on its day.
+    const callOn = v.callOn ?? null;
+    const callIdx = callOn ? lowerBound(days, callOn) : -1;
+    if (
+      callOn &&
+      callIdx >= startIdx &&
+      callIdx <= endIdx &&
+      days[callIdx] === callOn &&
+      (l.booked[callIdx] as number) > 0 &&
+      !person.absent.has(callOn)
+    ) {
+      l.booked[callIdx] = (l.booked[callIdx] as number) - 1;
+      out.push({ id: v.id, plannedOn: callOn, overflowReason: null });
+      continue;
+    }
     const full = (i: number) => person.absent.has(days[i] as string) || (used[i] as number) >= limit;
     let i = Math.max(startIdx, l.fullBefore[cls]);
     while (i <= endIdx && full(i)) i++;

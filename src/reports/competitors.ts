@@ -23,7 +23,7 @@ const SOURCES: Record<string, string> = { admin: 'вручную', api: 'API', i
 function periodOption(value: unknown, tz: string): { period: string; kind: PeriodKind } {
   if (typeof value !== 'string') return { period: periodOf('halfyear', now(), tz), kind: 'halfyear' };
   const kind = (['halfyear', 'month'] as const).find((k) => PERIOD_FORMS[k].pattern.test(value));
-  if (!kind) throw new UsageError(`--period: "${value}" is not a half-year or a month (expected e.g. 2024-H1 or 2024-06)`);
+  if (!kind) throw new UsageError(`--period: «${value}» — не полугодие и не месяц (например, 2024-H1 или 2024-06)`);
   return { period: value, kind };
 }
 

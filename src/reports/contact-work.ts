@@ -57,7 +57,7 @@ export const contactWorkReport: ReportDefinition = {
     const tz = app.config.ric.timeZone;
     const to = dateOption(values, 'to') ?? localDate(now(), tz);
     const from = dateOption(values, 'from') ?? `${to.slice(0, 8)}01`;
-    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+    if (from > to) throw new UsageError(`--from: ${from} позже --to ${to}`);
     const by = typeof values.by === 'string' ? values.by : null;
     if (by !== null && by !== 'week' && by !== 'month') throw new UsageError(`--by: «${by}» — допустимо одно из: week, month`);
     // The day an event falls on, in the RIC's zone.

@@ -38,7 +38,7 @@ export function parseWeights(raw: string): Weights {
     nums.every((n) => n === 0)
   ) {
     throw new UsageError(
-      `--weights: "${raw}" is not ${COMPONENTS.length} non-negative numbers, not all 0 (expected e.g. 1,1,2,1,1 for ${COMPONENTS.join(', ')})`,
+      `--weights: «${raw}» — не ${COMPONENTS.length} неотрицательных чисел, не все нули (например, 1,1,2,1,1 для ${COMPONENTS.join(', ')})`,
     );
   }
   return Object.fromEntries(COMPONENTS.map((k, i) => [k, nums[i]])) as Weights;
@@ -145,7 +145,7 @@ export const indicatorQualityReport: ReportDefinition = {
     if (fromWeek === null || toWeek === null) {
       return { name: 'indicator-quality', title, subtitle: `${app.config.ric.code}: нет рассчитанных недель`, sections: [] };
     }
-    if (toWeek < fromWeek) throw new UsageError(`--to: ${toWeek} is before --from ${fromWeek}`);
+    if (toWeek < fromWeek) throw new UsageError(`--to: ${toWeek} раньше --from ${fromWeek}`);
     const zones = app.config.risk.zones;
     const f = qualityFigures(
       await qualityGroups(app.pool, { fromWeek, toWeek, horizonWeeks }),

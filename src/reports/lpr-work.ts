@@ -56,7 +56,7 @@ export const lprWorkReport: ReportDefinition = {
     const department = typeof values.department === 'string' ? values.department : null;
     if (department !== null) {
       const { rows } = await app.pool.query('SELECT 1 FROM departments WHERE name = $1', [department]);
-      if (!rows.length) throw new UsageError(`--department: "${department}" is not a department (see admin report contacts)`);
+      if (!rows.length) throw new UsageError(`--department: подразделения «${department}» нет`);
     }
     const { rows: shares } = await app.pool.query<{ period: string; department: string; clients: number; reached: number }>(
       `WITH m AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::date[]) AS m(period, win_from, win_to, month_end)),

@@ -40,8 +40,8 @@ export const onlineUsageReport: ReportDefinition = {
     const lastSunday = addDays(today, -weekdayOf(today));
     const to = dateOption(values, 'to') ?? lastSunday;
     const from = dateOption(values, 'from') ?? addDays(to, -7 * DEFAULT_WEEKS + 1);
-    if (from > to) throw new UsageError(`--from ${ruDate(from)} is after --to ${ruDate(to)}`);
-    if (weekColumns(from, to).length > 106) throw new UsageError('--from … --to spans more than two years (expected a shorter range)');
+    if (from > to) throw new UsageError(`--from: ${ruDate(from)} позже --to ${ruDate(to)}`);
+    if (weekColumns(from, to).length > 106) throw new UsageError('--from … --to: больше двух лет (выберите период короче)');
     const department = textOption(values, 'department');
     const clients = await listServedClients(app.pool, department);
     const weeks = weekColumns(from, to);

@@ -65,7 +65,7 @@ export const signalsReport: ReportDefinition = {
     const tz = app.config.ric.timeZone;
     const to = dateOption(values, 'to') ?? localDate(now(), tz);
     const from = dateOption(values, 'from') ?? addDays(to, -30);
-    if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+    if (from > to) throw new UsageError(`--from: ${from} позже --to ${to}`);
     const range = { from: zonedTime(from, 0, 0, tz), to: zonedTime(addDays(to, 1), 0, 0, tz) };
     if (values.baseline === true) return baselineReport(app, range, `${app.config.ric.code}, с ${dmy(from)} по ${dmy(to)}`);
     const rows = await listSignals(app.pool, { ...range, baseline: false });

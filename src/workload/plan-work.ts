@@ -12,6 +12,7 @@ import { now } from '../clock.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import {
   absencesFrom,
+  announcedCalls,
   attachTasks,
   closeEmptyVisits,
   detachMovedTasks,
@@ -24,6 +25,7 @@ import {
   writePlacements,
 } from '../db/visits.js';
 import { addDays, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
+import { LPR_KIND } from '../domain/mailing-content.js';
 import { HANDOFF_KINDS, type PlanPerson, type PlanVisit, planVisits } from '../domain/plan.js';
 
 export type PlanApp = Pick<App, 'pool' | 'config' | 'calendar'>;
@@ -84,9 +86,22 @@ export async function planWorkIn(app: PlanApp, db: PoolClient, opts: { date?: Is
     for (let d = a.from_date; d <= a.to_date && d <= last; d = addDays(d, 1)) set.add(d);
     absent.set(a.employee_id, set);
   }
+  // The calls the monthly e-mail's waves announced keep their places on their day (the morning
+  // plan fills the day before the call tasks come, lpr-call-tasks at 09:00); each call's visit
+  // takes its place when it comes.
+  const booked = new Map<number, Map<IsoDate, number>>();
+  const after = app.config.lpr.callAfterWorkingDays;
+  const since = zonedTime(addDays(first, -3 * (after + 7)), 0, 0, tz);
+  for (const a of await announcedCalls(db, { kind: LPR_KIND, since, tz })) {
+    const call = app.calendar.addWorkingDays(a.sent_on, after);
+    if (call < first) continue;
+    const days = booked.get(a.employee_id) ?? new Map<IsoDate, number>();
+    days.set(call, (days.get(call) ?? 0) + a.n);
+    booked.set(a.employee_id, days);
+  }
   const people = new Map<number, PlanPerson>();
   for (const p of await plannedPeople(db))
-    people.set(p.id, { id: p.id, capacity: capacityOf(app, p), absent: absent.get(p.id) ?? new Set() });
+    people.set(p.id, { id: p.id, capacity: capacityOf(app, p), absent: absent.get(p.id) ?? new Set(), booked: booked.get(p.id) });
   // Reasons not in a visit yet get ids after every visit's, in the order their visits will be
   // created: the plan orders equals by id, so this run and the next order them alike.
   let nextId = 1;
@@ -102,6 +117,7 @@ export async function planWorkIn(app: PlanApp, db: PoolClient, opts: { date?: Is
     zoneRank: r.zone === 'high' ? 2 : r.zone === 'dynamic' ? 1 : 0,
     fee: r.fee,
     createdAt: (r.created_at ?? at).getTime(),
+    callOn: r.call_on,
   }));
   const placements = planVisits({
     days,

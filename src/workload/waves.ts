@@ -45,13 +45,30 @@ export async function planMailingWaves(
     }),
   );
   const first = localDate(firstSend, tz);
-  const callDay = (d: IsoDate) => app.calendar.addWorkingDays(d, app.config.lpr.callAfterWorkingDays);
+  // Asked for every recipient (and again while a day is full): each sending day's call day once.
+  const callDays = new Map<IsoDate, IsoDate>();
+  const callDay = (d: IsoDate) => {
+    let c = callDays.get(d);
+    if (c === undefined) {
+      c = app.calendar.addWorkingDays(d, app.config.lpr.callAfterWorkingDays);
+      callDays.set(d, c);
+    }
+    return c;
+  };
   const day = planWaves(recipients, {
     sendDays: sendDays(app, period, first),
     callDay,
     placesOf: (id) => places.get(id) ?? app.config.workload.remote,
   });
   const sendAt = new Map<number, Date>();
-  for (const [contactId, d] of day) sendAt.set(contactId, d === first ? firstSend : zonedTime(d, app.config.lpr.sendHour, 0, tz));
+  const times = new Map<IsoDate, Date>([[first, firstSend]]);
+  for (const [contactId, d] of day) {
+    let at = times.get(d);
+    if (at === undefined) {
+      at = zonedTime(d, app.config.lpr.sendHour, 0, tz);
+      times.set(d, at);
+    }
+    sendAt.set(contactId, at);
+  }
   return { sendAt, day, callDay };
 }

@@ -239,14 +239,14 @@ describe('closing a diagnostics task', () => {
     const task = (await diagnosticsTaskOf(t.app.pool, '2024-H1', 205749)) as number;
     const held = await cli('task', 'done', String(task), '--outcome', 'held');
     expect(held.code).toBe(1);
-    expect(held.err).toContain(`task ${task} is a competitor diagnostics task: close it as no-competitor or competitor-found`);
+    expect(held.err).toContain(`задача № ${task} — диагностика конкурентов: закройте её итогом no-competitor или competitor-found`);
     const [signalTask] = await rows(`SELECT id FROM tasks WHERE kind = 'signal' ORDER BY id LIMIT 1`);
     const wrong = await cli('task', 'done', String(signalTask.id), '--outcome', 'no-competitor');
     expect(wrong.code).toBe(1);
-    expect(wrong.err).toContain('is not a competitor diagnostics task (kind "signal")');
+    expect(wrong.err).toContain('— не диагностика конкурентов (вид «Сигнал об ухудшении ситуации с клиентом»)');
     const missing = await cli('task', 'done', String(task), '--outcome', 'competitor-found');
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/competitor-found needs the competitor's system/);
+    expect(missing.err).toMatch(/для итога competitor-found нужна система конкурента/);
     expect((await cli('task', 'done', String(task), '--outcome', 'no-competitor', '--competitor', 'X')).code).toBe(2);
     expect((await rows('SELECT state FROM tasks WHERE id = $1', [task]))[0].state).toBe('open');
 

@@ -106,12 +106,14 @@ describe('who sees a client', () => {
     // The latest week's components as explain gives them.
     expect(res.body).toContain('Составляющие индикатора: неделя 22 (27.05–02.06.2024)');
     expect(res.body).toContain(
-      '<td class="text">Контакт с ЛПР</td><td class="num">0,50</td><td class="text">нет контакта с ЛПР за 3 мес.</td>',
+      '<td class="text">Контакт с ЛПР</td><td class="num" data-label="Значение">0,50</td><td class="text" data-label="Причина">нет контакта с ЛПР за 3 мес.</td>',
     );
     // Coverage in its own column: whether each source's imports hold the component's window.
     expect(res.body).toContain('<th scope="col">Покрытие данных</th>');
     const coverage = (name: string) =>
-      res.body.match(new RegExp(`<td class="text">${name}</td>(?:<td[^>]*>[^<]*</td>){2}<td class="text">([^<]*)</td>`))?.[1];
+      res.body.match(
+        new RegExp(`<td class="text">${name}</td>(?:<td[^>]*>[^<]*</td>){2}<td class="text" data-label="Покрытие данных">([^<]*)</td>`),
+      )?.[1];
     expect(coverage('Использование ЛК')).toBe('данные ЛК с 01.04.2024: окно 3 месяцев 03.03.2024–02.06.2024 не покрыто');
     expect(coverage('Контакт с ЛПР')).toBe('данные о контактах с 01.01.2024: окно 3 месяцев 03.03.2024–02.06.2024 покрыто');
     expect(coverage('Входы в систему')).toMatch(/^период данных о входах не записан \(проверяется давность выгрузки\); окно 4 недель /);

@@ -169,7 +169,7 @@ describe('an ЛК export starting mid-window', () => {
     const path = writeTsv(t, 'x.tsv', [['Номер клиента', 'Дата', 'Тип обращения']]);
     const wrongKind = await cli(t, 'import', 'contacts', path, '--from', '01.01.2024');
     expect(wrongKind.code).toBe(2);
-    expect(wrongKind.err).toContain('--from, --to: only an event export takes a period');
+    expect(wrongKind.err).toContain('--from, --to: период указывают только для выгрузок событий');
     const backwards = await cli(t, 'import', 'lk-requests', path, '--from', '01.02.2024', '--to', '01.01.2024');
     expect(backwards.code).toBe(2);
     const badBlock = writeTsv(t, 'bad.tsv', [

@@ -215,6 +215,6 @@ describe('admin explain', () => {
     expect(missing.err).toMatch(/explain: не выполнено: клиент 999999 не найден/);
     const bad = await cli('explain', '19x');
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/client number: "19x" is not a client number/);
+    expect(bad.err).toMatch(/«19x» — не номер клиента/);
   });
 });

@@ -112,6 +112,6 @@ describe('report indicator-quality', () => {
     expect(short.sections[1].rows[0]).toMatchObject({ left: 1, scored: 7 });
     const bad = await cli(t, 'report', 'indicator-quality', '--weights', '1,1,1');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--weights: "1,1,1" is not 5 non-negative numbers');
+    expect(bad.err).toContain('--weights: «1,1,1» — не 5 неотрицательных чисел');
   });
 });

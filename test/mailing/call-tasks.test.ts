@@ -174,7 +174,7 @@ describe('call tasks', () => {
     expect(again.out).toMatch(/уже закрыта с этим итогом/);
     const other = await cli('task', 'done', String(task.id), '--outcome', 'refused');
     expect(other.code).toBe(1);
-    expect(other.err).toMatch(/already done with outcome "held_with_login"/);
+    expect(other.err).toMatch(/уже закрыта с итогом «[^»]+»; ничего не изменено/);
     expect((await cli('task', 'done', String(task.id), '--outcome', 'maybe')).code).toBe(2);
 
     const { rows: events } = await t.app.pool.query('SELECT * FROM contact_events WHERE task_id = $1', [task.id]);

@@ -193,7 +193,7 @@ describe('lpr-work', () => {
 
   it('refuses a bad --months or an unknown department, naming the option', async () => {
     await expect(build('lpr-work', { months: '0' })).rejects.toThrow(/--months: «0» — не целое число месяцев от 1 до 36/);
-    await expect(build('lpr-work', { department: 'Нет такого' })).rejects.toThrow(/--department: "Нет такого" is not a department/);
+    await expect(build('lpr-work', { department: 'Нет такого' })).rejects.toThrow(/--department: подразделения «Нет такого» нет/);
   });
 });
 

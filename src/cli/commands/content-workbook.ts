@@ -31,7 +31,7 @@ function outDir(values: Record<string, unknown>): string {
 
 export const contentTemplateCommand: Command = {
   name: 'content template',
-  summary: "write an empty workbook of a month's e-mail content (DIR/content.xlsx: a sheet per section, notes on every column)",
+  summary: 'записать пустую книгу содержания письма месяца (ПАПКА/content.xlsx: лист на раздел, примечания к каждому столбцу)',
   usage: 'content template <YYYY-MM> --out DIR',
   options: { out: { type: 'string' } },
   args: { min: 1, max: 1 },
@@ -51,7 +51,7 @@ export const contentTemplateCommand: Command = {
 
 export const contentExportCommand: Command = {
   name: 'content export',
-  summary: 'write a loaded month back as DIR/content.xlsx plus its PDF collections',
+  summary: 'выгрузить загруженный месяц обратно в ПАПКА/content.xlsx вместе с PDF-подборками',
   usage: 'content export <YYYY-MM> --out DIR',
   options: { out: { type: 'string' } },
   args: { min: 1, max: 1 },

@@ -19,8 +19,7 @@ const BYTES: [string, string, string] = ['байт', 'байта', 'байт'];
 
 export const contentLoadCommand: Command = {
   name: 'content load',
-  summary:
-    "load a month's content of the decision-maker e-mail (content/<YYYY-MM>/: content.xlsx or content.json, and the PDF collections)",
+  summary: 'загрузить содержание письма ЛПР за месяц (content/<ГГГГ-ММ>/: content.xlsx или content.json и PDF-подборки)',
   usage: 'content load <dir> [--period YYYY-MM] [--json]',
   options: { period: { type: 'string' } },
   args: { min: 1, max: 1 },

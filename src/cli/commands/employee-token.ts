@@ -10,8 +10,8 @@ import { type Command, emit, UsageError } from '../command.js';
 
 export const employeeTokenCommand: Command = {
   name: 'employee token',
-  summary: "issue an employee's sign-in token for the diary (/diary); revokes the previous one",
-  usage: 'employee token <name> [--json]\n  name: the full name as imported, or a part of it that only one employee has',
+  summary: 'выдать сотруднику ключ входа в Ежедневник (/diary); прежний перестаёт действовать',
+  usage: 'employee token <имя> [--json]\n  имя: полное, как в выгрузке сотрудников, или часть, которая есть только у одного сотрудника',
   args: { min: 1, max: 8 },
   async run(ctx, _values, words) {
     const name = words.join(' ').trim();

@@ -29,7 +29,7 @@ const HISTORY_WEEKS = 8;
 const SIGNAL_DAYS = 90;
 
 function parseNumber(raw: string | undefined): number {
-  if (!raw || !/^\d{1,8}$/.test(raw)) throw new UsageError(`client number: "${raw ?? ''}" is not a client number (expected e.g. 193254)`);
+  if (!raw || !/^\d{1,8}$/.test(raw)) throw new UsageError(`«${raw ?? ''}» — не номер клиента (например, 193254)`);
   return Number(raw);
 }
 
@@ -230,7 +230,7 @@ function human(e: Explanation, tz: string, zones: RiskConfig['zones']): string {
 
 export const explainCommand: Command = {
   name: 'explain',
-  summary: "a client's risk components with reasons, 8 weeks of indicator and zone, categories, open tasks, signals",
+  summary: 'почему у клиента такой индикатор: составляющие с причинами, индикатор и зона по неделям, категории, открытые задачи, сигналы',
   usage: 'explain <client-number> [--week 2024-W23] [--json]',
   options: { week: { type: 'string' } },
   args: { min: 1, max: 1 },

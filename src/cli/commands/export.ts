@@ -8,7 +8,7 @@ import { type Command, emit, oneOf, str, UsageError } from '../command.js';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'write the contact events or tasks recorded in churnguard for loading into the CRM (Windows-1251 TSV or xlsx)',
+  summary: 'выгрузить контакты или задачи, записанные в churnguard, для загрузки в КИС (TSV в Windows-1251 или xlsx)',
   usage: 'export contact-events|tasks --from 01.07.2024 --to 31.07.2024 [--format tsv|xlsx] --out FILE [--json]',
   options: { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
   args: { min: 1, max: 1 },

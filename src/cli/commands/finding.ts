@@ -48,14 +48,14 @@ export function describeFinding(r: RecordedFinding, tz: string): string {
 
 export const findingAddCommand: Command = {
   name: 'finding add',
-  summary: "record a competitor's system found at a client: alert and task to field support, comparison task",
+  summary: 'записать систему конкурента, выявленную у клиента: письмо и задача специалисту ТС, задача на сравнение',
   usage: 'finding add --client N --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT] [--by EMPLOYEE] [--json]',
   options: { client: { type: 'string' }, by: { type: 'string' }, ...FINDING_OPTIONS },
   async run(ctx, values: Values) {
     const client = str(values, 'client');
-    if (!client) throw new UsageError('--client is required (the client number, e.g. 193254)');
+    if (!client) throw new UsageError('нужен параметр --client (номер клиента, например 193254)');
     if (str(values, 'competitor') === undefined)
-      throw new UsageError("--competitor is required (the competitor's system, e.g. «Охрана труда»)");
+      throw new UsageError('нужен параметр --competitor (система конкурента, например «Охрана труда»)');
     const app = ctx.app();
     const input = await resolveFinding(
       app.pool,

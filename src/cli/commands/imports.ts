@@ -23,7 +23,7 @@ export function describeSummary(s: Record<string, unknown>): string {
 
 export const importsCommand: Command = {
   name: 'imports',
-  summary: 'past imports with their summaries',
+  summary: 'прошедшие загрузки с их итогами',
   usage: 'imports [--kind K] [--limit N] [--json]',
   options: { kind: { type: 'string' }, limit: { type: 'string' } },
   async run(ctx, values) {

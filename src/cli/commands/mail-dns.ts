@@ -73,7 +73,7 @@ function human(d: MailDns): string {
 
 export const mailDnsCommand: Command = {
   name: 'mail dns',
-  summary: 'print the DNS records to publish for the mail (DKIM key, SPF, DMARC) and what the relay must do',
+  summary: 'DNS-записи почты для публикации (ключ DKIM, SPF, DMARC) и что должен делать ретранслятор',
   usage: 'mail dns [--json]',
   async run(ctx) {
     const d = mailDns(ctx.config);

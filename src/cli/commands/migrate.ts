@@ -3,7 +3,7 @@ import { type Command, emit } from '../command.js';
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'create the database if missing and apply pending migrations',
+  summary: 'создать базу данных, если её нет, и применить новые миграции',
   usage: 'migrate [--json]',
   async run(ctx) {
     const created = await ensureDatabase(ctx.config.env.databaseUrl);

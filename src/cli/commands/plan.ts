@@ -24,7 +24,7 @@ function dateOption(values: Record<string, unknown>, key: string): IsoDate | und
 
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'each person’s plan per working day (capacity, visits with their reasons), then the overflow',
+  summary: 'план каждого сотрудника по рабочим дням (норма, визиты с причинами), затем то, что не поместилось',
   usage: 'plan [--employee NAME] [--date D | --from D --to D] [--json]',
   options: { employee: { type: 'string' }, date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
   async run(ctx, values) {
@@ -114,7 +114,7 @@ export const planCommand: Command = {
 
 export const employeeCapacityCommand: Command = {
   name: 'employee capacity',
-  summary: 'set a person’s own «Норма звонков в день» (- gives back the role’s), then plan again',
+  summary: 'задать сотруднику свою «Норму звонков в день» (- возвращает норму роли) и пересчитать план',
   usage: 'employee capacity <name> <N|-> [--json]\n  name: the full name as imported, or a part only one employee has',
   args: { min: 2, max: 9 },
   async run(ctx, _values, words) {

@@ -75,7 +75,7 @@ async function toEml(mail: MailOptions): Promise<Buffer> {
 
 export const previewCommand: Command = {
   name: 'preview',
-  summary: 'write the exact e-mail a contact gets (HTML, or .eml with headers and attachments)',
+  summary: 'записать в файл письмо, которое получит контакт, в точности (HTML или .eml с заголовками и вложениями)',
   usage: 'preview lpr-monthly --contact <id> [--period YYYY-MM] --out FILE(.html|.eml) [--json]',
   options: { contact: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' } },
   args: { min: 1, max: 1 },

@@ -12,11 +12,11 @@ const NAMES = () => [...REPORTS.map((r) => r.name), 'overview'].join(', ');
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'print or write a report (table, csv, json, xlsx, html)',
+  summary: 'напечатать или записать отчёт (table, csv, json, xlsx, html)',
   usage: `report <name> [--format ${FORMATS.join('|')}] [--out FILE] [report options]
-  reports: ${NAMES()}
-  xlsx needs --out; html and the others print to stdout without it.
-  overview: the reports ${OVERVIEW.join(', ')} with their charts on one HTML page (--format html).`,
+  отчёты: ${NAMES()}
+  для xlsx нужен --out; html и остальные без него печатаются в стандартный вывод.
+  overview: отчёты ${OVERVIEW.join(', ')} с графиками на одной HTML-странице (--format html).`,
   // Report-specific options are parsed below, against the report's own definition.
   options: { format: { type: 'string' }, out: { type: 'string' } },
   dynamicOptions: ([name]) => (name ? (getReport(name)?.options ?? {}) : {}),

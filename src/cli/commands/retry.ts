@@ -11,7 +11,7 @@ const LETTERS: [string, string, string] = ['письмо', 'письма', 'пи
 
 export const retryCommand: Command = {
   name: 'retry',
-  summary: 'retry failed jobs of a queue (the latest, or --all); re-send e-mails in state unknown',
+  summary: 'перезапустить упавшие задания очереди (последнее или --all); снова отправить письма с неизвестной судьбой',
   usage: 'retry <job> [--all] [--json]\nretry send-email --unknown [--json]\nretry lpr-monthly --unknown [--period YYYY-MM] [--json]',
   options: { all: { type: 'boolean' }, unknown: { type: 'boolean' }, period: { type: 'string' } },
   args: { min: 1, max: 1 },

@@ -20,7 +20,7 @@ export function outageNote(r: Pick<JobRun, 'interrupted_at' | 'interruptions' | 
 
 export const runsCommand: Command = {
   name: 'runs',
-  summary: 'recent runs of periodic jobs',
+  summary: 'последние запуски периодических заданий',
   usage: 'runs [--job J] [--limit N] [--json]',
   options: { job: { type: 'string' }, limit: { type: 'string' } },
   async run(ctx, values) {

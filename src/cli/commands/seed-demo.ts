@@ -6,8 +6,8 @@ import { type Command, emit, int, str } from '../command.js';
 
 export const seedDemoCommand: Command = {
   name: 'seed-demo',
-  summary: 'write a synthetic RIC as CRM files (var/seed/) and import them',
-  usage: `seed-demo [--clients N] [--seed S] [--dir DIR] [--json]   (defaults: 300 clients, seed ${DEFAULT_SEED})`,
+  summary: 'записать вымышленный РИЦ файлами КИС (var/seed/) и загрузить их',
+  usage: `seed-demo [--clients N] [--seed S] [--dir DIR] [--json]   (по умолчанию: 300 клиентов, seed ${DEFAULT_SEED})`,
   options: { clients: { type: 'string' }, seed: { type: 'string' }, dir: { type: 'string' } },
   async run(ctx, values) {
     const clients = int(values, 'clients', { min: 1, max: 100_000 }) ?? 300;

@@ -6,7 +6,7 @@ import { type Command, emit, str, UsageError } from '../command.js';
 
 export const signalAckCommand: Command = {
   name: 'signal ack',
-  summary: 'acknowledge a worsening signal (stops its escalation)',
+  summary: 'принять сигнал об ухудшении в работу (его не передадут руководителю)',
   usage: 'signal ack <signal-id> [--by NAME] [--json]',
   options: { by: { type: 'string' } },
   args: { min: 1, max: 1 },

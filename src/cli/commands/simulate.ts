@@ -114,7 +114,7 @@ async function writeOutputs(res: SimResult, out: string): Promise<{ html: string
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'a simulated RIC over weeks with the real jobs: weekly figures, invariants, DIR/simulation.html',
+  summary: 'смоделированный РИЦ за недели с настоящими заданиями: показатели по неделям, инварианты, ПАПКА/simulation.html',
   usage: `simulate [--clients N] [--weeks W] [--seed S] [--specialists R,F] [--config FILE] [--out DIR] [--start YYYY-MM-DD] [--json]
   defaults: ${SIM_DEFAULTS.clients} clients, ${SIM_DEFAULTS.weeks} weeks, seed ${SIM_DEFAULTS.seed}, a remote specialist per 120 clients and a field one per 250 (at least ${SIM_DEFAULTS.remote},${SIM_DEFAULTS.field}), from Monday ${SIM_DEFAULTS.start}, --out var/simulation
   database: SIM_DATABASE_URL, else churnguard_sim on DATABASE_URL's server (recreated)`,
@@ -156,7 +156,7 @@ export const simulateCommand: Command = {
 
 export const simulateCompareCommand: Command = {
   name: 'simulate compare',
-  summary: 'run two what-if settings with the same seed and print their figures side by side',
+  summary: 'прогнать две настройки «что если» с одним seed и напечатать их показатели рядом',
   usage:
     'simulate compare A.json B.json [--clients N] [--weeks W] [--seed S] [--specialists R,F] [--out DIR] [--start YYYY-MM-DD] [--json]',
   options: OPTIONS,

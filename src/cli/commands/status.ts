@@ -176,7 +176,7 @@ export function formatLastOutage(o: Status['lastOutage'], tz: string): string {
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'queues, next scheduled runs, last run of each job, outbox',
+  summary: 'очереди, следующие запуски по расписанию, последний запуск каждого задания, очередь отправки',
   usage: 'status [--json]',
   async run(ctx) {
     const s = await collectStatus(ctx.app());

@@ -18,17 +18,17 @@ import { describeFinding, FINDING_OPTIONS, findingUsageError } from './finding.j
 
 function taskId(raw: string | undefined): number {
   const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`task id: "${raw}" is not a task number`);
+  if (!Number.isInteger(id) || id <= 0) throw new UsageError(`«${raw}» — не номер задачи`);
   return id;
 }
 
 export const taskDoneCommand: Command = {
   name: 'task done',
-  summary: 'close a task with its outcome: a contact records the contact event (Работа); a diagnostics task its finding',
+  summary: 'закрыть задачу с итогом: контакт записывает Работу, диагностика — выявленного конкурента',
   usage: `task done <id> --outcome ${TASK_OUTCOME_NAMES.join('|')} [--note TEXT] [--next TEXT] [--follow-up YYYY-MM-DD] [--frequency F] [--json]
 task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [--contact NAME] [--note TEXT]
-  no-competitor and competitor-found close competitor-diagnostics tasks; competitor-found without --competitor
-  takes the finding recorded for the client since the task was given.
+  no-competitor и competitor-found закрывают задачи диагностики конкурентов; competitor-found без --competitor
+  берёт конкурента, записанного у клиента после постановки задачи.
   --frequency sets the contact's frequency: months (3) or e.g. "2 р в месяц", "раз в 2 недели", "еженедельно";
   a held contact of a contact called more often than monthly plans the next call by itself unless --follow-up.`,
   options: {
@@ -42,14 +42,14 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
   async run(ctx, values, [raw]) {
     const id = taskId(raw);
     const outcome = oneOf(values, 'outcome', TASK_OUTCOME_NAMES);
-    if (!outcome) throw new UsageError(`--outcome is required (${TASK_OUTCOME_NAMES.join(', ')})`);
+    if (!outcome) throw new UsageError(`нужен параметр --outcome (${TASK_OUTCOME_NAMES.join(', ')})`);
     const note = str(values, 'note')?.trim() || null;
     const next = str(values, 'next')?.trim() || null;
     const competitor = str(values, 'competitor');
     if (competitor === undefined && (str(values, 'until') ?? str(values, 'contact')) !== undefined)
-      throw new UsageError('--until and --contact describe a finding: give --competitor with them');
+      throw new UsageError('--until и --contact описывают выявленного конкурента: укажите с ними --competitor');
     if (competitor !== undefined && outcome !== 'competitor-found')
-      throw new UsageError('--competitor goes with --outcome competitor-found');
+      throw new UsageError('--competitor указывается только с --outcome competitor-found');
     let finding: OutcomeFinding | null = null;
     if (competitor !== undefined) {
       try {
@@ -61,7 +61,7 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
     const followRaw = str(values, 'follow-up');
     let followUp: string | null = null;
     if (followRaw !== undefined) {
-      if (isDiagnosticsOutcome(outcome as TaskOutcome)) throw new UsageError('--follow-up goes with the outcome of a contact');
+      if (isDiagnosticsOutcome(outcome as TaskOutcome)) throw new UsageError('--follow-up указывается только с итогом контакта');
       try {
         followUp = parseFollowUp(followRaw, localDate(now(), ctx.config.ric.timeZone));
       } catch (err) {
@@ -72,7 +72,7 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
     const freqRaw = str(values, 'frequency');
     let frequency: ContactFrequency | null = null;
     if (freqRaw !== undefined) {
-      if (isDiagnosticsOutcome(outcome as TaskOutcome)) throw new UsageError('--frequency goes with the outcome of a contact');
+      if (isDiagnosticsOutcome(outcome as TaskOutcome)) throw new UsageError('--frequency указывается только с итогом контакта');
       try {
         frequency = parseContactFrequency(freqRaw);
       } catch (err) {
@@ -85,7 +85,7 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
       ctx.err(`задачи № ${id} нет\n`);
       return 1;
     }
-    if (res.kind === 'incomplete') throw new UsageError(`${res.message}: give --competitor NAME [--until YYYY-MM] [--contact NAME]`);
+    if (res.kind === 'incomplete') throw new UsageError(`${res.message}: укажите --competitor СИСТЕМА [--until ГГГГ-ММ] [--contact ИМЯ]`);
     if (res.kind === 'conflict') {
       ctx.err(`${res.message}\n`);
       return 1;
@@ -112,7 +112,7 @@ task done <id> --outcome competitor-found --competitor NAME [--until YYYY-MM] [-
 
 export const taskShowCommand: Command = {
   name: 'task show',
-  summary: "a task's full text: goal, questions, what was sent and clicked",
+  summary: 'полный текст задачи: цель, вопросы, что отправлено и по чему переходили',
   usage: 'task show <id> [--json]',
   args: { min: 1, max: 1 },
   async run(ctx, _values, [raw]) {

@@ -6,7 +6,7 @@ import { type Command, emit, int, str } from '../command.js';
 
 export const tasksCommand: Command = {
   name: 'tasks',
-  summary: 'tasks the jobs created (ПриЗ), with client, assignee, kind, state, due date',
+  summary: 'задачи, поставленные заданиями (ПриЗ): клиент, исполнитель, вид, состояние, срок',
   usage: 'tasks [--assignee NAME] [--kind K] [--state open|done|cancelled] [--client N] [--limit N] [--json]',
   options: {
     assignee: { type: 'string' },

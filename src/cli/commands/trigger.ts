@@ -105,7 +105,7 @@ async function dryRun(ctx: CliContext, def: PeriodicJob<unknown>, period: string
 
 export const triggerCommand: Command = {
   name: 'trigger',
-  summary: 'run a job now for a period (queued for the workers, or --inline here)',
+  summary: 'запустить задание сейчас за период (в очередь обработчикам или --inline здесь)',
   usage: 'trigger <job> [--period P] [--dry-run] [--force] [--wait [--timeout SECONDS]] [--inline] [--option key=value ...] [--json]',
   options: {
     period: { type: 'string' },

@@ -47,6 +47,7 @@ form.filters button{min-height:36px;padding:.35em .9em}
 .pager{display:flex;flex-wrap:wrap;gap:8px 16px;margin:.6em 0}
 ul.people>li{overflow-wrap:anywhere}
 table.components td.text{min-width:0}
+@media (max-width:560px){table.components thead{display:none}table.components,table.components tbody,table.components tr,table.components td{display:block;width:auto;max-width:none}table.components td{border:0;padding:2px 8px}table.components tr{border-bottom:1px solid #e5e5e5;padding:.3em 0}table.components td:first-child{font-weight:600}table.components td.num{text-align:left}table.components td[data-label]::before{content:attr(data-label) ": ";color:#666}}
 @media print{form.filters,form.search,.pager,nav.diary-links,.no-print{display:none}section.client{break-inside:auto}.timeline>li{break-inside:avoid}}
 `
   .trim()
@@ -179,7 +180,8 @@ function componentsSection(v: ClientPageView): SafeHtml {
   const stale = new Set(r.stale_components);
   const rows = componentLines(r).map((l) => {
     const nd = stale.has(l.key as ComponentKey) || l.score === null;
-    return html`<tr><td class="text">${COMPONENT_NAMES[l.key]}</td><td class="num">${nd ? 'н/д' : scoreText(l.score)}</td><td class="text">${l.reason || (nd ? 'нет свежих данных: в расчёт не входит' : '')}</td><td class="text">${v.coverage[l.key as ComponentKey] ?? ''}</td></tr>`;
+    // On a phone the rows stack, each value under its column's name (data-label).
+    return html`<tr><td class="text">${COMPONENT_NAMES[l.key]}</td><td class="num" data-label="Значение">${nd ? 'н/д' : scoreText(l.score)}</td><td class="text" data-label="Причина">${l.reason || (nd ? 'нет свежих данных: в расчёт не входит' : '')}</td><td class="text" data-label="Покрытие данных">${v.coverage[l.key as ComponentKey] ?? ''}</td></tr>`;
   });
   return html`<section class="client" id="components"><h2>Составляющие индикатора: ${periodName(r.week)}</h2>
 <div class="table-wrap"><table class="components"><thead><tr><th scope="col">Составляющая</th><th scope="col" class="num">Значение</th><th scope="col">Причина</th><th scope="col">Покрытие данных</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;

@@ -1,4 +1,5 @@
 import { ensureDatabase, migrate } from '../../db/migrate.js';
+import { count } from '../../domain/ru.js';
 import { type Command, emit } from '../command.js';
 
 export const migrateCommand: Command = {
@@ -11,8 +12,12 @@ export const migrateCommand: Command = {
     const db = new URL(ctx.config.env.databaseUrl).pathname.slice(1);
     emit(ctx, { database: db, created, ...res }, () => {
       const lines = [];
-      if (created) lines.push(`database ${db} created`);
-      lines.push(res.applied.length ? `applied: ${res.applied.join(', ')}` : `up to date (${res.alreadyApplied} migrations)`);
+      if (created) lines.push(`база данных ${db} создана`);
+      lines.push(
+        res.applied.length
+          ? `применены миграции: ${res.applied.join(', ')}`
+          : `база в актуальном состоянии (${count(res.alreadyApplied, ['миграция', 'миграции', 'миграций'])})`,
+      );
       return `${lines.join('\n')}\n`;
     });
     return 0;

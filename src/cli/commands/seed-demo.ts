@@ -21,7 +21,7 @@ export const seedDemoCommand: Command = {
         ctx,
         { ...res, shares },
         () =>
-          `${res.outcomes.map(describeOutcome).join('\n')}\nfiles in ${res.dir}\n` +
+          `${res.outcomes.map(describeOutcome).join('\n')}\nфайлы в ${res.dir}\n` +
           `доля клиентов (категории — неделя ${shares.week}, сигналы — сейчас):\n${shareLines(shares)
             .map((l) => `  ${l}`)
             .join('\n')}\n`,
@@ -29,7 +29,7 @@ export const seedDemoCommand: Command = {
       return 0;
     } catch (err) {
       if (!(err instanceof ImportFailed)) throw err;
-      ctx.err(`${err.message}\nseed-demo: a generated file was rejected\n`);
+      ctx.err(`${err.message}\nseed-demo: созданный файл не принят\n`);
       return 1;
     }
   },

@@ -119,12 +119,9 @@ class Driver {
   /** Run `fn`, adding its seconds to `phase`. */
   async timed<T>(phase: string, fn: () => Promise<T>): Promise<T> {
     const started = performance.now();
-    const was = (globalThis as { simPhase?: string }).simPhase;
-    (globalThis as { simPhase?: string }).simPhase = phase;
     try {
       return await fn();
     } finally {
-      (globalThis as { simPhase?: string }).simPhase = was;
       this.phaseSeconds[phase] = (this.phaseSeconds[phase] ?? 0) + (performance.now() - started) / 1000;
     }
   }

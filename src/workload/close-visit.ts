@@ -90,7 +90,7 @@ async function closeIn(
     return { result: { kind: 'done', visitId, eventId: visit.contact_event_id, changed: false, closed, left: [] }, notificationIds: [] };
   }
   if (visit.state !== 'open')
-    return { result: { kind: 'conflict', message: `visit ${visitId} was cancelled; nothing recorded` }, notificationIds: [] };
+    return { result: { kind: 'conflict', message: `визит № ${visitId} отменён; ничего не записано` }, notificationIds: [] };
   const def = outcomeDef(input.outcome);
   const tasks = (await db.query<TaskRow>(`SELECT * FROM tasks WHERE visit_id = $1 AND state = 'open' ORDER BY id FOR UPDATE`, [visitId]))
     .rows;
@@ -98,7 +98,10 @@ async function closeIn(
   const reasons = input.reasons ?? {};
   for (const id of Object.keys(reasons)) {
     if (!tasks.some((t) => t.id === Number(id)))
-      return { result: { kind: 'conflict', message: `task ${id} is not an open reason of visit ${visitId}` }, notificationIds: [] };
+      return {
+        result: { kind: 'conflict', message: `задача № ${id} не входит в открытые поводы визита № ${visitId}` },
+        notificationIds: [],
+      };
   }
   const closed: { taskId: number; outcome: string }[] = [];
   const left: number[] = [];
@@ -114,7 +117,7 @@ async function closeIn(
       if (!r.outcome) {
         throw new Abort({
           kind: 'incomplete',
-          message: `task ${t.id} (${taskKindName(t.kind)}): give its result, no-competitor or competitor-found`,
+          message: `задача № ${t.id} («${taskKindName(t.kind)}»): укажите итог — конкурент не выявлен или конкурент выявлен`,
         });
       }
       const res = await closeDiagnostics(app, db, t, { outcome: r.outcome, note: r.note ?? null, finding: r.finding ?? null }, at);
@@ -124,7 +127,10 @@ async function closeIn(
       continue;
     }
     if (r.outcome)
-      throw new Abort({ kind: 'conflict', message: `task ${t.id} is not a competitor diagnostics task; ${r.outcome} closes only those` });
+      throw new Abort({
+        kind: 'conflict',
+        message: `задача № ${t.id} — не диагностика конкурентов; этот итог закрывает только такие задачи`,
+      });
     const res = await recordOutcome(
       db,
       t.id,

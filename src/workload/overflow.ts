@@ -8,6 +8,7 @@ import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { type PoolClient, withTransaction } from '../db/pool.js';
 import { type IsoDate, zonedTime } from '../domain/dates.js';
+import { ruDate } from '../domain/formats.js';
 import { planWork } from './plan-work.js';
 
 export interface Decider {
@@ -69,9 +70,9 @@ async function decide(app: App, fn: (db: PoolClient, at: Date) => Promise<void>)
 export function moveDeadline(app: App, visitId: number, to: IsoDate, by: Decider): Promise<DecisionResult> {
   return decide(app, async (db, at) => {
     const v = await lockVisit(db, visitId, by);
-    if (!app.calendar.isWorkingDay(to)) throw new Refused({ kind: 'bad-input', message: `${to} is not a working day` });
+    if (!app.calendar.isWorkingDay(to)) throw new Refused({ kind: 'bad-input', message: `${ruDate(to)} — нерабочий день` });
     if (v.due_on !== null && to <= v.due_on)
-      throw new Refused({ kind: 'bad-input', message: `${to} is not after the deadline ${v.due_on}` });
+      throw new Refused({ kind: 'bad-input', message: `новый срок ${ruDate(to)} должен быть позже нынешнего ${ruDate(v.due_on)}` });
     const [h, m] = app.config.signals.workday.end.split(':').map(Number) as [number, number];
     const due = zonedTime(to, h, m, app.config.ric.timeZone);
     await db.query(`UPDATE tasks SET due_at = $2 WHERE visit_id = $1 AND state = 'open' AND (due_at IS NULL OR due_at < $2)`, [
@@ -90,8 +91,8 @@ export function reassignVisit(app: App, visitId: number, toId: number, by: Decid
       toId,
       by.departmentId,
     ]);
-    if (!to.rows[0]) throw new Refused({ kind: 'bad-input', message: `employee ${toId} is not an active member of the department` });
-    if (toId === v.assignee_id) throw new Refused({ kind: 'bad-input', message: 'the visit is already theirs' });
+    if (!to.rows[0]) throw new Refused({ kind: 'bad-input', message: `сотрудник № ${toId} не работает в отделе` });
+    if (toId === v.assignee_id) throw new Refused({ kind: 'bad-input', message: 'визит уже у этого сотрудника' });
     const { rows } = await db.query<{ id: number }>(
       `UPDATE tasks SET assignee_id = $2, visit_id = NULL WHERE visit_id = $1 AND state = 'open' RETURNING id`,
       [visitId, toId],
@@ -110,7 +111,7 @@ export function reassignVisit(app: App, visitId: number, toId: number, by: Decid
 export function dropVisit(app: App, visitId: number, reason: string, by: Decider): Promise<DecisionResult> {
   return decide(app, async (db, at) => {
     const text = reason.trim();
-    if (!text) throw new Refused({ kind: 'bad-input', message: 'a reason is required' });
+    if (!text) throw new Refused({ kind: 'bad-input', message: 'укажите причину' });
     await lockVisit(db, visitId, by);
     await db.query(
       `UPDATE tasks SET state = 'cancelled', closed_at = $2, closed_by = $3,

@@ -22,8 +22,8 @@ import { executeRun, JobWorkers } from '../src/queue/worker.js';
 import { benchContext, machine, timed, writeSection } from './lib.js';
 
 /** Send jobs processed at once by one worker process, and in flight in the baseline loop. */
-const CONCURRENCY = 64;
-const POOL = 10;
+export const CONCURRENCY = 64;
+export const POOL = 10;
 
 /** The SMTP sink in a process of its own (bench/_smtp-sink.ts). */
 export async function startSink(): Promise<{ url: string; stop(): void }> {
@@ -61,17 +61,27 @@ async function seed(pool: import('pg').Pool, n: number): Promise<void> {
   await withTransaction(pool, (db) => saveContent(db, LPR_KIND, content, now()));
 }
 
-export async function run(args: string[]): Promise<void> {
-  const n = Number(args[0] ?? 50_000);
+/**
+ * The sink and a bench world sending to it: the global rate limit far above what the machine can
+ * do (the bench measures the pipeline), `CONCURRENCY` send jobs at once over `POOL` connections.
+ */
+export async function sendingBench(): Promise<{
+  sink: Awaited<ReturnType<typeof startSink>>;
+  ctx: Awaited<ReturnType<typeof benchContext>>;
+}> {
   const sink = await startSink();
   const dir = mkdtempSync(join(tmpdir(), 'cg-bench-'));
   const configFile = join(dir, 'config.json');
-  // The global rate limit far above what the machine can do: the bench measures the pipeline.
   writeFileSync(
     configFile,
     JSON.stringify({ smtp: { ratePerMinute: 100_000_000, poolSize: POOL }, queues: { concurrency: { 'send-email': CONCURRENCY } } }),
   );
-  const ctx = await benchContext({ SMTP_URL: sink.url, CONFIG_FILE: configFile, VAR_DIR: dir });
+  return { sink, ctx: await benchContext({ SMTP_URL: sink.url, CONFIG_FILE: configFile, VAR_DIR: dir }) };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const n = Number(args[0] ?? 50_000);
+  const { sink, ctx } = await sendingBench();
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -7,8 +7,7 @@
  * maker is in exactly one wave and no specialist's call day holds more calls than the places of
  * a day.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { now, setClock } from '../src/clock.js';
 import { PROJECT_ROOT } from '../src/config.js';
@@ -21,24 +20,15 @@ import { LPR_KIND, lprMonthly } from '../src/jobs/lpr-monthly.js';
 import { sendEmail } from '../src/jobs/send-email.js';
 import { executeRun, JobWorkers } from '../src/queue/worker.js';
 import { planMailingWaves } from '../src/workload/waves.js';
-import { benchContext, machine, timed, writeSection } from './lib.js';
-import { startSink } from './mailing.js';
+import { machine, timed, writeSection } from './lib.js';
+import { CONCURRENCY, POOL, sendingBench } from './mailing.js';
 
 const SPECIALISTS = 500;
-const CONCURRENCY = 64;
-const POOL = 10;
 const WARM_UP = 500;
 
 export async function run(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 50_000);
-  const sink = await startSink();
-  const dir = mkdtempSync(join(tmpdir(), 'cg-bench-'));
-  const configFile = join(dir, 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({ smtp: { ratePerMinute: 100_000_000, poolSize: POOL }, queues: { concurrency: { 'send-email': CONCURRENCY } } }),
-  );
-  const ctx = await benchContext({ SMTP_URL: sink.url, CONFIG_FILE: configFile, VAR_DIR: dir });
+  const { sink, ctx } = await sendingBench();
   const { app } = ctx;
   const q = (sql: string, p: unknown[] = []) => app.pool.query(sql, p);
   try {

@@ -86,15 +86,9 @@ export interface ClaimedMessage {
 /**
  * Take a message for sending: `queued|retry → sending`, or `→ cancelled` when the contact has
  * unsubscribed, been suppressed or lost consent since selection. Null when another worker has
- * it or it is no longer waiting — the row's state is the idempotency key of the send.
- */
-export async function claimMessage(db: Queryable, id: number, at: Date, token: string): Promise<ClaimedMessage | null> {
-  return (await claimMessages(db, [{ id, token, at }]))[0] ?? null;
-}
-
-/**
- * `claimMessage` for many rows in one statement (the send path's group commit, src/db/coalesce.ts):
- * one result per item, in order. A row is given only to the item whose token claimed it.
+ * it or it is no longer waiting — the row's state is the idempotency key of the send. Many rows
+ * in one statement (the send path's group commit, src/db/coalesce.ts): one result per item, in
+ * order; a row goes only to the item whose token claimed it.
  */
 export async function claimMessages(
   db: Queryable,
@@ -146,11 +140,6 @@ export async function releaseMessageClaim(db: Queryable, id: number, token: stri
  * commit here left such rows `sending`, then `unknown`. `unknown` is accepted too: housekeeping
  * may have given up on a row whose answer the worker held through a long outage.
  */
-export async function markMessageSent(db: Queryable, id: number, at: Date, smtpResponse: string): Promise<void> {
-  await markMessagesSent(db, [{ id, at, smtpResponse }]);
-}
-
-/** `markMessageSent` for many rows in one statement and one commit (the send path's group commit). */
 export async function markMessagesSent(db: Queryable, items: readonly { id: number; at: Date; smtpResponse: string }[]): Promise<void> {
   await db.query(
     `WITH m AS (

@@ -100,7 +100,7 @@ export const deliveryReport: ReportDefinition = {
           columns: [
             { key: 'client', header: 'Клиент' },
             { key: 'contact', header: 'Контактное лицо' },
-            { key: 'email', header: 'Email' },
+            { key: 'email', header: 'E-mail' },
             { key: 'kind', header: 'Отказ' },
             { key: 'status', header: 'Код' },
             { key: 'diagnostic', header: 'Ответ сервера' },
@@ -116,7 +116,7 @@ export const deliveryReport: ReportDefinition = {
           columns: [
             { key: 'client', header: 'Клиент' },
             { key: 'contact', header: 'Контактное лицо' },
-            { key: 'email', header: 'Email' },
+            { key: 'email', header: 'E-mail' },
             { key: 'reason', header: 'Причина' },
             { key: 'remote', header: 'Ответственный (ДИС)' },
           ],

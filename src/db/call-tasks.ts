@@ -37,14 +37,27 @@ export async function dueMessages(
   kind: string,
   w: { sentBefore: Date; bouncedBefore: Date; since: Date; unsentReasons?: readonly string[] },
 ): Promise<DueMessageRow[]> {
+  // The messages without a task are picked first (a handful a day, against every message of the
+  // lookback window), and only they look up their contact's previous call.
   const { rows } = await db.query<DueMessageRow>(
-    `SELECT m.id, m.state, m.mailing_id, ml.period, ml.variants -> m.variant ->> 'subject' AS subject,
+    `WITH due AS MATERIALIZED (
+       SELECT m.id, m.state, m.mailing_id, m.variant, m.sent_at, m.bounced_at, m.sending_at, m.to_email, m.smtp_response,
+              m.error, m.contact_id, m.client_id
+         FROM messages m
+         JOIN mailings ml ON ml.id = m.mailing_id AND ml.kind = $1
+        WHERE ((m.state = 'sent' AND m.sent_at < $2 AND m.sent_at >= $4)
+            OR (m.state = 'bounced' AND m.bounced_at < $3 AND m.bounced_at >= $4)
+            -- Never sent for a reason the desk must hear of (no SMTPUTF8): the call still takes place.
+            OR (m.state = 'failed' AND m.error = ANY($5::text[]) AND m.sending_at < $3 AND m.sending_at >= $4))
+          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.dedup_key = 'lpr-call.' || m.id)
+     )
+     SELECT m.id, m.state, m.mailing_id, ml.period, ml.variants -> m.variant ->> 'subject' AS subject,
             ARRAY(SELECT jsonb_array_elements_text(ml.variants -> m.variant -> 'links')::int) AS link_positions,
             m.sent_at, m.bounced_at, m.sending_at, m.to_email, m.smtp_response, m.error, m.contact_id, m.client_id,
             k.full_name, k.position, k.phone, k.is_lpr, c.number AS client_number, c.name AS client_name, c.remote_specialist_id,
             prev.next_prep AS previous_next_prep, prev.closed_at AS previous_closed_at
-       FROM messages m
-       JOIN mailings ml ON ml.id = m.mailing_id AND ml.kind = $1
+       FROM due m
+       JOIN mailings ml ON ml.id = m.mailing_id
        JOIN contacts k ON k.id = m.contact_id
        JOIN clients c ON c.id = m.client_id
        LEFT JOIN LATERAL (
@@ -52,11 +65,6 @@ export async function dueMessages(
           WHERE t.contact_id = m.contact_id AND t.kind = 'lpr-call' AND t.state = 'done' AND t.next_prep IS NOT NULL
           ORDER BY t.closed_at DESC LIMIT 1
        ) prev ON true
-      WHERE ((m.state = 'sent' AND m.sent_at < $2 AND m.sent_at >= $4)
-          OR (m.state = 'bounced' AND m.bounced_at < $3 AND m.bounced_at >= $4)
-          -- Never sent for a reason the desk must hear of (no SMTPUTF8): the call still takes place.
-          OR (m.state = 'failed' AND m.error = ANY($5::text[]) AND m.sending_at < $3 AND m.sending_at >= $4))
-        AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.dedup_key = 'lpr-call.' || m.id)
       ORDER BY m.id`,
     [kind, w.sentBefore, w.bouncedBefore, w.since, w.unsentReasons ?? []],
   );

@@ -28,6 +28,7 @@ export interface WeekFigures {
   medianOpenAgeDays: number | null;
   /** Month so far (the month of the week's Sunday). */
   lprReachedShare: number | null;
+  /** ЛПР (contact every 28 days or less often) who answered twice or more in the month: held or refused; an unanswered try is not a call. */
   lprCalledTwice: number;
   emailsPerLpr: number | null;
   alerts: number;
@@ -103,7 +104,10 @@ export async function weekFromDb(
        SELECT k.id, coalesce(k.contact_interval_days, 30 * coalesce(k.contact_frequency_months, 1)) AS every
          FROM contacts k JOIN clients c ON c.id = k.client_id WHERE k.is_lpr AND c.state = 'served'),
      ev AS (
-       SELECT e.contact_id, count(*) AS calls, bool_or(e.outcome IN ('held', 'held_with_login')) AS held
+       -- A call counts when the person answered (held, or refused to talk): «не дозвонились»
+       -- followed by another try is one contact reached late, not the ЛПР called twice.
+       SELECT e.contact_id, count(*) FILTER (WHERE e.outcome IN ('held', 'held_with_login', 'refused')) AS calls,
+              bool_or(e.outcome IN ('held', 'held_with_login')) AS held
          FROM contact_events e
         WHERE e.import_id IS NULL AND e.occurred_at >= $1 AND e.occurred_at < $2 GROUP BY e.contact_id),
      em AS (

@@ -20,10 +20,22 @@ import { periodRange } from '../domain/periods.js';
 import { contactEventsTable } from '../exports/crm.js';
 import type { ImportKindName } from '../imports/kind.js';
 
-const REMOTE_DEPARTMENTS = ['Дистанционный сервис 1_502', 'Дистанционный сервис 2_502'];
-const FIELD_DEPARTMENT = 'Сопровождение_502';
+/** A head leads at most this many specialists: a larger desk has more departments. */
+const PER_DEPARTMENT = 10;
 
-/** Heads of the three departments, `remote` remote and `field` field specialists, names all distinct. */
+/** The departments of a desk of `remote` and `field` specialists: two remote ones at least, one field one. */
+function departments(remote: number, field: number): { remote: string[]; field: string[] } {
+  const n = (people: number, least: number) => Math.max(least, Math.ceil(people / PER_DEPARTMENT));
+  return {
+    remote: Array.from({ length: n(remote, 2) }, (_, i) => `Дистанционный сервис ${i + 1}_502`),
+    field: Array.from({ length: n(field, 1) }, (_, i) => (i ? `Сопровождение ${i + 1}_502` : 'Сопровождение_502')),
+  };
+}
+
+/**
+ * A head for each department, `remote` remote and `field` field specialists shared among them
+ * in turn, names all distinct.
+ */
 function staff(seed: number, remote: number, field: number): DemoEmployee[] {
   const rng = new Rng(seed ^ 0x57aff);
   const taken = new Set<string>();
@@ -39,9 +51,10 @@ function staff(seed: number, remote: number, field: number): DemoEmployee[] {
     const phone = `8-900-${String(100 + out.length).padStart(3, '0')}-00-00`;
     out.push({ person: p, department, role, email: `${translit(p.surname)}@ric502.example`, phone });
   };
-  for (const d of [...REMOTE_DEPARTMENTS, FIELD_DEPARTMENT]) add(d, 'head');
-  for (let i = 0; i < remote; i++) add(REMOTE_DEPARTMENTS[i % 2] as string, 'remote');
-  for (let i = 0; i < field; i++) add(FIELD_DEPARTMENT, 'field');
+  const deps = departments(remote, field);
+  for (const d of [...deps.remote, ...deps.field]) add(d, 'head');
+  for (let i = 0; i < remote; i++) add(deps.remote[i % deps.remote.length] as string, 'remote');
+  for (let i = 0; i < field; i++) add(deps.field[i % deps.field.length] as string, 'field');
   return out;
 }
 
@@ -55,7 +68,8 @@ export function simRic(opts: { clients: number; seed: number; today: IsoDate; re
     c.remote = remote[i % remote.length] as DemoEmployee;
     c.field = c.field && field.length ? (field[i % field.length] as DemoEmployee) : null;
   });
-  return { ...ric, departments: [...REMOTE_DEPARTMENTS, FIELD_DEPARTMENT], employees };
+  const deps = departments(opts.remote, opts.field);
+  return { ...ric, departments: [...deps.remote, ...deps.field], employees };
 }
 
 /** How far back each weekly export reaches (a CRM report is for a period, not all history). */

@@ -9,7 +9,8 @@
  * scheduler's catch-up does after a pause — through `executeRun`, one at a time, with the
  * queues paused; then the queue's work (imports' scans, e-mails) is let finish before the next job. Delayed queue jobs
  * (an e-mail held until the next working morning, a retry) are promoted once their time has
- * come on the simulated clock. Monday 06:00 the CRM's exports of the week arrive in the inbox;
+ * come on the simulated clock. Before each moment, what autovacuum would have done in the
+ * hours since the previous one (src/sim/autovacuum.ts). Monday 06:00 the CRM's exports of the week arrive in the inbox;
  * at noon of a working day the people work their lists; at the end of the day the invariants
  * are checked; on Sunday night the world lives its week.
  */
@@ -34,6 +35,7 @@ import { createLogger } from '../log.js';
 import { deleteQueueKeys } from '../queue/queues.js';
 import { latestDue, scheduledJobs } from '../queue/schedules.js';
 import { executeRun, JobWorkers } from '../queue/worker.js';
+import { autovacuum } from './autovacuum.js';
 import { simulateClicks } from './clicks.js';
 import { deliverDeviations, deliverEcho, deliverWeek, simRic } from './crm.js';
 import { type Broken, checkInvariants, steadyStateWarning } from './invariants.js';
@@ -325,6 +327,8 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
           // The head loads the month's content before the mailing of the 1st.
           if (hour === moments[0] && (day.endsWith('-01') || (w === 0 && d === 0)))
             await driver.timed('content', () => loadMonthContent(app, day.slice(0, 7), at));
+          // The hours since the previous moment: what autovacuum would have done in them.
+          await driver.timed('autovacuum', () => autovacuum(app.pool));
           await driver.runDue(since, at);
           since = at;
           if (hour === CLICK_HOUR)

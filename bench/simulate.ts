@@ -68,7 +68,11 @@ export async function run(args: string[]): Promise<void> {
       process.stderr.write(`${rows.at(-1)}\n  figures: ${figuresFile}\n`);
       // Where the time goes: the jobs (each with the queue work it asked for), the simulation's
       // own parts (phases that are not a job's), and the simulated days.
-      const own = Object.entries(m.phaseSeconds).filter(([k]) => !k.startsWith('run ') && !k.startsWith('queue after '));
+      // Work in the background (autovacuum's passes) overlaps the rest: shown, not added.
+      const background = Object.entries(m.phaseSeconds).filter(([k]) => k.endsWith('(background)'));
+      const own = Object.entries(m.phaseSeconds).filter(
+        ([k]) => !k.startsWith('run ') && !k.startsWith('queue after ') && !k.endsWith('(background)'),
+      );
       const ownTotal = own.reduce((a, [, v]) => a + v, 0);
       const top = (o: [string, number][]) =>
         o
@@ -81,7 +85,7 @@ export async function run(args: string[]): Promise<void> {
       profiles.push(
         [
           `- ${weeks} × ${clients}: jobs ${s(jobs)} s (${top(Object.entries(perJob))}); the simulation's own work ${s(ownTotal)} s (${top(own)}); ` +
-            `setup, the first CRM files and the end figures ${s(total - jobs - ownTotal)} s. ` +
+            `setup, the first CRM files and the end figures ${s(total - jobs - ownTotal)} s; in the background ${background.map(([k, v]) => `${k.replace(' (background)', '')} ${s(v)} s`).join(', ') || 'nothing'}. ` +
             `A simulated day: median ${s(median(days) ?? 0)} s, the slowest ${s(Math.max(0, ...days))} s (the first Monday's imports), ` +
             `the last week's days ${s((days.slice(-7).reduce((a, b) => a + b, 0) || 0) / 7)} s on average.`,
         ].join('\n'),

@@ -116,3 +116,14 @@ export async function listTasks(db: Queryable, f: TaskFilter): Promise<TaskListR
   );
   return rows;
 }
+
+/**
+ * What the open work is, in one string: equal before and after a job when the job created and
+ * closed no task (the planner after it has nothing new to place).
+ */
+export async function openWorkSignature(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ s: string }>(
+    `SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(sum(id), 0) AS s FROM tasks WHERE state = 'open'`,
+  );
+  return rows[0]?.s ?? '';
+}

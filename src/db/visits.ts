@@ -40,10 +40,20 @@ export async function attachTasks(db: Queryable, visits: readonly { id: number; 
 
 /** A visit left without open reasons closes: `done` when one of its reasons was done, else `cancelled`. */
 export async function closeEmptyVisits(db: Queryable, at: Date): Promise<number> {
+  // Set-based whatever the statistics say (an anti-join planned on stale ones took seconds at
+  // 10 000 clients): the open visits less those with open work, then which of those had a reason done.
   const { rowCount } = await db.query(
-    `UPDATE visits v SET state = CASE WHEN EXISTS (SELECT 1 FROM tasks d WHERE d.visit_id = v.id AND d.state = 'done') THEN 'done' ELSE 'cancelled' END,
+    `WITH empty AS MATERIALIZED (
+       SELECT id FROM visits WHERE state = 'open'
+       EXCEPT
+       SELECT visit_id FROM tasks WHERE state = 'open' AND visit_id IS NOT NULL
+     ), done AS MATERIALIZED (
+       SELECT DISTINCT d.visit_id FROM tasks d JOIN empty e ON e.id = d.visit_id WHERE d.state = 'done'
+     )
+     UPDATE visits v SET state = CASE WHEN v.id IN (SELECT visit_id FROM done) THEN 'done' ELSE 'cancelled' END,
             closed_at = $1, planned_on = NULL, overflow_reason = NULL
-      WHERE v.state = 'open' AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.visit_id = v.id AND t.state = 'open')`,
+       FROM empty e
+      WHERE v.id = e.id AND v.state = 'open'`,
     [at],
   );
   return rowCount ?? 0;

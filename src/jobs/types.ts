@@ -51,7 +51,7 @@ export interface PeriodicJob<O = Record<string, never>> extends JobBase<O> {
   periodOffset?: number;
   /** Key in `config.schedules`; absent → on demand only. */
   schedule?: string;
-  /** The job creates tasks: the planner runs after it (src/workload/plan-work.ts). */
+  /** The job creates tasks: the planner runs after a run that created or closed some (src/workload/plan-work.ts). */
   createsWork?: boolean;
   /** `trigger --dry-run`: what a run would do, without side effects. */
   plan?(ctx: JobContext<O>): Promise<unknown>;

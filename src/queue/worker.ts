@@ -13,6 +13,7 @@ import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { claimRun, completeRun, failRun, heartbeatRun, interruptRun } from '../db/job-runs.js';
 import { isConnectionError } from '../db/pool.js';
+import { openWorkSignature } from '../db/tasks.js';
 import { parsePeriod } from '../domain/periods.js';
 import { JOBS } from '../jobs/index.js';
 import type { AnyJob, ItemJob, JobContext, PeriodicJob, RunStats, Trigger } from '../jobs/types.js';
@@ -41,9 +42,13 @@ export interface RunOutcome {
   stats: RunStats;
 }
 
-/** The planner after a job that created work; a failure waits for the next run or the morning plan. */
-async function planAfter(app: App, log: Logger): Promise<void> {
+/**
+ * The planner after a job that created or closed work (the open tasks differ from before the
+ * run); a failure waits for the next run or the morning plan.
+ */
+async function planAfter(app: App, log: Logger, before: string | null): Promise<void> {
   try {
+    if (before !== null && (await openWorkSignature(app.pool)) === before) return;
     log.info({ plan: await planWork(app) }, 'planned');
   } catch (err) {
     log.warn({ err }, 'planning after the run failed; the next run or the morning plan plans again');
@@ -96,8 +101,9 @@ export async function executeRun(
       queueJob,
       heartbeat,
     };
+    const before = def.createsWork ? await openWorkSignature(app.pool).catch(() => null) : null;
     const stats = await def.run(ctx);
-    if (def.createsWork) await planAfter(app, log);
+    if (def.createsWork) await planAfter(app, log, before);
     clearInterval(timer);
     if (!(await completeRun(app.pool, runId, owner, now(), stats))) log.warn({ runId }, 'completed, but the run had been taken over');
     log.info({ runId, stats, ms: Date.now() - started }, 'run completed');

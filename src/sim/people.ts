@@ -95,15 +95,45 @@ interface WorkContext {
   world: World;
   settings: PeopleSettings;
   seed: number;
-  rng: Rng;
   day: IsoDate;
   clientNumbers: Map<number, number>;
+}
+
+/**
+ * The people work side by side, each through their own list (a visit is one person's), so a
+ * day takes the time of its longest lists, not their sum. What could make the run depend on
+ * who finished first does not: each person's draw of the day is taken beforehand in the team's
+ * order, each visit's answer is drawn from its own id, and what a held call does to the
+ * client's health takes effect after everyone's day, in the team's order.
+ */
+export async function workTeamDay(app: App, ctx: WorkContext & { rng: Rng; atOnce: number }, team: readonly Person[]): Promise<DayWork[]> {
+  const draws = team.map(() => ctx.rng.next());
+  // Everyone's list as the day starts: work one person makes for another (a finding's hand-off
+  // to field support) reaches that person's list tomorrow, whoever finishes first today.
+  const lists = await inParallel(team, ctx.atOnce, (person) => plannedWork(app, person, ctx.day));
+  const days = await inParallel(team, ctx.atOnce, async (person, i) => {
+    const effects: (() => void)[] = [];
+    return { work: await workDay(app, { ...ctx, effects }, person, draws[i] as number, lists[i] as WorkItem[]), effects };
+  });
+  for (const d of days) for (const effect of d.effects) effect();
+  return days.map((d) => d.work);
+}
+
+/** `fn` over `items`, at most `atOnce` at a time; the results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], atOnce: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T, i);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(atOnce, items.length)) }, lane));
+  return out;
 }
 
 const HELD = new Set(['held', 'held-with-login']);
 
 /** Close a visit as the world answers: one contact outcome; a diagnostics reason its own result. */
-async function workVisit(app: App, ctx: WorkContext, person: Person, v: VisitRow, draw: Rng): Promise<string | null> {
+async function workVisit(app: App, ctx: DayContext, person: Person, v: VisitRow, draw: Rng): Promise<string | null> {
   const outcome = ctx.world.callOutcome(v.client_number, draw);
   const competitor = ctx.world.competitorOf(v.client_number);
   const reasons: Record<number, ReasonInput> = {};
@@ -117,12 +147,12 @@ async function workVisit(app: App, ctx: WorkContext, person: Person, v: VisitRow
   }
   const res = await closeVisit(app, v.id, { outcome, note: 'симуляция', reasons }, { assigneeId: person.id });
   if (res.kind !== 'done') return null;
-  if (HELD.has(outcome)) ctx.world.intervene(v.client_number, 'call', draw);
+  if (HELD.has(outcome)) ctx.effects.push(() => ctx.world.intervene(v.client_number, 'call', draw));
   return outcome;
 }
 
 /** Close a task outside any visit, as the diary's form does. */
-async function workTask(app: App, ctx: WorkContext, task: DiaryTaskRow, draw: Rng): Promise<string | null> {
+async function workTask(app: App, ctx: DayContext, task: DiaryTaskRow, draw: Rng): Promise<string | null> {
   const number = task.client_id === null ? null : (ctx.clientNumbers.get(task.client_id) ?? null);
   const competitor = number === null ? null : ctx.world.competitorOf(number);
   const outcome =
@@ -139,18 +169,22 @@ async function workTask(app: App, ctx: WorkContext, task: DiaryTaskRow, draw: Rn
     finding: outcome === 'competitor-found' && competitor ? { competitor, validUntil: null, contactName: null, note: null } : null,
   });
   if (res.kind !== 'done') return null;
-  if (number !== null && HELD.has(outcome)) ctx.world.intervene(number, 'call', draw);
+  if (number !== null && HELD.has(outcome)) ctx.effects.push(() => ctx.world.intervene(number, 'call', draw));
   return outcome;
 }
 
-/** One person's working day: the plan in its order, each visit or task closed as the world answers. */
-export async function workDay(app: App, ctx: WorkContext, person: Person): Promise<DayWork> {
+/** One person's day: what the world's answers do to health, kept for after everyone's day. */
+type DayContext = WorkContext & { effects: (() => void)[] };
+
+/**
+ * One person's working day: the plan in its order, each visit or task closed as the world
+ * answers. `r` (0–1) decides a day off or a short day; `list` is the day's {@link plannedWork}.
+ */
+export async function workDay(app: App, ctx: DayContext, person: Person, r: number, list: readonly WorkItem[]): Promise<DayWork> {
   const out: DayWork = { employeeId: person.id, capacity: 0, planned: 0, closed: 0, overflow: 0, outcomes: {}, moved: 0 };
-  const r = ctx.rng.next();
   const today =
     r < ctx.settings.dayOff ? 0 : r < ctx.settings.dayOff + ctx.settings.shortDay ? Math.ceil(person.capacity / 2) : person.capacity;
   out.capacity = today;
-  const list = await plannedWork(app, person, ctx.day);
   out.planned = list.length;
   const tz = app.config.ric.timeZone;
   for (const item of list) {

@@ -52,7 +52,7 @@ import {
   weekFromDb,
 } from './metrics.js';
 import { DEFAULT_PEOPLE, type PeopleSettings, splitSettings } from './options.js';
-import { actOnOverflow, type DayWork, loadPeople, workDay } from './people.js';
+import { actOnOverflow, type DayWork, loadPeople, workTeamDay } from './people.js';
 import { DEFAULT_WORLD, World, type WorldSettings } from './world.js';
 
 export interface SimOptions {
@@ -110,6 +110,8 @@ export interface SimResult {
 const WORKING_MOMENTS = [7, 9, 12, 18] as const;
 const DAY_OFF_MOMENTS = [9, 18] as const;
 const WORK_HOUR = 12;
+/** People working at the same time (each a connection of the pool's). */
+const PEOPLE_AT_ONCE = 4;
 const CLICK_HOUR = 18;
 
 class Driver {
@@ -370,9 +372,8 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
           // Heads too: they work what the escalations put on their own list, up to `workload.head`.
           const workers = people;
           await driver.timed('people', async () => {
-            for (const p of workers) {
-              work.push(await workDay(app, { world, settings: peopleSettings, seed: o.seed, rng: peopleRng, day, clientNumbers }, p));
-            }
+            const ctx = { world, settings: peopleSettings, seed: o.seed, rng: peopleRng, day, clientNumbers, atOnce: PEOPLE_AT_ONCE };
+            work.push(...(await workTeamDay(app, ctx, workers)));
           });
           await driver.timed('people: queue', () => driver.settle(at));
           const team = people;

@@ -40,6 +40,7 @@ export async function run(args: string[]): Promise<void> {
       loads.push(loadavg()[0] ?? 0);
     }, 500);
     const staff = defaultSpecialists(clients);
+    const started = performance.now();
     try {
       const res = await simulate({
         clients,
@@ -50,7 +51,8 @@ export async function run(args: string[]): Promise<void> {
         out,
         databaseUrl: `${PG_BASE}/cg_bench_sim`,
         queuePrefix: '{cgb-sim}',
-        onWeek: (w, i) => process.stderr.write(`  ${clients} × ${weeks}: week ${i + 1} ${w.week}\n`),
+        onWeek: (w, i) =>
+          process.stderr.write(`  ${clients} × ${weeks}: week ${i + 1} ${w.week}, ${((performance.now() - started) / 1000).toFixed(0)} s so far\n`),
       });
       peak = Math.max(peak, process.memoryUsage().rss);
       const figuresFile = join(tmpdir(), `cg-bench-sim-${clients}x${weeks}.json`);

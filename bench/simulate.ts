@@ -52,7 +52,9 @@ export async function run(args: string[]): Promise<void> {
         databaseUrl: `${PG_BASE}/cg_bench_sim`,
         queuePrefix: '{cgb-sim}',
         onWeek: (w, i) =>
-          process.stderr.write(`  ${clients} × ${weeks}: week ${i + 1} ${w.week}, ${((performance.now() - started) / 1000).toFixed(0)} s so far\n`),
+          process.stderr.write(
+            `  ${clients} × ${weeks}: week ${i + 1} ${w.week}, ${((performance.now() - started) / 1000).toFixed(0)} s so far\n`,
+          ),
       });
       peak = Math.max(peak, process.memoryUsage().rss);
       const figuresFile = join(tmpdir(), `cg-bench-sim-${clients}x${weeks}.json`);

@@ -1,7 +1,7 @@
 /**
  * `admin simulate`: a simulated RIC living through weeks with the real service. Its own
- * database (recreated; never DATABASE_URL's), queue prefix, var/ folder and the embedded SMTP
- * sink; the service's clock frozen at each moment of a simulated day, so a day takes as long
+ * database (recreated; never DATABASE_URL's), queue prefix, var/ folder and the SMTP sink (in
+ * a process of its own, src/sim/sink-process.ts); the service's clock frozen at each moment of a simulated day, so a day takes as long
  * as its work.
  *
  * Each day has fixed moments (07:00, 09:00, 12:00, 18:00 in the RIC's zone; 09:00 and 18:00 on a day off). At each, every scheduled job
@@ -14,6 +14,7 @@
  * at noon of a working day the people work their lists; at the end of the day the invariants
  * are checked; on Sunday night the world lives its week.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -268,22 +269,55 @@ async function loadMonthContent(app: App, month: string, at: Date): Promise<void
   await withTransaction(app.pool, (db) => saveContent(db, LPR_KIND, content, at));
 }
 
+/** The SMTP sink in a process of its own (src/sim/sink-process.ts), writing into `dir`. */
+async function startSinkProcess(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'sim', 'sink-process.ts'), dir], {
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    proc.stdout.on('data', (d: Buffer) => {
+      const m = /port (\d+)/.exec(d.toString());
+      if (m) resolve(Number(m[1]));
+    });
+    proc.once('exit', (code) => reject(new Error(`simulate: the SMTP sink exited (${code})`)));
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return {
+    url: `smtp://127.0.0.1:${port}?tls=off`,
+    stop: async () => {
+      proc.stdin.end();
+      await exited;
+    },
+  };
+}
+
 export async function simulate(o: SimOptions): Promise<SimResult> {
   const started = Date.now();
   if (weekdayOf(o.start) !== 1) throw new Error(`simulate: the start ${o.start} is not a Monday`);
-  const split = splitSettings(o.settings);
-  const peopleSettings: PeopleSettings = { ...DEFAULT_PEOPLE, ...split.people };
-  const dbName = decodeURIComponent(new URL(o.databaseUrl).pathname.slice(1));
   const varDir = join(o.out, 'var');
   rmSync(varDir, { recursive: true, force: true });
   mkdirSync(varDir, { recursive: true });
+  const sink = await startSinkProcess(join(varDir, 'mail'));
+  try {
+    return await simulateWith(o, { started, varDir, smtpUrl: sink.url });
+  } finally {
+    await sink.stop();
+  }
+}
+
+async function simulateWith(o: SimOptions, env: { started: number; varDir: string; smtpUrl: string }): Promise<SimResult> {
+  const { started, varDir } = env;
+  const split = splitSettings(o.settings);
+  const peopleSettings: PeopleSettings = { ...DEFAULT_PEOPLE, ...split.people };
+  const dbName = decodeURIComponent(new URL(o.databaseUrl).pathname.slice(1));
   const config = loadConfig({
     envOverrides: {
       CHURNGUARD_RUN: 'demo',
       CONFIG_FILE: '',
       DATABASE_URL: o.databaseUrl,
       QUEUE_PREFIX: o.queuePrefix ?? `{cg-${dbName}}`,
-      SMTP_URL: '',
+      SMTP_URL: env.smtpUrl,
       IMAP_URL: '',
       VAR_DIR: varDir,
     },

@@ -5,7 +5,6 @@
  * this process — next to a plain pooled nodemailer loop sending the same e-mails to the same
  * sink in the same run. Reports messages per second, the ratio, and this process's peak RSS.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,27 +18,15 @@ import { LPR_KIND, lprMonthly } from '../src/jobs/lpr-monthly.js';
 import { sendEmail } from '../src/jobs/send-email.js';
 import { mailingAssets, messageMail } from '../src/mail/mailing.js';
 import { executeRun, JobWorkers } from '../src/queue/worker.js';
+import { startSinkProcess } from '../src/sim/sink-process.js';
 import { benchContext, machine, timed, writeSection } from './lib.js';
 
 /** Send jobs processed at once by one worker process, and in flight in the baseline loop. */
 export const CONCURRENCY = 64;
 export const POOL = 10;
 
-/** The SMTP sink in a process of its own (bench/_smtp-sink.ts). */
-export async function startSink(): Promise<{ url: string; stop(): void }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench', '_smtp-sink.ts')], {
-    cwd: PROJECT_ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    proc.stdout.on('data', (d: Buffer) => {
-      const m = /port (\d+)/.exec(d.toString());
-      if (m) resolve(Number(m[1]));
-    });
-    proc.once('exit', () => reject(new Error('the SMTP sink exited')));
-  });
-  return { url: `smtp://127.0.0.1:${port}?tls=off`, stop: () => proc.stdin.end() };
-}
+/** The SMTP sink in a process of its own, keeping nothing (src/sim/sink-process.ts). */
+export const startSink = () => startSinkProcess(null);
 
 async function seed(pool: import('pg').Pool, n: number): Promise<void> {
   const { rows } = await pool.query(

@@ -13,7 +13,8 @@ import { SMTPServer } from 'smtp-server';
 export interface SmtpSink {
   port: number;
   url: string;
-  dir: string;
+  /** Where the messages are written; null when the sink keeps nothing. */
+  dir: string | null;
   /** Messages accepted since start. */
   accepted(): number;
   close(): Promise<void>;
@@ -21,8 +22,9 @@ export interface SmtpSink {
 
 let seq = 0;
 
-export async function startSmtpSink(dir: string, port = 0): Promise<SmtpSink> {
-  mkdirSync(dir, { recursive: true });
+/** The sink writing into `dir`; with `dir` null it keeps nothing (a bench's relay that only accepts). */
+export async function startSmtpSink(dir: string | null, port = 0): Promise<SmtpSink> {
+  if (dir !== null) mkdirSync(dir, { recursive: true });
   let count = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -30,6 +32,14 @@ export async function startSmtpSink(dir: string, port = 0): Promise<SmtpSink> {
     logger: false,
     size: 30 * 1024 * 1024,
     onData(stream, session, callback) {
+      if (dir === null) {
+        stream.on('end', () => {
+          count++;
+          callback(null, '2.0.0 Ok: queued');
+        });
+        stream.resume();
+        return;
+      }
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
       const file = join(dir, `${stamp}-${String(++seq).padStart(6, '0')}-${randomBytes(3).toString('hex')}.eml`);
       const envelope = [

@@ -1,8 +1,8 @@
 /**
  * `admin simulate`: a simulated RIC living through weeks with the real service. Its own
  * database (recreated; never DATABASE_URL's), queue prefix, var/ folder and the SMTP sink (in
- * a process of its own, src/sim/sink-process.ts); the service's clock frozen at each moment of a simulated day, so a day takes as long
- * as its work.
+ * a process of its own, src/sim/sink-process.ts); the service's clock frozen at each moment of
+ * a simulated day, so a day takes as long as its work.
  *
  * Each day has fixed moments (07:00, 09:00, 12:00, 18:00 in the RIC's zone; 09:00 and 18:00 on a day off). At each, every scheduled job
  * whose schedule fired since the previous moment runs once for that fire's period — what the
@@ -14,7 +14,6 @@
  * at noon of a working day the people work their lists; at the end of the day the invariants
  * are checked; on Sunday night the world lives its week.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
@@ -54,6 +53,7 @@ import {
 } from './metrics.js';
 import { DEFAULT_PEOPLE, type PeopleSettings, splitSettings } from './options.js';
 import { actOnOverflow, type DayWork, loadPeople, workTeamDay } from './people.js';
+import { startSinkProcess } from './sink-process.js';
 import { DEFAULT_WORLD, World, type WorldSettings } from './world.js';
 
 export interface SimOptions {
@@ -267,29 +267,6 @@ async function loadMonthContent(app: App, month: string, at: Date): Promise<void
   const loaded = readContentDir(join(PROJECT_ROOT, 'content', '2024-06'));
   const content = { ...loaded, content: { ...loaded.content, period: month }, sha256: `${loaded.sha256}:${month}` };
   await withTransaction(app.pool, (db) => saveContent(db, LPR_KIND, content, at));
-}
-
-/** The SMTP sink in a process of its own (src/sim/sink-process.ts), writing into `dir`. */
-async function startSinkProcess(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'src', 'sim', 'sink-process.ts'), dir], {
-    cwd: PROJECT_ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    proc.stdout.on('data', (d: Buffer) => {
-      const m = /port (\d+)/.exec(d.toString());
-      if (m) resolve(Number(m[1]));
-    });
-    proc.once('exit', (code) => reject(new Error(`simulate: the SMTP sink exited (${code})`)));
-  });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  return {
-    url: `smtp://127.0.0.1:${port}?tls=off`,
-    stop: async () => {
-      proc.stdin.end();
-      await exited;
-    },
-  };
 }
 
 export async function simulate(o: SimOptions): Promise<SimResult> {

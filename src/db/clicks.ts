@@ -119,15 +119,19 @@ export async function updateEngagement(
   at: Date,
 ): Promise<{ disengaged: number; reengaged: number }> {
   const { rows } = await db.query<{ disengaged: boolean }>(
-    `WITH ranked AS (
-       SELECT m.contact_id, m.id,
-              row_number() OVER (PARTITION BY m.contact_id ORDER BY m.sent_at DESC, m.id DESC) AS rn
-         FROM messages m
-        WHERE m.state = 'sent' AND m.sent_at IS NOT NULL AND m.sent_at <= $2
-     ), recent AS (
-       SELECT r.contact_id, count(*) AS delivered,
-              bool_or(EXISTS (SELECT 1 FROM clicks c WHERE c.message_id = r.id AND c.is_bot = false)) AS clicked
-         FROM ranked r WHERE r.rn <= $1 GROUP BY r.contact_id
+    // Each contact's last n delivered messages, read backwards from the newest
+    // (messages_contact_sent_idx): the cost follows the contacts, not a year of mailings.
+    `WITH recent AS (
+       SELECT k.id AS contact_id, count(*) AS delivered,
+              bool_or(EXISTS (SELECT 1 FROM clicks c WHERE c.message_id = m.id AND c.is_bot = false)) AS clicked
+         FROM contacts k
+        CROSS JOIN LATERAL (
+          SELECT m.id FROM messages m
+           WHERE m.contact_id = k.id AND m.state = 'sent' AND m.sent_at <= $2
+           ORDER BY m.sent_at DESC, m.id DESC
+           LIMIT $1
+        ) m
+        GROUP BY k.id
      )
      UPDATE contacts k
         SET disengaged_at = CASE WHEN r.clicked THEN NULL ELSE $3::timestamptz END, updated_at = $3

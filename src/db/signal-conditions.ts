@@ -10,19 +10,21 @@ export async function loadConditions(db: Queryable): Promise<Map<string, HeldCon
   );
 }
 
-/** Record conditions seen now: new ones with their signal (if one was raised), old ones touched. */
-export async function upsertConditions(
+/**
+ * Record conditions that began now, with their signal (if one was raised). A condition that
+ * still holds is not written again: its row stays as it was until the condition ends.
+ */
+export async function insertConditions(
   db: Queryable,
   rows: readonly { clientId: number; kind: string; since: Date; signalId: number | null }[],
-  at: Date,
 ): Promise<void> {
   if (!rows.length) return;
   await db.query(
-    `INSERT INTO signal_conditions (client_id, kind, since, seen_at, signal_id)
-     SELECT r.client_id, r.kind, r.since, $2, r.signal_id
+    `INSERT INTO signal_conditions (client_id, kind, since, signal_id)
+     SELECT r.client_id, r.kind, r.since, r.signal_id
        FROM jsonb_to_recordset($1::jsonb) AS r(client_id bigint, kind text, since timestamptz, signal_id bigint)
-     ON CONFLICT (client_id, kind) DO UPDATE SET seen_at = EXCLUDED.seen_at`,
-    [JSON.stringify(rows.map((r) => ({ client_id: r.clientId, kind: r.kind, since: r.since.toISOString(), signal_id: r.signalId }))), at],
+     ON CONFLICT (client_id, kind) DO NOTHING`,
+    [JSON.stringify(rows.map((r) => ({ client_id: r.clientId, kind: r.kind, since: r.since.toISOString(), signal_id: r.signalId })))],
   );
 }
 

@@ -65,22 +65,6 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
         GROUP BY client_id
      ), keyp AS (
        SELECT client_id, count(*)::int AS n FROM contacts WHERE active AND (is_lpr OR is_lvpr OR is_key_user) GROUP BY client_id
-     ), keyc AS (
-       SELECT e.client_id, max(e.occurred_at) AS last
-         FROM contact_events e
-         LEFT JOIN contacts k1 ON k1.id = e.contact_id
-         LEFT JOIN contacts k2 ON e.contact_id IS NULL AND k2.client_id = e.client_id AND lower(k2.full_name) = lower(e.contact_name)
-        WHERE e.outcome IN ('held', 'held_with_login') AND e.occurred_at <= $1
-          AND (k1.is_lpr OR k1.is_lvpr OR k1.is_key_user OR k2.is_lpr OR k2.is_lvpr OR k2.is_key_user)
-        GROUP BY e.client_id
-     ), calls AS (
-       SELECT client_id, jsonb_agg(jsonb_build_object('at', occurred_at, 'with_login', outcome = 'held_with_login') ORDER BY occurred_at DESC) AS calls
-         FROM (SELECT client_id, occurred_at, outcome, row_number() OVER (PARTITION BY client_id ORDER BY occurred_at DESC, id DESC) AS rn
-                 FROM contact_events
-                WHERE channel = 'phone' AND outcome IN ('held', 'held_with_login') AND occurred_at <= $1
-                  AND occurred_at > $1 - interval '1 year') x
-        WHERE rn <= $4
-        GROUP BY client_id
      ), usage AS (
        ${weeklyLoginsSql('$5', w.usageWeeks)}
      ), web AS (
@@ -106,8 +90,27 @@ export async function loadSignalFacts(db: Queryable, w: SignalWindows): Promise<
        FROM c
        LEFT JOIN pay ON pay.client_id = c.id
        LEFT JOIN keyp ON keyp.client_id = c.id
-       LEFT JOIN keyc ON keyc.client_id = c.id
-       LEFT JOIN calls ON calls.client_id = c.id
+       -- The latest held contact with a key person, and the latest held calls: read per client
+       -- backwards from the newest (contact_events_held_idx), so a year of history costs no more.
+       LEFT JOIN LATERAL (
+         SELECT e.occurred_at AS last
+           FROM contact_events e
+           LEFT JOIN contacts k1 ON k1.id = e.contact_id
+           LEFT JOIN contacts k2 ON e.contact_id IS NULL AND k2.client_id = e.client_id AND lower(k2.full_name) = lower(e.contact_name)
+          WHERE e.client_id = c.id AND e.outcome IN ('held', 'held_with_login') AND e.occurred_at <= $1
+            AND (k1.is_lpr OR k1.is_lvpr OR k1.is_key_user OR k2.is_lpr OR k2.is_lvpr OR k2.is_key_user)
+          ORDER BY e.occurred_at DESC
+          LIMIT 1
+       ) keyc ON true
+       LEFT JOIN LATERAL (
+         SELECT jsonb_agg(jsonb_build_object('at', x.occurred_at, 'with_login', x.outcome = 'held_with_login')
+                          ORDER BY x.occurred_at DESC, x.id DESC) AS calls
+           FROM (SELECT e.id, e.occurred_at, e.outcome FROM contact_events e
+                  WHERE e.client_id = c.id AND e.outcome IN ('held', 'held_with_login') AND e.channel = 'phone'
+                    AND e.occurred_at <= $1 AND e.occurred_at > $1 - interval '1 year'
+                  ORDER BY e.occurred_at DESC, e.id DESC
+                  LIMIT $4) x
+       ) calls ON true
        LEFT JOIN usage ON usage.client_id = c.id
        LEFT JOIN web ON web.client_id = c.id
        LEFT JOIN tr ON tr.client_id = c.id

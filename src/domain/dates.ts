@@ -39,11 +39,21 @@ function formatter(tz: string): Intl.DateTimeFormat {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+/**
+ * Recent readings: a scan asks for the same instant (its `now`, a day's midnight) thousands of
+ * times, and `formatToParts` is the costly part. Cleared whole when full.
+ */
+const readings = new Map<string, Readonly<LocalParts>>();
+const READINGS_MAX = 4096;
+
 /** The wall-clock reading of `instant` in `tz`. */
 export function localParts(instant: Date, tz: string): LocalParts {
+  const key = `${instant.getTime()}|${tz}`;
+  const known = readings.get(key);
+  if (known) return { ...known };
   const p: Record<string, string> = {};
   for (const part of formatter(tz).formatToParts(instant)) p[part.type] = part.value;
-  return {
+  const parts: LocalParts = {
     year: Number(p.year),
     month: Number(p.month),
     day: Number(p.day),
@@ -52,6 +62,10 @@ export function localParts(instant: Date, tz: string): LocalParts {
     second: Number(p.second),
     weekday: WEEKDAYS[p.weekday as string] as number,
   };
+  if (Number.isNaN(instant.getTime())) return parts;
+  if (readings.size >= READINGS_MAX) readings.clear();
+  readings.set(key, parts);
+  return { ...parts };
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

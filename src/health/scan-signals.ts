@@ -5,7 +5,7 @@
 import type { App } from '../app.js';
 import { now } from '../clock.js';
 import { withTransaction } from '../db/pool.js';
-import { deleteConditions, loadConditions, recordBaselines, takenBaselines, upsertConditions } from '../db/signal-conditions.js';
+import { deleteConditions, insertConditions, loadConditions, recordBaselines, takenBaselines } from '../db/signal-conditions.js';
 import { loadSignalFacts } from '../db/signal-facts.js';
 import { loadSourceTimes } from '../db/source-times.js';
 import { addMonths, localDate, localParts } from '../domain/dates.js';
@@ -86,20 +86,11 @@ export async function scanSignals(app: App): Promise<ScanStats> {
     const rising = edges.rising.map((s) => withSince(app, s, at));
     const r = await raiseSignalsIn(app, db, rising, { createdBy: 'signals-scan', baselineKinds: baselineOf });
     const signalOf = new Map(r.raised.map((x) => [conditionKey(x.clientId, x.kind), x.id]));
-    await upsertConditions(
+    await insertConditions(
       db,
-      [
-        ...edges.holding.map((h) => ({ ...h, signalId: null })),
-        ...edges.rising
-          .filter((s) => s.dedupKey === undefined)
-          .map((s) => ({
-            clientId: s.clientId,
-            kind: s.kind,
-            since: at,
-            signalId: signalOf.get(conditionKey(s.clientId, s.kind)) ?? null,
-          })),
-      ],
-      at,
+      edges.rising
+        .filter((s) => s.dedupKey === undefined)
+        .map((s) => ({ clientId: s.clientId, kind: s.kind, since: at, signalId: signalOf.get(conditionKey(s.clientId, s.kind)) ?? null })),
     );
     await deleteConditions(db, edges.ended);
     const counts = new Map([...baselineOf].map((k) => [k, r.raised.filter((x) => x.kind === k).length]));

@@ -62,7 +62,6 @@ export function localParts(instant: Date, tz: string): LocalParts {
     second: Number(p.second),
     weekday: WEEKDAYS[p.weekday as string] as number,
   };
-  if (Number.isNaN(instant.getTime())) return parts;
   if (readings.size >= READINGS_MAX) readings.clear();
   readings.set(key, parts);
   return { ...parts };

@@ -9,6 +9,7 @@ import { now } from '../clock.js';
 import { localDate } from '../domain/dates.js';
 import { afterImport } from '../imports/after-import.js';
 import { type ImportOutcome, importFile } from '../imports/run.js';
+import { SIGNALS_SCAN_JOB } from '../queue/event-run.js';
 import { generateRic } from './model.js';
 import { writeAbsences, writeRic } from './write.js';
 
@@ -16,6 +17,13 @@ export interface SeedOptions {
   clients: number;
   seed: number;
   dir?: string;
+  /**
+   * Let the signals scan each import asks for finish before the next file is imported (the
+   * demo's story, whose workers run): which conditions are the baseline and which are alerted
+   * then never depends on how fast the workers were. Without it the scans race the imports, as
+   * in production.
+   */
+  settleScans?: boolean;
 }
 
 export interface SeedResult {
@@ -41,8 +49,22 @@ export async function seedDemo(app: App, opts: SeedOptions): Promise<SeedResult>
   for (const [kind, name] of files) {
     const outcome = await importFile(app, { kind, path: join(dir, name), fileName: name });
     await afterImport(app, outcome);
+    if (opts.settleScans) await scansSettled(app);
     outcomes.push(outcome);
   }
   const leaving = ric.clients.filter((c) => c.state !== 'disconnected' && c.activity.leaves).map((c) => c.number);
   return { dir, outcomes, leaving };
+}
+
+/** Wait until no signals scan is queued, delayed or running (two minutes at most). */
+async function scansSettled(app: App): Promise<void> {
+  const queue = app.queues.get(SIGNALS_SCAN_JOB);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (!c.waiting && !c.active && !c.delayed && !c.prioritized) return;
+    if (Date.now() > deadline)
+      throw new Error(`seed-demo: the signals scan did not finish within 2 minutes (${JSON.stringify(c)}); are the workers running?`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

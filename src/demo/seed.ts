@@ -13,7 +13,7 @@ export const DEMO_CLIENTS = 300;
 export const seedStep: DemoStep = {
   title: `Seed: a demo RIC of ${DEMO_CLIENTS} clients, imported from CRM files`,
   async run({ app, say, facts }) {
-    const res = await seedDemo(app, { clients: DEMO_CLIENTS, seed: DEFAULT_SEED });
+    const res = await seedDemo(app, { clients: DEMO_CLIENTS, seed: DEFAULT_SEED, settleScans: true });
     for (const o of res.outcomes) say(`  ${describeOutcome(o)}`);
     say(`  files: ${res.dir}`);
     const { rows } = await app.pool.query<{ state: string; n: number }>(

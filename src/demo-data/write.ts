@@ -140,6 +140,38 @@ function onlineUsageRows(ric: DemoRic): Cell[][] {
   ];
 }
 
+/** The clients export («Клиенты»), each client in the state `stateOf` gives. */
+function clientRows(ric: DemoRic, stateOf: (c: DemoRic['clients'][number]) => DemoRic['clients'][number]['state']): Cell[][] {
+  return [
+    [
+      'Номер клиента',
+      'Клиент',
+      'РИЦ',
+      'Категория',
+      'Сумма ИО, руб/мес',
+      'Состояние',
+      'Дата подключения',
+      'Окончание первичного аванса',
+      'Ответственный ДИС',
+      'Ответственный ТС',
+      'Признаки',
+    ],
+    ...ric.clients.map((c) => [
+      c.number,
+      c.name,
+      'РИЦ502',
+      c.category,
+      ruMoney(c.fee),
+      STATE_LABEL[stateOf(c)],
+      ruDate(c.connected),
+      c.primaryAdvanceUntil ? ruDate(c.primaryAdvanceUntil) : '',
+      remoteLabel(c.remote),
+      c.field ? `${shortName(c.field.person)} (СИУ)` : '',
+      c.flags.map((f) => FLAG_LABEL[f]).join(', '),
+    ]),
+  ];
+}
+
 /** Every file of the demo RIC (or those named in `only`), in import order: [kind, file name]. */
 export async function writeRic(ric: DemoRic, dir: string, opts: { only?: ReadonlySet<string> } = {}): Promise<[ImportKindName, string][]> {
   const files: [ImportKindName, string][] = [];
@@ -158,37 +190,15 @@ export async function writeRic(ric: DemoRic, dir: string, opts: { only?: Readonl
     ],
     { ...TSV_UTF8, encoding: 'utf-8-bom' },
   );
+  // The clients as the CRM showed them before this week's changes of state (the reorganisations
+  // and liquidations still served), then as they are: those changes come after the first scan's
+  // baseline, so they are news for field support, as the earlier contacts make key-person changes.
+  const before = (c: DemoRic['clients'][number]) => (c.state === 'reorganization' || c.state === 'liquidation' ? 'served' : c.state);
+  text('clients', '02-clients-earlier.tsv', clientRows(ric, before), TSV_1251);
   text(
     'clients',
     '02-clients.tsv',
-    [
-      [
-        'Номер клиента',
-        'Клиент',
-        'РИЦ',
-        'Категория',
-        'Сумма ИО, руб/мес',
-        'Состояние',
-        'Дата подключения',
-        'Окончание первичного аванса',
-        'Ответственный ДИС',
-        'Ответственный ТС',
-        'Признаки',
-      ],
-      ...ric.clients.map((c) => [
-        c.number,
-        c.name,
-        'РИЦ502',
-        c.category,
-        ruMoney(c.fee),
-        STATE_LABEL[c.state],
-        ruDate(c.connected),
-        c.primaryAdvanceUntil ? ruDate(c.primaryAdvanceUntil) : '',
-        remoteLabel(c.remote),
-        c.field ? `${shortName(c.field.person)} (СИУ)` : '',
-        c.flags.map((f) => FLAG_LABEL[f]).join(', '),
-      ]),
-    ],
+    clientRows(ric, (c) => c.state),
     TSV_1251,
   );
   if (wanted('03-contacts-earlier.xlsx')) {

@@ -82,7 +82,9 @@ export async function scanSignals(app: App): Promise<ScanStats> {
     await db.query('SELECT pg_advisory_xact_lock($1)', [RAISE_LOCK]);
     const held = await loadConditions(db);
     const edges = splitEdges(d.signals, held, d.evaluable);
-    const baselineOf = baselineKinds(d.evaluable, await takenBaselines(db));
+    // A scan that sees no client (only the staff imported so far) takes no baseline: the
+    // liquidations and reorganisations of the first clients import are the baseline, not alerts.
+    const baselineOf = d.clients ? baselineKinds(d.evaluable, await takenBaselines(db)) : new Set<string>();
     const rising = edges.rising.map((s) => withSince(app, s, at));
     const r = await raiseSignalsIn(app, db, rising, { createdBy: 'signals-scan', baselineKinds: baselineOf });
     const signalOf = new Map(r.raised.map((x) => [conditionKey(x.clientId, x.kind), x.id]));

@@ -13,7 +13,7 @@ import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { waitFor } from '../helpers/wait.js';
-import { addEvent, addUsage, importAll } from './fixtures.js';
+import { addEvent, addUsage, addWebinar, importAll } from './fixtures.js';
 
 let t: TestEnv;
 let smtp: TestSmtp;
@@ -119,10 +119,42 @@ describe('the baseline', () => {
   });
 });
 
+describe('the baseline of an installation whose first import is its staff', () => {
+  ownWorld();
+
+  it('takes no baseline while no client is imported; the first clients’ liquidations are the baseline, a later one is alerted', async () => {
+    expect(await scan('2024-06-03T0800')).toMatchObject({ clients: 0, baseline: 0, raised: 0 });
+    expect((await t.app.pool.query('SELECT kind FROM signal_baselines')).rows).toEqual([]);
+    setClock(new Date('2024-06-03T09:00:00+03:00'));
+    await addClient(t.app.pool, { number: 400031, name: 'Ликвидируемый', state: 'liquidation', remoteId: staff.remote, fieldId: staff.a });
+    const later = await addClient(t.app.pool, { number: 400032, name: 'Пока работает', remoteId: staff.remote, fieldId: staff.a });
+    // Every condition that holds now is the baseline (these two have no contacts and no logins either).
+    expect(await scan('2024-06-03T0900')).toMatchObject({ raised: 0, emailed: 0 });
+    const { rows: liq } = await t.app.pool.query(`SELECT baseline, notification_id FROM signals WHERE kind = 'liquidation'`);
+    expect(liq).toEqual([{ baseline: true, notification_id: null }]);
+    const { rows: taken } = await t.app.pool.query('SELECT kind, signals FROM signal_baselines WHERE kind = ANY($1) ORDER BY kind', [
+      ['liquidation', 'reorganization'],
+    ]);
+    expect(taken).toEqual([
+      { kind: 'liquidation', signals: 1 },
+      { kind: 'reorganization', signals: 0 },
+    ]);
+    // A change of state after the baseline is news: one alert.
+    setClock(new Date('2024-06-03T10:00:00+03:00'));
+    await t.app.pool.query(`UPDATE clients SET state = 'reorganization', state_changed_at = now() WHERE id = $1`, [later]);
+    expect(await scan('2024-06-03T1000')).toMatchObject({ baseline: 0, raised: 1, emailed: 1 });
+    const mails = await smtp.waitForCount(1);
+    expect(mails[0]?.parsed.subject).toContain('400032 - Пока работает');
+    expect(smtp.messages).toHaveLength(1);
+  });
+});
+
 describe('digest against single alerts', () => {
   ownWorld();
-  // The first scan of this world takes the (empty) baseline: what follows is new.
+  // The first scan of this world, with one healthy client, takes the (empty) baseline: what follows is new.
   beforeAll(async () => {
+    const healthy = await unusedClient({ number: 400010, name: 'Здоровый', fieldId: staff.b });
+    await addWebinar(t.app.pool, healthy, '2024-05-20');
     expect(await scan('2024-06-03T0800')).toMatchObject({ raised: 0, emailed: 0 });
   });
 

@@ -45,6 +45,7 @@ describe('seed-demo', () => {
     expect(outcomes.map((o: { kind: string }) => o.kind)).toEqual([
       'employees',
       'clients',
+      'clients',
       'contacts',
       'contacts',
       'online-usage',

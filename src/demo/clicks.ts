@@ -49,6 +49,9 @@ async function trackedEmails(ctx: DemoContext): Promise<DemoEmail[]> {
     });
     if (links.length) found.push(links);
   }
+  // In the order the messages were stored, not the sink's file names (those carry random ids):
+  // the same letters are scanned, read and unsubscribed on every run of the demo.
+  found.sort((a, b) => (a[0]?.messageId ?? 0) - (b[0]?.messageId ?? 0));
   const linkIds = found.flat().map((l) => l.linkId);
   const { rows } = await ctx.app.pool.query<{ id: number; kind: string }>(`SELECT id, kind FROM links WHERE id = ANY($1::bigint[])`, [
     linkIds,

@@ -136,6 +136,12 @@ const schema = z.strictObject({
     callDueWorkingDays: z.number().int().min(0).max(20),
     /** Messages sent longer ago than this get no call task any more (a long outage of the job). */
     callLookbackDays: positiveInt,
+    /**
+     * The month's wave puts a decision maker's call at least this many days after their last
+     * answered call, or the call that last month's e-mail already has coming (a client whose
+     * zone rose is not called again a week after last month's call); 0 turns it off.
+     */
+    minDaysBetweenCalls: z.number().int().min(0).max(60),
     /** A content workbook (`content load`, the diary's upload) is refused when its parts unpack to more than this many bytes. */
     maxContentXlsxBytes: positiveInt,
   }),

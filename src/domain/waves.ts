@@ -3,7 +3,8 @@
  * call comes `callAfterWorkingDays` after their e-mail, so the e-mail goes out on the working
  * day that puts the call where their specialist's plan has room. A specialist's calls are
  * spread evenly over the month's sending days, never more on one day than the places of a day
- * (capacity less the share kept for hand-offs); high-zone clients (then larger fees) first.
+ * (capacity less the share kept for hand-offs); high-zone clients (then larger fees) first,
+ * except that a decision maker called not long ago waits for a wave whose call is far enough on.
  * What cannot fit goes in the last wave: its calls show as overflow in the plan, never hidden.
  */
 import type { IsoDate } from './dates.js';
@@ -13,6 +14,8 @@ export interface WaveRecipient {
   specialistId: number | null;
   zoneRank: number;
   fee: number;
+  /** The earliest day their call may come (their last call was recent): a later wave if need be. */
+  callNotBefore?: IsoDate | null;
 }
 
 export interface WaveRules {
@@ -51,10 +54,19 @@ export function planWaves(recipients: readonly WaveRecipient[], rules: WaveRules
     const perDay = Math.min(places, Math.ceil(list.length / days.length));
     // Two sending days may share a call day (a day off between): count per call day.
     const calls = new Map<IsoDate, number>();
+    const full = (i: number) => (calls.get(rules.callDay(days[i] as IsoDate)) ?? 0) >= perDay;
     let d = 0;
     for (const r of list) {
-      while (d < days.length - 1 && (calls.get(rules.callDay(days[d] as IsoDate)) ?? 0) >= perDay) d++;
-      const day = days[d] as IsoDate;
+      while (d < days.length - 1 && full(d)) d++;
+      // Called not long ago: the first wave whose call is late enough and has room (else the
+      // last); the others keep their places.
+      let i = d;
+      if (r.callNotBefore) {
+        const notBefore = r.callNotBefore;
+        while (i < days.length - 1 && rules.callDay(days[i] as IsoDate) < notBefore) i++;
+        while (i < days.length - 1 && full(i)) i++;
+      }
+      const day = days[i] as IsoDate;
       const call = rules.callDay(day);
       calls.set(call, (calls.get(call) ?? 0) + 1);
       out.set(r.contactId, day);

@@ -6,7 +6,7 @@
  */
 import type { App } from '../app.js';
 import type { Queryable } from '../db/pool.js';
-import { type IsoDate, localDate, zonedTime } from '../domain/dates.js';
+import { addDays, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
 import { periodRange } from '../domain/periods.js';
 import { reservedPlaces } from '../domain/plan.js';
 import { planWaves, type WaveRecipient } from '../domain/waves.js';
@@ -55,11 +55,15 @@ export async function planMailingWaves(
     }
     return c;
   };
-  const day = planWaves(recipients, {
-    sendDays: sendDays(app, period, first),
-    callDay,
-    placesOf: (id) => places.get(id) ?? app.config.workload.remote,
-  });
+  const notBefore = await callsNotBefore(app, db, period, recipients, callDay);
+  const day = planWaves(
+    notBefore.size ? recipients.map((r) => ({ ...r, callNotBefore: notBefore.get(r.contactId) ?? null })) : recipients,
+    {
+      sendDays: sendDays(app, period, first),
+      callDay,
+      placesOf: (id) => places.get(id) ?? app.config.workload.remote,
+    },
+  );
   const sendAt = new Map<number, Date>();
   const times = new Map<IsoDate, Date>([[first, firstSend]]);
   for (const [contactId, d] of day) {
@@ -71,4 +75,52 @@ export async function planMailingWaves(
     sendAt.set(contactId, at);
   }
   return { sendAt, day, callDay };
+}
+
+/**
+ * The earliest call day of each recipient whose last call was recent: `lpr.minDaysBetweenCalls`
+ * after the latest of their last answered call (held or refused), their open call task's day,
+ * and the call day of their e-mail of an earlier month (its call may not be a task yet).
+ */
+async function callsNotBefore(
+  app: App,
+  db: Queryable,
+  period: string,
+  recipients: readonly WaveRecipient[],
+  callDay: (d: IsoDate) => IsoDate,
+): Promise<Map<number, IsoDate>> {
+  const out = new Map<number, IsoDate>();
+  const gap = app.config.lpr.minDaysBetweenCalls;
+  if (!gap || !recipients.length) return out;
+  const tz = app.config.ric.timeZone;
+  const from = zonedTime(addDays(periodRange('month', period).start, -gap - 31), 0, 0, tz);
+  const { rows } = await db.query<{ contact_id: number; at: Date; mailed: boolean }>(
+    `WITH ids AS (SELECT unnest($1::bigint[]) AS id)
+     SELECT e.contact_id, max(e.occurred_at) AS at, false AS mailed
+       FROM contact_events e
+      WHERE e.client_id IN (SELECT k.client_id FROM contacts k JOIN ids ON ids.id = k.id)
+        AND e.contact_id IN (SELECT id FROM ids) AND e.occurred_at >= $2
+        AND e.outcome IN ('held', 'held_with_login', 'refused')
+      GROUP BY e.contact_id
+     UNION ALL
+     SELECT t.contact_id, max(coalesce(v.planned_at, t.planned_at)) AS at, false AS mailed
+       FROM tasks t LEFT JOIN visits v ON v.id = t.visit_id
+      WHERE t.kind = 'lpr-call' AND t.state = 'open' AND t.contact_id IN (SELECT id FROM ids)
+      GROUP BY t.contact_id
+     UNION ALL
+     SELECT m.contact_id, max(coalesce(m.sent_at, m.send_after, m.queued_at)) AS at, true AS mailed
+       FROM messages m JOIN mailings ml ON ml.id = m.mailing_id
+      WHERE ml.kind = 'lpr-monthly' AND ml.period < $3 AND m.contact_id IN (SELECT id FROM ids)
+        AND m.state NOT IN ('cancelled', 'failed', 'bounced') AND coalesce(m.sent_at, m.send_after, m.queued_at) >= $2
+      GROUP BY m.contact_id`,
+    [recipients.map((r) => r.contactId), from, period],
+  );
+  for (const r of rows) {
+    const day = localDate(r.at, tz);
+    const last = r.mailed ? callDay(day) : day;
+    const earliest = addDays(last, gap);
+    const had = out.get(r.contact_id);
+    if (!had || earliest > had) out.set(r.contact_id, earliest);
+  }
+  return out;
 }

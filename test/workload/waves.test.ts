@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../src/clock.js';
-import { localDate } from '../../src/domain/dates.js';
+import { localDate, zonedTime } from '../../src/domain/dates.js';
 import { lprMonthly } from '../../src/jobs/lpr-monthly.js';
 import { executeRun } from '../../src/queue/worker.js';
+import { planMailingWaves } from '../../src/workload/waves.js';
 import { runCapturedCli } from '../helpers/cli.js';
 import { createTestEnv, type TestEnv } from '../helpers/env.js';
 import { addDecisionMakers, loadSample } from '../mailing/fixtures.js';
@@ -81,5 +82,40 @@ describe('the monthly e-mail in waves', () => {
     expect(again.stats).toMatchObject({ messagesCreated: 0 });
     const after = await t.app.pool.query(`SELECT contact_id, send_after FROM messages ORDER BY send_after, contact_id`);
     expect(after.rows).toEqual(rows);
+  });
+
+  it('puts a decision maker called not long ago in a wave whose call is minDaysBetweenCalls on; the others keep their places', async () => {
+    const db = t.app.pool;
+    const { rows: who } = await db.query<{ id: number; client_id: number; specialist: number }>(
+      `SELECT k.id, k.client_id, c.remote_specialist_id AS specialist FROM contacts k JOIN clients c ON c.id = k.client_id WHERE k.id = ANY($1)`,
+      [ids],
+    );
+    const of = new Map(who.map((w) => [w.id, w]));
+    const [called, mailedLate, high] = [ids[59], ids[57], ids[58]] as [number, number, number];
+    // The high-zone ЛПР answered a call on Friday 28 June; another's June e-mail went that day (its call comes 3 July).
+    await db.query(
+      `INSERT INTO contact_events (client_id, contact_id, occurred_at, outcome, natural_key) VALUES ($1, $2, '2024-06-28T11:00:00+03:00', 'held', 'waves-test-call')`,
+      [of.get(called)?.client_id, called],
+    );
+    await db.query(
+      `UPDATE messages SET state = 'sent', sent_at = '2024-06-28T10:00:00+03:00' WHERE contact_id = $1 AND mailing_id = (SELECT id FROM mailings WHERE period = '2024-06')`,
+      [mailedLate],
+    );
+    const recipients = ids.map((id) => ({
+      contactId: id,
+      specialistId: of.get(id)?.specialist ?? null,
+      zoneRank: id === called || id === high ? 2 : 0,
+      fee: 1000,
+    }));
+    const plan = await planMailingWaves(t.app, db, '2024-07', zonedTime('2024-07-01', 10, 0, TZ), recipients);
+    const callOf = (id: number) => plan.callDay(plan.day.get(id) as string);
+    expect(plan.day.get(high)).toBe('2024-07-01');
+    // 21 days after 28 June is Friday 19 July: the e-mail of Tuesday 16 July, the first wave whose call is that late.
+    expect(plan.day.get(called)).toBe('2024-07-16');
+    expect(callOf(called)).toBe('2024-07-19');
+    expect(callOf(mailedLate) >= '2024-07-24').toBe(true);
+    expect(plan.day.size).toBe(60);
+    // Nobody else waits: the first day is full (3 calls a day for 60 over July's 23 sending days).
+    expect([...plan.day.values()].filter((d) => d === '2024-07-01')).toHaveLength(3);
   });
 });

@@ -28,7 +28,7 @@ import { count, monthSubject, monthTitle } from '../domain/ru.js';
 import { dmy } from '../domain/ru-dates.js';
 import { compileVariants, composeOptions, mailingLinks } from '../mail/compose.js';
 import { dispatchMessages } from '../mail/send-message.js';
-import { planMailingWaves } from '../workload/waves.js';
+import { callsNotBefore, planMailingWaves } from '../workload/waves.js';
 import type { JobContext, PeriodicJob, Trigger } from './types.js';
 
 export { LPR_KIND } from '../domain/mailing-content.js';
@@ -155,18 +155,30 @@ async function plan(ctx: JobContext<Options>) {
 async function run(ctx: JobContext<Options>) {
   const { app, period, trigger, log } = ctx;
   const { mailing, content, selection, callOnly } = await prepare(app, period);
-  // The call without the e-mail: planned for when the mailing goes out, once per contact and month.
+  // The call without the e-mail: planned for when the mailing goes out, once per contact and
+  // month; a person called not long ago, `lpr.minDaysBetweenCalls` after that call.
+  const callOnlyFrom = mailing?.send_after ?? sendAfter(app, trigger, now());
+  const notBefore = await callsNotBefore(
+    app,
+    app.pool,
+    period,
+    callOnly.map((c) => c.candidate.contactId),
+  );
   const callOnlyTasks = await insertCallOnlyTasks(
     app.pool,
     period,
-    callOnly.map((c) => ({
-      contactId: c.candidate.contactId,
-      clientId: c.candidate.clientId,
-      fullName: c.candidate.fullName,
-      reason: c.reason,
-      text: callOnlyScript(c.reason, monthTitle(period).toLowerCase()),
-    })),
-    mailing?.send_after ?? sendAfter(app, trigger, now()),
+    callOnly.map((c) => {
+      const day = notBefore.get(c.candidate.contactId);
+      const later = day ? zonedTime(day, 9, 0, app.config.ric.timeZone) : null;
+      return {
+        contactId: c.candidate.contactId,
+        clientId: c.candidate.clientId,
+        fullName: c.candidate.fullName,
+        reason: c.reason,
+        text: callOnlyScript(c.reason, monthTitle(period).toLowerCase()),
+        plannedAt: later && later > callOnlyFrom ? later : callOnlyFrom,
+      };
+    }),
     now(),
   );
   const stats = {

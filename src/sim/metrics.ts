@@ -30,6 +30,12 @@ export interface WeekFigures {
   lprReachedShare: number | null;
   /** ЛПР (contact every 28 days or less often) who answered twice or more in the month: held or refused; an unanswered try is not a call. */
   lprCalledTwice: number;
+  /**
+   * ЛПР (contact every 28 days or less often) who answered a call of the desk this week less
+   * than {@link SOON_DAYS} days after their previous answered call (the CRM's or the desk's):
+   * a near-repeat the person notices, wherever the two calls fall in the calendar.
+   */
+  lprCalledSoon: number;
   emailsPerLpr: number | null;
   alerts: number;
   alertsPerFieldMedian: number;
@@ -53,6 +59,9 @@ export interface MonthSize {
   bytes: number;
 }
 
+/** Two answered calls closer than this are «called again soon» (three weeks: under a month's rhythm, whatever the waves). */
+export const SOON_DAYS = 21;
+
 const num = (x: unknown): number => Number(x ?? 0);
 const numOrNull = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
 const round = (x: number | null, digits = 3): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
@@ -72,6 +81,7 @@ export async function weekFromDb(
     | 'medianOpenAgeDays'
     | 'lprReachedShare'
     | 'lprCalledTwice'
+    | 'lprCalledSoon'
     | 'emailsPerLpr'
     | 'alerts'
     | 'alertsPerFieldMedian'
@@ -118,6 +128,20 @@ export async function weekFromDb(
        FROM l LEFT JOIN ev ON ev.contact_id = l.id LEFT JOIN em ON em.contact_id = l.id`,
     [o.monthStart, o.weekEnd],
   );
+  const soon = await db.query<{ n: number }>(
+    `SELECT count(DISTINCT e.contact_id)::int AS n
+       FROM contact_events e
+       JOIN contacts k ON k.id = e.contact_id AND k.is_lpr
+            AND coalesce(k.contact_interval_days, 30 * coalesce(k.contact_frequency_months, 1)) >= 28
+       JOIN clients c ON c.id = k.client_id AND c.state = 'served'
+      WHERE e.import_id IS NULL AND e.outcome IN ('held', 'held_with_login', 'refused')
+        AND e.occurred_at >= $1 AND e.occurred_at < $2
+        AND EXISTS (SELECT 1 FROM contact_events p
+                     WHERE p.client_id = e.client_id AND p.contact_id = e.contact_id AND p.id <> e.id
+                       AND p.outcome IN ('held', 'held_with_login', 'refused')
+                       AND p.occurred_at <= e.occurred_at AND p.occurred_at > e.occurred_at - make_interval(days => $3))`,
+    [o.weekStart, o.weekEnd, SOON_DAYS],
+  );
   const alerts = await db.query<{ field: number; n: number }>(
     `SELECT e.id AS field, count(s.id)::int AS n
        FROM employees e
@@ -146,6 +170,7 @@ export async function weekFromDb(
     medianOpenAgeDays: round(numOrNull(ages.rows[0]?.age), 1),
     lprReachedShare: l?.lprs ? round(num(l.reached) / l.lprs) : null,
     lprCalledTwice: num(l?.twice),
+    lprCalledSoon: num(soon.rows[0]?.n),
     emailsPerLpr: l?.lprs ? round(num(l.emails) / l.lprs) : null,
     alerts: perField.reduce((a, b) => a + b, 0),
     alertsPerFieldMedian: median(perField) ?? 0,

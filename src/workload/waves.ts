@@ -55,7 +55,13 @@ export async function planMailingWaves(
     }
     return c;
   };
-  const notBefore = await callsNotBefore(app, db, period, recipients, callDay);
+  const notBefore = await callsNotBefore(
+    app,
+    db,
+    period,
+    recipients.map((r) => r.contactId),
+    callDay,
+  );
   const day = planWaves(
     notBefore.size ? recipients.map((r) => ({ ...r, callNotBefore: notBefore.get(r.contactId) ?? null })) : recipients,
     {
@@ -82,16 +88,16 @@ export async function planMailingWaves(
  * after the latest of their last answered call (held or refused), their open call task's day,
  * and the call day of their e-mail of an earlier month (its call may not be a task yet).
  */
-async function callsNotBefore(
+export async function callsNotBefore(
   app: App,
   db: Queryable,
   period: string,
-  recipients: readonly WaveRecipient[],
-  callDay: (d: IsoDate) => IsoDate,
+  contactIds: readonly number[],
+  callDay: (d: IsoDate) => IsoDate = (d) => app.calendar.addWorkingDays(d, app.config.lpr.callAfterWorkingDays),
 ): Promise<Map<number, IsoDate>> {
   const out = new Map<number, IsoDate>();
   const gap = app.config.lpr.minDaysBetweenCalls;
-  if (!gap || !recipients.length) return out;
+  if (!gap || !contactIds.length) return out;
   const tz = app.config.ric.timeZone;
   const from = zonedTime(addDays(periodRange('month', period).start, -gap - 31), 0, 0, tz);
   const { rows } = await db.query<{ contact_id: number; at: Date; mailed: boolean }>(
@@ -113,7 +119,7 @@ async function callsNotBefore(
       WHERE ml.kind = 'lpr-monthly' AND ml.period < $3 AND m.contact_id IN (SELECT id FROM ids)
         AND m.state NOT IN ('cancelled', 'failed', 'bounced') AND coalesce(m.sent_at, m.send_after, m.queued_at) >= $2
       GROUP BY m.contact_id`,
-    [recipients.map((r) => r.contactId), from, period],
+    [contactIds, from, period],
   );
   for (const r of rows) {
     const day = localDate(r.at, tz);

@@ -32,7 +32,7 @@ export interface WeekFigures {
   lprCalledTwice: number;
   /**
    * ЛПР (contact every 28 days or less often) who answered a call of the desk this week less
-   * than {@link SOON_DAYS} days after their previous answered call (the CRM's or the desk's):
+   * than {@link SOON_DAYS} calendar days after their previous answered call (the CRM's or the desk's):
    * a near-repeat the person notices, wherever the two calls fall in the calendar.
    */
   lprCalledSoon: number;
@@ -139,8 +139,9 @@ export async function weekFromDb(
         AND EXISTS (SELECT 1 FROM contact_events p
                      WHERE p.client_id = e.client_id AND p.contact_id = e.contact_id AND p.id <> e.id
                        AND p.outcome IN ('held', 'held_with_login', 'refused')
-                       AND p.occurred_at <= e.occurred_at AND p.occurred_at > e.occurred_at - make_interval(days => $3))`,
-    [o.weekStart, o.weekEnd, SOON_DAYS],
+                       AND p.occurred_at <= e.occurred_at AND p.occurred_at > e.occurred_at - make_interval(days => $3 + 1)
+                       AND (e.occurred_at AT TIME ZONE $4)::date - (p.occurred_at AT TIME ZONE $4)::date < $3)`,
+    [o.weekStart, o.weekEnd, SOON_DAYS, app.config.ric.timeZone],
   );
   const alerts = await db.query<{ field: number; n: number }>(
     `SELECT e.id AS field, count(s.id)::int AS n

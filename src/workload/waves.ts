@@ -7,6 +7,7 @@
 import type { App } from '../app.js';
 import type { Queryable } from '../db/pool.js';
 import { addDays, type IsoDate, localDate, zonedTime } from '../domain/dates.js';
+import { LPR_KIND } from '../domain/mailing-content.js';
 import { periodRange } from '../domain/periods.js';
 import { reservedPlaces } from '../domain/plan.js';
 import { planWaves, type WaveRecipient } from '../domain/waves.js';
@@ -116,10 +117,10 @@ export async function callsNotBefore(
      UNION ALL
      SELECT m.contact_id, max(coalesce(m.sent_at, m.send_after, m.queued_at)) AS at, true AS mailed
        FROM messages m JOIN mailings ml ON ml.id = m.mailing_id
-      WHERE ml.kind = 'lpr-monthly' AND ml.period < $3 AND m.contact_id IN (SELECT id FROM ids)
+      WHERE ml.kind = $4 AND ml.period < $3 AND m.contact_id IN (SELECT id FROM ids)
         AND m.state NOT IN ('cancelled', 'failed', 'bounced') AND coalesce(m.sent_at, m.send_after, m.queued_at) >= $2
       GROUP BY m.contact_id`,
-    [contactIds, from, period],
+    [contactIds, from, period, LPR_KIND],
   );
   for (const r of rows) {
     const day = localDate(r.at, tz);

@@ -10,6 +10,7 @@ import { localDate } from '../domain/dates.js';
 import { afterImport } from '../imports/after-import.js';
 import { type ImportOutcome, importFile } from '../imports/run.js';
 import { SIGNALS_SCAN_JOB } from '../queue/event-run.js';
+import { waitUntilIdle } from '../queue/queues.js';
 import { generateRic } from './model.js';
 import { writeAbsences, writeRic } from './write.js';
 
@@ -49,22 +50,10 @@ export async function seedDemo(app: App, opts: SeedOptions): Promise<SeedResult>
   for (const [kind, name] of files) {
     const outcome = await importFile(app, { kind, path: join(dir, name), fileName: name });
     await afterImport(app, outcome);
-    if (opts.settleScans) await scansSettled(app);
+    if (opts.settleScans && !(await waitUntilIdle(app.queues.get(SIGNALS_SCAN_JOB), 120_000)))
+      throw new Error('seed-demo: the signals scan did not finish within 2 minutes; are the workers running?');
     outcomes.push(outcome);
   }
   const leaving = ric.clients.filter((c) => c.state !== 'disconnected' && c.activity.leaves).map((c) => c.number);
   return { dir, outcomes, leaving };
-}
-
-/** Wait until no signals scan is queued, delayed or running (two minutes at most). */
-async function scansSettled(app: App): Promise<void> {
-  const queue = app.queues.get(SIGNALS_SCAN_JOB);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    if (!c.waiting && !c.active && !c.delayed && !c.prioritized) return;
-    if (Date.now() > deadline)
-      throw new Error(`seed-demo: the signals scan did not finish within 2 minutes (${JSON.stringify(c)}); are the workers running?`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -11,7 +11,7 @@ import { riskScore } from '../jobs/risk-score.js';
 import { signalsScan } from '../jobs/signals-scan.js';
 import type { PeriodicJob } from '../jobs/types.js';
 import { enqueueRun } from '../queue/enqueue.js';
-import { redisConnection } from '../queue/queues.js';
+import { redisConnection, waitUntilIdle } from '../queue/queues.js';
 import { periodForFire } from '../queue/schedules.js';
 import { deviationsReport } from '../reports/deviations.js';
 import { formatTable, renderText } from '../reports/render.js';
@@ -25,11 +25,7 @@ import type { DemoStep } from './types.js';
 async function runQueued(app: App, def: PeriodicJob<unknown>, fresh = false): Promise<{ period: string; result: Record<string, unknown> }> {
   const period = periodForFire(app, def, now());
   const queue = app.queues.get(def.name);
-  for (let i = 0; i < 600; i++) {
-    const c = await queue.getJobCounts('active', 'waiting');
-    if (!c.active && !c.waiting) break;
-    await new Promise((res) => setTimeout(res, 100));
-  }
+  await waitUntilIdle(queue, 60_000);
   const events = new QueueEvents(def.name, { connection: redisConnection(app.config.env.redisUrl), prefix: app.config.env.queuePrefix });
   try {
     await events.waitUntilReady();

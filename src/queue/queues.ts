@@ -69,3 +69,17 @@ export class Queues {
     }
   }
 }
+
+/**
+ * Wait until `queue` has nothing waiting, delayed or running, up to `timeoutMs`; false when it
+ * was still busy then (the caller decides whether that is an error).
+ */
+export async function waitUntilIdle(queue: Queue, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (!c.waiting && !c.active && !c.delayed && !c.prioritized) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

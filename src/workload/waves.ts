@@ -28,6 +28,22 @@ function sendDays(app: App, period: string, first: IsoDate): IsoDate[] {
   return days.length ? days : [first];
 }
 
+/**
+ * The working day of the call that follows an e-mail sent on a day (`lpr.callAfterWorkingDays`
+ * later), each day worked out once: the waves ask for every recipient, and again while a day is full.
+ */
+export function callDayOf(app: App): (d: IsoDate) => IsoDate {
+  const callDays = new Map<IsoDate, IsoDate>();
+  return (d) => {
+    let c = callDays.get(d);
+    if (c === undefined) {
+      c = app.calendar.addWorkingDays(d, app.config.lpr.callAfterWorkingDays);
+      callDays.set(d, c);
+    }
+    return c;
+  };
+}
+
 export async function planMailingWaves(
   app: App,
   db: Queryable,
@@ -46,16 +62,7 @@ export async function planMailingWaves(
     }),
   );
   const first = localDate(firstSend, tz);
-  // Asked for every recipient (and again while a day is full): each sending day's call day once.
-  const callDays = new Map<IsoDate, IsoDate>();
-  const callDay = (d: IsoDate) => {
-    let c = callDays.get(d);
-    if (c === undefined) {
-      c = app.calendar.addWorkingDays(d, app.config.lpr.callAfterWorkingDays);
-      callDays.set(d, c);
-    }
-    return c;
-  };
+  const callDay = callDayOf(app);
   const notBefore = await callsNotBefore(
     app,
     db,
@@ -64,7 +71,7 @@ export async function planMailingWaves(
     callDay,
   );
   const day = planWaves(
-    notBefore.size ? recipients.map((r) => ({ ...r, callNotBefore: notBefore.get(r.contactId) ?? null })) : recipients,
+    recipients.map((r) => ({ ...r, callNotBefore: notBefore.get(r.contactId) ?? null })),
     {
       sendDays: sendDays(app, period, first),
       callDay,
@@ -94,38 +101,37 @@ export async function callsNotBefore(
   db: Queryable,
   period: string,
   contactIds: readonly number[],
-  callDay: (d: IsoDate) => IsoDate = (d) => app.calendar.addWorkingDays(d, app.config.lpr.callAfterWorkingDays),
+  callDay: (d: IsoDate) => IsoDate = callDayOf(app),
 ): Promise<Map<number, IsoDate>> {
   const out = new Map<number, IsoDate>();
   const gap = app.config.lpr.minDaysBetweenCalls;
   if (!gap || !contactIds.length) return out;
   const tz = app.config.ric.timeZone;
   const from = zonedTime(addDays(periodRange('month', period).start, -gap - 31), 0, 0, tz);
-  const { rows } = await db.query<{ contact_id: number; at: Date; mailed: boolean }>(
+  // Each a day in the RIC's calendar; an open task's day is its visit's planned day when it has one.
+  const { rows } = await db.query<{ contact_id: number; day: IsoDate; mailed: boolean }>(
     `WITH ids AS (SELECT unnest($1::bigint[]) AS id)
-     SELECT e.contact_id, max(e.occurred_at) AS at, false AS mailed
+     SELECT e.contact_id, (max(e.occurred_at) AT TIME ZONE $5)::date AS day, false AS mailed
        FROM contact_events e
       WHERE e.client_id IN (SELECT k.client_id FROM contacts k JOIN ids ON ids.id = k.id)
         AND e.contact_id IN (SELECT id FROM ids) AND e.occurred_at >= $2
         AND e.outcome IN ('held', 'held_with_login', 'refused')
       GROUP BY e.contact_id
      UNION ALL
-     SELECT t.contact_id, max(coalesce(v.planned_at, t.planned_at)) AS at, false AS mailed
+     SELECT t.contact_id, max(coalesce(v.planned_on, (t.planned_at AT TIME ZONE $5)::date)) AS day, false AS mailed
        FROM tasks t LEFT JOIN visits v ON v.id = t.visit_id
       WHERE t.kind = 'lpr-call' AND t.state = 'open' AND t.contact_id IN (SELECT id FROM ids)
       GROUP BY t.contact_id
      UNION ALL
-     SELECT m.contact_id, max(coalesce(m.sent_at, m.send_after, m.queued_at)) AS at, true AS mailed
+     SELECT m.contact_id, (max(coalesce(m.sent_at, m.send_after, m.queued_at)) AT TIME ZONE $5)::date AS day, true AS mailed
        FROM messages m JOIN mailings ml ON ml.id = m.mailing_id
       WHERE ml.kind = $4 AND ml.period < $3 AND m.contact_id IN (SELECT id FROM ids)
         AND m.state NOT IN ('cancelled', 'failed', 'bounced') AND coalesce(m.sent_at, m.send_after, m.queued_at) >= $2
       GROUP BY m.contact_id`,
-    [contactIds, from, period, LPR_KIND],
+    [contactIds, from, period, LPR_KIND, tz],
   );
   for (const r of rows) {
-    const day = localDate(r.at, tz);
-    const last = r.mailed ? callDay(day) : day;
-    const earliest = addDays(last, gap);
+    const earliest = addDays(r.mailed ? callDay(r.day) : r.day, gap);
     const had = out.get(r.contact_id);
     if (!had || earliest > had) out.set(r.contact_id, earliest);
   }

@@ -105,8 +105,9 @@ function named(text: string, clients: readonly Client[], inside: readonly Client
   // A name that is part of a name in scope (or too short to mean anything) cannot tell.
   const telling = clients.filter((c) => c.name.length >= 6 && !inside.some((i) => i.name.includes(c.name)));
   const hits = telling.filter((c) => text.includes(c.name) || text.includes(escapeHtml(c.name))).map((c) => `${c.number} ${c.name}`);
+  // Not a number inside another: `1234567`, `3.123456`, nor a worker's `host:pid` (job-runs' owner).
   for (const c of clients) {
-    if (new RegExp(`(?<![\\d.,])${c.number}(?![\\d])`).test(text)) hits.push(`№ ${c.number}`);
+    if (new RegExp(`(?<![\\d.,]|\\w:)${c.number}(?![\\d])`).test(text)) hits.push(`№ ${c.number}`);
   }
   return [...new Set(hits)];
 }

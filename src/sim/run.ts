@@ -68,6 +68,12 @@ export interface SimOptions {
   settings?: Record<string, unknown>;
   /** Where the page, the workbook and the simulation's var/ go. */
   out: string;
+  /**
+   * Keep every e-mail the sink accepts as `.eml` under `out/var/mail` (`--keep-mail`). Off by
+   * default: a simulated year of 10 000 clients sends about 120 000 e-mails, 6 GB on disk, and
+   * nothing in the run reads them back (clicks go through the database's links).
+   */
+  keepMail?: boolean;
   databaseUrl: string;
   queuePrefix?: string;
   /** A line per simulated week (the terminal's table) and the progress of the day. */
@@ -275,7 +281,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   const varDir = join(o.out, 'var');
   rmSync(varDir, { recursive: true, force: true });
   mkdirSync(varDir, { recursive: true });
-  const sink = await startSinkProcess(join(varDir, 'mail'));
+  const sink = await startSinkProcess(o.keepMail ? join(varDir, 'mail') : null);
   try {
     return await simulateWith(o, { started, varDir, smtpUrl: sink.url });
   } finally {
@@ -304,7 +310,7 @@ async function simulateWith(o: SimOptions, env: { started: number; varDir: strin
   });
   const tz = config.ric.timeZone;
   setClock(zonedTime(o.start, 6, 0, tz), { frozen: true });
-  await freshDatabase(o.databaseUrl);
+  await freshDatabase(o.databaseUrl, { disposable: true });
   const app = createApp(config, { log: createLogger(config.env.logLevelSet ? config.env.logLevel : 'error', 2) });
   const workers = new JobWorkers(app);
   const driver = new Driver(app);

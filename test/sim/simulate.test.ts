@@ -6,7 +6,7 @@
  * first on a database of its own — prints the same figures, and the invariant checks do catch
  * what they guard against.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -50,6 +50,7 @@ const run = () =>
     field: 3,
     start: '2024-07-01',
     out,
+    keepMail: true,
     databaseUrl,
     queuePrefix: `{cg-t-sim-${stamp}}`,
   });
@@ -134,6 +135,17 @@ describe('admin simulate, 200 clients over 4 weeks', () => {
       expect(people.who).toBeGreaterThanOrEqual(5);
       const [clicks] = await q(`SELECT count(*)::int AS n FROM clicks`);
       expect(clicks.n).toBeGreaterThan(0);
+      // With keepMail the sink kept every e-mail it accepted; the admin run without --keep-mail kept none.
+      const [sent] = await q(
+        `SELECT (SELECT count(*) FROM messages WHERE state IN ('sent', 'bounced')) + (SELECT count(*) FROM notifications WHERE state = 'sent') AS n`,
+      );
+      const kept = readdirSync(join(out, 'var', 'mail')).filter((f) => f.endsWith('.eml')).length;
+      expect(kept).toBeGreaterThan(CLIENTS / 2);
+      expect(kept).toBe(Number(sent.n));
+      expect(existsSync(join(out, 'second', 'var', 'mail'))).toBe(false);
+      // The simulation's database is disposable: its commits do not wait for the WAL's flush.
+      const [sync] = await q('SHOW synchronous_commit');
+      expect(sync.synchronous_commit).toBe('off');
     } finally {
       await app.close();
     }

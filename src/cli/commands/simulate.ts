@@ -23,6 +23,7 @@ const OPTIONS = {
   config: { type: 'string' },
   out: { type: 'string' },
   start: { type: 'string' },
+  'keep-mail': { type: 'boolean' },
 } as const;
 
 /** A what-if file: JSON; a syntax error is named by file:line:column. */
@@ -77,6 +78,7 @@ function options(values: Values): Omit<SimOptions, 'settings' | 'onWeek' | 'onPr
     field,
     start,
     out: resolve(str(values, 'out') ?? join(PROJECT_ROOT, 'var', 'simulation')),
+    keepMail: values['keep-mail'] === true,
     databaseUrl,
     configPath: str(values, 'config'),
   };
@@ -115,8 +117,9 @@ async function writeOutputs(res: SimResult, out: string): Promise<{ html: string
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'смоделированный РИЦ за недели с настоящими заданиями: показатели по неделям, инварианты, ПАПКА/simulation.html',
-  usage: `simulate [--clients N] [--weeks W] [--seed S] [--specialists R,F] [--config FILE] [--out DIR] [--start YYYY-MM-DD] [--json]
+  usage: `simulate [--clients N] [--weeks W] [--seed S] [--specialists R,F] [--config FILE] [--out DIR] [--keep-mail] [--start YYYY-MM-DD] [--json]
   defaults: ${SIM_DEFAULTS.clients} clients, ${SIM_DEFAULTS.weeks} weeks, seed ${SIM_DEFAULTS.seed}, a remote specialist per 120 clients and a field one per 250 (at least ${SIM_DEFAULTS.remote},${SIM_DEFAULTS.field}), from Monday ${SIM_DEFAULTS.start}, --out var/simulation
+  --keep-mail: keep every e-mail sent as DIR/var/mail/*.eml (a year of 10 000 clients: about 6 GB)
   database: SIM_DATABASE_URL, else churnguard_sim on DATABASE_URL's server (recreated)`,
   options: OPTIONS,
   runKind: 'demo',
@@ -158,7 +161,7 @@ export const simulateCompareCommand: Command = {
   name: 'simulate compare',
   summary: 'прогнать две настройки «что если» с одним seed и напечатать их показатели рядом',
   usage:
-    'simulate compare A.json B.json [--clients N] [--weeks W] [--seed S] [--specialists R,F] [--out DIR] [--start YYYY-MM-DD] [--json]',
+    'simulate compare A.json B.json [--clients N] [--weeks W] [--seed S] [--specialists R,F] [--out DIR] [--keep-mail] [--start YYYY-MM-DD] [--json]',
   options: OPTIONS,
   runKind: 'demo',
   args: { min: 2, max: 2 },
